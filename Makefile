@@ -1,0 +1,40 @@
+# The two commands: `make run` and `make test`. Everything else is for developers.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast ci install demo lint bench chaos fuzz clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: install, migrate, load the demo account (prints its logins), start web + worker + beat.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py run_console
+
+## make test: install what the tests need and run the whole suite.
+test: install
+	@command -v chromium >/dev/null || echo "note: Debian's chromium is missing: browser tests will be skipped (apt-get install -y chromium)"
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) -m benchmarks.run
+
+chaos: install
+	$(PY) -m pytest tests/chaos -m chaos -s
+
+clean:
+	rm -rf var/*.sqlite3* var/celerybeat-schedule*

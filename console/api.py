@@ -1,0 +1,74 @@
+"""What every API view shares: one error envelope for every 4xx, pagination, and helpers."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class Conflict(exceptions.APIException):
+    """The request is well formed but the object's current state forbids it (409)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "The object's current state does not allow this."
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def _message(fields) -> str:
+    if isinstance(fields, dict):
+        for key, value in fields.items():
+            text = _message(value)
+            return text if key in ("non_field_errors", "detail", "__all__") else f"{key}: {text}"
+    if isinstance(fields, list) and fields:
+        return _message(fields[0])
+    return str(fields)
+
+
+def exception_handler(exc, context):
+    """Every error answer has the same shape:
+
+    {"error": {"code": "validation_error", "message": "name: ...", "fields": {"name": ["..."]}}}
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+    fields = _flatten(detail)
+    code = exc.default_code if isinstance(exc, exceptions.APIException) else "error"
+    if isinstance(exc, exceptions.ValidationError):
+        code = "validation_error"
+        if not isinstance(fields, dict):
+            fields = {"non_field_errors": fields if isinstance(fields, list) else [fields]}
+    body = {"error": {"code": getattr(exc, "error_code", None) or code, "message": _message(fields)}}
+    if isinstance(fields, dict) and code == "validation_error":
+        body["error"]["fields"] = fields
+    response.data = body
+    return response
+
+
+def error_response(status_code: int, code: str, message: str, **extra) -> Response:
+    return Response({"error": {"code": code, "message": message, **extra}}, status=status_code)

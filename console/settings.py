@@ -1,0 +1,241 @@
+"""Settings for the PAI event notification console.
+
+Every value comes from the environment (django-environ); `.env.example` lists them all. The defaults
+are the embedded single-machine setup: SQLite and a Celery broker in SQLite, both under `var/`.
+"""
+
+import os
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+env = environ.Env()
+env_file = BASE_DIR / ".env"
+if env_file.exists():
+    env.read_env(str(env_file))
+
+DEBUG = env.bool("DEBUG", default=False)
+_DEV_SECRET = "insecure-development-key-change-me-in-production-0123456789"
+SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET)
+if SECRET_KEY == _DEV_SECRET and not DEBUG and env.bool("REQUIRE_SECRET_KEY", default=False):
+    raise ImproperlyConfigured("SECRET_KEY must be set when REQUIRE_SECRET_KEY is true")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Absolute base of links put into notifications (event -> console page).
+CONSOLE_BASE_URL = env.str("CONSOLE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "console",
+    "workspaces",
+    "notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "console.urls"
+WSGI_APPLICATION = "console.wsgi.application"
+AUTH_USER_MODEL = "workspaces.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workspace-list"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "console.navigation.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'console.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web process and the worker write to the same file: WAL lets readers proceed while one
+    # writes, IMMEDIATE transactions take the write lock up front (no "database is locked" on
+    # upgrade), and the timeout makes a writer wait for the other instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    # A file, not memory: integration tests hand it to a real worker process. One per test run.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
+        "TEST_SQLITE_NAME", default=str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+    )
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+# Months of the usage and billing page follow this zone (PAI bills by calendar month).
+BILLING_TIME_ZONE = env.str("BILLING_TIME_ZONE", default="Asia/Shanghai")
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "staticfiles"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_100_000  # PutEvents takes at most 1 MB; a little room for headers
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PAI notifications <noreply@localhost>")
+
+# --- Secrets at rest: MultiFernet keys, newest first. Without FIELD_ENCRYPTION_KEYS a key is
+# derived from SECRET_KEY (fine for a demo, not for production: set real keys).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
+# --- Outbound requests (chat bots, HTTP targets, EAS API).
+# Hosts admitted as chat webhooks besides the providers' own (self-hosted relays, tests).
+WEBHOOK_EXTRA_HOSTS = env.list("WEBHOOK_EXTRA_HOSTS", default=[])
+# Networks the SSRF guard admits although private or loopback (CIDR list, e.g. 127.0.0.1/32).
+OUTBOUND_ALLOWED_NETWORKS = env.list("OUTBOUND_ALLOWED_NETWORKS", default=[])
+OUTBOUND_CONNECT_TIMEOUT = env.float("OUTBOUND_CONNECT_TIMEOUT", default=3.0)
+OUTBOUND_READ_TIMEOUT = env.float("OUTBOUND_READ_TIMEOUT", default=10.0)
+
+# --- Delivery retry schedule: exponential backoff with full jitter, until a deadline.
+DELIVERY_RETRY_BASE_SECONDS = env.float("DELIVERY_RETRY_BASE_SECONDS", default=1.0)
+DELIVERY_RETRY_MAX_SECONDS = env.float("DELIVERY_RETRY_MAX_SECONDS", default=512.0)
+DELIVERY_DEADLINE_SECONDS = env.int("DELIVERY_DEADLINE_SECONDS", default=24 * 3600)
+
+# --- Text message and voice providers: "logging" (default) or "aliyun" (Alibaba Cloud SMS / VMS).
+TELEPHONY_PROVIDER = env.str("TELEPHONY_PROVIDER", default="logging")
+TELEPHONY_API_URL = env.str("TELEPHONY_API_URL", default="")
+TELEPHONY_ACCESS_KEY_ID = env.str("TELEPHONY_ACCESS_KEY_ID", default="")
+TELEPHONY_ACCESS_KEY_SECRET = env.str("TELEPHONY_ACCESS_KEY_SECRET", default="")
+TELEPHONY_SIGN_NAME = env.str("TELEPHONY_SIGN_NAME", default="")
+TELEPHONY_SMS_TEMPLATE = env.str("TELEPHONY_SMS_TEMPLATE", default="")
+TELEPHONY_VOICE_TEMPLATE = env.str("TELEPHONY_VOICE_TEMPLATE", default="")
+
+# --- EAS: when set, an EAS service update target also calls UpdateService on this API.
+EAS_API_URL = env.str("EAS_API_URL", default="")
+EAS_API_TOKEN = env.str("EAS_API_TOKEN", default="")
+EAS_REGION = env.str("EAS_REGION", default="cn-shanghai")
+
+# --- Celery. Default broker: kombu's SQLAlchemy transport on a SQLite file (see README: steady
+# under a backlog, unlike the filesystem transport). Redis or RabbitMQ by URL, no code change.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
+CELERY_BROKER_POLLING_INTERVAL = env.float("CELERY_BROKER_POLLING_INTERVAL", default=0.1)
+# Longer than the longest countdown (DELIVERY_RETRY_MAX_SECONDS, rate-limit waits) so that a task
+# held by a worker is not handed to a second one while it waits.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+if CELERY_BROKER_URL.startswith(("sqla+", "filesystem://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS["polling_interval"] = CELERY_BROKER_POLLING_INTERVAL
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS["max_connections"] = 64
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing must not hang a web request while the broker is down: fail fast; the outbox sweeper
+# re-enqueues what could not be enqueued at commit.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TIMEZONE = "UTC"
+# Queues per class of work; CELERY_TASK_ROUTES is the one routing table.
+CELERY_QUEUE_NAMES = ("default", "events", "chat", "http", "email", "telephony", "eas")
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_CREATE_MISSING_QUEUES = True
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.route_event": {"queue": "events"},
+    "notifications.tasks.deliver_chat": {"queue": "chat"},
+    "notifications.tasks.deliver_http": {"queue": "http"},
+    "notifications.tasks.deliver_email": {"queue": "email"},
+    "notifications.tasks.deliver_telephony": {"queue": "telephony"},
+    "notifications.tasks.deliver_eas": {"queue": "eas"},
+    "notifications.tasks.*": {"queue": "default"},
+    "workspaces.tasks.*": {"queue": "default"},
+    "console.tasks.*": {"queue": "default"},
+}
+CELERY_BEAT_SCHEDULE = {
+    "requeue-unpublished-events": {"task": "notifications.tasks.requeue_unenqueued_events", "schedule": 15.0},
+    "requeue-overdue-deliveries": {"task": "notifications.tasks.requeue_overdue_deliveries", "schedule": 30.0},
+    "raise-job-timeouts": {"task": "workspaces.tasks.raise_job_timeouts", "schedule": 30.0},
+    "purge-consumed-broker-messages": {"task": "console.tasks.purge_consumed_broker_messages", "schedule": 600.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Rate-limit counters shared by every worker: Redis when the broker is Redis, else the database.
+RATE_LIMIT_REDIS_URL = env.str(
+    "RATE_LIMIT_REDIS_URL",
+    default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "",
+)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "console.api.Pagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "console.api.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PAI Event Notifications API",
+    "DESCRIPTION": "Workspaces, EventBridge activation, notice rules, targets, events and deliveries.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+# One module of routes per sub-domain; each owns its own paths and names.
+CONSOLE_ROUTES = [
+    "workspaces.urls",  # login, workspaces, EventBridge activation, the service-linked role, tokens
+    "workspaces.resource_urls",  # models and versions, EAS, DLC, DSW, Designer flow tasks
+    "workspaces.policy_urls",  # users, RAM policies, audit log
+    "notifications.event_urls",  # event log, event detail
+    "notifications.rule_urls",  # notice rules and targets, contacts, quotas
+    "notifications.delivery_urls",  # deliveries, redeliver, Test Connectivity
+    "notifications.usage_urls",  # usage and billing
+]
+API_ROUTES = [
+    "workspaces.api.urls",
+    "workspaces.api.resource_urls",
+    "workspaces.api.policy_urls",
+    "notifications.api.event_urls",
+    "notifications.api.rule_urls",
+    "notifications.api.delivery_urls",
+    "notifications.api.usage_urls",
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    *[path("api/v1/", include(module)) for module in API_ROUTES],
+    *[path("", include(module)) for module in CONSOLE_ROUTES],
+]

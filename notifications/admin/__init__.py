@@ -1,0 +1,1 @@
+from . import deliveries, events, rules, usage  # noqa: F401  (each registers its models)

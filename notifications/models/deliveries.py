@@ -1,0 +1,74 @@
+from django.db import models
+
+
+class Delivery(models.Model):
+    """One event to one recipient of one target (a chat bot, an HTTP endpoint, an EAS service, or
+    one contact by one channel). Sent at least once; carries the event id for de-duplication."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RETRYING = "retrying", "Retrying"
+        SUCCEEDED = "succeeded", "Succeeded"
+        DEAD = "dead", "Dead"
+
+    event = models.ForeignKey("notifications.Event", on_delete=models.CASCADE, related_name="deliveries")
+    rule = models.ForeignKey("notifications.Rule", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    target = models.ForeignKey(
+        "notifications.Target", on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    contact = models.ForeignKey(
+        "notifications.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(max_length=16)  # the adapter: dingtalk, wecom, lark, http, email, sms, voice, eas
+    # "" for a target's only recipient, "<channel>:<contact id>" per contact: with event and target
+    # it makes a delivery unique, so routing twice creates nothing new.
+    recipient_key = models.CharField(max_length=64, blank=True)
+    recipient_label = models.CharField(max_length=256, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempt_count = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    deadline_at = models.DateTimeField()
+    last_error = models.CharField(max_length=1024, blank=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "target", "recipient_key"], name="delivery_once_per_recipient")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.channel} delivery of {self.event_id}"
+
+
+class DeliveryAttempt(models.Model):
+    """One try: created before the send, completed after it."""
+
+    class Outcome(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.IN_PROGRESS)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.FloatField(null=True, blank=True)
+    request_url = models.CharField(max_length=1024, blank=True)  # tokens and signatures masked
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    provider_code = models.CharField(max_length=32, blank=True)  # errcode / code in the bot's answer
+    response_body = models.CharField(max_length=2048, blank=True)  # trimmed to 2 KB
+    error = models.CharField(max_length=1024, blank=True)
+    permanent = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        constraints = [models.UniqueConstraint(fields=["delivery", "number"], name="attempt_number_unique")]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of delivery {self.delivery_id}"

@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.db import models
+
+from notifications.catalog import SOURCE_CHOICES
+
+
+class Event(models.Model):
+    """One raised event: its CloudEvents envelope, written in the same transaction as the change
+    that raised it (the outbox). `enqueued_at` is set once its routing task is on the broker."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        NOT_PUBLISHED = "not_published", "Not published"
+
+    class NotPublishedReason(models.TextChoices):
+        NONE = "", "—"
+        NO_EVENT_BUS = "no_event_bus", "EventBridge is not activated: the workspace has no event bus"
+        NO_SERVICE_ROLE = "no_service_role", (
+            "The service-linked role AliyunServiceRoleForPAIWorkspace does not exist"
+        )
+
+    event_id = models.CharField(max_length=128, db_index=True)  # the CloudEvents `id`
+    account = models.ForeignKey("workspaces.Account", on_delete=models.CASCADE, related_name="events")
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="events")
+    bus = models.ForeignKey(
+        "workspaces.EventBus", on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    source = models.CharField(max_length=32, choices=SOURCE_CHOICES)  # catalog source key
+    type = models.CharField(max_length=64, db_index=True)  # CloudEvents `type`
+    subject = models.CharField(max_length=512, blank=True)
+    resource_id = models.CharField(max_length=128, blank=True)
+    resource_name = models.CharField(max_length=256, blank=True)
+    # For rule scopes: "created by me" matches the resource's creator; "specified models" the model.
+    resource_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    model = models.ForeignKey("workspaces.Model", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    envelope = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status.choices)
+    not_published_reason = models.CharField(max_length=32, choices=NotPublishedReason.choices, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    routed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"], name="event_log"),
+            models.Index(fields=["status", "enqueued_at"], name="event_outbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"

@@ -1,0 +1,146 @@
+from django.conf import settings
+from django.db import models
+
+from console.crypto import EncryptedJSONField
+from notifications.catalog import SCOPE_CHOICES, SOURCE_CHOICES
+
+DEFAULT_TARGETS_PER_RULE = 5
+MAX_TARGETS_PER_RULE = 100
+MAX_RULES_PER_BUS = 50
+
+
+class Rule(models.Model):
+    """A notice rule on a workspace's event bus: one source, some of its event types, a scope."""
+
+    bus = models.ForeignKey("workspaces.EventBus", on_delete=models.CASCADE, related_name="rules")
+    name = models.CharField(max_length=127)
+    description = models.CharField(max_length=256, blank=True)
+    source = models.CharField(max_length=32, choices=SOURCE_CHOICES)
+    scope = models.CharField(max_length=16, choices=SCOPE_CHOICES, default="all")
+    scope_models = models.ManyToManyField("workspaces.Model", blank=True, related_name="+")
+    enabled = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["bus", "name"], name="rule_name_unique_on_bus")]
+        indexes = [models.Index(fields=["bus", "enabled", "source"], name="rule_routing")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RuleEventType(models.Model):
+    """The event types a rule listens to, one row each, so routing finds rules by an indexed join."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="event_types")
+    event_type = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rule", "event_type"], name="rule_event_type_unique")]
+        indexes = [models.Index(fields=["event_type", "rule"], name="rule_event_type_lookup")]
+
+    def __str__(self) -> str:
+        return self.event_type
+
+
+class Contact(models.Model):
+    """Message receiving settings: a person reachable by voice call, text message or email."""
+
+    account = models.ForeignKey("workspaces.Account", on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=64)
+    mobile = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["account", "name"], name="contact_name_unique_in_account")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Target(models.Model):
+    """Where a rule's events go: a delivery method of the channel registry and its config.
+    Non-secret config in `config`; signing keys and webhook tokens in `secrets` (encrypted)."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="targets")
+    method = models.CharField(max_length=32)  # channel registry key
+    config = models.JSONField(default=dict, blank=True)
+    secrets = EncryptedJSONField(blank=True, default=dict)
+    eas_service = models.ForeignKey(
+        "workspaces.EasService", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["rule", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.method} target of {self.rule}"
+
+
+class TargetContact(models.Model):
+    """A contact reached by a target, by one channel (voice, sms or email): one quota unit each."""
+
+    class Channel(models.TextChoices):
+        VOICE = "voice", "Voice call"
+        SMS = "sms", "Text message"
+        EMAIL = "email", "Email"
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="contact_links")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="target_links")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target", "contact", "channel"], name="target_contact_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} by {self.channel}"
+
+
+class TargetQuota(models.Model):
+    """Target units per rule for an account (5 unless an increase was approved, at most 100)."""
+
+    account = models.OneToOneField("workspaces.Account", on_delete=models.CASCADE, related_name="target_quota")
+    targets_per_rule = models.PositiveSmallIntegerField(default=DEFAULT_TARGETS_PER_RULE)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.targets_per_rule} targets per rule"
+
+
+class QuotaIncreaseRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    account = models.ForeignKey("workspaces.Account", on_delete=models.CASCADE, related_name="quota_requests")
+    requested_limit = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=512, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=512, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"increase to {self.requested_limit} ({self.status})"

@@ -1,0 +1,127 @@
+"""Fixtures shared by the whole suite: an account with its owner, a sub-user with no policy, a
+sub-user with the seed's policy, an outsider of another account, and workspaces before and after
+EventBridge activation and Grant Access."""
+
+import os
+
+import pytest
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # Playwright's sync API beside live_server
+
+PASSWORD = "correct-horse-42"
+
+SEED_POLICY = {
+    "Statement": [{
+        "Effect": "Allow",
+        "Action": [
+            "eventbridge:CreateEventBus", "eventbridge:GetEventBus", "eventbridge:DeleteEventBus",
+            "eventbridge:ListEventBuses", "eventbridge:CreateRule", "eventbridge:GetRule",
+            "eventbridge:UpdateRule", "eventbridge:EnableRule", "eventbridge:DisableRule",
+            "eventbridge:DeleteRule", "eventbridge:ListRules", "eventbridge:PutEvents",
+            "eventbridge:UpdateTargets", "eventbridge:DeleteTargets", "eventbridge:ListTargets",
+        ],
+        "Resource": "acs:eventbridge:*:*:eventbus/*",
+    }],
+    "Version": "1",
+}
+
+
+@pytest.fixture
+def seed_policy_document():
+    return SEED_POLICY
+
+
+@pytest.fixture
+def account(db):
+    from workspaces.models import Account
+
+    return Account.objects.create(name="acme", uid="1234567890123456")
+
+
+@pytest.fixture
+def other_account(db):
+    from workspaces.models import Account
+
+    return Account.objects.create(name="globex", uid="6543210987654321")
+
+
+def _user(account, username, owner=False):
+    from workspaces.models import User
+
+    return User.objects.create_user(
+        username=username, password=PASSWORD, account=account, is_account_owner=owner, email=f"{username}@example.com"
+    )
+
+
+@pytest.fixture
+def owner(account):
+    return _user(account, "alice", owner=True)
+
+
+@pytest.fixture
+def subuser(account, owner):
+    return _user(account, "bob")
+
+
+@pytest.fixture
+def seed_subuser(account, owner):
+    """A sub-user with the seed's EventBridge policy attached."""
+    from workspaces.models import Policy
+
+    user = _user(account, "carol")
+    policy = Policy.objects.create(account=account, name="EventBridgeFullAccess", document=SEED_POLICY)
+    user.policies.add(policy)
+    return user
+
+
+@pytest.fixture
+def outsider(other_account):
+    return _user(other_account, "mallory", owner=True)
+
+
+@pytest.fixture
+def workspace(account, owner):
+    from workspaces.models import Workspace
+
+    return Workspace.objects.create(account=account, name="ws_demo", created_by=owner)
+
+
+@pytest.fixture
+def activated_workspace(workspace, owner):
+    """A workspace whose account has activated EventBridge and granted the service-linked role."""
+    from workspaces.models import EventBus, ServiceLinkedRole
+
+    account = workspace.account
+    account.eventbridge_activated_at = timezone.now()
+    account.save(update_fields=["eventbridge_activated_at"])
+    EventBus.objects.create(account=account, workspace=workspace, name=f"pai-system-{workspace.name}")
+    ServiceLinkedRole.objects.create(account=account, created_by=owner)
+    workspace.refresh_from_db()
+    return workspace
+
+
+def api_client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def owner_api(owner):
+    return api_client_for(owner)
+
+
+@pytest.fixture
+def outsider_api(outsider):
+    return api_client_for(outsider)
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client

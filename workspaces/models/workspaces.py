@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.db import models
+
+from .accounts import Account
+
+SERVICE_LINKED_ROLE_NAME = "AliyunServiceRoleForPAIWorkspace"
+EVENT_BUS_PREFIX = "pai-system-"
+
+
+class Workspace(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="workspaces")
+    # Letters, digits and underscores, starting with a letter, 3 to 23 characters (validated by
+    # the workspace service, which gives the message).
+    name = models.CharField(max_length=23)
+    description = models.CharField(max_length=256, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["account", "name"], name="workspace_name_unique_in_account")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventBus(models.Model):
+    """The custom event bus `pai-system-<workspace>` created when EventBridge is activated."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="event_buses")
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="event_bus")
+    name = models.CharField(max_length=127)
+    description = models.CharField(max_length=256, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["account", "name"], name="event_bus_name_unique_in_account")]
+        verbose_name_plural = "event buses"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def arn(self) -> str:
+        return f"acs:eventbridge:{settings.EAS_REGION}:{self.account.uid}:eventbus/{self.name}"
+
+
+class ServiceLinkedRole(models.Model):
+    """AliyunServiceRoleForPAIWorkspace: without it PAI cannot publish events for the account."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="service_linked_roles")
+    name = models.CharField(max_length=64, default=SERVICE_LINKED_ROLE_NAME)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "name"], name="service_role_unique_in_account")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def arn(self) -> str:
+        return f"acs:ram::{self.account.uid}:role/{self.name.lower()}"

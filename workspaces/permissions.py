@@ -1,0 +1,177 @@
+"""Who may do what: RAM policy evaluation.
+
+`authorize(user, action, resource)` raises `AccessDenied` naming the missing action and resource;
+`is_allowed` answers the same question for templates (to hide or disable what a user may not do).
+The account owner may do everything. A sub-user may do what an attached policy allows and none
+denies (explicit Deny beats Allow). Operators (staff users with no account) act in Django admin only.
+
+Resources are ARNs: `acs:<service>:<region>:<account uid>:<path>`, built by `arn()` and the helpers
+below, e.g. the bus of workspace `ws1`: `acs:eventbridge:cn-shanghai:1234:eventbus/pai-system-ws1`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+
+EVENT_BUS_PREFIX = "pai-system-"
+
+# Every action a policy may name. Policies naming anything else (after wildcards) are refused.
+ACTIONS: dict[str, str] = {
+    # EventBridge (the seed's policy lists these)
+    "eventbridge:CreateEventBus": "Activate EventBridge (creates the workspace buses)",
+    "eventbridge:GetEventBus": "Read an event bus",
+    "eventbridge:DeleteEventBus": "Delete an event bus",
+    "eventbridge:ListEventBuses": "List event buses",
+    "eventbridge:CreateRule": "Create a notice rule",
+    "eventbridge:GetRule": "Read a notice rule",
+    "eventbridge:UpdateRule": "Edit a notice rule",
+    "eventbridge:EnableRule": "Enable a notice rule",
+    "eventbridge:DisableRule": "Disable a notice rule",
+    "eventbridge:DeleteRule": "Delete a notice rule",
+    "eventbridge:ListRules": "List notice rules",
+    "eventbridge:PutEvents": "Publish events; redeliver a delivery",
+    "eventbridge:UpdateTargets": "Add or change a rule's targets; Test Connectivity",
+    "eventbridge:DeleteTargets": "Remove a rule's targets",
+    "eventbridge:ListTargets": "List a rule's targets",
+    "eventbridge:QueryEvent": "Read the event log, deliveries and attempts",
+    # RAM
+    "ram:CreateServiceLinkedRole": "Grant Access (create AliyunServiceRoleForPAIWorkspace)",
+    "ram:GetRole": "Read the service-linked role",
+    "ram:ListUsers": "List users",
+    "ram:CreateUser": "Create a sub-user",
+    "ram:ListPolicies": "List policies",
+    "ram:GetPolicy": "Read a policy",
+    "ram:CreatePolicy": "Create a policy",
+    "ram:UpdatePolicy": "Change a policy",
+    "ram:DeletePolicy": "Delete a policy",
+    "ram:AttachPolicyToUser": "Attach a policy to a user",
+    "ram:DetachPolicyFromUser": "Detach a policy from a user",
+    # PAI workspaces and resources
+    "pai:ListWorkspaces": "List workspaces",
+    "pai:GetWorkspace": "Read a workspace",
+    "pai:CreateWorkspace": "Create a workspace",
+    "paimodel:ListModels": "List models and versions",
+    "paimodel:CreateModel": "Register a model",
+    "paimodel:CreateModelVersion": "Add a model version",
+    "paimodel:UpdateModelVersion": "Change a model version's approval status",
+    "eas:ListServices": "List EAS services",
+    "eas:CreateService": "Create an EAS service",
+    "eas:UpdateService": "Switch an EAS service's version, stop or start it",
+    "paidlc:ListJobs": "List DLC jobs",
+    "paidlc:CreateJob": "Create a DLC job",
+    "paidlc:UpdateJob": "Move a DLC job through its lifecycle; change its scheduling settings",
+    "paidsw:ListInstances": "List DSW instances",
+    "paidsw:CreateInstance": "Create a DSW instance",
+    "paidsw:UpdateInstance": "Move a DSW instance through its lifecycle; save its image",
+    "paiflow:ListRuns": "List Designer flow tasks",
+    "paiflow:CreateRun": "Run a Designer flow task",
+    "paiflow:UpdateRun": "Finish a flow task (success or failure)",
+    # Account-level pages
+    "cms:DescribeContactList": "List message receiving contacts",
+    "cms:PutContact": "Create or change a contact",
+    "cms:DeleteContact": "Delete a contact",
+    "quotas:ListProductQuotas": "Read quotas",
+    "quotas:CreateQuotaApplication": "Request a quota increase",
+    "bss:QueryBill": "Read usage and billing",
+    "actiontrail:LookupEvents": "Read the audit log",
+}
+
+
+class AccessDenied(PermissionDenied):
+    """A refused operation; says which action on which resource was missing."""
+
+    error_code = "access_denied"
+
+    def __init__(self, action: str, resource: str):
+        self.action = action
+        self.resource = resource
+        super().__init__(f"You are not authorized to perform {action} on {resource}.")
+
+
+def arn(service: str, account, path: str, region: str | None = None) -> str:
+    region = settings.EAS_REGION if region is None else region
+    return f"acs:{service}:{region}:{account.uid}:{path}"
+
+
+def bus_arn(workspace) -> str:
+    return arn("eventbridge", workspace.account, f"eventbus/{EVENT_BUS_PREFIX}{workspace.name}")
+
+
+def rule_arn(workspace, rule_name: str) -> str:
+    return f"{bus_arn(workspace)}/rule/{rule_name}"
+
+
+def role_arn(account) -> str:
+    return arn("ram", account, "role/aliyunserviceroleforpaiworkspace", region="")
+
+
+def workspace_arn(service: str, workspace, path: str = "") -> str:
+    """A resource inside a workspace, e.g. workspace_arn("paimodel", ws, "model/12")."""
+    tail = f"workspace/{workspace.name}" + (f"/{path}" if path else "")
+    return arn(service, workspace.account, tail)
+
+
+def account_arn(service: str, account, path: str = "*") -> str:
+    return arn(service, account, path)
+
+
+@lru_cache(maxsize=1024)
+def _pattern(text: str) -> re.Pattern:
+    return re.compile("^" + ".*".join(re.escape(part) for part in text.split("*")) + "$", re.IGNORECASE)
+
+
+def wildcard_match(pattern: str, value: str) -> bool:
+    return bool(_pattern(pattern).match(value))
+
+
+def _as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def evaluate(documents: list[dict], action: str, resource: str) -> bool:
+    """True when some statement allows `action` on `resource` and none denies it."""
+    allowed = False
+    for document in documents:
+        for statement in document.get("Statement", []):
+            if not any(wildcard_match(p, action) for p in _as_list(statement.get("Action"))):
+                continue
+            if not any(wildcard_match(p, resource) for p in _as_list(statement.get("Resource"))):
+                continue
+            if statement.get("Effect") == "Deny":
+                return False
+            if statement.get("Effect") == "Allow":
+                allowed = True
+    return allowed
+
+
+def _documents(user) -> list[dict]:
+    cached = getattr(user, "_policy_documents", None)
+    if cached is None:
+        cached = [policy.document for policy in user.policies.all()]
+        user._policy_documents = cached
+    return cached
+
+
+def is_allowed(user, action: str, resource: str) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}: add it to workspaces.permissions.ACTIONS")
+    if user.account_id is None:
+        return False
+    if user.is_account_owner:
+        return True
+    return evaluate(_documents(user), action, resource)
+
+
+def authorize(user, action: str, resource: str) -> None:
+    """Raise AccessDenied unless `user` may perform `action` on `resource`. `user=None` is the
+    system itself (Celery tasks, the periodic checks): always allowed."""
+    if user is None:
+        return
+    if not is_allowed(user, action, resource):
+        raise AccessDenied(action, resource)
