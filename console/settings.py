@@ -5,6 +5,7 @@ are the embedded single-machine setup: SQLite and a Celery broker in SQLite, bot
 """
 
 import os
+import sys
 from pathlib import Path
 
 import environ
@@ -157,16 +158,21 @@ EAS_REGION = env.str("EAS_REGION", default="cn-shanghai")
 
 # --- Celery. Default broker: kombu's SQLAlchemy transport on a SQLite file (see README: steady
 # under a backlog, unlike the filesystem transport). Redis or RabbitMQ by URL, no code change.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
+# Under pytest (and no CELERY_BROKER_URL) each test run gets its own broker file.
+TESTING = "pytest" in sys.modules
+_default_broker = VAR_DIR / (f"test-broker-{os.getpid()}.sqlite3" if TESTING else "celery-broker.sqlite3")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=f"sqla+sqlite:///{_default_broker}")
 CELERY_BROKER_POLLING_INTERVAL = env.float("CELERY_BROKER_POLLING_INTERVAL", default=0.1)
 # Longer than the longest countdown (DELIVERY_RETRY_MAX_SECONDS, rate-limit waits) so that a task
 # held by a worker is not handed to a second one while it waits.
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
-if CELERY_BROKER_URL.startswith(("sqla+", "filesystem://")):
-    CELERY_BROKER_TRANSPORT_OPTIONS["polling_interval"] = CELERY_BROKER_POLLING_INTERVAL
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    CELERY_BROKER_TRANSPORT_OPTIONS["max_connections"] = 64
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT, "max_connections": 64}
+elif CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": CELERY_BROKER_POLLING_INTERVAL}
+# (The SQLAlchemy transport hands its transport options to create_engine, so its polling interval
+# is set on the transport class in console/celery.py.)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request while the broker is down: fail fast; the outbox sweeper
 # re-enqueues what could not be enqueued at commit.

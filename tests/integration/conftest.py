@@ -1,0 +1,117 @@
+"""A real `celery worker` process on the configured broker, reading and writing the test database.
+
+Tests using it need committed data: they take `transactional_db` (the fixture asks for it)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_url() -> str:
+    """The URL of the database the tests are using right now (the test database)."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    if db["ENGINE"].endswith("postgresql"):
+        auth = db.get("USER") or ""
+        if db.get("PASSWORD"):
+            auth += f":{db['PASSWORD']}"
+        host = db.get("HOST") or "127.0.0.1"
+        port = db.get("PORT") or 5432
+        return f"postgres://{auth + '@' if auth else ''}{host}:{port}/{db['NAME']}"
+    raise RuntimeError(f"unsupported database engine {db['ENGINE']}")
+
+
+class WorkerProcess:
+    def __init__(self, log_path: Path, env: dict, queues: str, concurrency: int):
+        self.log_path = log_path
+        self.env = env
+        self.queues = queues
+        self.concurrency = concurrency
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30.0) -> "WorkerProcess":
+        name = f"test-{uuid.uuid4().hex[:8]}@%h"
+        self._log = open(self.log_path, "ab")  # noqa: SIM115  (closed in stop)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "console", "worker", "-Q", self.queues,
+             "--concurrency", str(self.concurrency), "-l", "info", "-n", name,
+             "--without-mingle", "--without-gossip", "--without-heartbeat"],
+            cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"celery worker exited early:\n{self.log()}")
+            if " ready." in self.log():
+                return self
+            time.sleep(0.1)
+        raise RuntimeError(f"celery worker not ready after {timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and pool children)."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+
+@pytest.fixture
+def start_worker(transactional_db, tmp_path):
+    """Start a real worker: `start_worker(OUTBOUND_ALLOWED_NETWORKS="127.0.0.1/32")`; extra keyword
+    arguments become its environment. Stopped at the end of the test."""
+    from django.conf import settings as dj
+
+    workers: list[WorkerProcess] = []
+
+    def start(concurrency: int = 2, queues: str | None = None, **env_overrides) -> WorkerProcess:
+        env = os.environ.copy()
+        env.update(
+            DATABASE_URL=database_url(),
+            CELERY_BROKER_URL=dj.CELERY_BROKER_URL,
+            SECRET_KEY=dj.SECRET_KEY,
+            DB_CONN_MAX_AGE="0",
+        )
+        if dj.FIELD_ENCRYPTION_KEYS:
+            env["FIELD_ENCRYPTION_KEYS"] = ",".join(dj.FIELD_ENCRYPTION_KEYS)
+        env.update({key: str(value) for key, value in env_overrides.items()})
+        worker = WorkerProcess(
+            tmp_path / f"worker-{len(workers)}.log", env, queues or ",".join(dj.CELERY_QUEUE_NAMES), concurrency
+        )
+        workers.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _remove_test_broker_file():
+    yield
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("sqla+sqlite:///") and "test-broker-" in url:
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqla+sqlite:///") + suffix).unlink(missing_ok=True)
