@@ -2,7 +2,8 @@
 
 Rotation: put a new key first in FIELD_ENCRYPTION_KEYS, keep the old ones after it, run
 `manage.py rotate_secrets` (re-encrypts every stored secret with the newest key), then drop the old
-keys. Without FIELD_ENCRYPTION_KEYS a key is derived from SECRET_KEY (demo only).
+keys. Without FIELD_ENCRYPTION_KEYS a key is derived from SECRET_KEY (demo only); once real keys are
+set, that derived key stays last in the ring, so secrets saved before can still be read and rotated.
 """
 
 import base64
@@ -11,27 +12,38 @@ import json
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+
+MASK = "••••••"
 
 
-@lru_cache(maxsize=4)
-def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
-    if not keys:
-        derived = base64.urlsafe_b64encode(hashlib.sha256(("field-encryption:" + secret_key).encode()).digest())
-        return MultiFernet([Fernet(derived)])
+def _derived_key(secret_key: str) -> bytes:
+    return base64.urlsafe_b64encode(hashlib.sha256(("field-encryption:" + secret_key).encode()).digest())
+
+
+@lru_cache(maxsize=8)
+def _keys(keys: tuple[str, ...], secret_key: str) -> tuple[Fernet, ...]:
     try:
-        return MultiFernet([Fernet(key.encode()) for key in keys])
+        configured = [Fernet(key.encode()) for key in keys]
     except (ValueError, TypeError) as exc:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes), "
             "e.g. from `python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
         ) from exc
+    return (*configured, Fernet(_derived_key(secret_key)))
+
+
+def _ring() -> tuple[Fernet, ...]:
+    return _keys(tuple(settings.FIELD_ENCRYPTION_KEYS), settings.SECRET_KEY)
 
 
 def fernet() -> MultiFernet:
-    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS), settings.SECRET_KEY)
+    """Encrypts with the newest key, decrypts with any of them."""
+    return MultiFernet(list(_ring()))
 
 
 def encrypt(plaintext: str) -> str:
@@ -48,36 +60,114 @@ def decrypt(token: str) -> str:
         ) from exc
 
 
+def is_current(token: str) -> bool:
+    """Whether `token` is already encrypted with the newest key (rotation can skip it)."""
+    try:
+        _ring()[0].decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
 def rotate(token: str) -> str:
-    return fernet().rotate(token.encode()).decode()
+    """The same plaintext, encrypted again with the newest key (raises if no key can read it)."""
+    try:
+        return fernet().rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ImproperlyConfigured("A stored secret cannot be decrypted with any of FIELD_ENCRYPTION_KEYS") from exc
 
 
 def mask(secret: str, keep: int = 4) -> str:
     """What the console and API show of a saved secret: its length hidden, the last few characters."""
     if not secret:
         return ""
-    return "••••••" + (secret[-keep:] if len(secret) > keep * 3 else "")
+    return MASK + (secret[-keep:] if len(secret) > keep * 3 else "")
+
+
+class SecretDict(dict):
+    """The decrypted secrets of a row. A plain dict to the code that sends messages, but its text form
+    is masked, so printing, logging, a template's `{{ target.secrets }}`, an admin column or a
+    serializer that falls back to str() never shows the values."""
+
+    def __repr__(self) -> str:
+        return repr({key: MASK for key in self})
+
+    __str__ = __repr__
+
+
+class WriteOnlySecretsFormField(forms.CharField):
+    """The form field of an EncryptedJSONField (Django admin): never rendered with the saved values.
+    Blank keeps what is saved; a JSON object replaces it."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "placeholder": "saved secrets are not shown"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Write-only: leave blank to keep the saved secrets, or paste a JSON object.")
+        kwargs["required"] = False
+        for unused in ("max_length", "empty_value"):
+            kwargs.pop(unused, None)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return ""
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text:
+            return None  # keep the saved value (EncryptedJSONField.save_form_data)
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            raise forms.ValidationError("Enter a JSON object, e.g. {\"signing_key\": \"SEC...\"}.")
+        if not isinstance(parsed, dict):
+            raise forms.ValidationError("Enter a JSON object, e.g. {\"signing_key\": \"SEC...\"}.")
+        return parsed
+
+    def has_changed(self, initial, data):
+        return bool((data or "").strip())
+
+
+class _SecretsAttribute(DeferredAttribute):
+    """Wraps whatever dict is assigned (`Target(secrets={...})`, a default) in a SecretDict, so even
+    an unsaved instance never prints its secrets."""
+
+    def __set__(self, instance, value):
+        if isinstance(value, dict) and not isinstance(value, SecretDict):
+            value = SecretDict(value)
+        instance.__dict__[self.field.attname] = value
 
 
 class EncryptedJSONField(models.TextField):
-    """A dict of secrets, stored as one Fernet token. Reads back as a dict."""
+    """A dict of secrets, stored as one Fernet token. Reads back as a SecretDict (masked when shown)."""
+
+    descriptor_class = _SecretsAttribute
 
     def from_db_value(self, value, expression, connection):
         if value in (None, ""):
-            return {}
-        return json.loads(decrypt(value))
+            return SecretDict()
+        return SecretDict(json.loads(decrypt(value)))
 
     def to_python(self, value):
-        if isinstance(value, dict):
+        if isinstance(value, SecretDict):
             return value
+        if isinstance(value, dict):
+            return SecretDict(value)
         if value in (None, ""):
-            return {}
-        return json.loads(decrypt(value))
+            return SecretDict()
+        return SecretDict(json.loads(decrypt(value)))
 
     def get_prep_value(self, value):
         if value in (None, "", {}):
             return ""
-        return encrypt(json.dumps(value, sort_keys=True))
+        return encrypt(json.dumps(dict(value), sort_keys=True))
 
     def value_to_string(self, obj):
         return "<encrypted>"
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": WriteOnlySecretsFormField, **kwargs})
+
+    def save_form_data(self, instance, data):
+        if data is None:
+            return  # a blank write-only field keeps the saved secrets
+        super().save_form_data(instance, SecretDict(data))

@@ -1,0 +1,110 @@
+"""System checks (`manage.py check`, run before `runserver`, `migrate` and the console commands):
+warn about half-configured secrets and providers before a message fails at 3 a.m."""
+
+import ipaddress
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+TELEPHONY_PROVIDERS = ("logging", "aliyun")
+# What the Alibaba Cloud SMS / voice provider cannot work without.
+ALIYUN_TELEPHONY_SETTINGS = ("TELEPHONY_ACCESS_KEY_ID", "TELEPHONY_ACCESS_KEY_SECRET", "TELEPHONY_SIGN_NAME")
+
+
+@checks.register(checks.Tags.security)
+def check_field_encryption_keys(app_configs=None, **kwargs):
+    messages = []
+    keys = getattr(settings, "FIELD_ENCRYPTION_KEYS", [])
+    if keys:
+        from console.crypto import fernet
+
+        try:
+            fernet()
+        except ImproperlyConfigured as exc:
+            messages.append(checks.Error(str(exc), id="console.E001"))
+    elif not settings.DEBUG:
+        messages.append(
+            checks.Warning(
+                "FIELD_ENCRYPTION_KEYS is not set: signing keys and webhook tokens are encrypted with a key "
+                "derived from SECRET_KEY.",
+                hint="Set FIELD_ENCRYPTION_KEYS to a Fernet key (Fernet.generate_key()), then run "
+                "`manage.py rotate_secrets`.",
+                id="console.W001",
+            )
+        )
+    return messages
+
+
+@checks.register()
+def check_telephony_provider(app_configs=None, **kwargs):
+    provider = getattr(settings, "TELEPHONY_PROVIDER", "logging")
+    if provider not in TELEPHONY_PROVIDERS:
+        return [
+            checks.Error(
+                f"TELEPHONY_PROVIDER={provider!r} is not a known provider.",
+                hint=f"Use one of: {', '.join(TELEPHONY_PROVIDERS)}.",
+                id="console.E002",
+            )
+        ]
+    if provider == "aliyun":
+        missing = [name for name in ALIYUN_TELEPHONY_SETTINGS if not getattr(settings, name, "")]
+        if missing:
+            return [
+                checks.Warning(
+                    f"TELEPHONY_PROVIDER is 'aliyun' but {', '.join(missing)} "
+                    f"{'is' if len(missing) == 1 else 'are'} not set: text messages and voice calls will fail.",
+                    hint="Set them, or TELEPHONY_PROVIDER=logging.",
+                    id="console.W002",
+                )
+            ]
+    return []
+
+
+@checks.register()
+def check_eas_api(app_configs=None, **kwargs):
+    if getattr(settings, "EAS_API_URL", "") and not getattr(settings, "EAS_API_TOKEN", ""):
+        return [
+            checks.Warning(
+                "EAS_API_URL is set but EAS_API_TOKEN is not: UpdateService calls will be refused.",
+                hint="Set EAS_API_TOKEN, or unset EAS_API_URL to switch versions in the console only.",
+                id="console.W003",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security)
+def check_outbound_allowed_networks(app_configs=None, **kwargs):
+    messages = []
+    for network in getattr(settings, "OUTBOUND_ALLOWED_NETWORKS", []):
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            messages.append(
+                checks.Error(
+                    f"OUTBOUND_ALLOWED_NETWORKS holds {network!r}, which is not a network.",
+                    hint="Use CIDR notation, e.g. 127.0.0.1/32 or 10.0.0.0/8.",
+                    id="console.E003",
+                )
+            )
+    return messages
+
+
+@checks.register()
+def check_celery_visibility_timeout(app_configs=None, **kwargs):
+    """On Redis a task not acknowledged within the visibility timeout is handed to another worker;
+    a countdown longer than that would be run twice."""
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
+    timeout = options.get("visibility_timeout")
+    longest = getattr(settings, "DELIVERY_RETRY_MAX_SECONDS", 0)
+    if timeout is not None and timeout <= longest:
+        return [
+            checks.Warning(
+                f"The broker's visibility_timeout ({timeout} s) is not longer than DELIVERY_RETRY_MAX_SECONDS "
+                f"({longest:g} s): retried deliveries would be handed to a second worker while waiting.",
+                hint="Raise CELERY_VISIBILITY_TIMEOUT (only the chaos test lowers it on purpose).",
+                id="console.W004",
+            )
+        ]
+    return []
