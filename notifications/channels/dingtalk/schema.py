@@ -1,0 +1,33 @@
+"""DingTalk custom robot: a webhook `https://oapi.dingtalk.com/robot/send?access_token=...` and the
+signing key (`SEC...`) of its "sign request" security setting. Both are secrets."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+
+from notifications.channels.schema import WEBHOOK_HELP, ChatWebhookSchema, ConfigField, query_value
+
+SIGNING_KEY = re.compile(r"^SEC[0-9A-Za-z]{8,200}$")
+
+
+class DingTalkConfig(ChatWebhookSchema):
+    hosts = ("oapi.dingtalk.com",)
+    example = "https://oapi.dingtalk.com/robot/send?access_token=..."
+    fields = (
+        ConfigField("webhook", "Webhook", help=WEBHOOK_HELP, secret=True, widget="url",
+                    placeholder="https://oapi.dingtalk.com/robot/send?access_token=..."),
+        ConfigField("signing_key", "Signing Key", secret=True, placeholder="SEC...",
+                    help="The key shown under the robot's Additional Signature (sign request) setting; it starts "
+                         "with SEC."),
+    )
+
+    def webhook_shape(self, parts) -> bool:
+        return parts.path == "/robot/send" and bool(query_value(parts, "access_token"))
+
+    def clean_secret(self, name, value):
+        if name == "signing_key" and not SIGNING_KEY.match(value):
+            message = "Enter the robot's signing key: SEC followed by letters and digits."
+            raise ValidationError({"signing_key": [message]})
+        return value

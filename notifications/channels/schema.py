@@ -1,0 +1,255 @@
+"""What every delivery method's config schema shares.
+
+A schema knows its fields (label, help, secret or not, required, widget), validates raw input into a
+`CleanedConfig` (non-secret `config`, encrypted `secrets`, the quota units it uses, the secrets made
+now that are shown once), and says which fields are secrets. Forms, serializers, the rule services
+and Test Connectivity all use it; each method's package subclasses it in its own `schema.py`.
+
+Secrets follow one rule everywhere: a secret input left blank (or sent back masked, as the console
+and API display it) means "unchanged" when a stored value exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from console.crypto import mask
+
+MASK_PREFIX = "••••••"
+MAX_URL_LENGTH = 1024
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    name: str
+    label: str
+    help: str = ""
+    secret: bool = False
+    required: bool = True
+    # How a form draws it: "text", "url", "contacts" (pickers per channel), "eas_service".
+    widget: str = "text"
+    placeholder: str = ""
+    # For "contacts": the channel this picker is for (voice, sms, email).
+    channel: str = ""
+
+
+@dataclass(frozen=True)
+class SchemaContext:
+    """Where a target is being configured: contacts belong to the account, EAS services to the
+    workspace."""
+
+    account: Any
+    workspace: Any
+
+
+@dataclass
+class CleanedConfig:
+    config: dict
+    secrets: dict
+    units: int = 1
+    revealed: dict = field(default_factory=dict)  # secrets generated now: shown once, then masked
+    eas_service: Any = None
+    contacts: list = field(default_factory=list)  # [(channel, Contact)], one quota unit each
+
+
+def is_blank_or_masked(value) -> bool:
+    text = "" if value is None else str(value).strip()
+    return not text or MASK_PREFIX in text
+
+
+class ConfigSchema:
+    """Subclasses set `fields` and implement `clean_values`."""
+
+    fields: ClassVar[tuple[ConfigField, ...]] = ()
+    # Secrets that are not inputs (made by the schema itself, e.g. an HTTP target's whsec_ secret).
+    generated_secrets: ClassVar[tuple[str, ...]] = ()
+    # True when clean_values checks each present field on its own, so that required-field errors
+    # and format errors of other fields are reported together.
+    cleans_partially: ClassVar[bool] = False
+
+    @classmethod
+    def secret_fields(cls) -> tuple[str, ...]:
+        """The input fields that are secrets (write-only, masked after saving)."""
+        return tuple(f.name for f in cls.fields if f.secret)
+
+    @classmethod
+    def secret_names(cls) -> tuple[str, ...]:
+        """Every key of a target's `secrets`: secret inputs and generated secrets."""
+        return cls.secret_fields() + cls.generated_secrets
+
+    @classmethod
+    def field(cls, name: str) -> ConfigField:
+        for config_field in cls.fields:
+            if config_field.name == name:
+                return config_field
+        raise KeyError(name)
+
+    # --- validation ---------------------------------------------------------------------------
+    def validate(self, values: dict, *, context: SchemaContext, stored_secrets: dict | None = None) -> CleanedConfig:
+        """Raise ValidationError({field: [message]}) or return the cleaned config."""
+        values = dict(values or {})
+        stored = dict(stored_secrets or {})
+        errors: dict[str, list[str]] = {}
+        text: dict[str, Any] = {}
+        for config_field in self.fields:
+            raw = values.get(config_field.name)
+            if config_field.widget in ("contacts",):
+                text[config_field.name] = raw
+                continue
+            value = "" if raw is None else (raw if isinstance(raw, str) else str(raw)).strip()
+            if config_field.secret and is_blank_or_masked(value):
+                value = stored.get(config_field.name, "") if stored.get(config_field.name) else ""
+                if not value and MASK_PREFIX in str(raw or ""):
+                    errors.setdefault(config_field.name, []).append(
+                        f"Enter the {config_field.label.lower()}: there is no saved value to keep."
+                    )
+                    continue
+            if config_field.required and not value:
+                errors.setdefault(config_field.name, []).append(f"{config_field.label} is required.")
+                continue
+            text[config_field.name] = value
+        if errors and not self.cleans_partially:
+            raise ValidationError(errors)
+        try:
+            cleaned = self.clean_values(text, context=context, stored_secrets=stored)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+    def clean_values(self, values: dict, *, context: SchemaContext, stored_secrets: dict) -> CleanedConfig:
+        raise NotImplementedError
+
+    def count_units(self, values: dict) -> int:
+        """Quota units of unvalidated input (the form's live counter): one unless overridden."""
+        return 1
+
+    # --- reading a saved target ---------------------------------------------------------------
+    def saved_units(self, target) -> int:
+        return 1
+
+    def initial_values(self, target) -> dict:
+        """Values for an edit form: non-secret config; secrets stay blank ("unchanged")."""
+        return {f.name: target.config.get(f.name, "") for f in self.fields if not f.secret}
+
+    def masked(self, target) -> dict:
+        """What the console and API show of a saved target: config, and each secret masked."""
+        shown = {f.name: target.config.get(f.name, "") for f in self.fields if not f.secret}
+        for name in self.secret_fields():
+            stored = (target.secrets or {}).get(name, "")
+            shown[name] = target.config.get(name) or (mask(stored) if stored else "")
+        return shown
+
+    def summary(self, target) -> str:
+        """One line for the rules table (never a secret in clear)."""
+        return ""
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+def extra_host_admitted(parts) -> bool:
+    """WEBHOOK_EXTRA_HOSTS entries are `host` or `host:port` (tests and self-hosted relays)."""
+    entries = [entry.strip().lower() for entry in getattr(settings, "WEBHOOK_EXTRA_HOSTS", []) if entry.strip()]
+    host = (parts.hostname or "").lower()
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return host in entries or netloc in entries
+
+
+def split_url(url: str, field_name: str):
+    if len(url) > MAX_URL_LENGTH:
+        raise ValidationError({field_name: [f"The URL has {len(url)} characters; the limit is {MAX_URL_LENGTH}."]})
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError:
+        raise ValidationError({field_name: ["Enter a valid URL."]})
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+        raise ValidationError({field_name: ["Enter a valid http:// or https:// URL."]})
+    if parts.username or parts.password:
+        raise ValidationError({field_name: ["The URL must not contain a user name or password."]})
+    return parts
+
+
+def check_webhook(url: str, *, field_name: str, hosts: tuple[str, ...], example: str, shape) -> None:
+    """A provider webhook: https on the provider's host with the provider's path and token (`shape`
+    returns True), unless WEBHOOK_EXTRA_HOSTS admits the host (then http or https, any path)."""
+    parts = split_url(url, field_name)
+    if extra_host_admitted(parts):
+        return
+    if parts.scheme != "https" or (parts.hostname or "").lower() not in hosts or parts.port not in (None, 443):
+        raise ValidationError({field_name: [f"Enter the bot's webhook, like {example}"]})
+    if not shape(parts):
+        raise ValidationError({field_name: [f"The webhook has no token; it looks like {example}"]})
+
+
+def query_value(parts, name: str) -> str:
+    return dict(parse_qsl(parts.query, keep_blank_values=True)).get(name, "")
+
+
+def mask_webhook(url: str, token_params: tuple[str, ...] = ("access_token", "key")) -> str:
+    """The display form of a webhook: the token (a query value or the last path segment) masked."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return mask(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(name in token_params for name, _ in query):
+        masked_query = "&".join(
+            f"{n}={mask(v)}" if n in token_params else urlencode([(n, v)]) for n, v in query
+        )
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, masked_query, ""))
+    head, _, last = parts.path.rpartition("/")
+    if last:
+        return urlunsplit((parts.scheme, parts.netloc, f"{head}/{mask(last)}", "", ""))
+    base = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    return base + (f"?{mask(parts.query)}" if parts.query else "")
+
+
+WEBHOOK_HELP = "The webhook carries the bot's token: it is stored encrypted and shown masked after saving."
+
+
+class ChatWebhookSchema(ConfigSchema):
+    """A chat bot reached by a webhook URL (the URL is the secret: it carries the token)."""
+
+    hosts: ClassVar[tuple[str, ...]] = ()
+    example: ClassVar[str] = ""
+    cleans_partially = True
+
+    def webhook_shape(self, parts) -> bool:
+        raise NotImplementedError
+
+    def clean_webhook(self, url: str) -> str:
+        check_webhook(url, field_name="webhook", hosts=self.hosts, example=self.example, shape=self.webhook_shape)
+        return url
+
+    def clean_values(self, values, *, context, stored_secrets):
+        errors: dict[str, list[str]] = {}
+        secrets: dict[str, str] = {}
+        for name in self.secret_fields():
+            if not values.get(name):
+                continue
+            try:
+                secrets[name] = self.clean_webhook(values[name]) if name == "webhook" else self.clean_secret(
+                    name, values[name])
+            except ValidationError as exc:
+                for key, messages in exc.message_dict.items():
+                    errors.setdefault(key, []).extend(messages)
+        if errors or "webhook" not in secrets:
+            raise ValidationError(errors)
+        config = {"webhook": mask_webhook(secrets["webhook"])}
+        for name in secrets:
+            if name != "webhook":
+                config[name] = mask(secrets[name])
+        return CleanedConfig(config=config, secrets=secrets)
+
+    def clean_secret(self, name: str, value: str) -> str:
+        return value
+
+    def summary(self, target) -> str:
+        return target.config.get("webhook", "")
