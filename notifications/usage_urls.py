@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from notifications.views.usage import usage_page
+
+urlpatterns = [
+    path("account/usage/", usage_page, name="usage-page"),
+]

@@ -1,7 +1,13 @@
-"""Metering: one message sent to one target or contact is one notification of the account."""
+"""Metering: one message sent to one target or contact is one notification of the account.
+
+Counters are per account and day in settings.BILLING_TIME_ZONE (the zone the billing month follows),
+so a month's bill reads at most 31 rows. The delivery path calls `usage_record` once per message it
+sends; Test Connectivity messages are not recorded (they are not notifications of an event).
+"""
 
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -11,21 +17,41 @@ from django.utils import timezone
 
 from notifications.models import UsageCounter
 
+# A fresh row can race with another worker creating the same one; after losing that race the row
+# exists, so the next UPDATE finds it. More rounds than this means something else is wrong.
+_CREATE_RACE_ROUNDS = 3
 
-def billing_today(now=None):
+
+def billing_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.BILLING_TIME_ZONE)
+
+
+def billing_today(now: datetime.datetime | None = None) -> datetime.date:
+    """The calendar day, in the billing zone, of `now` (default: this instant)."""
     now = now or timezone.now()
-    return now.astimezone(zoneinfo.ZoneInfo(settings.BILLING_TIME_ZONE)).date()
+    return now.astimezone(billing_zone()).date()
 
 
-def usage_record(*, account_id: int, count: int = 1, now=None) -> None:
-    """Count `count` notifications for the account today, atomically (an UPDATE ... SET count =
-    count + n; the row is created on the first notification of the day)."""
+def usage_record(*, account_id: int, count: int = 1, now: datetime.datetime | None = None) -> None:
+    """Count `count` notifications for the account on today's billing day.
+
+    Safe under any number of concurrent workers on SQLite and PostgreSQL: the increment is one
+    `UPDATE ... SET count = count + n` (the database adds, no read-modify-write in Python); the day's
+    first notification creates the row inside a savepoint, and the worker that loses the race to
+    create it (IntegrityError on the unique (account, day)) rolls back only that savepoint, which
+    leaves a surrounding transaction usable, and adds to the winner's row.
+    """
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError(f"count must be a positive integer, not {count!r}")
     day = billing_today(now)
-    updated = UsageCounter.objects.filter(account_id=account_id, day=day).update(count=F("count") + count)
-    if updated:
-        return
-    try:
-        with transaction.atomic():
-            UsageCounter.objects.create(account_id=account_id, day=day, count=count)
-    except IntegrityError:  # another worker created today's row first
-        UsageCounter.objects.filter(account_id=account_id, day=day).update(count=F("count") + count)
+    rows = UsageCounter.objects.filter(account_id=account_id, day=day)
+    for _ in range(_CREATE_RACE_ROUNDS):
+        if rows.update(count=F("count") + count):
+            return
+        try:
+            with transaction.atomic():
+                UsageCounter.objects.create(account_id=account_id, day=day, count=count)
+            return
+        except IntegrityError:
+            continue  # another worker created the day's row first: add to it
+    raise RuntimeError(f"could not record usage for account {account_id} on {day} (does the account exist?)")
