@@ -1,0 +1,133 @@
+"""A local fake DingTalk robot for the benchmark, run as its own process so that it never shares a
+GIL with the client it measures: `python -m benchmarks.fake_dingtalk --port 0 --secret SEC...`.
+
+It checks the signature exactly as PROTOCOLS.md 1.2 says (millisecond timestamp within an hour,
+HMAC-SHA256 keyed by the secret over `timestamp + "\\n" + secret`, Base64) and answers as DingTalk does
+(HTTP 200, `errcode` 0 or 310000). The per-robot rate limit (20 a minute) is lifted: the benchmark
+measures the pipeline, not the platform's quota (each event goes to its own robot token anyway).
+
+It records the receipt time of every accepted message by access token, which the benchmark reads at
+`GET /_bench/receipts` to compute event-to-receipt latencies; `POST /_bench/reset` forgets them.
+It prints `listening <port>` on stdout once ready.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+ONE_HOUR_MS = 3600 * 1000
+
+
+def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
+    """The Base64 signature (before URL-encoding) of PROTOCOLS.md 1.2."""
+    to_sign = f"{timestamp_ms}\n{secret}".encode()
+    return base64.b64encode(hmac.new(secret.encode(), to_sign, hashlib.sha256).digest()).decode()
+
+
+class Receipts:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.tokens: list[str] = []
+        self.times: list[float] = []
+
+    def add(self, token: str, at: float) -> None:
+        with self.lock:
+            self.tokens.append(token)
+            self.times.append(at)
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            return {"tokens": list(self.tokens), "times": list(self.times)}
+
+    def reset(self) -> None:
+        with self.lock:
+            self.tokens.clear()
+            self.times.clear()
+
+
+def make_handler(secret: str, receipts: Receipts):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the real endpoint
+        disable_nagle_algorithm = True  # else ~44 ms per request (ENVIRONMENT.md)
+
+        def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+            pass
+
+        def _answer(self, payload: dict, status: int = 200) -> None:
+            body = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            url = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            if url.path == "/_bench/reset":
+                receipts.reset()
+                return self._answer({"ok": True})
+            if url.path != "/robot/send":
+                return self._answer({"errcode": 404, "errmsg": "not found"}, status=404)
+            query = parse_qs(url.query)
+            token = (query.get("access_token") or [""])[0]
+            timestamp = (query.get("timestamp") or [""])[0]
+            sign = (query.get("sign") or [""])[0]  # parse_qs has already URL-decoded it
+            if not token:
+                return self._answer({"errcode": 300001, "errmsg": "token is not exist"})
+            if not timestamp.isdigit() or abs(time.time() * 1000 - int(timestamp)) > ONE_HOUR_MS:
+                return self._answer({"errcode": 310000, "errmsg": "invalid timestamp"})
+            if not hmac.compare_digest(sign, dingtalk_sign(secret, int(timestamp))):
+                return self._answer({"errcode": 310000, "errmsg": "sign not match"})
+            try:
+                message = json.loads(raw)
+            except ValueError:
+                return self._answer({"errcode": 400402, "errmsg": "invalid json"})
+            if message.get("msgtype") not in {"text", "link", "markdown", "actionCard", "feedCard"}:
+                return self._answer({"errcode": 400105, "errmsg": "unsupported msgtype"})
+            receipts.add(token, time.time())
+            return self._answer({"errcode": 0, "errmsg": "ok"})
+
+        def do_GET(self):  # noqa: N802
+            path = urlsplit(self.path).path
+            if path == "/_bench/receipts":
+                return self._answer(receipts.snapshot())
+            if path == "/_bench/count":
+                return self._answer({"count": len(receipts.times)})
+            return self._answer({"errcode": 404, "errmsg": "not found"}, status=404)
+
+    return Handler
+
+
+def serve(port: int, secret: str) -> None:
+    receipts = Receipts()
+    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(secret, receipts))
+    server.daemon_threads = True
+    server.request_queue_size = 128
+    print(f"listening {server.server_address[1]}", flush=True)
+    server.serve_forever(poll_interval=0.2)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--secret", required=True)
+    args = parser.parse_args(argv)
+    try:
+        serve(args.port, args.secret)
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""The publishing process: a Django process with the URLconf loaded (what the web process holds)
+that publishes the way the web process does, when the benchmark tells it to over stdin.
+
+One JSON command per line in, one JSON answer per line out:
+- `{"op": "bare", "webhooks": [...], "secret": "SEC...", "rate": 100}`: one bare task per webhook;
+- `{"op": "approve", "version_ids": [...], "rate": null}`: approve each Pending model version through
+  the resources service (which publishes in its transaction and enqueues routing on commit);
+- `{"op": "memory"}`, `{"op": "ping"}`, `{"op": "quit"}`.
+`rate` paces the publishes (per second); null publishes back to back. Each answer carries the wall
+clock time taken just before each publish (`times`), which latencies are measured from.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import traceback
+
+
+def paced(items: list, rate: float | None):
+    """Yield (item, time.time() just before its publish), at `rate` per second when given."""
+    started = time.monotonic()
+    for index, item in enumerate(items):
+        if rate:
+            delay = started + index / rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+        yield item, time.time()
+
+
+def publish_bare(webhooks: list[str], secret: str, rate: float | None) -> list[float]:
+    from benchmarks.bare_app import BARE_QUEUE, BARE_TASK
+    from console.celery import app
+
+    times = []
+    for index_webhook, moment in paced(list(enumerate(webhooks)), rate):
+        index, webhook = index_webhook
+        times.append(moment)
+        app.send_task(BARE_TASK, args=[webhook, secret, "Model version approved",
+                                       f"#### Model version approved\n\nbench message {index}"], queue=BARE_QUEUE)
+    return times
+
+
+def publish_approvals(version_ids: list[int], rate: float | None) -> list[float]:
+    from benchmarks.pipeline import approve_version
+
+    times = []
+    for version_id, moment in paced(version_ids, rate):
+        times.append(moment)
+        approve_version(version_id)
+    return times
+
+
+def handle(command: dict) -> dict:
+    op = command["op"]
+    if op == "ping":
+        return {"ok": True}
+    if op == "bare":
+        started = time.monotonic()
+        times = publish_bare(command["webhooks"], command["secret"], command.get("rate"))
+        return {"times": times, "publish_seconds": time.monotonic() - started}
+    if op == "approve":
+        started = time.monotonic()
+        times = publish_approvals(command["version_ids"], command.get("rate"))
+        return {"times": times, "publish_seconds": time.monotonic() - started}
+    if op == "memory":
+        from benchmarks.harness import self_memory
+
+        return self_memory()
+    raise ValueError(f"unknown op {op!r}")
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.urls import get_resolver
+
+    try:
+        get_resolver().url_patterns  # noqa: B018 (load every view module, as the web process does)
+    except Exception:  # a broken view module must not stop the benchmark; the log says so
+        traceback.print_exc(file=sys.stderr)
+    for line in sys.stdin:
+        command = json.loads(line)
+        if command.get("op") == "quit":
+            break
+        try:
+            answer = handle(command)
+        except Exception as exc:  # the benchmark reports it; the process stays up
+            answer = {"error": f"{exc.__class__.__name__}: {exc}", "traceback": traceback.format_exc()}
+            print(answer["traceback"], file=sys.stderr, flush=True)
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
