@@ -1,0 +1,155 @@
+"""Reads for notice rules, targets, contacts and quotas, scoped to an account or a workspace (objects
+of another account do not exist: 404)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from notifications.catalog import SCOPE_LABELS, event_type_label, get_source
+from notifications.channels.registry import METHODS_BY_KEY, get_method
+from notifications.models import Contact, QuotaIncreaseRequest, Rule, Target, TargetContact, TargetQuota
+from notifications.models.rules import DEFAULT_TARGETS_PER_RULE
+from workspaces.permissions import authorize, bus_arn, rule_arn
+
+
+# --- quotas ------------------------------------------------------------------------------------
+def quota_limit(*, account) -> int:
+    """Target units per rule for the account: 5 unless an increase was approved."""
+    quota = TargetQuota.objects.filter(account=account).only("targets_per_rule").first()
+    return quota.targets_per_rule if quota else DEFAULT_TARGETS_PER_RULE
+
+
+def quota_requests_for_account(*, account) -> QuerySet[QuotaIncreaseRequest]:
+    return QuotaIncreaseRequest.objects.filter(account=account).select_related("requested_by", "decided_by")
+
+
+def quota_request_pending(*, account) -> QuotaIncreaseRequest | None:
+    return quota_requests_for_account(account=account).filter(status=QuotaIncreaseRequest.Status.PENDING).first()
+
+
+# --- targets and units -------------------------------------------------------------------------
+def target_units(target: Target) -> int:
+    method = METHODS_BY_KEY.get(target.method)
+    return method.schema().saved_units(target) if method else 1
+
+
+def rule_units(rule: Rule) -> int:
+    return sum(target_units(target) for target in rule.targets.all())
+
+
+def largest_rule_units(*, account) -> tuple[int, Rule | None]:
+    """The most target units any rule of the account uses, and that rule."""
+    best, best_rule = 0, None
+    for rule in rules_queryset().filter(bus__account=account):
+        units = rule_units(rule)
+        if units > best:
+            best, best_rule = units, rule
+    return best, best_rule
+
+
+def target_display(target: Target) -> dict:
+    """A saved target as pages and the API show it: method label, masked values, a one-line summary."""
+    method = METHODS_BY_KEY.get(target.method)
+    schema = method.schema() if method else None
+    return {
+        "id": target.pk,
+        "method": target.method,
+        "label": method.label if method else target.method,
+        "config": schema.masked(target) if schema else {},
+        "summary": schema.summary(target) if schema else "",
+        "units": target_units(target),
+    }
+
+
+# --- rules ---------------------------------------------------------------------------------------
+def rules_queryset() -> QuerySet[Rule]:
+    targets = Target.objects.select_related("eas_service").prefetch_related(
+        Prefetch("contact_links", queryset=TargetContact.objects.select_related("contact").order_by("id"))
+    )
+    return Rule.objects.select_related("bus", "bus__workspace", "created_by").prefetch_related(
+        "event_types", "scope_models", Prefetch("targets", queryset=targets)
+    )
+
+
+def rules_for_workspace(*, actor, workspace) -> QuerySet[Rule]:
+    authorize(actor, "eventbridge:ListRules", bus_arn(workspace))
+    return rules_queryset().filter(bus__workspace=workspace)
+
+
+def rule_get(*, actor, workspace, rule_id, action: str = "eventbridge:GetRule") -> Rule:
+    try:
+        rule = rules_queryset().get(pk=int(rule_id), bus__workspace=workspace)
+    except (Rule.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such rule") from None
+    authorize(actor, action, rule_arn(workspace, rule.name))
+    return rule
+
+
+def target_get_in_workspace(*, workspace, target_id) -> Target | None:
+    """A saved target of this workspace (Test Connectivity of a target whose secrets are masked)."""
+    try:
+        return Target.objects.select_related("rule").get(pk=int(target_id), rule__bus__workspace=workspace)
+    except (Target.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+@dataclass
+class RuleRow:
+    rule: Rule
+    source_label: str
+    event_type_labels: list[str]
+    scope_label: str
+    targets: list[dict]
+    units: int
+
+
+def rule_row(rule: Rule) -> RuleRow:
+    try:
+        source = get_source(rule.source)
+        order = {et.key: n for n, et in enumerate(source.event_types)}
+        source_label = source.label
+    except KeyError:
+        order, source_label = {}, rule.source
+    types = sorted((row.event_type for row in rule.event_types.all()), key=lambda key: order.get(key, 99))
+    targets = [target_display(target) for target in rule.targets.all()]
+    return RuleRow(
+        rule=rule,
+        source_label=source_label,
+        event_type_labels=[event_type_label(key) for key in types],
+        scope_label=SCOPE_LABELS.get(rule.scope, rule.scope),
+        targets=targets,
+        units=sum(t["units"] for t in targets),
+    )
+
+
+def method_label(key: str) -> str:
+    try:
+        return get_method(key).label
+    except KeyError:
+        return key
+
+
+# --- contacts ------------------------------------------------------------------------------------
+def contacts_for_account(*, account) -> QuerySet[Contact]:
+    return Contact.objects.filter(account=account)
+
+
+def contact_get(*, account, contact_id) -> Contact:
+    try:
+        return contacts_for_account(account=account).get(pk=int(contact_id))
+    except (Contact.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such contact") from None
+
+
+def contact_rules(*, contact) -> list[Rule]:
+    """The rules whose targets reach this contact."""
+    return list(
+        Rule.objects.filter(targets__contact_links__contact=contact).select_related("bus__workspace").distinct()
+    )
+
+
+def contact_channels_in_use(*, contact) -> set[str]:
+    return set(TargetContact.objects.filter(contact=contact).values_list("channel", flat=True))

@@ -1,0 +1,307 @@
+"""Notice rules on a workspace's event bus: create, update (targets replaced atomically), enable,
+disable, delete.
+
+Everything a rule must satisfy is checked here, for the console, the API and the admin alike: the bus
+exists (EventBridge activated), the name is unique on the bus, one source of the catalog, a non-empty
+subset of its event types, a scope the source allows, at most 50 rules per bus, the source/method
+matrix, each target's config by its method's schema, and the account's target-unit quota. Every
+refusal is a ValidationError keyed by field (`name`, `event_types`, `targets`, `targets[2].webhook`,
+...), all found problems at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+
+from notifications.catalog import SCOPE_LABELS, SOURCES_BY_KEY
+from notifications.channels.registry import METHODS_BY_KEY
+from notifications.channels.schema import CleanedConfig, SchemaContext
+from notifications.models import Rule, RuleEventType, Target, TargetContact
+from notifications.models.rules import MAX_RULES_PER_BUS
+from notifications.selectors.rules import quota_limit, target_display
+from workspaces.models import EventBus
+from workspaces.models import Model as PaiModel
+from workspaces.permissions import authorize, bus_arn, rule_arn
+from workspaces.services.audit import audit_record
+
+RULE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,126}$")
+NAME_HELP = "2 to 127 letters, digits, hyphens (-) and underscores (_), starting with a letter or digit."
+
+
+@dataclass
+class TargetSpec:
+    """One target as the caller gives it: a delivery method and its raw field values; `id` names a
+    saved target of the rule being edited (its secrets are kept where the input leaves them blank)."""
+
+    method: str
+    values: dict = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass
+class _CleanTarget:
+    spec: TargetSpec
+    cleaned: CleanedConfig
+    existing: Target | None
+
+
+def _as_spec(item) -> TargetSpec:
+    if isinstance(item, TargetSpec):
+        return item
+    values = item.get("values", item.get("config")) or {}
+    return TargetSpec(method=str(item.get("method") or ""), values=dict(values), id=item.get("id"))
+
+
+def event_bus_for(workspace) -> EventBus:
+    """The workspace's bus, or a clear refusal when EventBridge is not activated."""
+    bus = EventBus.objects.filter(workspace=workspace).first()
+    if bus is None or not workspace.account.eventbridge_active:
+        raise ValidationError({NON_FIELD_ERRORS: [
+            "ServiceNotEnable: EventBridge is not activated for this account, so workspace "
+            f"{workspace.name} has no event bus. Activate EventBridge (Activate for Free) before creating notice rules."
+        ]})
+    return bus
+
+
+def _add(errors: dict, key: str, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+
+
+def _check_rule_fields(errors, *, bus, rule, name, source, event_types, scope, model_ids):
+    name = (name or "").strip()
+    if not name:
+        _add(errors, "name", "Rule name is required.")
+    elif not RULE_NAME.match(name):
+        _add(errors, "name", f"Invalid rule name: use {NAME_HELP}")
+    elif Rule.objects.filter(bus=bus, name=name).exclude(pk=getattr(rule, "pk", None)).exists():
+        _add(errors, "name", f"A rule named {name} already exists on event bus {bus.name}.")
+    source_def = SOURCES_BY_KEY.get(source or "")
+    if source_def is None:
+        _add(errors, "source", f"Choose an event source: {', '.join(s.label for s in SOURCES_BY_KEY.values())}.")
+        return name, None, [], scope, []
+    types = list(dict.fromkeys(event_types or []))
+    if not types:
+        _add(errors, "event_types", f"Choose at least one event type of {source_def.label}.")
+    unknown = [t for t in types if not source_def.has_type(t)]
+    if unknown:
+        _add(errors, "event_types", f"Not event types of {source_def.label}: {', '.join(map(str, unknown))}.")
+    scope = scope or "all"
+    models = []
+    if scope not in source_def.scopes:
+        allowed = ", ".join(SCOPE_LABELS[s] for s in source_def.scopes)
+        _add(errors, "scope", f"Scope {scope!r} is not available for {source_def.label}; choose one of: {allowed}.")
+    elif scope == "models":
+        try:
+            ids = {int(pk) for pk in model_ids or []}
+        except (TypeError, ValueError):
+            ids = None
+        models = list(PaiModel.objects.filter(workspace=bus.workspace, pk__in=ids or []))
+        if ids is None or len(models) != len(ids):
+            _add(errors, "models", "Choose models of this workspace.")
+        elif not models:
+            _add(errors, "models", "Choose at least one model for the Specified models scope.")
+    return name, source_def, types, scope, models
+
+
+def _check_targets(errors, *, workspace, rule, source_def, specs) -> list[_CleanTarget]:
+    existing = {t.pk: t for t in rule.targets.all()} if rule is not None else {}
+    context = SchemaContext(account=workspace.account, workspace=workspace)
+    if not specs:
+        _add(errors, "targets", "Add at least one event target.")
+    clean: list[_CleanTarget] = []
+    units = 0
+    for index, spec in enumerate(specs):
+        prefix = f"targets[{index}]"
+        method = METHODS_BY_KEY.get(spec.method)
+        if method is None:
+            _add(errors, f"{prefix}.method", f"Unknown delivery method {spec.method!r}; choose one of: "
+                                             f"{', '.join(METHODS_BY_KEY)}.")
+            units += 1
+            continue
+        schema = method.schema()
+        units += schema.count_units(spec.values)
+        if source_def is not None and source_def.key not in method.sources:
+            allowed = ", ".join(SOURCES_BY_KEY[s].label for s in method.sources)
+            _add(errors, f"{prefix}.method",
+                 f"{method.label} is not available for {source_def.label} events; it is for: {allowed}.")
+        saved = None
+        if spec.id not in (None, ""):
+            try:
+                saved = existing.get(int(spec.id))
+            except (TypeError, ValueError):
+                saved = None
+            if saved is None and rule is not None:
+                _add(errors, f"{prefix}.id", f"This rule has no target {spec.id}.")
+                continue
+        stored = dict(saved.secrets) if saved is not None and saved.method == spec.method else {}
+        try:
+            cleaned = schema.validate(spec.values, context=context, stored_secrets=stored)
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                for message in messages:
+                    _add(errors, f"{prefix}.{key}", message)
+            continue
+        clean.append(_CleanTarget(spec=spec, cleaned=cleaned, existing=saved))
+    limit = quota_limit(account=workspace.account)
+    if units > limit:
+        _add(errors, "targets", f"This rule uses {units} target units; the limit is {limit}.")
+    return clean
+
+
+def _validate(*, workspace, bus, rule, name, source, event_types, scope, model_ids, targets):
+    errors: dict[str, list[str]] = {}
+    specs = [_as_spec(item) for item in targets or []]
+    name, source_def, types, scope, models = _check_rule_fields(
+        errors, bus=bus, rule=rule, name=name, source=source, event_types=event_types, scope=scope,
+        model_ids=model_ids)
+    clean = _check_targets(errors, workspace=workspace, rule=rule, source_def=source_def, specs=specs)
+    if errors:
+        raise ValidationError(errors)
+    return name, source_def, types, scope, models, clean
+
+
+def _save_targets(rule: Rule, clean: list[_CleanTarget]) -> dict[int, dict]:
+    """Write the rule's new target list: keep rows of kept targets, delete the others. Returns the
+    secrets generated now, by target id (shown once)."""
+    kept = {item.existing.pk for item in clean if item.existing is not None}
+    rule.targets.exclude(pk__in=kept).delete()
+    revealed: dict[int, dict] = {}
+    for position, item in enumerate(clean):
+        target = item.existing or Target(rule=rule)
+        target.method = item.spec.method
+        target.config = item.cleaned.config
+        target.secrets = item.cleaned.secrets
+        target.eas_service = item.cleaned.eas_service
+        target.position = position
+        target.save()
+        target.contact_links.all().delete()
+        TargetContact.objects.bulk_create([
+            TargetContact(target=target, contact=contact, channel=channel)
+            for channel, contact in item.cleaned.contacts
+        ])
+        if item.cleaned.revealed:
+            revealed[target.pk] = dict(item.cleaned.revealed)
+    return revealed
+
+
+def _snapshot(rule: Rule) -> dict:
+    """The audited state of a rule, secrets masked."""
+    rule = Rule.objects.prefetch_related("event_types", "scope_models", "targets__contact_links__contact").get(
+        pk=rule.pk)
+    return {
+        "name": rule.name,
+        "source": rule.source,
+        "event_types": sorted(row.event_type for row in rule.event_types.all()),
+        "scope": rule.scope,
+        "models": sorted(m.pk for m in rule.scope_models.all()),
+        "enabled": rule.enabled,
+        "targets": [{"method": t.method, **target_display(t)["config"]} for t in rule.targets.all()],
+    }
+
+
+def _diff(old: dict, new: dict) -> dict:
+    return {key: [old.get(key), new.get(key)] for key in new if old.get(key) != new.get(key)}
+
+
+def _write(rule: Rule, *, name, source_def, types, scope, models, clean) -> dict[int, dict]:
+    rule.name, rule.source, rule.scope = name, source_def.key, scope
+    rule.save()
+    rule.event_types.exclude(event_type__in=types).delete()
+    have = set(rule.event_types.values_list("event_type", flat=True))
+    RuleEventType.objects.bulk_create([RuleEventType(rule=rule, event_type=t) for t in types if t not in have])
+    rule.scope_models.set(models if scope == "models" else [])
+    return _save_targets(rule, clean)
+
+
+def rule_create(*, actor, workspace, name: str, source: str, event_types: list[str], targets: list,
+                scope: str = "all", model_ids: list | None = None, enabled: bool = True) -> Rule:
+    """Create a rule with its targets. `rule.revealed_secrets` maps new target ids to the secrets made
+    now (an HTTP target's whsec_ secret), to be shown once."""
+    authorize(actor, "eventbridge:CreateRule", bus_arn(workspace))
+    authorize(actor, "eventbridge:UpdateTargets", bus_arn(workspace))
+    bus = event_bus_for(workspace)
+    with transaction.atomic():
+        bus = EventBus.objects.select_for_update().get(pk=bus.pk)  # serializes the 50-rule count
+        count = Rule.objects.filter(bus=bus).count()
+        if count >= MAX_RULES_PER_BUS:
+            raise ValidationError({NON_FIELD_ERRORS: [
+                f"Event bus {bus.name} already has {count} rules; the limit is {MAX_RULES_PER_BUS}."]})
+        name, source_def, types, scope, models, clean = _validate(
+            workspace=workspace, bus=bus, rule=None, name=name, source=source, event_types=event_types,
+            scope=scope, model_ids=model_ids, targets=targets)
+        rule = Rule(bus=bus, created_by=actor if getattr(actor, "pk", None) else None, enabled=bool(enabled))
+        try:
+            with transaction.atomic():
+                revealed = _write(rule, name=name, source_def=source_def, types=types, scope=scope, models=models,
+                                  clean=clean)
+        except IntegrityError:
+            raise ValidationError({"name": [f"A rule named {name} already exists on event bus {bus.name}."]})
+        audit_record(actor=actor, account=workspace.account, action="rule.create", obj=rule,
+                     changes=_diff({}, _snapshot(rule)))
+    rule.revealed_secrets = revealed
+    return rule
+
+
+def rule_update(*, actor, rule: Rule, name: str, source: str, event_types: list[str], targets: list,
+                scope: str = "all", model_ids: list | None = None) -> Rule:
+    """Replace a rule's settings and its whole target list in one transaction. A target given with the
+    `id` of a saved target of the same method keeps its secrets where the input leaves them blank."""
+    workspace = rule.bus.workspace
+    authorize(actor, "eventbridge:UpdateRule", rule_arn(workspace, rule.name))
+    authorize(actor, "eventbridge:UpdateTargets", rule_arn(workspace, rule.name))
+    bus = event_bus_for(workspace)
+    with transaction.atomic():
+        rule = Rule.objects.select_for_update().get(pk=rule.pk)
+        before = _snapshot(rule)
+        name, source_def, types, scope, models, clean = _validate(
+            workspace=workspace, bus=bus, rule=rule, name=name, source=source, event_types=event_types,
+            scope=scope, model_ids=model_ids, targets=targets)
+        kept = {item.existing.pk for item in clean if item.existing is not None}
+        if rule.targets.exclude(pk__in=kept).exists():
+            authorize(actor, "eventbridge:DeleteTargets", rule_arn(workspace, rule.name))
+        try:
+            with transaction.atomic():
+                revealed = _write(rule, name=name, source_def=source_def, types=types, scope=scope, models=models,
+                                  clean=clean)
+        except IntegrityError:
+            raise ValidationError({"name": [f"A rule named {name} already exists on event bus {bus.name}."]})
+        audit_record(actor=actor, account=workspace.account, action="rule.update", obj=rule,
+                     changes=_diff(before, _snapshot(rule)))
+    rule.revealed_secrets = revealed
+    return rule
+
+
+def _set_enabled(*, actor, rule: Rule, enabled: bool) -> Rule:
+    workspace = rule.bus.workspace
+    action = "eventbridge:EnableRule" if enabled else "eventbridge:DisableRule"
+    authorize(actor, action, rule_arn(workspace, rule.name))
+    with transaction.atomic():
+        rule = Rule.objects.select_for_update().select_related("bus__workspace").get(pk=rule.pk)
+        if rule.enabled != enabled:
+            rule.enabled = enabled
+            rule.save(update_fields=["enabled", "updated_at"])
+            audit_record(actor=actor, account=workspace.account, action="rule.enable" if enabled else "rule.disable",
+                         obj=rule, changes={"enabled": [not enabled, enabled]})
+    return rule
+
+
+def rule_enable(*, actor, rule: Rule) -> Rule:
+    return _set_enabled(actor=actor, rule=rule, enabled=True)
+
+
+def rule_disable(*, actor, rule: Rule) -> Rule:
+    return _set_enabled(actor=actor, rule=rule, enabled=False)
+
+
+def rule_delete(*, actor, rule: Rule) -> None:
+    workspace = rule.bus.workspace
+    authorize(actor, "eventbridge:DeleteRule", rule_arn(workspace, rule.name))
+    with transaction.atomic():
+        before = _snapshot(rule)
+        audit_record(actor=actor, account=workspace.account, action="rule.delete", obj=rule,
+                     changes={key: [value, None] for key, value in before.items()})
+        rule.delete()
