@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import import_module
 
-from notifications.catalog import sources_allowing
+from notifications.catalog import sources_allowing, type_key
 
 
 def _load(dotted: str):
@@ -51,10 +51,17 @@ class Channel:
     queue: str  # the Celery queue class: chat, http, email, telephony, eas
     task_name: str
     adapter_path: str  # dotted path of the adapter class
+    method: str = ""  # the delivery method whose targets send through this channel
+    # The event types this channel acts on (empty: every type its method's sources allow). The EAS
+    # update switches a service only when a version is approved, not on any status change.
+    event_types: tuple[str, ...] = ()
 
     @cached_property
     def adapter(self):
-        return _load(self.adapter_path)
+        return _load(self.adapter_path)()
+
+    def handles(self, event_type: str) -> bool:
+        return not self.event_types or event_type in self.event_types
 
 
 METHODS: tuple[DeliveryMethod, ...] = (
@@ -73,21 +80,22 @@ METHODS: tuple[DeliveryMethod, ...] = (
 
 CHANNELS: tuple[Channel, ...] = (
     Channel("dingtalk", "DingTalk", "chat", "notifications.tasks.deliver_chat",
-            "notifications.channels.dingtalk.adapter.DingTalkAdapter"),
+            "notifications.channels.dingtalk.adapter.DingTalkAdapter", method="dingtalk"),
     Channel("wecom", "WeCom", "chat", "notifications.tasks.deliver_chat",
-            "notifications.channels.wecom.adapter.WeComAdapter"),
+            "notifications.channels.wecom.adapter.WeComAdapter", method="wecom"),
     Channel("lark", "Lark", "chat", "notifications.tasks.deliver_chat",
-            "notifications.channels.lark.adapter.LarkAdapter"),
+            "notifications.channels.lark.adapter.LarkAdapter", method="lark"),
     Channel("http", "HTTP/HTTPS", "http", "notifications.tasks.deliver_http",
-            "notifications.channels.http.adapter.HttpAdapter"),
+            "notifications.channels.http.adapter.HttpAdapter", method="http"),
     Channel("email", "Email", "email", "notifications.tasks.deliver_email",
-            "notifications.channels.email.adapter.EmailAdapter"),
+            "notifications.channels.email.adapter.EmailAdapter", method="contacts"),
     Channel("sms", "Text message", "telephony", "notifications.tasks.deliver_telephony",
-            "notifications.channels.sms.adapter.SmsAdapter"),
+            "notifications.channels.sms.adapter.SmsAdapter", method="contacts"),
     Channel("voice", "Voice call", "telephony", "notifications.tasks.deliver_telephony",
-            "notifications.channels.voice.adapter.VoiceAdapter"),
+            "notifications.channels.voice.adapter.VoiceAdapter", method="contacts"),
     Channel("eas", "EAS service update", "eas", "notifications.tasks.deliver_eas",
-            "notifications.channels.eas.adapter.EasUpdateAdapter"),
+            "notifications.channels.eas.adapter.EasUpdateAdapter", method="eas_update",
+            event_types=(type_key("model", "ModelVersionApproved"),)),
 )
 
 METHODS_BY_KEY = {method.key: method for method in METHODS}
@@ -108,3 +116,10 @@ def get_channel(key: str) -> Channel:
 
 def methods_for_source(source_key: str) -> list[DeliveryMethod]:
     return [method for method in METHODS if source_key in method.sources]
+
+
+def channel_for_method(method_key: str) -> Channel | None:
+    """The one channel a method's target sends through; None for methods that fan out per contact
+    (the contact link names the channel)."""
+    channels = [channel for channel in CHANNELS if channel.method == method_key]
+    return channels[0] if len(channels) == 1 else None

@@ -1,5 +1,6 @@
 from .deliveries import Delivery, DeliveryAttempt
 from .events import Event
+from .ratelimit import RateLimitBucket
 from .rules import Contact, QuotaIncreaseRequest, Rule, RuleEventType, Target, TargetContact, TargetQuota
 from .usage import UsageCounter
 
@@ -9,6 +10,7 @@ __all__ = [
     "DeliveryAttempt",
     "Event",
     "QuotaIncreaseRequest",
+    "RateLimitBucket",
     "Rule",
     "RuleEventType",
     "Target",

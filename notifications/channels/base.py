@@ -1,0 +1,257 @@
+"""What every channel shares: the adapter interface, its one error type, its result, and the HTTP
+call that goes through the SSRF guard and judges transport-level failures.
+
+A channel adapter gets a rendered message (`message.Message`), the target's config and secrets,
+and a `SendContext`; it returns a `SendResult` or raises `DeliveryError`, which says whether trying
+again can help (`permanent=False`) and when (`retry_after`). Adapters know nothing of rules,
+deliveries, views or the API.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
+
+import requests
+import urllib3
+from django.conf import settings
+
+from .outbound import OutboundAnswer, OutboundRefused, outbound_request
+
+RESPONSE_KEEP_BYTES = 2048
+# Query parameters whose values are masked wherever a URL is stored or shown.
+SECRET_QUERY_KEYS = {"access_token", "key", "sign", "token", "secret", "signature", "password", "apikey",
+                     "api_key", "accesskeyid", "accesskeysecret"}
+
+
+@dataclass(frozen=True)
+class SendContext:
+    """Where a send comes from. `delivery_id` is None for Test Connectivity."""
+
+    delivery_id: int | None = None
+    attempt: int = 1
+    # (connect, read) timeouts and a total deadline; None = the settings' defaults.
+    timeout: tuple[float, float] | None = None
+    total_timeout: float | None = None
+    test: bool = False
+
+    @property
+    def idempotency_key(self) -> str:
+        """Stable across retries of one delivery (DingTalk's msgUuid, the EAS revision)."""
+        return f"delivery-{self.delivery_id}" if self.delivery_id is not None else ""
+
+
+@dataclass
+class SendResult:
+    request_url: str = ""  # masked
+    http_status: int | None = None
+    provider_code: str = ""
+    response_body: str = ""
+    detail: str = ""  # a human summary ("sent", "switched web-svc to 0.2.0")
+
+
+class DeliveryError(Exception):
+    """The one error a channel raises. `permanent` failures are not retried (bad token, bad
+    signature, a 4xx); the others are, after `retry_after` seconds when the receiver said so."""
+
+    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None,
+                 http_status: int | None = None, provider_code: str | int | None = "",
+                 response_body: str = "", request_url: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+        self.retry_after = retry_after
+        self.http_status = http_status
+        self.provider_code = "" if provider_code is None else str(provider_code)
+        self.response_body = response_body
+        self.request_url = request_url
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ChannelAdapter:
+    """Subclasses set `key` and implement `send`. `rate_limits` are (count, window seconds) pairs
+    the platform enforces per bot; `rate_limit_key_source` names what identifies one bot."""
+
+    key: str = ""
+    rate_limits: tuple[tuple[int, float], ...] = ()
+
+    def send(self, message, target_config: dict, secrets: dict, context: SendContext | None = None) -> SendResult:
+        raise NotImplementedError
+
+    def destination(self, target_config: dict, secrets: dict) -> str:
+        """The URL (or address) this target sends to, masked; shown on attempts before the send."""
+        return ""
+
+    def rate_limit_identity(self, target_config: dict, secrets: dict) -> str:
+        """What identifies one bot for the rate limiter (hashed before use); "" = no limit."""
+        return ""
+
+
+def scaled_window(seconds: float) -> float:
+    """A platform's time window, times RATE_LIMIT_WINDOW_SCALE (1 in production; tests shrink
+    minutes to seconds, together with the fakes' windows)."""
+    return seconds * float(getattr(settings, "RATE_LIMIT_WINDOW_SCALE", 1.0))
+
+
+def mask_url(url: str) -> str:
+    """The URL with credentials masked: secret-looking query values, userinfo passwords."""
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<invalid URL>"
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, hostport = netloc.rpartition("@")
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:••••••@{hostport}" if ":" in userinfo else f"{user}@{hostport}"
+    query = "&".join(
+        f"{quote_plus(k)}=" + ("••••••" if k.lower() in SECRET_QUERY_KEYS and v else quote_plus(v))
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def mask_path_token(url: str, marker: str) -> str:
+    """Mask the path segment after `marker` (e.g. Lark's `/hook/<token>`)."""
+    return re.sub(rf"({re.escape(marker)})[^/?#]+", r"\1••••••", url)
+
+
+def trim(text: str, limit: int = RESPONSE_KEEP_BYTES) -> str:
+    """At most `limit` UTF-8 bytes, cut on a character boundary."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", errors="ignore")
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """`Retry-After` as seconds: a number, or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def http_send(method: str, url: str, *, body: bytes | None, headers: dict, masked_url: str,
+              context: SendContext | None = None) -> OutboundAnswer:
+    """One request through the SSRF guard. Transport failures become DeliveryError: a refused
+    destination is permanent; timeouts and connection errors are retryable."""
+    context = context or SendContext()
+    try:
+        return outbound_request(method, url, headers=headers, body=body, timeout=context.timeout,
+                                total_timeout=context.total_timeout)
+    except OutboundRefused as exc:
+        raise DeliveryError(str(exc), permanent=True, request_url=masked_url) from None
+    except (requests.Timeout, urllib3.exceptions.TimeoutError) as exc:
+        raise DeliveryError(f"timed out: {_short(exc)}", permanent=False, request_url=masked_url) from None
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+        raise DeliveryError(f"connection failed: {_short(exc)}", permanent=False, request_url=masked_url) from None
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc) or exc.__class__.__name__
+    # requests' messages repeat the URL, with its token: keep the reason only.
+    text = re.sub(r"https?://\S+", "<url>", text)
+    text = re.sub(r"(access_token|key|sign|token)=[^&\s'\")]+", r"\1=••••••", text)
+    return text[:300]
+
+
+def judge_http_status(answer: OutboundAnswer, *, masked_url: str, provider_code: str = "") -> None:
+    """Raise DeliveryError unless the answer is a 2xx. 3xx: permanent (never followed);
+    408, 429 and 5xx: retryable, honouring Retry-After; other 4xx: permanent."""
+    status = answer.status
+    if 200 <= status < 300:
+        return
+    body = trim(answer.text)
+    common = {"http_status": status, "response_body": body, "request_url": masked_url, "provider_code": provider_code}
+    if 300 <= status < 400:
+        raise DeliveryError(f"HTTP {status}: redirects are not followed", permanent=True, **common)
+    retry_after = retry_after_seconds(answer.headers.get("retry-after"))
+    if status in (408, 429) or status >= 500:
+        raise DeliveryError(f"HTTP {status}", permanent=False, retry_after=retry_after, **common)
+    raise DeliveryError(f"HTTP {status}", permanent=True, **common)
+
+
+def json_body(answer: OutboundAnswer) -> dict | None:
+    try:
+        data = json.loads(answer.body or b"null")
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def json_bytes(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def webhook_host_admitted(url: str, provider_hosts: tuple[str, ...]) -> bool:
+    """Chat webhooks go to the provider's own hosts, or to hosts admitted by WEBHOOK_EXTRA_HOSTS
+    (self-hosted relays, the test fakes): `host` or `host:port` entries."""
+    try:
+        parts = urlsplit(url)
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return False
+    if host in provider_hosts and parts.scheme == "https":
+        return True
+    extra = {entry.strip().lower() for entry in settings.WEBHOOK_EXTRA_HOSTS if entry.strip()}
+    return host in extra or (port is not None and f"{host}:{port}" in extra)
+
+
+@dataclass
+class Rendered:
+    """A renderer's output for chat bots: the JSON payload and the plain text (for keyword checks)."""
+
+    payload: dict
+    text: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def judge_bot_answer(answer: OutboundAnswer, *, masked_url: str, code_keys: tuple[str, ...],
+                     message_keys: tuple[str, ...], retryable_codes: dict[int, float | None]) -> SendResult:
+    """Chat bots answer HTTP 200 with an error code in the body: 0 is success, anything else a
+    failure. `retryable_codes` maps the codes worth retrying (rate limits, busy) to the wait before
+    the next try (None: the backoff decides); every other non-zero code is permanent (bad token,
+    bad signature, keyword missing, malformed message)."""
+    judge_http_status(answer, masked_url=masked_url)
+    body = trim(answer.text)
+    data = json_body(answer)
+    code = None
+    if data is not None:
+        for key in code_keys:
+            if key in data:
+                code = data[key]
+                break
+    if code is None:
+        raise DeliveryError("the bot's answer has no result code", permanent=False, http_status=answer.status,
+                            response_body=body, request_url=masked_url)
+    try:
+        code = int(code)
+    except (TypeError, ValueError):
+        raise DeliveryError(f"the bot answered an unreadable code {code!r}", permanent=False,
+                            http_status=answer.status, response_body=body, request_url=masked_url) from None
+    if code == 0:
+        return SendResult(request_url=masked_url, http_status=answer.status, provider_code="0", response_body=body,
+                          detail="sent")
+    text = next((str(data[key]) for key in message_keys if data.get(key)), "")
+    retryable = code in retryable_codes
+    raise DeliveryError(
+        f"{code} {text}".strip(), permanent=not retryable, retry_after=retryable_codes.get(code),
+        http_status=answer.status, provider_code=code, response_body=body, request_url=masked_url,
+    )

@@ -1,0 +1,217 @@
+"""Every request that leaves the server goes through here: the SSRF guard and the HTTP client.
+
+The guard resolves the destination's host once, refuses addresses a user-supplied URL must not
+reach (loopback, private, link-local including 169.254.169.254, multicast, reserved, unspecified)
+unless `settings.OUTBOUND_ALLOWED_NETWORKS` admits them, and then connects to *that* address: the
+connection pool is keyed by the checked IP while the Host header and TLS SNI/certificate checks keep
+the original name, so a DNS answer that changes between check and connect (rebinding) changes
+nothing. Redirects are never followed; connect and read timeouts are hard, and so is a total
+deadline on reading the answer.
+
+One `requests.Session` per process (keep-alive; Celery's prefork children each build their own).
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import ipaddress
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+
+MAX_ANSWER_BYTES = 64 * 1024  # more than any bot's answer; stored attempts keep 2 KB of it
+
+
+class OutboundRefused(Exception):
+    """The URL may not be called: bad scheme, unresolvable host, or a forbidden address."""
+
+
+@dataclass(frozen=True)
+class CheckedDestination:
+    scheme: str
+    host: str  # the name as written in the URL (Host header, SNI, certificate check)
+    port: int
+    address: str  # the checked IP the connection goes to
+
+
+@dataclass
+class OutboundAnswer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    elapsed_ms: float
+    url: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+def allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    networks = []
+    for entry in settings.OUTBOUND_ALLOWED_NETWORKS:
+        entry = entry.strip()
+        if entry:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+    return networks
+
+
+def address_is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return not (
+        address.is_loopback
+        or address.is_private
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global
+    )
+
+
+def address_allowed(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if address_is_public(ip):
+        return True
+    return any(ip in network for network in allowed_networks() if network.version == ip.version)
+
+
+def destination_check(url: str) -> CheckedDestination:
+    """Resolve the URL's host once and return the address to connect to, or raise OutboundRefused.
+    Every resolved address must be allowed: a name answering with one public and one private
+    address is refused rather than tried."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise OutboundRefused(f"not a valid URL: {exc}") from None
+    scheme = (parts.scheme or "").lower()
+    if scheme not in ("http", "https"):
+        raise OutboundRefused(f"only http and https URLs can be called, not {scheme or 'a relative URL'!r}")
+    host = parts.hostname
+    if not host:
+        raise OutboundRefused("the URL has no host")
+    port = port or (443 if scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise OutboundRefused(f"the host {host!r} cannot be resolved ({exc})") from None
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not addresses:
+        raise OutboundRefused(f"the host {host!r} has no address")
+    for address in addresses:
+        if not address_allowed(address):
+            raise OutboundRefused(
+                f"the host {host!r} resolves to {address}, a loopback, private, link-local, multicast or "
+                "reserved address, which notifications may not reach"
+            )
+    return CheckedDestination(scheme=scheme, host=host, port=port, address=addresses[0])
+
+
+class PinnedHTTPAdapter(HTTPAdapter):
+    """Connects to the address the guard checked (attached to the request as `pinned`), never to a
+    fresh DNS answer. Pools are keyed by that address (and the TLS name), so keep-alive still works."""
+
+    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
+        pinned: CheckedDestination | None = getattr(request, "pinned", None)
+        if pinned is None:
+            raise OutboundRefused("outbound requests must go through the SSRF guard")
+        host_params, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)
+        host_params["host"] = pinned.address
+        if pinned.scheme == "https":
+            pool_kwargs["server_hostname"] = pinned.host
+            pool_kwargs["assert_hostname"] = pinned.host
+        return self.poolmanager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
+
+
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """One session serves every target: no cookie set by one receiver may travel to another."""
+
+    def set_ok(self, cookie, request):
+        return False
+
+    def return_ok(self, cookie, request):
+        return False
+
+
+_local = threading.local()
+
+
+def pool_size() -> int:
+    return max(10, int(getattr(settings, "CELERY_WORKER_CONCURRENCY", 2)) * 2)
+
+
+def http_session() -> requests.Session:
+    """The process's session (rebuilt after a fork: sockets must not be shared with a parent)."""
+    session = getattr(_local, "session", None)
+    if session is None or getattr(_local, "pid", None) != os.getpid():
+        session = requests.Session()
+        session.trust_env = False  # no proxy from the environment: it would bypass the pinned address
+        session.cookies.set_policy(_NoCookies())
+        adapter = PinnedHTTPAdapter(pool_connections=32, pool_maxsize=pool_size(), max_retries=0)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        _local.session, _local.pid = session, os.getpid()
+    return session
+
+
+def default_timeout() -> tuple[float, float]:
+    return (float(settings.OUTBOUND_CONNECT_TIMEOUT), float(settings.OUTBOUND_READ_TIMEOUT))
+
+
+def outbound_request(method: str, url: str, *, headers: dict | None = None, body: bytes | None = None,
+                     timeout: tuple[float, float] | None = None, total_timeout: float | None = None) -> OutboundAnswer:
+    """Send one request through the guard. Raises OutboundRefused, or requests' own exceptions for
+    timeouts and connection errors (the caller judges them). A 3xx answer is returned as is: never
+    followed."""
+    destination = destination_check(url)
+    connect_timeout, read_timeout = timeout or default_timeout()
+    total = total_timeout if total_timeout is not None else connect_timeout + read_timeout
+    request_headers = {"User-Agent": "pai-event-notifications/1.0", **(headers or {})}
+    request_headers["Host"] = _host_header(destination)
+    prepared = requests.Request(method, url, headers=request_headers, data=body).prepare()
+    prepared.pinned = destination
+    started = time.monotonic()
+    response = http_session().send(
+        prepared, timeout=(connect_timeout, read_timeout), allow_redirects=False, stream=True, verify=True
+    )
+    chunks, size, complete = [], 0, False
+    try:
+        for chunk in response.raw.stream(8192, decode_content=True):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= MAX_ANSWER_BYTES:
+                break
+            if time.monotonic() - started > total:
+                raise requests.ReadTimeout(f"the answer took longer than {total:.0f} s")
+        else:
+            complete = True
+    finally:
+        if complete:
+            response.raw.release_conn()  # back to the pool: keep-alive
+        else:
+            response.close()  # a half-read answer leaves the socket unusable
+    return OutboundAnswer(
+        status=response.status_code,
+        headers={key.lower(): value for key, value in response.headers.items()},
+        body=b"".join(chunks)[:MAX_ANSWER_BYTES],
+        elapsed_ms=(time.monotonic() - started) * 1000,
+        url=url,
+    )
+
+
+def _host_header(destination: CheckedDestination) -> str:
+    host = destination.host
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    default = 443 if destination.scheme == "https" else 80
+    return host if destination.port == default else f"{host}:{destination.port}"

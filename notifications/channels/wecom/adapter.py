@@ -1,0 +1,49 @@
+"""WeCom group robot: a webhook with the key in the query, no signing (PROTOCOLS.md 2).
+
+WeCom answers HTTP 200 with `errcode`: 0 is success; 45009 (frequency) and -1 (busy) are retried;
+93000 (invalid webhook), 40058 (too long) and every other code are permanent."""
+
+from __future__ import annotations
+
+from notifications.channels.base import (
+    ChannelAdapter,
+    DeliveryError,
+    SendContext,
+    SendResult,
+    http_send,
+    json_bytes,
+    judge_bot_answer,
+    mask_url,
+    scaled_window,
+    webhook_host_admitted,
+)
+
+from .renderer import render
+
+PROVIDER_HOSTS = ("qyapi.weixin.qq.com",)
+
+
+def retryable_codes() -> dict[int, float | None]:
+    return {45009: scaled_window(60.0), -1: None}
+
+
+class WeComAdapter(ChannelAdapter):
+    key = "wecom"
+    rate_limits = ((20, 60.0),)
+
+    def destination(self, target_config: dict, secrets: dict) -> str:
+        return mask_url(secrets.get("webhook", ""))
+
+    def rate_limit_identity(self, target_config: dict, secrets: dict) -> str:
+        return secrets.get("webhook", "")
+
+    def send(self, message, target_config: dict, secrets: dict, context: SendContext | None = None) -> SendResult:
+        webhook = secrets.get("webhook", "")
+        masked = mask_url(webhook)
+        if not webhook or not webhook_host_admitted(webhook, PROVIDER_HOSTS):
+            raise DeliveryError("the webhook is not a WeCom robot URL (https://qyapi.weixin.qq.com/cgi-bin/"
+                                "webhook/send?key=...)", permanent=True, request_url=masked)
+        answer = http_send("POST", webhook, body=json_bytes(render(message)), masked_url=masked, context=context,
+                           headers={"Content-Type": "application/json; charset=utf-8"})
+        return judge_bot_answer(answer, masked_url=masked, code_keys=("errcode",), message_keys=("errmsg",),
+                                retryable_codes=retryable_codes())

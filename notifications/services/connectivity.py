@@ -1,0 +1,69 @@
+"""Test Connectivity: a real test message with the form's current values (saved or not), sent
+through the very adapter real deliveries use, once, within 10 seconds.
+
+Test messages are not notifications: they are not metered (usage) and leave no delivery record.
+They do count against the bot's rate limit (the bot counts them too), and a bot already at its limit
+is reported as such instead of being sent a message it would refuse.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from notifications.channels.base import DeliveryError, SendContext
+from notifications.channels.message import message_example
+from notifications.channels.registry import channel_for_method, get_method
+from notifications.services.ratelimit import rate_limit_acquire
+from workspaces.permissions import authorize, bus_arn
+
+logger = logging.getLogger(__name__)
+
+TEST_CONNECT_TIMEOUT = 3.0
+TEST_TOTAL_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class ConnectivityResult:
+    ok: bool
+    code: str  # the bot's own code ("0" on success, "310000", "HTTP 404", "rate_limited", ...)
+    message: str  # the bot's own message, or ours when the request never reached it
+
+    @property
+    def display(self) -> str:
+        if self.ok:
+            return "Connectivity test succeeded: the test message was delivered."
+        return f"Connectivity test failed: {self.code} {self.message}".strip() if self.code else self.message
+
+
+def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: dict) -> ConnectivityResult:
+    """Send the example message to the target described by `config` and `secrets` (as the method's
+    schema cleaned them). Raises AccessDenied without eventbridge:UpdateTargets on the bus."""
+    authorize(actor, "eventbridge:UpdateTargets", bus_arn(workspace))
+    delivery_method = get_method(method)
+    channel = channel_for_method(method)
+    if not delivery_method.supports_test or channel is None:
+        return ConnectivityResult(False, "not_supported", delivery_method.test_disabled_reason)
+    adapter = channel.adapter
+    wait = rate_limit_acquire(channel_key=channel.key, identity=adapter.rate_limit_identity(config, secrets),
+                              limits=adapter.rate_limits)
+    if wait > 0:
+        return ConnectivityResult(
+            False, "rate_limited",
+            f"The bot has reached its rate limit; try again in {max(1, round(wait))} s.",
+        )
+    context = SendContext(
+        test=True,
+        timeout=(TEST_CONNECT_TIMEOUT, TEST_TOTAL_SECONDS - TEST_CONNECT_TIMEOUT),
+        total_timeout=TEST_TOTAL_SECONDS - TEST_CONNECT_TIMEOUT,
+    )
+    try:
+        result = adapter.send(message_example(workspace_name=workspace.name), config, secrets, context)
+    except DeliveryError as exc:
+        code = exc.provider_code or (f"HTTP {exc.http_status}" if exc.http_status else "")
+        message = exc.message
+        if exc.provider_code and message.startswith(exc.provider_code):
+            message = message[len(exc.provider_code):].strip()
+        logger.info("connectivity test of a %s target failed: %s %s", method, code, message)
+        return ConnectivityResult(False, code, message)
+    return ConnectivityResult(True, result.provider_code or "0", "The test message was delivered.")

@@ -1,0 +1,126 @@
+"""Per-bot rate limits, shared by every worker: DingTalk 20 a minute, WeCom 20 a minute, Lark 5 a
+second and 100 a minute (each adapter declares its own `rate_limits`).
+
+A sliding window (a log of send times), so that no minute, wherever it starts, holds more than the
+limit; a fixed window would let 40 through across a boundary. The log lives in Redis when
+`RATE_LIMIT_REDIS_URL` is set (one Lua script: check and record atomically), else in the database
+(`RateLimitBucket`, one row per bot, locked while checked). Keys are hashes of the webhook, never the
+webhook itself.
+
+`rate_limit_acquire` either records a send and returns 0, or records nothing and returns how many
+seconds until the window has room: the delivery waits that long (nothing is dropped).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+import uuid
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import transaction
+
+from notifications.channels.base import scaled_window
+from notifications.models import RateLimitBucket
+
+# Sends are counted when taken, and reach the bot a few milliseconds later: a window a little
+# longer than the platform's keeps the bot's own count under its limit, whatever the latency.
+SAFETY_FACTOR = 1.02
+SAFETY_SECONDS = 0.05
+# Waiting deliveries wake spread out, not all at once on the same freed slot.
+WAKE_JITTER = 0.1
+
+_ACQUIRE_SCRIPT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local longest = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
+local wait = 0
+for i = 3, #ARGV, 2 do
+  local limit = tonumber(ARGV[i])
+  local window = tonumber(ARGV[i + 1])
+  local count = redis.call('ZCOUNT', KEYS[1], '(' .. (now - window), '+inf')
+  if count >= limit then
+    local oldest = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (now - window), '+inf', 'WITHSCORES', 'LIMIT',
+                              count - limit, 1)
+    local until_free = tonumber(oldest[2]) + window - now
+    if until_free > wait then wait = until_free end
+  end
+end
+if wait > 0 then return tostring(wait) end
+redis.call('ZADD', KEYS[1], now, ARGV[2])
+redis.call('PEXPIRE', KEYS[1], math.ceil(longest * 1000) + 1000)
+return '0'
+"""
+
+
+def bucket_key(channel_key: str, identity: str) -> str:
+    return f"{channel_key}:{hashlib.sha256(identity.encode('utf-8')).hexdigest()[:48]}"
+
+
+def effective_limits(limits) -> list[tuple[int, float]]:
+    return [(int(count), scaled_window(window) * SAFETY_FACTOR + SAFETY_SECONDS) for count, window in limits]
+
+
+def wait_for_room(hits: list[float], limits: list[tuple[int, float]], now: float) -> float:
+    """Seconds until every window has room for one more send (0: now)."""
+    wait = 0.0
+    for count, window in limits:
+        recent = [hit for hit in hits if hit > now - window]
+        if len(recent) >= count:
+            wait = max(wait, recent[len(recent) - count] + window - now)
+    return wait
+
+
+def rate_limit_acquire(*, channel_key: str, identity: str, limits) -> float:
+    """Take one send from the bot's budget: 0.0 when taken, else the seconds to wait (nothing taken).
+    No identity or no limits: always 0."""
+    if not identity or not limits:
+        return 0.0
+    windows = effective_limits(limits)
+    key = bucket_key(channel_key, identity)
+    if settings.RATE_LIMIT_REDIS_URL:
+        wait = _acquire_redis(key, windows)
+    else:
+        wait = _acquire_database(key, windows)
+    return wait * (1 + random.uniform(0, WAKE_JITTER)) if wait > 0 else 0.0
+
+
+# --- Redis ---------------------------------------------------------------------------------------
+@lru_cache(maxsize=4)
+def _redis(url: str):
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+    return client, client.register_script(_ACQUIRE_SCRIPT)
+
+
+def redis_key(key: str) -> str:
+    return f"{getattr(settings, 'RATE_LIMIT_KEY_PREFIX', 'pai-notify:ratelimit:')}{key}"
+
+
+def _acquire_redis(key: str, windows: list[tuple[int, float]]) -> float:
+    _, script = _redis(settings.RATE_LIMIT_REDIS_URL)
+    longest = max(window for _, window in windows)
+    args = [longest, uuid.uuid4().hex]
+    for count, window in windows:
+        args += [count, window]
+    return float(script(keys=[redis_key(key)], args=args))
+
+
+# --- database ------------------------------------------------------------------------------------
+def _acquire_database(key: str, windows: list[tuple[int, float]]) -> float:
+    RateLimitBucket.objects.get_or_create(key=key)  # (get_or_create survives a concurrent create)
+    longest = max(window for _, window in windows)
+    with transaction.atomic():
+        bucket = RateLimitBucket.objects.select_for_update().get(key=key)
+        now = time.time()
+        hits = [hit for hit in bucket.hits if hit > now - longest]
+        wait = wait_for_room(hits, windows, now)
+        if wait <= 0:
+            hits.append(now)
+        bucket.hits = hits
+        bucket.save(update_fields=["hits", "updated_at"])
+    return wait
