@@ -31,7 +31,7 @@ def post_loop(ctx: Context, seconds: float) -> dict:
 
 def measure(ctx: Context) -> Stage:
     stage = Stage("a_ceiling")
-    seconds = ctx.size(2, 4)
+    seconds = ctx.size(2, 4, scaled=False)
     post_loop(ctx, 0.5)  # warm: connection, imports
     runs = [post_loop(ctx, seconds) for _ in range(3)]
     ctx.fake.reset()

@@ -33,6 +33,7 @@ class Profile:
     label: str
     database_url: str
     broker_url: str
+    scale: float = 1.0  # counts of the measurements that publish, relative to PostgreSQL + Redis
 
     @property
     def is_postgres(self) -> bool:
@@ -48,6 +49,7 @@ def profiles() -> dict[str, Profile]:
         "sqlite": Profile(
             "sqlite", "embedded defaults: SQLite + SQLite broker (kombu SQLAlchemy transport)",
             f"sqlite:///{BENCH_VAR / 'bench.sqlite3'}", f"sqla+sqlite:///{BENCH_VAR / 'broker.sqlite3'}",
+            scale=0.25,
         ),
     }
 
@@ -362,8 +364,9 @@ class Context:
     deadline: float = 0.0  # time.monotonic() after which stages cut themselves short
     figures: dict = field(default_factory=dict)  # results of earlier stages (ratios need them)
 
-    def size(self, quick: int, full: int) -> int:
-        return quick if self.quick else full
+    def size(self, quick: int, full: int, scaled: bool = True) -> int:
+        count = quick if self.quick else full
+        return max(20, round(count * self.profile.scale)) if scaled else count
 
     def time_left(self) -> float:
         return self.deadline - time.monotonic()

@@ -1,0 +1,194 @@
+"""Fixtures for the pipeline's measurements, written in bulk through the ORM (the services add one
+rule at a time and cap a bus at 50 rules; the benchmark needs thousands), and the one call that
+drives the pipeline as a user does: approving a Pending model version through the resources
+service, which publishes both model events in its transaction and enqueues routing on commit."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from benchmarks.harness import SECRET
+
+_counter = itertools.count()
+
+
+def approved_type() -> str:
+    from notifications import catalog
+
+    return catalog.type_key("model", "ModelVersionApproved")
+
+
+def approve_version(version_id: int) -> None:
+    """Pending -> Approved through the resources service, as the console's Approve button does."""
+    from workspaces.models import ModelVersion
+    from workspaces.services import resources
+
+    version = ModelVersion.objects.select_related("model__workspace__account").get(pk=version_id)
+    resources.model_version_set_status(actor=None, version=version, status=ModelVersion.ApprovalStatus.APPROVED)
+
+
+def bench_account():
+    """The account every fixture belongs to: EventBridge activated, the service-linked role granted."""
+    from workspaces.models import Account, ServiceLinkedRole, User
+
+    account, created = Account.objects.get_or_create(
+        name="bench", defaults={"uid": "1999999999999999", "eventbridge_activated_at": timezone.now()}
+    )
+    owner = User.objects.filter(username="bench-owner").first()
+    if owner is None:
+        owner = User.objects.create_user(username="bench-owner", password="bench-password-42", account=account,
+                                         is_account_owner=True, email="bench@example.com")
+    if created or not ServiceLinkedRole.objects.filter(account=account).exists():
+        ServiceLinkedRole.objects.get_or_create(account=account, created_by=owner)
+    return account, owner
+
+
+def dingtalk_secrets(webhook: str) -> dict:
+    return {"webhook": webhook, "signing_key": SECRET}
+
+
+@dataclass
+class BotWorkspaces:
+    """N workspaces, each with its bus, one rule on the approval type and one DingTalk target with
+    its own robot token, and one Pending model version to approve. `tokens[i]` is version i's bot."""
+
+    workspace_ids: list[int]
+    version_ids: list[int]
+    tokens: list[str]
+
+
+def _workspace_names(count: int) -> tuple[str, list[str]]:
+    run = f"b{next(_counter)}{uuid.uuid4().hex[:5]}"
+    return run, [f"{run}_{i}" for i in range(count)]  # letters, digits, underscores; <= 23 chars
+
+
+def build_bot_workspaces(count: int, webhook_for) -> BotWorkspaces:
+    """`webhook_for(token)` is the fake's URL for a robot token."""
+    from notifications.models import Rule, RuleEventType, Target
+    from workspaces.models import EventBus, Model, ModelVersion, Workspace
+
+    account, owner = bench_account()
+    run, names = _workspace_names(count)
+    with transaction.atomic():
+        workspaces = Workspace.objects.bulk_create(
+            [Workspace(account=account, name=name, created_by=owner) for name in names], batch_size=500
+        )
+        buses = EventBus.objects.bulk_create(
+            [EventBus(account=account, workspace=ws, name=f"pai-system-{ws.name}") for ws in workspaces],
+            batch_size=500,
+        )
+        rules = Rule.objects.bulk_create(
+            [Rule(bus=bus, name="approved-to-dingtalk", source="model", scope="all", created_by=owner)
+             for bus in buses],
+            batch_size=500,
+        )
+        RuleEventType.objects.bulk_create(
+            [RuleEventType(rule=rule, event_type=approved_type()) for rule in rules], batch_size=500
+        )
+        tokens = [f"{run}-{i}" for i in range(count)]
+        Target.objects.bulk_create(
+            [Target(rule=rule, method="dingtalk", config={}, secrets=dingtalk_secrets(webhook_for(token)))
+             for rule, token in zip(rules, tokens, strict=True)],
+            batch_size=500,
+        )
+        models = Model.objects.bulk_create(
+            [Model(workspace=ws, name="resnet50", created_by=owner) for ws in workspaces], batch_size=500
+        )
+        versions = ModelVersion.objects.bulk_create(
+            [ModelVersion(model=model, version_name="v1", created_by=owner) for model in models], batch_size=500
+        )
+    return BotWorkspaces([ws.pk for ws in workspaces], [v.pk for v in versions], tokens)
+
+
+def build_fanout_workspace(targets: int, webhook_for) -> BotWorkspaces:
+    """One workspace whose one rule has `targets` DingTalk targets (the quota's maximum is 100),
+    each its own robot; one Pending version. `tokens` are the robots."""
+    from notifications.models import Target
+
+    single = build_bot_workspaces(1, webhook_for)
+    rule_target = Target.objects.get(rule__bus__workspace_id=single.workspace_ids[0])
+    tokens = [single.tokens[0]] + [f"{single.tokens[0]}-t{i}" for i in range(1, targets)]
+    Target.objects.bulk_create(
+        [Target(rule=rule_target.rule, method="dingtalk", config={}, secrets=dingtalk_secrets(webhook_for(token)),
+                position=i) for i, token in enumerate(tokens[1:], start=1)]
+    )
+    return BotWorkspaces(single.workspace_ids, single.version_ids, tokens)
+
+
+def add_pending_versions(workspace_id: int, count: int) -> list[int]:
+    from workspaces.models import Model, ModelVersion
+
+    account, owner = bench_account()
+    model = Model.objects.filter(workspace_id=workspace_id).first()
+    run = uuid.uuid4().hex[:6]
+    versions = ModelVersion.objects.bulk_create(
+        [ModelVersion(model=model, version_name=f"v{run}-{i}", created_by=owner) for i in range(count)]
+    )
+    return [v.pk for v in versions]
+
+
+def add_rules(workspace_id: int, count: int, webhook_for) -> dict:
+    """Add `count` rules that the approval event must NOT match to the workspace's bus: 80 % on
+    other sources' event types, 10 % on the approval type but disabled, 10 % on the approval type
+    scoped to another model. Each has one DingTalk target. Returns the mix."""
+    from notifications import catalog
+    from notifications.models import Rule, RuleEventType, Target
+    from workspaces.models import EventBus, Model
+
+    account, owner = bench_account()
+    bus = EventBus.objects.get(workspace_id=workspace_id)
+    other_model = Model.objects.create(workspace_id=workspace_id, name=f"other-{uuid.uuid4().hex[:8]}",
+                                       created_by=owner)
+    other_types = [(source.key, et.key) for source in catalog.SOURCES if source.key != "model"
+                   for et in source.event_types]
+    run = uuid.uuid4().hex[:6]
+    rules, types, mix = [], [], {"other_source": 0, "disabled_same_type": 0, "other_model_same_type": 0}
+    for i in range(count):
+        kind = "other_source" if i % 10 < 8 else ("disabled_same_type" if i % 10 == 8 else "other_model_same_type")
+        mix[kind] += 1
+        if kind == "other_source":
+            source, type_key = other_types[i % len(other_types)]
+            rules.append(Rule(bus=bus, name=f"r{run}-{i}", source=source, scope="all", created_by=owner))
+        else:
+            rules.append(Rule(bus=bus, name=f"r{run}-{i}", source="model", created_by=owner,
+                              scope="all" if kind == "disabled_same_type" else "models",
+                              enabled=kind != "disabled_same_type"))
+            type_key = approved_type()
+        types.append(type_key)
+    with transaction.atomic():
+        rules = Rule.objects.bulk_create(rules, batch_size=1000)
+        RuleEventType.objects.bulk_create(
+            [RuleEventType(rule=rule, event_type=t) for rule, t in zip(rules, types, strict=True)], batch_size=1000
+        )
+        Target.objects.bulk_create(
+            [Target(rule=rule, method="dingtalk", config={}, secrets=dingtalk_secrets(webhook_for(f"{run}-{i}")))
+             for i, rule in enumerate(rules)],
+            batch_size=1000,
+        )
+        scoped = [rule for rule in rules if rule.scope == "models"]
+        Rule.scope_models.through.objects.bulk_create(
+            [Rule.scope_models.through(rule_id=rule.pk, model_id=other_model.pk) for rule in scoped], batch_size=1000
+        )
+    return mix
+
+
+def counts(workspace_ids: list[int]) -> dict:
+    """Every record the runs should have left: events, deliveries by status, attempts by outcome."""
+    from django.db.models import Count
+
+    from notifications.models import Delivery, DeliveryAttempt, Event
+
+    events = Event.objects.filter(workspace_id__in=workspace_ids)
+    deliveries = Delivery.objects.filter(event__workspace_id__in=workspace_ids)
+    attempts = DeliveryAttempt.objects.filter(delivery__event__workspace_id__in=workspace_ids)
+    return {
+        "events": events.count(),
+        "events_routed": events.filter(routed_at__isnull=False).count(),
+        "deliveries": dict(deliveries.values_list("status").annotate(n=Count("id")).order_by()),
+        "attempts": dict(attempts.values_list("outcome").annotate(n=Count("id")).order_by()),
+    }

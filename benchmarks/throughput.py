@@ -1,0 +1,109 @@
+"""(b) Throughput of the whole pipeline: N model versions approved back to back (each approval
+raises both model events; the approval event matches one rule with one DingTalk target, its own
+robot), from the first publish to the last receipt at the fake, with every event, delivery and
+attempt checked in the database. (g) The memory of the web process and the worker after the first
+run and after the third."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+
+from benchmarks import pipeline
+from benchmarks.harness import Context, Stage, Worker, latencies, median
+
+
+def start_pipeline_worker(ctx: Context) -> Worker:
+    return Worker(ctx.profile, "console", ",".join(settings.CELERY_QUEUE_NAMES)).start()
+
+
+def wait_for_records(workspace_ids: list[int], expected: int, timeout: float) -> dict:
+    """Poll until `expected` deliveries and attempts have succeeded (attempts are completed after
+    the send, so they trail the receipts slightly); the last counts either way."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = pipeline.counts(workspace_ids)
+        done = found["deliveries"].get("succeeded", 0) >= expected and found["attempts"].get("succeeded", 0) >= expected
+        if done or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def run_approvals(ctx: Context, fixtures: pipeline.BotWorkspaces, rate: float | None, expected: int | None = None,
+                  timeout: float | None = None) -> dict:
+    """Approve every version of `fixtures` through the publisher; wait for the receipts and the
+    records. `expected` receipts (default one per version)."""
+    expected = expected or len(fixtures.version_ids)
+    ctx.fake.reset()
+    answer = ctx.publisher.call({"op": "approve", "version_ids": fixtures.version_ids, "rate": rate},
+                                timeout=120 + len(fixtures.version_ids) / 5)
+    timeout = timeout or max(30.0, expected / 10)
+    ctx.fake.wait_for(expected, timeout=timeout)
+    first_publish = min(answer["times"])
+    receipts = ctx.fake.receipts()
+    if len(fixtures.version_ids) == len(fixtures.tokens):
+        published = dict(zip(fixtures.tokens, answer["times"], strict=True))
+    else:  # fan-out: every robot's latency counts from the one publish
+        published = dict.fromkeys(fixtures.tokens, first_publish)
+    result = latencies(published, receipts)
+    result["per_s"] = (round(result["received"] / (result["last_receipt"] - first_publish), 1)
+                       if result["last_receipt"] else 0.0)
+    result["seconds"] = round(result["last_receipt"] - first_publish, 3) if result["last_receipt"] else None
+    result["publish_per_s"] = round(len(fixtures.version_ids) / answer["publish_seconds"], 1)
+    result["records"] = wait_for_records(fixtures.workspace_ids, expected, timeout=30)
+    return result
+
+
+def records_complete(records: dict, approvals: int, deliveries: int) -> bool:
+    return (
+        records["events"] == 2 * approvals
+        and records["events_routed"] == 2 * approvals
+        and records["deliveries"] == {"succeeded": deliveries}
+        and records["attempts"] == {"succeeded": deliveries}
+    )
+
+
+def measure(ctx: Context) -> list[Stage]:
+    stage = Stage("b_throughput")
+    memory = Stage("g_memory")
+    count = ctx.size(300, 2000)
+    worker = start_pipeline_worker(ctx)
+    try:
+        warm = pipeline.build_bot_workspaces(50, ctx.fake.url)
+        run_approvals(ctx, warm, None)
+        runs = []
+        for number in range(1, 4):
+            fixtures = pipeline.build_bot_workspaces(count, ctx.fake.url)
+            result = run_approvals(ctx, fixtures, None)
+            result["complete"] = records_complete(result["records"], count, count)
+            runs.append(result)
+            if number in (1, 3):
+                memory.figures[f"after_run_{number}"] = {"web": ctx.publisher.memory(), "worker": worker.memory()}
+    finally:
+        worker.stop()
+    stage.figures = {
+        "deliveries_per_s": median([r["per_s"] for r in runs]),
+        "runs_per_s": [r["per_s"] for r in runs],
+        "publish_per_s": median([r["publish_per_s"] for r in runs]),
+        "approvals": count,
+        "events_per_run": 2 * count,
+        "missing": sum(r["missing"] for r in runs),
+        "duplicates": sum(r["duplicates"] for r in runs),
+        "all_recorded": all(r["complete"] for r in runs),
+        "records_last_run": runs[-1]["records"],
+        "p50_ms_under_load": median([r["p50_ms"] for r in runs]),
+    }
+    memory.figures["growth_mb"] = _growth(memory.figures)
+    return [stage, memory]
+
+
+def _growth(figures: dict) -> dict:
+    """Peak resident memory after run 3 minus after run 1, per process (same position)."""
+    first, third = figures.get("after_run_1"), figures.get("after_run_3")
+    if not first or not third:
+        return {}
+    growth = {"web": round(third["web"]["peak_mb"] - first["web"]["peak_mb"], 1)}
+    for i, (a, b) in enumerate(zip(first["worker"], third["worker"], strict=False)):
+        growth["worker_main" if i == 0 else f"worker_child_{i}"] = round(b["peak_mb"] - a["peak_mb"], 1)
+    return growth
