@@ -1,14 +1,16 @@
 """A local fake DingTalk robot for the benchmark, run as its own process so that it never shares a
-GIL with the client it measures: `python -m benchmarks.fake_dingtalk --port 0 --secret SEC...`.
+GIL with the client it measures: `python -m benchmarks.fake_dingtalk --secret SEC...`.
 
-It checks the signature exactly as PROTOCOLS.md 1.2 says (millisecond timestamp within an hour,
-HMAC-SHA256 keyed by the secret over `timestamp + "\\n" + secret`, Base64) and answers as DingTalk does
-(HTTP 200, `errcode` 0 or 310000). The per-robot rate limit (20 a minute) is lifted: the benchmark
-measures the pipeline, not the platform's quota (each event goes to its own robot token anyway).
+By default it is the test suite's fake (`tests.fakes.dingtalk.FakeDingTalk`), every robot token
+admitted with the bench's signing key; `--impl minimal` (or a checkout without the tests) uses the
+small server below. Either checks the signature exactly as PROTOCOLS.md 1.2 says (millisecond
+timestamp within an hour, HMAC-SHA256 keyed by the secret over `timestamp + "\\n" + secret`, Base64)
+and answers as DingTalk does (HTTP 200, `errcode`). The per-robot rate limit (20 a minute) is lifted:
+the benchmark measures the pipeline, not the platform's quota (each event has its own robot anyway).
 
 It records the receipt time of every accepted message by access token, which the benchmark reads at
 `GET /_bench/receipts` to compute event-to-receipt latencies; `POST /_bench/reset` forgets them.
-It prints `listening <port>` on stdout once ready.
+It prints `listening <port> <impl>` on stdout once ready.
 """
 
 from __future__ import annotations
@@ -109,12 +111,46 @@ def make_handler(secret: str, receipts: Receipts):
     return Handler
 
 
+def serve_test_suite_fake(secret: str) -> None:
+    """The suite's fake, unchanged in how it judges a message; the benchmark only lifts the
+    20-a-minute limit, admits any token with `secret`, and reads the receipts."""
+    from tests.fakes.base import Answer, SlidingWindow
+    from tests.fakes.dingtalk import DingTalkBot, FakeDingTalk
+
+    class BenchDingTalk(FakeDingTalk):
+        def __init__(self):
+            super().__init__()
+            self.limiter = SlidingWindow(10**9, 60.0)  # the rate limit, lifted
+            self.receipts = Receipts()
+
+        def answer(self, request):
+            if request.path == "/_bench/receipts":
+                return Answer(200, self.receipts.snapshot())
+            if request.path == "/_bench/count":
+                return Answer(200, {"count": len(self.receipts.times)})
+            if request.path == "/_bench/reset":
+                self.receipts.reset()
+                self.requests.clear()  # the suite's fake keeps every request; the bench needs none
+                return Answer(200, {"ok": True})
+            token = request.query.get("access_token", "")
+            if token and token not in self.bots:
+                self.bots[token] = DingTalkBot(token, secret, (), "")
+            answer = super().answer(request)
+            if answer.accepted:
+                self.receipts.add(token, request.received_at)
+            return answer
+
+    fake = BenchDingTalk().start()
+    print(f"listening {fake.port} tests.fakes.dingtalk", flush=True)
+    threading.Event().wait()
+
+
 def serve(port: int, secret: str) -> None:
     receipts = Receipts()
     server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(secret, receipts))
     server.daemon_threads = True
     server.request_queue_size = 128
-    print(f"listening {server.server_address[1]}", flush=True)
+    print(f"listening {server.server_address[1]} minimal", flush=True)
     server.serve_forever(poll_interval=0.2)
 
 
@@ -122,9 +158,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--secret", required=True)
+    parser.add_argument("--impl", choices=("tests", "minimal"), default="tests")
     args = parser.parse_args(argv)
     try:
-        serve(args.port, args.secret)
+        if args.impl == "tests":
+            try:
+                import tests.fakes.dingtalk  # noqa: F401
+            except ImportError:
+                args.impl = "minimal"
+        if args.impl == "tests":
+            serve_test_suite_fake(args.secret)
+        else:
+            serve(args.port, args.secret)
     except KeyboardInterrupt:
         sys.exit(0)
 

@@ -148,21 +148,23 @@ def _stop(process: subprocess.Popen | None, grace: float = 15.0) -> None:
 class FakeDingTalk:
     """The fake robot in its own process. `url(token)` is a robot's webhook."""
 
-    def __init__(self, secret: str = SECRET):
+    def __init__(self, secret: str = SECRET, impl: str = "tests"):
         self.secret = secret
+        self.impl = impl
         self.process: subprocess.Popen | None = None
         self.port = 0
         self.http = requests.Session()
 
     def start(self) -> FakeDingTalk:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.fake_dingtalk", "--port", "0", "--secret", self.secret],
+            [sys.executable, "-m", "benchmarks.fake_dingtalk", "--secret", self.secret, "--impl", self.impl],
             cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True,
         )
         line = self.process.stdout.readline()
         if not line.startswith("listening "):
             raise RuntimeError(f"fake DingTalk did not start: {line!r}")
         self.port = int(line.split()[1])
+        self.impl = line.split()[2]
         return self
 
     @property

@@ -26,10 +26,11 @@ def approved_type() -> str:
 def approve_version(version_id: int) -> None:
     """Pending -> Approved through the resources service, as the console's Approve button does."""
     from workspaces.models import ModelVersion
-    from workspaces.services import resources
+    from workspaces.services.resources import models as resources
 
     version = ModelVersion.objects.select_related("model__workspace__account").get(pk=version_id)
-    resources.model_version_set_status(actor=None, version=version, status=ModelVersion.ApprovalStatus.APPROVED)
+    resources.model_version_set_status(actor=None, version=version,
+                                       approval_status=ModelVersion.ApprovalStatus.APPROVED)
 
 
 def bench_account():
