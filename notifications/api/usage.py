@@ -24,7 +24,7 @@ from notifications.selectors.usage import (
     usage_previous_months,
 )
 
-MONTH_PATTERN = r"^\d{4}-\d{2}$"
+MONTH_PATTERN = r"^[0-9]{4}-[0-9]{2}$"
 
 
 @extend_schema_field({"type": "string", "pattern": MONTH_PATTERN, "example": "2026-05"})
@@ -100,7 +100,7 @@ class UsageMonthSerializer(UsageMonthTotalsSerializer):
     def get_period_end(self, summary) -> str:
         return summary.period_end.isoformat()
 
-    @extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^\d+\.\d{3}$", "example": "0.001"})
+    @extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^[0-9]+\.[0-9]{3}$", "example": "0.001"})
     def get_unit_price(self, summary) -> str:
         return f"{PRICE_PER_NOTIFICATION:.3f}"
 

@@ -36,7 +36,7 @@ NOTICE_FREE_TIER_EXHAUSTED = "free_tier_exhausted"
 
 MONTH_FORMAT = "YYYY-MM"
 MONTH_FORMAT_MESSAGE = "Enter a month as YYYY-MM, e.g. 2026-05 (year 2000 to 9999, month 01 to 12)."
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 def amount_due_for(billable: int) -> Decimal:
@@ -46,7 +46,7 @@ def amount_due_for(billable: int) -> Decimal:
 
 def month_parse(text: str) -> datetime.date:
     """'2026-05' -> date(2026, 5, 1); ValueError(MONTH_FORMAT_MESSAGE) for anything else."""
-    match = _MONTH_RE.match(text or "")
+    match = _MONTH_RE.fullmatch(text or "")
     if not match:
         raise ValueError(MONTH_FORMAT_MESSAGE)
     year, month = int(match[1]), int(match[2])

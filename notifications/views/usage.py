@@ -111,10 +111,10 @@ def _neighbour_key(month, months: int) -> str | None:
 def usage_page(request):
     account = _account_of(request.user)
     month, month_error = None, None
-    month_text = request.GET.get("month")
-    if month_text is not None:
+    month_text = request.GET.get("month", "").strip()
+    if month_text:  # blank (a cleared picker) means the current month, as in the API
         try:
-            month = month_parse(month_text.strip())
+            month = month_parse(month_text)
         except ValueError as error:
             month_error = str(error)
     context = {
