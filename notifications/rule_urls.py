@@ -1,1 +1,24 @@
-urlpatterns: list = []
+"""Console routes: notice rules (the Create Notice Rule drawer and row actions), message receiving
+settings (contacts) and quotas."""
+
+from django.urls import path
+
+from notifications.views import contacts, quotas, rules
+
+urlpatterns = [
+    path("workspaces/<int:workspace_id>/rules/", rules.rule_list, name="rule-list"),
+    path("workspaces/<int:workspace_id>/rules/new/", rules.rule_create, name="rule-create"),
+    path("workspaces/<int:workspace_id>/rules/form/", rules.rule_form_refresh, name="rule-form-refresh"),
+    path("workspaces/<int:workspace_id>/rules/test-connectivity/", rules.rule_test_connectivity,
+         name="rule-test-connectivity"),
+    path("workspaces/<int:workspace_id>/rules/<int:rule_id>/edit/", rules.rule_update, name="rule-update"),
+    path("workspaces/<int:workspace_id>/rules/<int:rule_id>/enable/", rules.rule_enable, name="rule-enable"),
+    path("workspaces/<int:workspace_id>/rules/<int:rule_id>/disable/", rules.rule_disable, name="rule-disable"),
+    path("workspaces/<int:workspace_id>/rules/<int:rule_id>/delete/", rules.rule_delete, name="rule-delete"),
+    path("rules/drawer/close/", rules.rule_drawer_close, name="rule-drawer-close"),
+    path("account/contacts/", contacts.contact_list, name="contact-list"),
+    path("account/contacts/new/", contacts.contact_create, name="contact-create"),
+    path("account/contacts/<int:contact_id>/edit/", contacts.contact_update, name="contact-update"),
+    path("account/contacts/<int:contact_id>/delete/", contacts.contact_delete, name="contact-delete"),
+    path("account/quotas/", quotas.quota_page, name="quota-page"),
+]

@@ -153,3 +153,11 @@ def contact_rules(*, contact) -> list[Rule]:
 
 def contact_channels_in_use(*, contact) -> set[str]:
     return set(TargetContact.objects.filter(contact=contact).values_list("channel", flat=True))
+
+
+def contacts_visible_to(*, actor, account) -> QuerySet[Contact]:
+    """The message receiving settings page's list (cms:DescribeContactList)."""
+    from notifications.services.contacts import contact_arn
+
+    authorize(actor, "cms:DescribeContactList", contact_arn(account))
+    return contacts_for_account(account=account).prefetch_related("target_links")

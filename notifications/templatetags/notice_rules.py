@@ -1,11 +1,47 @@
-"""`{% rules_section workspace user %}`: the Create Notice Rule button and the rules table, as shown on
-the Event Notification Configuration tab once EventBridge is active and the role granted."""
+"""`{% rules_section workspace %}`: the Create Notice Rule button and the rules table, as shown on the
+Event Notification Configuration tab once EventBridge is active. The rule views re-render the same
+section after a change (`oob=True` swaps it in place from an HTMX answer)."""
 
 from django import template
+
+from notifications.models.rules import MAX_RULES_PER_BUS
+from notifications.selectors.rules import rule_row, rules_for_workspace
+from workspaces.models import EventBus
+from workspaces.permissions import AccessDenied, bus_arn, is_allowed, rule_arn
 
 register = template.Library()
 
 
+def rules_section_context(*, user, workspace, csrf_token=None, oob: bool = False) -> dict:
+    has_bus = workspace.account.eventbridge_active and EventBus.objects.filter(workspace=workspace).exists()
+    rows, denied = [], ""
+    if has_bus:
+        try:
+            rows = [rule_row(rule) for rule in rules_for_workspace(actor=user, workspace=workspace)]
+        except AccessDenied as exc:
+            denied = str(exc)
+    for row in rows:
+        arn = rule_arn(workspace, row.rule.name)
+        row.can_update = is_allowed(user, "eventbridge:UpdateRule", arn)
+        row.can_toggle = is_allowed(user, "eventbridge:DisableRule" if row.rule.enabled else "eventbridge:EnableRule",
+                                    arn)
+        row.can_delete = is_allowed(user, "eventbridge:DeleteRule", arn)
+    return {
+        "workspace": workspace,
+        "rows": rows,
+        "denied": denied,
+        "has_bus": has_bus,
+        "can_create": has_bus and is_allowed(user, "eventbridge:CreateRule", bus_arn(workspace)),
+        "at_rule_limit": len(rows) >= MAX_RULES_PER_BUS,
+        "max_rules": MAX_RULES_PER_BUS,
+        "csrf_token": csrf_token,
+        "oob": oob,
+        "user": user,
+    }
+
+
 @register.inclusion_tag("notifications/rules/_section.html", takes_context=True)
-def rules_section(context, workspace):
-    return {"workspace": workspace, "rules": [], "request": context.get("request"), "user": context.get("user")}
+def rules_section(context, workspace, oob=False):
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    return rules_section_context(user=user, workspace=workspace, csrf_token=context.get("csrf_token"), oob=oob)

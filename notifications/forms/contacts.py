@@ -1,0 +1,11 @@
+from django import forms
+
+from notifications.services.contacts import MOBILE_HELP
+
+
+class ContactForm(forms.Form):
+    """Name, mobile, email; the contact services validate (the form only carries the input)."""
+
+    name = forms.CharField(label="Name", max_length=200, required=False)
+    mobile = forms.CharField(label="Mobile", max_length=64, required=False, help_text=f"Enter {MOBILE_HELP}.")
+    email = forms.CharField(label="Email", max_length=300, required=False)

@@ -1,0 +1,9 @@
+from django import forms
+
+from notifications.models.rules import MAX_TARGETS_PER_RULE
+
+
+class QuotaRequestForm(forms.Form):
+    requested_limit = forms.CharField(label="Target units per rule", required=False,
+                                      help_text=f"At most {MAX_TARGETS_PER_RULE}.")
+    reason = forms.CharField(label="Reason", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

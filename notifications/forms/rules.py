@@ -1,0 +1,256 @@
+"""The Create Notice Rule drawer's forms.
+
+`RuleForm` holds the rule's own fields; one `TargetForm` per target (prefix `t<key>`) is built from
+its delivery method's schema (the registry), so a method's fields, labels, help and secrecy come from
+one place. `RuleEditor` keeps the whole drawer's state: it is rebuilt from the posted form on every
+HTMX refresh (source or method changed, a target added or removed, contacts picked), so nothing the
+user typed is lost, and it maps the service's field errors back under the fields that caused them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import QueryDict
+
+from notifications.catalog import SCOPE_LABELS, SOURCE_CHOICES, SOURCES, SOURCES_BY_KEY
+from notifications.channels.registry import METHODS_BY_KEY, methods_for_source
+from notifications.selectors.rules import (
+    contacts_for_account,
+    quota_limit,
+    rules_queryset,
+    target_display,
+    target_get_in_workspace,
+)
+from workspaces.models import EasService
+from workspaces.models import Model as PaiModel
+
+TARGET_ERROR = re.compile(r"^targets\[(\d+)\]\.(\w+)$")
+MAX_TARGET_BLOCKS = 100
+
+
+class RuleForm(forms.Form):
+    name = forms.CharField(label="Rule name", required=False, max_length=200,
+                           help_text="2 to 127 letters, digits, hyphens and underscores; unique on the bus.")
+    source = forms.ChoiceField(label="Event Source", choices=SOURCE_CHOICES, required=False)
+    event_types = forms.MultipleChoiceField(label="Event Types", required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    scope = forms.ChoiceField(label="Scope", required=False, widget=forms.RadioSelect)
+    models = forms.MultipleChoiceField(label="Models", required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source_def = SOURCES_BY_KEY.get(self.data.get("source") or "") or SOURCES[0]
+        self.fields["event_types"].choices = [(et.key, et.label) for et in self.source_def.event_types]
+        self.fields["scope"].choices = [(key, SCOPE_LABELS[key]) for key in self.source_def.scopes]
+        self.fields["models"].choices = [(str(m.pk), m.name) for m in PaiModel.objects.filter(workspace=workspace)]
+
+    def grouped_event_types(self):
+        chosen = set(self.data.getlist("event_types")) if hasattr(self.data, "getlist") else set()
+        return [
+            {"group": group, "types": [{"key": et.key, "label": et.label, "checked": et.key in chosen} for et in types]}
+            for group, types in self.source_def.groups
+        ]
+
+
+class TargetForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    method = forms.ChoiceField(label="Delivery Method", required=False)
+
+    def __init__(self, *args, key: str, source_key: str, workspace, **kwargs):
+        super().__init__(*args, prefix=f"t{key}", **kwargs)
+        self.key = key
+        self.workspace = workspace
+        allowed = methods_for_source(source_key)
+        chosen = self.data.get(self.add_prefix("method")) or (allowed[0].key if allowed else "")
+        self.delivery_method = METHODS_BY_KEY.get(chosen) or allowed[0]
+        self.method_allowed = self.delivery_method in allowed
+        choices = [(m.key, m.label) for m in allowed]
+        if not self.method_allowed:
+            # A target already using a method the new source does not allow: kept, and flagged.
+            method = self.delivery_method
+            choices.append((method.key, f"{method.label} (not available for {SOURCES_BY_KEY[source_key].label})"))
+        self.fields["method"].choices = choices
+        self.schema = self.delivery_method.schema()
+        self.saved = self._saved_target()
+        self.schema_fields = []
+        for config_field in self.schema.fields:
+            self.fields[config_field.name] = self._form_field(config_field)
+            self.schema_fields.append(config_field)
+
+    def _saved_target(self):
+        raw = self.data.get(self.add_prefix("id"))
+        if not raw:
+            return None
+        target = target_get_in_workspace(workspace=self.workspace, target_id=raw)
+        return target if target is not None and target.method == self.delivery_method.key else None
+
+    def _form_field(self, config_field):
+        common = {"label": config_field.label, "required": False, "help_text": config_field.help}
+        if config_field.widget == "contacts":
+            contacts = contacts_for_account(account=self.workspace.account)
+            return forms.MultipleChoiceField(choices=[(str(c.pk), c.name) for c in contacts],
+                                             widget=forms.CheckboxSelectMultiple, **common)
+        if config_field.widget == "eas_service":
+            services = EasService.objects.filter(workspace=self.workspace, status=EasService.Status.RUNNING)
+            return forms.ChoiceField(choices=[("", "Choose a running EAS service")] + [(str(s.pk), s.name)
+                                                                                     for s in services], **common)
+        attrs = {"autocomplete": "off", "placeholder": config_field.placeholder, "spellcheck": "false"}
+        saved_hint = self.saved_hint(config_field.name)
+        if saved_hint:
+            attrs["placeholder"] = saved_hint
+        # The webhook is pasted and checked by eye; signing keys are typed hidden (but kept on a refresh).
+        hidden = config_field.secret and config_field.widget != "url"
+        widget = forms.PasswordInput(attrs=attrs, render_value=True) if hidden else forms.TextInput(attrs=attrs)
+        return forms.CharField(widget=widget, **common)
+
+    def saved_hint(self, name: str) -> str:
+        if self.saved is None or name not in self.schema.secret_fields():
+            return ""
+        return target_display(self.saved)["config"].get(name, "")
+
+    def raw_values(self) -> dict:
+        values = {}
+        for config_field in self.schema_fields:
+            name = self.add_prefix(config_field.name)
+            if config_field.widget == "contacts":
+                values[config_field.name] = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            else:
+                values[config_field.name] = self.data.get(name, "")
+        return values
+
+    def units(self) -> int:
+        return self.schema.count_units(self.raw_values())
+
+    def spec(self) -> dict:
+        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        values = {f.name: data.get(f.name, "") for f in self.schema_fields}
+        return {"id": data.get("id"), "method": self.delivery_method.key, "values": values}
+
+    def rows(self):
+        """The schema's fields as the template draws them, with the saved (masked) hint of secrets."""
+        return [{"field": self[f.name], "config": f, "saved": self.saved_hint(f.name)} for f in self.schema_fields]
+
+
+class RuleEditor:
+    """The drawer's state: a RuleForm, the TargetForms in order, units, and errors to show."""
+
+    def __init__(self, data: QueryDict, *, workspace, rule=None, show_errors: bool = False):
+        self.data = data
+        self.workspace = workspace
+        self.rule = rule
+        self.show_errors = show_errors
+        self.non_field_errors: list[str] = []
+        self.target_errors: list[str] = []
+        self.rule_form = RuleForm(data, workspace=workspace)
+        source_key = self.rule_form.source_def.key
+        keys = [k for k in data.getlist("target_keys") if k.isdigit()][:MAX_TARGET_BLOCKS]
+        self.targets = [TargetForm(data, key=k, source_key=source_key, workspace=workspace)
+                        for k in dict.fromkeys(keys)]
+        self.limit = quota_limit(account=workspace.account)
+
+    # --- building the posted state ------------------------------------------------------------
+    @classmethod
+    def blank(cls, *, workspace) -> RuleEditor:
+        data = QueryDict(mutable=True)
+        data["source"] = SOURCES[0].key
+        data["scope"] = "all"
+        data.setlist("target_keys", ["0"])
+        return cls(data, workspace=workspace)
+
+    @classmethod
+    def from_rule(cls, rule, *, workspace) -> RuleEditor:
+        rule = rules_queryset().get(pk=rule.pk)
+        data = QueryDict(mutable=True)
+        data.update({"name": rule.name, "source": rule.source, "scope": rule.scope})
+        data.setlist("event_types", [row.event_type for row in rule.event_types.all()])
+        data.setlist("models", [str(m.pk) for m in rule.scope_models.all()])
+        keys = []
+        for n, target in enumerate(rule.targets.all()):
+            key = str(n)
+            keys.append(key)
+            data[f"t{key}-id"] = str(target.pk)
+            data[f"t{key}-method"] = target.method
+            method = METHODS_BY_KEY.get(target.method)
+            if method is None:
+                continue
+            for name, value in method.schema().initial_values(target).items():
+                if isinstance(value, list):
+                    data.setlist(f"t{key}-{name}", value)
+                else:
+                    data[f"t{key}-{name}"] = "" if value is None else str(value)
+        data.setlist("target_keys", keys)
+        return cls(data, workspace=workspace, rule=rule)
+
+    @classmethod
+    def refreshed(cls, data: QueryDict, *, workspace, rule=None) -> RuleEditor:
+        """Apply the drawer's operation (`_op`: source, method, add, remove, contacts) and rebuild."""
+        data = data.copy()
+        op, key = data.get("_op", ""), data.get("_key", "")
+        keys = [k for k in data.getlist("target_keys") if k.isdigit()]
+        if op == "add" and len(keys) < MAX_TARGET_BLOCKS:
+            keys.append(str(max((int(k) for k in keys), default=-1) + 1))
+        elif op == "remove" and key in keys:
+            keys.remove(key)
+        data.setlist("target_keys", keys)
+        source = SOURCES_BY_KEY.get(data.get("source") or "") or SOURCES[0]
+        data.setlist("event_types", [t for t in data.getlist("event_types") if source.has_type(t)])
+        if data.get("scope") not in source.scopes:
+            data["scope"] = "all"
+        for name in ("_op", "_key", "csrfmiddlewaretoken"):
+            data.pop(name, None)
+        return cls(data, workspace=workspace, rule=rule)
+
+    # --- submitting ---------------------------------------------------------------------------
+    def is_valid(self) -> bool:
+        self.show_errors = True
+        return all([self.rule_form.is_valid(), *[t.is_valid() for t in self.targets]])
+
+    def service_kwargs(self) -> dict:
+        cleaned = self.rule_form.cleaned_data
+        return {
+            "name": cleaned.get("name", ""),
+            "source": cleaned.get("source", ""),
+            "event_types": cleaned.get("event_types", []),
+            "scope": cleaned.get("scope") or "all",
+            "model_ids": cleaned.get("models", []),
+            "targets": [t.spec() for t in self.targets],
+        }
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Put each of the service's field errors under the field that caused it."""
+        self.show_errors = True
+        messages = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        for key, texts in messages.items():
+            match = TARGET_ERROR.match(key)
+            if match and int(match.group(1)) < len(self.targets):
+                form = self.targets[int(match.group(1))]
+                field = match.group(2) if match.group(2) in form.fields else None
+                for text in texts:
+                    form.add_error(field, text)
+            elif key in self.rule_form.fields:
+                for text in texts:
+                    self.rule_form.add_error(key, text)
+            elif key == "targets":
+                self.target_errors.extend(texts)
+            else:
+                self.non_field_errors.extend(texts)
+
+    # --- what the template shows ----------------------------------------------------------------
+    @property
+    def units(self) -> int:
+        return sum(t.units() for t in self.targets)
+
+    @property
+    def over_quota_message(self) -> str:
+        if self.units > self.limit:
+            return f"This rule uses {self.units} target units; the limit is {self.limit}."
+        return ""
+
+    @property
+    def shown_target_errors(self) -> list[str]:
+        over = self.over_quota_message
+        return [e for e in self.target_errors if e != over] + ([over] if over else [])
+

@@ -1,0 +1,237 @@
+"""The Create Notice Rule drawer, its HTMX refreshes, Test Connectivity, and the rule row actions.
+
+Thin faces over `notifications.services.rules`: each view finds the workspace through the signed-in
+user's account (404 otherwise), calls the service, and re-renders server-side partials of
+`notifications/rules/drawer.html`. Full-page fallbacks keep every link and form usable without htmx.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from notifications.catalog import SOURCES, SOURCES_BY_KEY
+from notifications.channels.schema import SchemaContext
+from notifications.forms.rules import RuleEditor, TargetForm
+from notifications.selectors.rules import rule_get
+from notifications.services import rules as rule_services
+from notifications.services.rules import event_bus_for
+from notifications.templatetags.notice_rules import rules_section_context
+from workspaces.permissions import AccessDenied, authorize, bus_arn, rule_arn
+from workspaces.selectors import workspace_get_for_user
+
+DRAWER = "notifications/rules/drawer.html"
+PAGE = "notifications/rules/page.html"
+
+
+def _render(request, partial: str, context: dict, *, status: int = 200):
+    """An HTMX request gets the drawer partial; a plain one the whole page with the drawer open."""
+    if request.htmx:
+        return render(request, f"{DRAWER}#{partial}", context)
+    return render(request, PAGE, {**context, "drawer_partial": f"{DRAWER}#{partial}"}, status=status)
+
+
+def tab_url(workspace) -> str:
+    """Where the rules table lives: the workspace's Event Notification Configuration tab."""
+    try:
+        return reverse("workspace-event-notifications", kwargs={"workspace_id": workspace.pk})
+    except NoReverseMatch:
+        return reverse("rule-list", kwargs={"workspace_id": workspace.pk})
+
+
+def _urls(workspace, rule=None) -> dict:
+    ws = {"workspace_id": workspace.pk}
+    action = reverse("rule-update", kwargs={**ws, "rule_id": rule.pk}) if rule else reverse("rule-create", kwargs=ws)
+    return {
+        "action_url": action,
+        "refresh_url": reverse("rule-form-refresh", kwargs=ws),
+        "test_url": reverse("rule-test-connectivity", kwargs=ws),
+        "close_url": reverse("rule-drawer-close"),
+        "cancel_url": tab_url(workspace),
+    }
+
+
+def _drawer(request, editor: RuleEditor, *, status: int = 200):
+    workspace, rule = editor.workspace, editor.rule
+    context = {
+        "editor": editor,
+        "workspace": workspace,
+        "rule": rule,
+        "title": f"Edit Notice Rule {rule.name}" if rule else "Create Notice Rule",
+        "sources": SOURCES,
+        **_urls(workspace, rule),
+    }
+    return _render(request, "drawer", context, status=status)
+
+
+def _section(request, workspace, *, oob: bool = False) -> dict:
+    from django.middleware.csrf import get_token
+
+    return rules_section_context(user=request.user, workspace=workspace, csrf_token=get_token(request), oob=oob)
+
+
+def _saved(request, workspace, rule):
+    """After a save: close the drawer (or show the secrets made now, once) and refresh the table."""
+    revealed = [
+        {"target": target, "secrets": rule.revealed_secrets[target.pk]}
+        for target in rule.targets.all() if target.pk in getattr(rule, "revealed_secrets", {})
+    ]
+    if not request.htmx and not revealed:
+        return redirect(tab_url(workspace))
+    context = {"workspace": workspace, "rule": rule, "revealed": revealed,
+               "close_url": reverse("rule-drawer-close"), "cancel_url": tab_url(workspace)}
+    if request.htmx:
+        context.update(_section(request, workspace, oob=True))
+    return _render(request, "saved", context)
+
+
+def _submit(request, editor: RuleEditor, save):
+    if editor.is_valid():
+        try:
+            rule = save(**editor.service_kwargs())
+        except ValidationError as exc:
+            editor.add_service_errors(exc)
+        except AccessDenied as exc:
+            editor.non_field_errors.append(str(exc))
+            return _drawer(request, editor, status=403)
+        else:
+            return _saved(request, editor.workspace, rule)
+    return _drawer(request, editor, status=400)
+
+
+@login_required
+def rule_list(request, workspace_id):
+    """The rules table on its own page (the tab embeds the same section)."""
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    return render(request, PAGE, {"workspace": workspace})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_create(request, workspace_id):
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    if request.method == "GET":
+        authorize(request.user, "eventbridge:CreateRule", bus_arn(workspace))
+        editor = RuleEditor.blank(workspace=workspace)
+        try:
+            event_bus_for(workspace)  # ServiceNotEnable before a form that could not be saved
+        except ValidationError as exc:
+            editor.non_field_errors.extend(exc.messages)
+        return _drawer(request, editor)
+    editor = RuleEditor(request.POST, workspace=workspace)
+
+    def save(**kwargs):
+        return rule_services.rule_create(actor=request.user, workspace=workspace, **kwargs)
+
+    return _submit(request, editor, save)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_update(request, workspace_id, rule_id):
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    rule = rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
+    if request.method == "GET":
+        authorize(request.user, "eventbridge:UpdateRule", rule_arn(workspace, rule.name))
+        return _drawer(request, RuleEditor.from_rule(rule, workspace=workspace))
+    editor = RuleEditor(request.POST, workspace=workspace, rule=rule)
+
+    def save(**kwargs):
+        return rule_services.rule_update(actor=request.user, rule=rule, **kwargs)
+
+    return _submit(request, editor, save)
+
+
+@login_required
+@require_POST
+def rule_form_refresh(request, workspace_id):
+    """Re-render the drawer's body after a change (source, method, targets, contacts, scope)."""
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    authorize(request.user, "eventbridge:ListRules", bus_arn(workspace))
+    editor = RuleEditor.refreshed(request.POST, workspace=workspace)
+    context = {"editor": editor, "workspace": workspace, "sources": SOURCES, **_urls(workspace)}
+    return render(request, f"{DRAWER}#form_body", context)
+
+
+def rule_drawer_close(request):
+    """Cancel: an empty drawer host."""
+    return HttpResponse("")
+
+
+@login_required
+@require_POST
+def rule_test_connectivity(request, workspace_id):
+    """Send a test message with one target's current values (saved or not) and show the bot's answer."""
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    key = request.POST.get("_key", "")
+    source = SOURCES_BY_KEY.get(request.POST.get("source") or "") or SOURCES[0]
+    context = {"key": key if key.isdigit() else "x"}
+    if not key.isdigit():
+        return render(request, f"{DRAWER}#connectivity_result", {**context, "errors": ["No target to test."]})
+    form = TargetForm(request.POST, key=key, source_key=source.key, workspace=workspace)
+    method = form.delivery_method
+    if not method.supports_test:
+        return render(request, f"{DRAWER}#connectivity_result", {**context, "errors": [method.test_disabled_reason]})
+    stored = dict(form.saved.secrets) if form.saved is not None else {}
+    try:
+        authorize(request.user, "eventbridge:UpdateTargets", bus_arn(workspace))
+        cleaned = method.schema().validate(form.raw_values(), context=SchemaContext(
+            account=workspace.account, workspace=workspace), stored_secrets=stored)
+    except ValidationError as exc:
+        labels = {f.name: f.label for f in method.schema.fields}
+        errors = [f"{labels.get(name, name)}: {text}" for name, texts in exc.message_dict.items() for text in texts]
+        return render(request, f"{DRAWER}#connectivity_result", {**context, "errors": errors})
+    except AccessDenied as exc:
+        return render(request, f"{DRAWER}#connectivity_result", {**context, "errors": [str(exc)]})
+    try:
+        from notifications.services.connectivity import connectivity_test
+    except ImportError:
+        return render(request, f"{DRAWER}#connectivity_result",
+                      {**context, "errors": ["Test Connectivity is not available yet."]})
+    result = connectivity_test(actor=request.user, workspace=workspace, method=method.key, config=cleaned.config,
+                               secrets=cleaned.secrets)
+    return render(request, f"{DRAWER}#connectivity_result", {**context, "result": result})
+
+
+def _after_row_action(request, workspace):
+    if request.htmx:
+        return render(request, "notifications/rules/_section.html", _section(request, workspace))
+    return redirect(tab_url(workspace))
+
+
+@login_required
+@require_POST
+def rule_enable(request, workspace_id, rule_id):
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    rule = rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
+    rule_services.rule_enable(actor=request.user, rule=rule)
+    return _after_row_action(request, workspace)
+
+
+@login_required
+@require_POST
+def rule_disable(request, workspace_id, rule_id):
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    rule = rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
+    rule_services.rule_disable(actor=request.user, rule=rule)
+    return _after_row_action(request, workspace)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_delete(request, workspace_id, rule_id):
+    """GET asks for confirmation (in the drawer); POST deletes."""
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    rule = rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
+    if request.method == "GET":
+        context = {"workspace": workspace, "rule": rule, "target_count": rule.targets.count(),
+                   "close_url": reverse("rule-drawer-close"), "cancel_url": tab_url(workspace)}
+        return _render(request, "confirm_delete", context)
+    rule_services.rule_delete(actor=request.user, rule=rule)
+    if request.htmx:
+        return render(request, f"{DRAWER}#closed", _section(request, workspace, oob=True))
+    return redirect(tab_url(workspace))
