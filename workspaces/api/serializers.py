@@ -1,0 +1,99 @@
+"""Serializers of the foundation's API: workspaces, EventBridge status and activation, the
+service-linked role, event buses, tokens, and the one error envelope (documented for every 4xx)."""
+
+from rest_framework import serializers
+
+from workspaces.models import EventBus, Workspace
+from workspaces.services.workspaces import DESCRIPTION_MAX, NAME_RULE
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="validation_error, not_authenticated, permission_denied, not_found, ...")
+    message = serializers.CharField(help_text="What is wrong, naming the field and the limit.")
+
+    def get_fields(self):
+        # "fields" cannot be declared as a class attribute: it is the Serializer's own property.
+        fields = super().get_fields()
+        fields["fields"] = serializers.DictField(
+            required=False, help_text="Per-field messages (validation errors only)."
+        )
+        return fields
+
+
+class ErrorResponseSerializer(serializers.Serializer):
+    """Every 4xx answer: {"error": {"code", "message", "fields"?}}."""
+
+    error = ErrorDetailSerializer()
+
+
+# Reusable `responses=` entries for @extend_schema.
+ERRORS_AUTH = {401: ErrorResponseSerializer, 403: ErrorResponseSerializer}
+ERRORS_READ = {**ERRORS_AUTH, 404: ErrorResponseSerializer}
+ERRORS_WRITE = {400: ErrorResponseSerializer, **ERRORS_READ}
+
+
+class WorkspaceSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    event_bus = serializers.SerializerMethodField(help_text="pai-system-<name>, once EventBridge is activated.")
+
+    class Meta:
+        model = Workspace
+        fields = ["id", "name", "description", "created_by", "created_at", "event_bus"]
+        read_only_fields = fields
+
+    def get_event_bus(self, workspace) -> str | None:
+        bus = getattr(workspace, "event_bus", None)
+        return bus.name if bus else None
+
+
+class WorkspaceCreateSerializer(serializers.Serializer):
+    # The service checks the name and words the message; the schema documents the rule.
+    name = serializers.CharField(help_text=NAME_RULE, allow_blank=True, trim_whitespace=True)
+    description = serializers.CharField(required=False, allow_blank=True, default="",
+                                        help_text=f"At most {DESCRIPTION_MAX} characters.")
+
+
+class EventBusSerializer(serializers.ModelSerializer):
+    workspace_name = serializers.CharField(source="workspace.name", read_only=True)
+    arn = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = EventBus
+        fields = ["id", "name", "workspace", "workspace_name", "arn", "description", "created_at"]
+        read_only_fields = fields
+
+
+class EventBridgeStatusSerializer(serializers.Serializer):
+    activated = serializers.BooleanField()
+    activated_at = serializers.DateTimeField(allow_null=True)
+    event_bus_count = serializers.IntegerField()
+    service_linked_role_granted = serializers.BooleanField(source="role_granted")
+    step = serializers.ChoiceField(
+        choices=["activate", "grant", "ready"],
+        help_text="What the account needs next: activate (ServiceNotEnable), grant (Grant Access), ready.",
+    )
+
+
+class ActivationSerializer(EventBridgeStatusSerializer):
+    activated_now = serializers.BooleanField(help_text="False when EventBridge was already activated.")
+    event_buses_created = serializers.ListField(child=serializers.CharField())
+
+
+class ServiceLinkedRoleSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    granted = serializers.BooleanField()
+    arn = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField(allow_null=True)
+
+
+class ServiceLinkedRoleGrantSerializer(ServiceLinkedRoleSerializer):
+    created_now = serializers.BooleanField(help_text="False when the role already existed.")
+
+
+class TokenObtainSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, write_only=True)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")

@@ -1,0 +1,61 @@
+"""/api/v1/auth/token/: exchange a username and password for the user's API token (created when
+missing), or revoke it. Tokens are also made on the API Tokens page and by `manage.py
+drf_create_token <username>`."""
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from workspaces.api.serializers import ErrorResponseSerializer, TokenObtainSerializer, TokenSerializer
+from workspaces.services.accounts import api_token_get, api_token_issue, api_token_revoke
+
+
+class TokenObtainThrottle(AnonRateThrottle):
+    """Slows password guessing: per client address, counted in the cache."""
+
+    rate = "30/minute"
+
+
+class TokenView(APIView):
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    def get_throttles(self):
+        return [TokenObtainThrottle()] if self.request.method == "POST" else []
+
+    def get_authenticators(self):
+        # The POST carries the credentials in its body: no session, so no CSRF check either.
+        return [] if self.request and self.request.method == "POST" else super().get_authenticators()
+
+    @extend_schema(
+        summary="Obtain your API token with username and password",
+        auth=[],
+        request=TokenObtainSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(ErrorResponseSerializer, description="Missing fields, or wrong username or password."),
+            429: ErrorResponseSerializer,
+        },
+    )
+    def post(self, request):
+        data = TokenObtainSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, username=data.validated_data["username"],
+                            password=data.validated_data["password"])
+        if user is None or not user.is_active:
+            # 400 as DRF's obtain_auth_token answers: this view has no authentication scheme to name
+            # in a WWW-Authenticate header, which a 401 would need.
+            raise ValidationError({"non_field_errors": ["Wrong username or password."]})
+        token = api_token_get(user=user) or api_token_issue(user=user)
+        return Response(TokenSerializer({"token": token.key}).data)
+
+    @extend_schema(summary="Revoke your API token", request=None,
+                   responses={204: None, 401: ErrorResponseSerializer, 403: ErrorResponseSerializer})
+    def delete(self, request):
+        api_token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

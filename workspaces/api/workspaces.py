@@ -1,0 +1,65 @@
+"""/api/v1/workspaces/: list and create the account's workspaces; read one (404 for another
+account's)."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from workspaces.api.serializers import (
+    ERRORS_AUTH,
+    ERRORS_READ,
+    ERRORS_WRITE,
+    WorkspaceCreateSerializer,
+    WorkspaceSerializer,
+)
+from workspaces.selectors import workspace_get_for_user, workspaces_for_user
+from workspaces.services.workspaces import workspace_create
+
+
+def account_of(user):
+    """The caller's account; operators (staff with no account) have none and act in Django admin."""
+    if user.account_id is None:
+        raise PermissionDenied("Your user belongs to no account; operators use Django admin.")
+    return user.account
+
+
+class WorkspaceListCreateView(generics.ListAPIView):
+    serializer_class = WorkspaceSerializer
+
+    def get_queryset(self):
+        return workspaces_for_user(self.request.user).select_related("created_by", "event_bus").order_by("name")
+
+    @extend_schema(summary="List the account's workspaces", responses={200: WorkspaceSerializer(many=True),
+                                                                      **ERRORS_AUTH})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Create a workspace",
+        description="The name is unique within the account: letters, digits and underscores, starting with "
+                    "a letter, 3 to 23 characters. When the account has activated EventBridge, the bus "
+                    "`pai-system-<name>` is created with it.",
+        request=WorkspaceCreateSerializer,
+        responses={201: WorkspaceSerializer, **ERRORS_WRITE},
+    )
+    def post(self, request, *args, **kwargs):
+        account = account_of(request.user)
+        data = WorkspaceCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        workspace = workspace_create(actor=request.user, account=account, **data.validated_data)
+        return Response(WorkspaceSerializer(workspace).data, status=status.HTTP_201_CREATED)
+
+
+class WorkspaceDetailView(generics.RetrieveAPIView):
+    serializer_class = WorkspaceSerializer
+
+    def get_object(self):
+        return workspace_get_for_user(self.request.user, self.kwargs["workspace_id"])
+
+    @extend_schema(summary="Read a workspace", responses={
+        200: WorkspaceSerializer, **ERRORS_READ,
+        404: OpenApiResponse(ERRORS_READ[404], description="No such workspace in your account."),
+    })
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,79 @@
+"""`manage.py load_demo`: a demo account to try the console with. Safe to run again: what exists is
+kept as it is (passwords included), what is missing is created. Prints the logins."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from workspaces.models import Account, Policy, User, Workspace
+from workspaces.services.accounts import account_create, subuser_create
+from workspaces.services.workspaces import workspace_create
+
+ACCOUNT_NAME = "demo"
+OWNER = "owner"
+SUBUSER = "developer"
+OPERATOR = "operator"
+DEMO_PASSWORD = "pai-demo-2025"
+WORKSPACES = (
+    ("llm_training", "Fine-tuning and evaluating large language models"),
+    ("vision_lab", "Image classification and detection experiments"),
+)
+# The custom policy of the seed (section 1.3): what a RAM user needs to configure event notifications.
+EVENTBRIDGE_POLICY_NAME = "PAIEventNotificationAccess"
+EVENTBRIDGE_POLICY = {
+    "Statement": [{
+        "Effect": "Allow",
+        "Action": [
+            "eventbridge:CreateEventBus", "eventbridge:GetEventBus", "eventbridge:DeleteEventBus",
+            "eventbridge:ListEventBuses", "eventbridge:CreateRule", "eventbridge:GetRule",
+            "eventbridge:UpdateRule", "eventbridge:EnableRule", "eventbridge:DisableRule",
+            "eventbridge:DeleteRule", "eventbridge:ListRules", "eventbridge:PutEvents",
+            "eventbridge:UpdateTargets", "eventbridge:DeleteTargets", "eventbridge:ListTargets",
+        ],
+        "Resource": "acs:eventbridge:*:*:eventbus/*",
+    }],
+    "Version": "1",
+}
+
+
+class Command(BaseCommand):
+    help = "Create (once) a demo account with an owner, a RAM sub-user, an operator and two workspaces."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        created: list[str] = []
+        account = Account.objects.filter(name=ACCOUNT_NAME).first()
+        if account is None:
+            account = account_create(name=ACCOUNT_NAME, owner_username=OWNER, owner_password=DEMO_PASSWORD,
+                                     owner_email="owner@example.com")
+            created.append(f"account {ACCOUNT_NAME}")
+        owner = account.users.filter(is_account_owner=True).order_by("pk").first()
+
+        # No policy service exists for this yet; the demo writes the row directly.
+        policy, policy_created = Policy.objects.get_or_create(
+            account=account, name=EVENTBRIDGE_POLICY_NAME,
+            defaults={"document": EVENTBRIDGE_POLICY,
+                      "description": "EventBridge actions for configuring event notifications (PAI guide 1.3)"},
+        )
+        if policy_created:
+            created.append(f"policy {policy.name}")
+        if not User.objects.filter(username=SUBUSER).exists():
+            subuser_create(actor=owner, account=account, username=SUBUSER, password=DEMO_PASSWORD,
+                           email="developer@example.com", policies=[policy])
+            created.append(f"sub-user {SUBUSER}")
+        if not User.objects.filter(username=OPERATOR).exists():
+            User.objects.create_superuser(username=OPERATOR, password=DEMO_PASSWORD, email="operator@example.com")
+            created.append(f"operator {OPERATOR}")
+        for name, description in WORKSPACES:
+            if not Workspace.objects.filter(account=account, name=name).exists():
+                workspace_create(actor=owner, account=account, name=name, description=description)
+                created.append(f"workspace {name}")
+
+        self.stdout.write(f"Demo data: {'created ' + ', '.join(created) if created else 'already loaded'}.")
+        self.stdout.write(self.style.SUCCESS("Logins (password as first set; demo default shown):"))
+        rows = (
+            (owner.username if owner else OWNER, "account owner of 'demo': may do everything"),
+            (SUBUSER, f"RAM sub-user with policy {EVENTBRIDGE_POLICY_NAME} (EventBridge actions only)"),
+            (OPERATOR, "operator: Django admin at /admin/"),
+        )
+        for username, role in rows:
+            self.stdout.write(f"  {username:<10} password {DEMO_PASSWORD}   {role}")
