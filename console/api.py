@@ -8,6 +8,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from workspaces.permissions import AccessDenied
+
 
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
@@ -44,7 +46,16 @@ def exception_handler(exc, context):
     """Every error answer has the same shape:
 
     {"error": {"code": "validation_error", "message": "name: ...", "fields": {"name": ["..."]}}}
+
+    A refusal (workspaces.permissions.AccessDenied) is recorded in the audit log and names what was
+    missing: {"error": {"code": "access_denied", "message": "...", "action": "...", "resource": "..."}}
     """
+    refusal = exc if isinstance(exc, AccessDenied) else None
+    if refusal is not None:
+        from workspaces.services.audit import access_denied_record  # models: import once apps are ready
+
+        request = context.get("request")
+        access_denied_record(actor=getattr(request, "user", None), error=refusal, request=request)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -66,6 +77,8 @@ def exception_handler(exc, context):
     body = {"error": {"code": getattr(exc, "error_code", None) or code, "message": _message(fields)}}
     if isinstance(fields, dict) and code == "validation_error":
         body["error"]["fields"] = fields
+    if refusal is not None:
+        body["error"].update(code=AccessDenied.error_code, action=refusal.action, resource=refusal.resource)
     response.data = body
     return response
 

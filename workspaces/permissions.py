@@ -42,6 +42,7 @@ ACTIONS: dict[str, str] = {
     "ram:CreateServiceLinkedRole": "Grant Access (create AliyunServiceRoleForPAIWorkspace)",
     "ram:GetRole": "Read the service-linked role",
     "ram:ListUsers": "List users",
+    "ram:GetUser": "Read a user and the policies attached to it",
     "ram:CreateUser": "Create a sub-user",
     "ram:ListPolicies": "List policies",
     "ram:GetPolicy": "Read a policy",
@@ -119,6 +120,26 @@ def account_arn(service: str, account, path: str = "*") -> str:
     return arn(service, account, path)
 
 
+def user_arn(account, username: str = "*") -> str:
+    return arn("ram", account, f"user/{username}", region="")
+
+
+def policy_arn(account, name: str = "*") -> str:
+    return arn("ram", account, f"policy/{name}", region="")
+
+
+def audit_arn(account) -> str:
+    return arn("actiontrail", account, "*")
+
+
+def arn_account_uid(resource: str) -> str | None:
+    """The account part of an ARN (`acs:<service>:<region>:<account>:<path>`), None when there is none."""
+    parts = resource.split(":", 4)
+    if len(parts) != 5 or parts[0] != "acs":
+        return None
+    return parts[3] or None
+
+
 @lru_cache(maxsize=1024)
 def _pattern(text: str) -> re.Pattern:
     return re.compile("^" + ".*".join(re.escape(part) for part in text.split("*")) + "$", re.IGNORECASE)
@@ -128,12 +149,18 @@ def wildcard_match(pattern: str, value: str) -> bool:
     return bool(_pattern(pattern).match(value))
 
 
+def actions_matching(pattern: str) -> list[str]:
+    """The known actions a policy's Action entry (wildcards allowed) stands for."""
+    return [action for action in ACTIONS if wildcard_match(pattern, action)]
+
+
 def _as_list(value) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
 def evaluate(documents: list[dict], action: str, resource: str) -> bool:
-    """True when some statement allows `action` on `resource` and none denies it."""
+    """True when some statement allows `action` on `resource` and none denies it (an explicit Deny
+    beats any Allow, in whichever document or order it comes)."""
     allowed = False
     for document in documents:
         for statement in document.get("Statement", []):
@@ -149,11 +176,23 @@ def evaluate(documents: list[dict], action: str, resource: str) -> bool:
 
 
 def _documents(user) -> list[dict]:
+    # Cached on the user object for the length of a request: a page asks is_allowed many times.
     cached = getattr(user, "_policy_documents", None)
     if cached is None:
         cached = [policy.document for policy in user.policies.all()]
         user._policy_documents = cached
     return cached
+
+
+def forget_policies(user) -> None:
+    """Drop the documents cached on `user` (after attaching or detaching a policy)."""
+    if user is not None and hasattr(user, "_policy_documents"):
+        del user._policy_documents
+
+
+def _account_uid(user) -> str | None:
+    account = getattr(user, "account", None)
+    return getattr(account, "uid", None)
 
 
 def is_allowed(user, action: str, resource: str) -> bool:
@@ -162,6 +201,11 @@ def is_allowed(user, action: str, resource: str) -> bool:
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}: add it to workspaces.permissions.ACTIONS")
     if user.account_id is None:
+        return False
+    # Policies act inside their own account only: `acs:eventbridge:*:*:eventbus/*` names the
+    # buses of the user's account, never another's, whatever its wildcards say.
+    resource_uid = arn_account_uid(resource)
+    if resource_uid not in (None, "*") and resource_uid != _account_uid(user):
         return False
     if user.is_account_owner:
         return True

@@ -1,1 +1,99 @@
-from django.contrib import admin  # noqa: F401
+"""Django admin for RAM policies (the document pretty-printed, validated on save) and the audit log
+(read-only: operators search and filter it, nobody edits history)."""
+
+import json
+
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html
+
+from workspaces.models import AuditLogEntry, Policy
+from workspaces.services.audit import audit_changes, audit_record
+from workspaces.services.policies import PolicyDocumentError, policy_validate
+
+
+class PrettyJSONWidget(forms.Textarea):
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return value  # the operator's text as typed, errors and all
+        return json.dumps(value, indent=2) if value is not None else ""
+
+
+class PolicyAdminForm(forms.ModelForm):
+    # Text, not forms.JSONField: policy_validate reports malformed JSON by line and column.
+    document = forms.CharField(
+        widget=PrettyJSONWidget(attrs={"rows": 24, "cols": 90, "style": "font-family: monospace"}),
+        help_text='{"Version": "1", "Statement": [{"Effect": "Allow" or "Deny", "Action": [...], "Resource": ...}]}',
+    )
+
+    class Meta:
+        model = Policy
+        fields = ["account", "name", "description", "document"]
+
+    def clean_document(self):
+        try:
+            return policy_validate(self.cleaned_data["document"].strip())
+        except PolicyDocumentError as error:
+            raise forms.ValidationError(error.messages) from error
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    form = PolicyAdminForm
+    list_display = ["name", "account", "description", "user_count", "updated_at"]
+    list_filter = ["account"]
+    search_fields = ["name", "description", "account__name", "users__username"]
+    readonly_fields = ["created_at", "updated_at", "attached_users"]
+    list_select_related = ["account"]
+
+    def save_model(self, request, obj, form, change):
+        before = Policy.objects.filter(pk=obj.pk).values("description", "document").first() if change else {}
+        super().save_model(request, obj, form, change)
+        after = {"description": obj.description, "document": obj.document}
+        audit_record(actor=request.user, account=obj.account, action="policy.update" if change else "policy.create",
+                     obj=obj, changes=audit_changes(before or {}, after))
+
+    def delete_model(self, request, obj):
+        audit_record(actor=request.user, account=obj.account, action="policy.delete", obj=obj,
+                     changes={"document": [obj.document, None]})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for policy in queryset:
+            self.delete_model(request, policy)
+
+    @admin.display(description="users")
+    def user_count(self, policy):
+        return policy.users.count()
+
+    @admin.display(description="attached to")
+    def attached_users(self, policy):
+        return ", ".join(policy.users.values_list("username", flat=True)) or "—"
+
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "account", "actor_name", "action", "object_type", "object_id", "object_repr"]
+    list_filter = ["action", "object_type", "account", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["actor_name", "action", "object_type", "object_id", "object_repr", "resource"]
+    date_hierarchy = "created_at"
+    list_select_related = ["account"]
+    fields = ["created_at", "account", "actor", "actor_name", "action", "object_type", "object_id", "object_repr",
+              "resource", "changes_pretty"]
+    readonly_fields = fields
+
+    @admin.display(description="changes (secrets masked)")
+    def changes_pretty(self, entry):
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', json.dumps(entry.changes, indent=2))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -15,12 +15,17 @@ class AuditLogEntry(models.Model):
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=256, blank=True)
+    # The ARN the action concerned (set for refusals: "access.denied" names the missing action on it).
+    resource = models.CharField(max_length=512, blank=True)
     changes = models.JSONField(default=dict, blank=True)  # {"field": [old, new]} with secrets masked
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["account", "object_type", "object_id"], name="audit_object")]
+        indexes = [
+            models.Index(fields=["account", "object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["account", "-created_at"], name="audit_recent"),
+        ]
         verbose_name_plural = "audit log entries"
 
     def __str__(self) -> str:
