@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -96,7 +97,10 @@ class ChannelAdapter:
 def scaled_window(seconds: float) -> float:
     """A platform's time window, times RATE_LIMIT_WINDOW_SCALE (1 in production; tests shrink
     minutes to seconds, together with the fakes' windows)."""
-    return seconds * float(getattr(settings, "RATE_LIMIT_WINDOW_SCALE", 1.0))
+    scale = getattr(settings, "RATE_LIMIT_WINDOW_SCALE", None)
+    if scale is None:  # until settings.py reads it from the environment itself
+        scale = os.environ.get("RATE_LIMIT_WINDOW_SCALE", "1")
+    return seconds * float(scale)
 
 
 def mask_url(url: str) -> str:

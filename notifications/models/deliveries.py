@@ -29,6 +29,9 @@ class Delivery(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     deadline_at = models.DateTimeField()
     last_error = models.CharField(max_length=1024, blank=True)
+    # Set by the worker sending it (a conditional UPDATE): a second worker handed the same delivery
+    # leaves it alone until this passes. Cleared when the attempt is complete.
+    claimed_until = models.DateTimeField(null=True, blank=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -63,7 +63,7 @@ class LarkAdapter(ChannelAdapter):
             raise DeliveryError("the webhook is not a Lark bot URL (https://open.feishu.cn/open-apis/bot/v2/hook/...)",
                                 permanent=True, request_url=masked)
         payload = render(message)
-        secret = secrets.get("signing_key", "")
+        secret = secrets.get("signing_secret", "")
         if secret:
             timestamp = int(time.time())
             payload = {"timestamp": str(timestamp), "sign": sign(secret, timestamp), **payload}

@@ -1,0 +1,241 @@
+"""Sending one delivery: claim it, respect the bot's rate limit, record the attempt before the send
+and complete it after, then decide: succeeded, retry later (exponential backoff with full jitter,
+Retry-After honoured, until the deadline), or dead.
+
+A delivery is sent at least once. Two workers handed the same delivery (a re-enqueue after a lost
+task, a redelivery) do not send it at once: the first claims it with a conditional UPDATE and the
+other returns quietly.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from datetime import timedelta
+from functools import partial
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from notifications.channels.base import DeliveryError, SendContext, SendResult, mask_url, trim
+from notifications.channels.message import message_from_event
+from notifications.channels.registry import CHANNELS_BY_KEY
+from notifications.models import Delivery, DeliveryAttempt
+from notifications.services.ratelimit import rate_limit_acquire
+from notifications.services.usage import usage_record
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = (Delivery.Status.PENDING, Delivery.Status.RETRYING)
+# A task may arrive a little before the delivery's next attempt is due (clocks, ETA rounding).
+EARLY_SLACK_SECONDS = 2
+# How long a claim holds: longer than any send can take (timeouts are hard), then it lapses.
+CLAIM_MARGIN_SECONDS = 30
+# Overdue by more than this, a pending delivery's task is presumed lost and is enqueued again.
+OVERDUE_GRACE_SECONDS = 60
+REQUEUE_BATCH = 500
+
+
+def retry_delay(*, attempt: int, retry_after: float | None = None) -> float:
+    """Full-jitter exponential backoff: uniform(0, min(max, base * 2^(attempt-1))); a receiver's
+    Retry-After wins when it is longer."""
+    base = float(settings.DELIVERY_RETRY_BASE_SECONDS)
+    ceiling = min(float(settings.DELIVERY_RETRY_MAX_SECONDS), base * (2 ** max(0, attempt - 1)))
+    delay = random.uniform(0, ceiling)
+    if retry_after is not None and retry_after > delay:
+        delay = retry_after
+    return delay
+
+
+def delivery_enqueue(*, delivery: Delivery, countdown: float | None = None) -> None:
+    """Send the delivery's task (by its channel's task name and queue) once the current transaction
+    commits. A broker that refuses is logged: the overdue sweeper enqueues the delivery later."""
+    channel = CHANNELS_BY_KEY.get(delivery.channel)
+    if channel is None:
+        logger.error("delivery %s has unknown channel %r", delivery.pk, delivery.channel)
+        return
+    # The broker may hand a long-delayed task to another worker after its visibility timeout: keep
+    # countdowns below it. A task that arrives early is skipped and the sweeper takes it when due.
+    limit = float(getattr(settings, "CELERY_VISIBILITY_TIMEOUT", 3600)) / 2
+    countdown = min(countdown, limit) if countdown else None
+    transaction.on_commit(partial(task_send, channel.task_name, delivery.pk, countdown), robust=True)
+
+
+def task_send(task_name: str, delivery_id: int, countdown: float | None) -> None:
+    try:
+        current_app.send_task(task_name, args=[delivery_id], countdown=countdown)
+    except Exception:  # kombu's OperationalError and friends: the row stays due for the sweeper
+        logger.warning("could not enqueue delivery %s; the sweeper will retry", delivery_id, exc_info=True)
+
+
+def delivery_target(delivery: Delivery) -> tuple[dict, dict]:
+    """The adapter's view of the recipient: the target's config and secrets, plus the contact or the
+    EAS service this delivery is for."""
+    target = delivery.target
+    config = dict(target.config or {})
+    secrets = dict(target.secrets or {})
+    if delivery.contact_id is not None:
+        contact = delivery.contact
+        config["contact"] = {"name": contact.name, "mobile": contact.mobile, "email": contact.email}
+    if target.eas_service_id is not None:
+        config["eas_service_id"] = target.eas_service_id
+    return config, secrets
+
+
+def _claim(delivery_id: int, now) -> bool:
+    lease = float(settings.OUTBOUND_CONNECT_TIMEOUT) + float(settings.OUTBOUND_READ_TIMEOUT) + CLAIM_MARGIN_SECONDS
+    return bool(
+        Delivery.objects.filter(pk=delivery_id, status__in=ACTIVE)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=EARLY_SLACK_SECONDS)))
+        .update(claimed_until=now + timedelta(seconds=lease))
+    )
+
+
+def _finish(delivery: Delivery, **fields) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(claimed_until=None, updated_at=timezone.now(), **fields)
+
+
+def delivery_send(*, delivery_id: int) -> str:
+    """Send one delivery once. Returns what happened: "succeeded", "retrying", "dead",
+    "rate_limited", or "skipped" (gone, finished, not yet due, or being sent by another worker)."""
+    now = timezone.now()
+    if not _claim(delivery_id, now):
+        return "skipped"
+    delivery = Delivery.objects.select_related("event__workspace", "target", "contact").get(pk=delivery_id)
+    channel = CHANNELS_BY_KEY.get(delivery.channel)
+    if channel is None or delivery.target is None:
+        reason = "the target was deleted" if delivery.target is None else f"unknown channel {delivery.channel!r}"
+        _finish(delivery, status=Delivery.Status.DEAD, last_error=reason, next_attempt_at=None)
+        return "dead"
+    adapter = channel.adapter
+    config, secrets = delivery_target(delivery)
+
+    wait = rate_limit_acquire(channel_key=channel.key, identity=adapter.rate_limit_identity(config, secrets),
+                              limits=adapter.rate_limits)
+    if wait > 0:  # the bot's window is full: wait for room, no attempt recorded, nothing dropped
+        _finish(delivery, next_attempt_at=now + timedelta(seconds=wait))
+        delivery_enqueue(delivery=delivery, countdown=wait)
+        return "rate_limited"
+
+    number = (delivery.attempts.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    attempt = DeliveryAttempt.objects.create(
+        delivery=delivery, number=number, started_at=timezone.now(),
+        request_url=mask_url(adapter.destination(config, secrets))[:1024],
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(attempt_count=F("attempt_count") + 1)
+    started = time.monotonic()
+    result: SendResult | None = None
+    error: DeliveryError | None = None
+    try:
+        message = message_from_event(delivery.event)
+        result = adapter.send(message, config, secrets, SendContext(delivery_id=delivery.pk, attempt=number))
+    except DeliveryError as exc:
+        error = exc
+    except Exception as exc:  # a bug in an adapter must not lose the delivery: record it, retry
+        logger.exception("delivery %s: the %s adapter failed unexpectedly", delivery.pk, channel.key)
+        error = DeliveryError(f"internal error: {exc.__class__.__name__}: {exc}"[:500], permanent=False)
+    _attempt_complete(attempt, started=started, result=result, error=error)
+    return _decide(delivery, number=number, error=error)
+
+
+def _attempt_complete(attempt: DeliveryAttempt, *, started: float, result: SendResult | None,
+                      error: DeliveryError | None) -> None:
+    source = result if error is None else error
+    attempt.finished_at = timezone.now()
+    attempt.duration_ms = round((time.monotonic() - started) * 1000, 2)
+    attempt.http_status = source.http_status
+    attempt.provider_code = (source.provider_code or "")[:32]
+    attempt.response_body = trim(source.response_body or "")
+    if source.request_url:
+        attempt.request_url = mask_url(source.request_url)[:1024]
+    if error is None:
+        attempt.outcome, attempt.error, attempt.permanent = DeliveryAttempt.Outcome.SUCCEEDED, "", None
+    else:
+        attempt.outcome, attempt.error, attempt.permanent = DeliveryAttempt.Outcome.FAILED, error.message[:1024], \
+            error.permanent
+    attempt.save()
+
+
+def _decide(delivery: Delivery, *, number: int, error: DeliveryError | None) -> str:
+    now = timezone.now()
+    if error is None:
+        _finish(delivery, status=Delivery.Status.SUCCEEDED, succeeded_at=now, next_attempt_at=None, last_error="")
+        usage_record(account_id=delivery.event.account_id, count=1)
+        return "succeeded"
+    last_error = error.message[:1024]
+    if error.permanent:
+        _finish(delivery, status=Delivery.Status.DEAD, next_attempt_at=None, last_error=last_error)
+        return "dead"
+    delay = retry_delay(attempt=number, retry_after=error.retry_after)
+    next_at = now + timedelta(seconds=delay)
+    if next_at > delivery.deadline_at:
+        _finish(delivery, status=Delivery.Status.DEAD, next_attempt_at=None,
+                last_error=f"{last_error} (gave up: the delivery deadline passed)"[:1024])
+        return "dead"
+    _finish(delivery, status=Delivery.Status.RETRYING, next_attempt_at=next_at, last_error=last_error)
+    delivery_enqueue(delivery=delivery, countdown=delay)
+    return "retrying"
+
+
+def deliveries_requeue_overdue(*, grace_seconds: float = OVERDUE_GRACE_SECONDS, limit: int = REQUEUE_BATCH) -> int:
+    """Enqueue again the pending and retrying deliveries whose next attempt is well overdue (their
+    task was lost: a broker restart, a worker killed while holding it). Sending twice is prevented
+    by the claim; at worst a receiver sees the same event id again."""
+    now = timezone.now()
+    overdue = list(
+        Delivery.objects.filter(status__in=ACTIVE, next_attempt_at__lt=now - timedelta(seconds=grace_seconds))
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("next_attempt_at")[:limit]
+    )
+    for delivery in overdue:
+        # Due again from now: the next sweep waits another grace period before trying once more.
+        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=now)
+        delivery_enqueue(delivery=delivery)
+    if overdue:
+        logger.info("re-enqueued %s overdue deliveries", len(overdue))
+    return len(overdue)
+
+
+class RedeliverRefused(Exception):
+    """The delivery's state does not allow a redelivery (it succeeded, or is being sent now)."""
+
+
+REDELIVERABLE = (Delivery.Status.DEAD, Delivery.Status.RETRYING)
+
+
+def delivery_redeliver(*, delivery_id: int, actor) -> Delivery:
+    """Send a dead or failed (retrying) delivery again now: back to pending, with a fresh deadline.
+    Needs eventbridge:PutEvents on the event's bus. Raises RedeliverRefused for a delivery that
+    succeeded or is being sent right now."""
+    from workspaces.permissions import authorize, bus_arn
+    from workspaces.services.audit import audit_record
+
+    delivery = Delivery.objects.select_related("event__workspace__account").get(pk=delivery_id)
+    workspace = delivery.event.workspace
+    authorize(actor, "eventbridge:PutEvents", bus_arn(workspace))
+    now = timezone.now()
+    with transaction.atomic():
+        updated = (
+            Delivery.objects.filter(pk=delivery.pk, status__in=REDELIVERABLE)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .update(status=Delivery.Status.PENDING, next_attempt_at=now, claimed_until=None, updated_at=now,
+                    deadline_at=now + timedelta(seconds=settings.DELIVERY_DEADLINE_SECONDS))
+        )
+        if not updated:
+            delivery.refresh_from_db()
+            if delivery.status in REDELIVERABLE:
+                raise RedeliverRefused("This delivery is being sent right now; try again in a moment.")
+            raise RedeliverRefused(
+                f"Only dead or failed deliveries can be redelivered; this one is {delivery.get_status_display()}."
+            )
+        old_status = delivery.status
+        delivery.refresh_from_db()
+        audit_record(actor=actor, account=workspace.account, action="delivery.redeliver", obj=delivery,
+                     changes={"status": [old_status, delivery.status]})
+        delivery_enqueue(delivery=delivery)
+    return delivery

@@ -1,0 +1,41 @@
+"""Rules, targets and events for delivery tests, built from the models directly."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from notifications.catalog import type_key
+from notifications.models import Rule, RuleEventType, Target, TargetContact
+from notifications.services.delivery import task_send
+from notifications.services.events import publish
+
+
+def make_rule(workspace, *, source="dlc_job", types=("JobFailed",), scope="all", created_by=None, name=None,
+              enabled=True, scope_models=()):
+    rule = Rule.objects.create(bus=workspace.event_bus, name=name or f"rule-{Rule.objects.count() + 1}",
+                               source=source, scope=scope, created_by=created_by, enabled=enabled)
+    for type_name in types:
+        RuleEventType.objects.create(rule=rule, event_type=type_key(source, type_name))
+    if scope_models:
+        rule.scope_models.set(scope_models)
+    return rule
+
+
+def add_target(rule, method, *, config=None, secrets=None, eas_service=None, contacts=()):
+    target = Target.objects.create(rule=rule, method=method, config=config or {}, secrets=secrets or {},
+                                   eas_service=eas_service, position=rule.targets.count())
+    for contact, channel in contacts:
+        TargetContact.objects.create(target=target, contact=contact, channel=channel)
+    return target
+
+
+def raise_event(workspace, *, source="dlc_job", type_name="JobFailed", owner=None, model=None, name="train-1",
+                resource_id=1, extra=None):
+    return publish(workspace=workspace, source=source, type_name=type_name, resource_id=resource_id,
+                   resource_name=name, old_status="Running", new_status="Failed", resource_owner=owner, model=model,
+                   extra=extra)
+
+
+def enqueued(callbacks) -> list[tuple[str, int, float | None]]:
+    """(task name, delivery id, countdown) of each delivery task an on-commit callback would send."""
+    return [tuple(cb.args) for cb in callbacks if isinstance(cb, partial) and cb.func is task_send]
