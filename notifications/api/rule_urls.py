@@ -1,1 +1,18 @@
-urlpatterns: list = []
+from django.urls import path
+
+from notifications.api import contacts, quotas, rules
+
+urlpatterns = [
+    path("workspaces/<int:workspace_id>/rules/", rules.RuleListCreateView.as_view(), name="api-rule-list"),
+    path("workspaces/<int:workspace_id>/rules/test-connectivity/", rules.RuleTestConnectivityView.as_view(),
+         name="api-rule-test-connectivity"),
+    path("workspaces/<int:workspace_id>/rules/<int:rule_id>/", rules.RuleDetailView.as_view(), name="api-rule-detail"),
+    path("workspaces/<int:workspace_id>/rules/<int:rule_id>/enable/", rules.RuleEnableView.as_view(),
+         name="api-rule-enable"),
+    path("workspaces/<int:workspace_id>/rules/<int:rule_id>/disable/", rules.RuleDisableView.as_view(),
+         name="api-rule-disable"),
+    path("contacts/", contacts.ContactListCreateView.as_view(), name="api-contact-list"),
+    path("contacts/<int:contact_id>/", contacts.ContactDetailView.as_view(), name="api-contact-detail"),
+    path("quotas/", quotas.QuotaView.as_view(), name="api-quota"),
+    path("quotas/requests/", quotas.QuotaRequestListCreateView.as_view(), name="api-quota-request-list"),
+]

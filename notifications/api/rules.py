@@ -1,0 +1,241 @@
+"""/api/v1/workspaces/<workspace_id>/rules/: notice rules with nested targets, enable/disable, and
+Test Connectivity. The same services as the console; secrets are write-only (answers show them masked),
+except an HTTP/HTTPS target's `whsec_` signing secret, shown once in the answer that created it."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from notifications.catalog import SCOPE_CHOICES, SOURCE_CHOICES
+from notifications.channels.registry import METHOD_CHOICES, get_method
+from notifications.channels.schema import SchemaContext
+from notifications.models.rules import MAX_TARGETS_PER_RULE
+from notifications.selectors.rules import rule_get, rule_row, rules_for_workspace, target_get_in_workspace
+from notifications.services import rules as rule_services
+from workspaces.api.errors import errors
+from workspaces.permissions import authorize, bus_arn
+from workspaces.selectors import workspace_get_for_user
+
+CONFIG_HELP = (
+    "The delivery method's fields. dingtalk: webhook, signing_key; wecom: webhook; lark: webhook, "
+    "signing_secret (optional); http: url; contacts: voice, sms, email (lists of contact ids); eas_update: "
+    "eas_service (a running EAS service id). Secrets are write-only: on update, leave one out (or blank) "
+    "to keep the saved value."
+)
+
+
+class TargetInputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                  help_text="A saved target of this rule to keep (and keep its secrets).")
+    method = serializers.ChoiceField(choices=METHOD_CHOICES)
+    config = serializers.DictField(child=serializers.JSONField(), required=False, default=dict, help_text=CONFIG_HELP)
+
+
+class RuleInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, allow_blank=True,
+                                 help_text="2 to 127 letters, digits, - and _; unique on the bus.")
+    source = serializers.ChoiceField(choices=SOURCE_CHOICES)
+    event_types = serializers.ListField(child=serializers.CharField(max_length=128), max_length=64,
+                                        help_text="CloudEvents types of the source (the catalog), at least one.")
+    scope = serializers.ChoiceField(choices=SCOPE_CHOICES, default="all")
+    models = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), required=False,
+                                   default=list, max_length=200, help_text="Model ids, for scope `models`.")
+    targets = TargetInputSerializer(many=True, max_length=MAX_TARGETS_PER_RULE + 1)
+
+
+class RuleCreateSerializer(RuleInputSerializer):
+    enabled = serializers.BooleanField(default=True)
+
+
+class TargetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    method = serializers.CharField()
+    method_label = serializers.CharField()
+    config = serializers.DictField(child=serializers.JSONField(), help_text="Values with every secret masked.")
+    summary = serializers.CharField()
+    units = serializers.IntegerField(help_text="Target units this target uses.")
+    signing_secret = serializers.CharField(
+        allow_null=True, help_text="An HTTP/HTTPS target's whsec_ secret, only in the answer that created it; "
+                                   "null otherwise.")
+
+
+class RuleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    source = serializers.CharField()
+    source_label = serializers.CharField()
+    event_types = serializers.ListField(child=serializers.CharField())
+    scope = serializers.CharField()
+    models = serializers.ListField(child=serializers.IntegerField())
+    enabled = serializers.BooleanField()
+    units = serializers.IntegerField(help_text="Target units the rule uses.")
+    targets = TargetSerializer(many=True)
+    created_by = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+def rule_data(rule, revealed: dict | None = None) -> dict:
+    from notifications.selectors.rules import rules_queryset
+
+    rule = rules_queryset().get(pk=rule.pk) if not hasattr(rule, "_prefetched_objects_cache") else rule
+    row = rule_row(rule)
+    revealed = revealed or {}
+    return {
+        "id": rule.pk,
+        "name": rule.name,
+        "source": rule.source,
+        "source_label": row.source_label,
+        "event_types": sorted(et.event_type for et in rule.event_types.all()),
+        "scope": rule.scope,
+        "models": sorted(m.pk for m in rule.scope_models.all()),
+        "enabled": rule.enabled,
+        "units": row.units,
+        "targets": [{
+            "id": t["id"], "method": t["method"], "method_label": t["label"], "config": t["config"],
+            "summary": t["summary"], "units": t["units"],
+            "signing_secret": revealed.get(t["id"], {}).get("signing_secret"),
+        } for t in row.targets],
+        "created_by": rule.created_by.username if rule.created_by else None,
+        "created_at": rule.created_at,
+        "updated_at": rule.updated_at,
+    }
+
+
+def _targets(validated: list[dict]) -> list[dict]:
+    return [{"id": t.get("id"), "method": t["method"], "values": t.get("config") or {}} for t in validated]
+
+
+def _service_kwargs(data: dict) -> dict:
+    return {"name": data["name"], "source": data["source"], "event_types": data["event_types"],
+            "scope": data["scope"], "model_ids": data.get("models") or [], "targets": _targets(data["targets"])}
+
+
+class RuleListCreateView(generics.ListAPIView):
+    serializer_class = RuleSerializer
+
+    def get_queryset(self):
+        workspace = workspace_get_for_user(self.request.user, self.kwargs["workspace_id"])
+        return rules_for_workspace(actor=self.request.user, workspace=workspace).order_by("-created_at", "-id")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([rule_data(rule) for rule in page])
+
+    @extend_schema(summary="List the workspace's notice rules", responses={200: RuleSerializer(many=True),
+                                                                          **errors(404)})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(summary="Create a notice rule with its targets", request=RuleCreateSerializer,
+                   description="At most 50 rules per bus; the targets' units within the account's quota. "
+                               "The answer shows an HTTP/HTTPS target's whsec_ secret once.",
+                   responses={201: RuleSerializer, **errors(400, 404)})
+    def post(self, request, workspace_id):
+        workspace = workspace_get_for_user(request.user, workspace_id)
+        data = RuleCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rule = rule_services.rule_create(actor=request.user, workspace=workspace,
+                                         enabled=data.validated_data["enabled"], **_service_kwargs(data.validated_data))
+        return Response(rule_data(rule, rule.revealed_secrets), status=status.HTTP_201_CREATED)
+
+
+class RuleDetailView(APIView):
+    def _rule(self, request, workspace_id, rule_id, action="eventbridge:GetRule"):
+        workspace = workspace_get_for_user(request.user, workspace_id)
+        return rule_get(actor=request.user, workspace=workspace, rule_id=rule_id, action=action)
+
+    @extend_schema(summary="Read a notice rule", responses={200: RuleSerializer, **errors(404)})
+    def get(self, request, workspace_id, rule_id):
+        return Response(rule_data(self._rule(request, workspace_id, rule_id)))
+
+    @extend_schema(summary="Replace a notice rule and its targets", request=RuleInputSerializer,
+                   description="The target list is replaced atomically. Give a saved target's id to keep it; "
+                               "its secrets stay unless new values are given.",
+                   responses={200: RuleSerializer, **errors(400, 404)})
+    def put(self, request, workspace_id, rule_id):
+        rule = self._rule(request, workspace_id, rule_id)
+        data = RuleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rule = rule_services.rule_update(actor=request.user, rule=rule, **_service_kwargs(data.validated_data))
+        return Response(rule_data(rule, rule.revealed_secrets))
+
+    @extend_schema(summary="Delete a notice rule", responses={204: None, **errors(404)})
+    def delete(self, request, workspace_id, rule_id):
+        rule = self._rule(request, workspace_id, rule_id)
+        rule_services.rule_delete(actor=request.user, rule=rule)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RuleEnableView(APIView):
+    enable = True
+
+    @extend_schema(summary="Enable or disable a notice rule", request=None,
+                   responses={200: RuleSerializer, **errors(404)})
+    def post(self, request, workspace_id, rule_id):
+        workspace = workspace_get_for_user(request.user, workspace_id)
+        rule = rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
+        change = rule_services.rule_enable if self.enable else rule_services.rule_disable
+        return Response(rule_data(change(actor=request.user, rule=rule)))
+
+
+class RuleDisableView(RuleEnableView):
+    enable = False
+
+
+class ConnectivityInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=METHOD_CHOICES)
+    config = serializers.DictField(child=serializers.JSONField(), required=False, default=dict, help_text=CONFIG_HELP)
+    target_id = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                         help_text="A saved target whose stored secrets fill the secrets left out.")
+
+
+class ConnectivityResultSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    code = serializers.CharField(help_text="The bot's own code (0 on success, e.g. 310000 when refused).")
+    message = serializers.CharField(allow_blank=True, help_text="The bot's own message.")
+
+
+class ConnectivityUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "unavailable"
+    default_detail = "Test Connectivity is not available yet."
+
+
+class RuleTestConnectivityView(APIView):
+    @extend_schema(summary="Test Connectivity: send a test message with these values",
+                   description="DingTalk, WeCom and Lark only. The answer carries the bot's own code and message.",
+                   request=ConnectivityInputSerializer,
+                   responses={200: ConnectivityResultSerializer, **errors(400, 404),
+                              503: OpenApiResponse(description="Test Connectivity is not available.")})
+    def post(self, request, workspace_id):
+        workspace = workspace_get_for_user(request.user, workspace_id)
+        data = ConnectivityInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        method = get_method(data.validated_data["method"])
+        authorize(request.user, "eventbridge:UpdateTargets", bus_arn(workspace))
+        if not method.supports_test:
+            raise serializers.ValidationError({"method": [method.test_disabled_reason]})
+        saved = None
+        if data.validated_data.get("target_id"):
+            saved = target_get_in_workspace(workspace=workspace, target_id=data.validated_data["target_id"])
+            if saved is None:
+                raise serializers.ValidationError({"target_id": ["No such target in this workspace."]})
+        stored = dict(saved.secrets) if saved is not None and saved.method == method.key else {}
+        try:
+            cleaned = method.schema().validate(data.validated_data["config"], stored_secrets=stored,
+                                               context=SchemaContext(account=workspace.account, workspace=workspace))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({f"config.{key}": value for key, value in exc.message_dict.items()})
+        try:
+            from notifications.services.connectivity import connectivity_test
+        except ImportError:
+            raise ConnectivityUnavailable()
+        result = connectivity_test(actor=request.user, workspace=workspace, method=method.key,
+                                   config=cleaned.config, secrets=cleaned.secrets)
+        return Response({"ok": bool(result.ok), "code": str(result.code or ""), "message": str(result.message or "")})
