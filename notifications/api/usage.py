@@ -135,7 +135,9 @@ def _account_of(user):
 
 
 def _query(serializer_class, request) -> dict:
-    query = serializer_class(data=request.query_params)
+    # A plain dict, not the QueryDict: DRF would take a blank "?month=" for an omitted one, which the
+    # schema (a pattern, an integer) does not allow.
+    query = serializer_class(data=request.query_params.dict())
     query.is_valid(raise_exception=True)
     return query.validated_data
 

@@ -28,16 +28,18 @@ TEMPLATE = "notifications/usage/page.html"
 # Chart geometry, in SVG user units (the SVG scales to the card's width).
 CHART_WIDTH, CHART_HEIGHT = 760, 240
 CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 56, 8, 12, 28
-CHART_TICKS = 4
+CHART_MAX_TICKS = 5
 
 
-def _nice_step(largest: int) -> int:
-    """The smallest of 1, 2, 5, 10, 20, 50... such that CHART_TICKS steps reach `largest`."""
+def _axis(largest: int) -> tuple[int, int]:
+    """(step, ticks): the smallest step of 1, 2, 5, 10, 20, 50... that reaches `largest` in at most
+    CHART_MAX_TICKS steps, and how many steps it takes (at least one)."""
     scale = 1
     while True:
         for factor in (1, 2, 5):
-            if factor * scale * CHART_TICKS >= largest:
-                return factor * scale
+            step = factor * scale
+            if step * CHART_MAX_TICKS >= largest:
+                return step, max(1, -(-largest // step))
         scale *= 10
 
 
@@ -46,8 +48,8 @@ def usage_chart(summary: MonthSummary) -> dict:
     tier runs out on the day the month's running total passes 500)."""
     plot_width = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
     plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
-    step = _nice_step(max((day.sent for day in summary.days), default=0))
-    top = step * CHART_TICKS
+    step, tick_count = _axis(max((day.sent for day in summary.days), default=0))
+    top = step * tick_count
     band = plot_width / len(summary.days)
     bar_width = max(band * 0.7, 1)
     baseline = CHART_TOP + plot_height
@@ -75,7 +77,7 @@ def usage_chart(summary: MonthSummary) -> dict:
             "billable_height": billable_height,
         })
     ticks = [
-        {"value": f"{step * n:,}", "y": round(baseline - height(step * n), 2)} for n in range(CHART_TICKS + 1)
+        {"value": f"{step * n:,}", "y": round(baseline - height(step * n), 2)} for n in range(tick_count + 1)
     ]
     return {
         "width": CHART_WIDTH,

@@ -61,9 +61,9 @@ def run_two_workers(account_id: int, days: int, per_day: int, outer_transaction:
 @pytest.mark.parametrize(
     ("days", "per_day", "outer_transaction"),
     [
-        pytest.param(1, 400, False, id="one-hot-counter"),
-        pytest.param(150, 1, False, id="a-new-day-row-every-time"),
-        pytest.param(150, 1, True, id="a-new-day-row-every-time-inside-a-transaction"),
+        pytest.param(1, 300, False, id="one-hot-counter"),
+        pytest.param(100, 1, False, id="a-new-day-row-every-time"),
+        pytest.param(100, 1, True, id="a-new-day-row-every-time-inside-a-transaction"),
     ],
 )
 def test_two_worker_processes_counting_the_same_account_at_once_lose_no_increment(

@@ -176,3 +176,21 @@ def test_signed_out_visitors_are_sent_to_the_login_page(client):
     response = client.get(URL)
 
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("busiest", [0, 1, 7, 450, 501, 33_350])
+def test_the_chart_axis_reaches_the_busiest_day_and_every_bar_stays_inside_the_plot(busiest):
+    from notifications.selectors.usage import DayUsage, MonthSummary
+    from notifications.views.usage import usage_chart
+
+    days = tuple(DayUsage(day=datetime.date(2026, 5, d), sent=busiest if d == 7 else d % 3) for d in range(1, 32))
+    chart = usage_chart(MonthSummary(month=datetime.date(2026, 5, 1), sent=sum(d.sent for d in days), days=days))
+
+    top = int(chart["ticks"][-1]["value"].replace(",", ""))
+    assert top >= busiest and len(chart["ticks"]) <= 6
+    for bar in chart["bars"]:
+        assert 0 <= bar["billable_y"] <= bar["free_y"] <= chart["baseline"]
+        assert chart["left"] <= bar["x"] and bar["x"] + bar["width"] <= chart["right"]
+    tallest = next(bar for bar in chart["bars"] if bar["day"].day == 7)
+    assert tallest["free_height"] + tallest["billable_height"] == pytest.approx(
+        busiest * (chart["baseline"] - 12) / top, abs=0.02)
