@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from notifications.catalog import SOURCE_CHOICES
+from notifications.catalog import SOURCE_CHOICES, event_type_label
 
 
 class Event(models.Model):
@@ -51,3 +51,12 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"
+
+    @property
+    def type_label(self) -> str:
+        """The console's label of the event type, from the catalog."""
+        return event_type_label(self.type)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED

@@ -1,0 +1,194 @@
+"""The bus's one front door: `publish(...)` writes an event in the caller's transaction (the outbox)
+and, once that transaction commits, enqueues its routing task.
+
+An event is *published* when the workspace has its event bus (EventBridge activated) and the account
+has the service-linked role; otherwise it is stored as *not published* with the reason, and nothing
+is enqueued (PRODUCT.md 1). When the broker is down at commit the event stays with `enqueued_at`
+NULL; `events_requeue_unenqueued` (run by beat) hands it on later.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from notifications import catalog
+from notifications.models import Event
+from workspaces.models import EventBus, ServiceLinkedRole
+from workspaces.models.workspaces import SERVICE_LINKED_ROLE_NAME
+
+logger = logging.getLogger(__name__)
+
+DATA_CONTENT_TYPE = "application/json"
+# An event younger than this may still have its on-commit enqueue running: the sweeper leaves it.
+REQUEUE_GRACE_SECONDS = 5
+REQUEUE_BATCH = 500
+
+
+def rfc3339(moment: datetime) -> str:
+    """`2024-05-01T08:30:00.123Z`: RFC 3339 in UTC with milliseconds, as EventBridge writes times."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def event_subject(*, workspace, resource_kind: str, resource_id) -> str:
+    """`acs.pai:<region>:<account uid>:<kind>/<id>`, the resource the event is about."""
+    return f"acs.pai:{settings.EAS_REGION}:{workspace.account.uid}:{resource_kind}/{resource_id}"
+
+
+def console_url(path: str) -> str:
+    return f"{settings.CONSOLE_BASE_URL}{path}" if path else ""
+
+
+def publish_state(workspace) -> tuple[EventBus | None, str]:
+    """The workspace's bus (or None) and why an event raised now would not be published ("" if it
+    would be)."""
+    bus = EventBus.objects.filter(workspace=workspace).first()
+    if bus is None:
+        return None, Event.NotPublishedReason.NO_EVENT_BUS
+    has_role = ServiceLinkedRole.objects.filter(account_id=workspace.account_id, name=SERVICE_LINKED_ROLE_NAME).exists()
+    if not has_role:
+        return bus, Event.NotPublishedReason.NO_SERVICE_ROLE
+    return bus, ""
+
+
+def aliyun_extensions(*, workspace, bus: EventBus | None, published: bool, now: datetime) -> dict:
+    """The `aliyun*` attributes EventBridge adds. The bus name and publish time only exist for an
+    event that reached the bus; a not-published event carries the account and region only."""
+    extensions = {"aliyunaccountid": workspace.account.uid, "aliyunregionid": settings.EAS_REGION}
+    if published and bus is not None:
+        extensions["aliyuneventbusname"] = bus.name
+        extensions["aliyunpublishtime"] = rfc3339(now)
+    return extensions
+
+
+def _operator(actor) -> dict:
+    if actor is None or not getattr(actor, "pk", None):
+        return {"operator": "system", "operatorId": ""}
+    return {"operator": actor.get_username(), "operatorId": str(actor.pk)}
+
+
+def publish(
+    *,
+    workspace,
+    source: str,
+    type_name: str,
+    resource_id,
+    resource_name: str,
+    old_status: str,
+    new_status: str,
+    actor=None,
+    resource_owner=None,
+    model=None,
+    console_path: str = "",
+    subject: str | None = None,
+    extra: dict | None = None,
+) -> Event:
+    """Raise one event of catalog source `source` (e.g. "model") and type `type_name` (e.g.
+    "ModelVersionApproved"). Call it inside the transaction that makes the change: the event is
+    written there and its routing task is enqueued only if that transaction commits.
+
+    `console_path` is the resource's console page (e.g. reverse("model-detail", ...)); `actor` is
+    who did it (None: the system); `resource_owner` and `model` feed the rule scopes.
+    """
+    event_source = catalog.get_source(source)
+    type_key = catalog.type_key(source, type_name)
+    now = timezone.now()
+    bus, reason = publish_state(workspace)
+    published = not reason
+    data = {
+        "resourceKind": event_source.resource_kind,
+        "resourceId": str(resource_id),
+        "resourceName": resource_name,
+        "workspaceId": str(workspace.pk),
+        "workspaceName": workspace.name,
+        "oldStatus": old_status,
+        "newStatus": new_status,
+        **_operator(actor),
+        "consoleUrl": console_url(console_path),
+        **(extra or {}),
+    }
+    envelope = {
+        "id": str(uuid.uuid4()),
+        "source": catalog.CLOUDEVENTS_SOURCE,
+        "specversion": catalog.SPECVERSION,
+        "type": type_key,
+        "subject": subject
+        or event_subject(workspace=workspace, resource_kind=event_source.resource_kind, resource_id=resource_id),
+        "time": rfc3339(now),
+        "datacontenttype": DATA_CONTENT_TYPE,
+        "data": data,
+        **aliyun_extensions(workspace=workspace, bus=bus, published=published, now=now),
+    }
+    return event_store(
+        workspace=workspace, bus=bus, source=source, envelope=envelope, not_published_reason=reason,
+        resource_id=str(resource_id), resource_name=resource_name, resource_owner=resource_owner, model=model,
+    )
+
+
+def event_store(
+    *, workspace, bus, source: str, envelope: dict, not_published_reason: str, resource_id: str = "",
+    resource_name: str = "", resource_owner=None, model=None,
+) -> Event:
+    """Write one event row and, if it is published, arrange its enqueue after commit. Shared by
+    `publish` and PutEvents so both take the same outbox path."""
+    published = not not_published_reason
+    event = Event.objects.create(
+        event_id=envelope["id"],
+        account_id=workspace.account_id,
+        workspace=workspace,
+        bus=bus,
+        source=source,
+        type=envelope["type"],
+        subject=envelope.get("subject", "")[:512],
+        resource_id=resource_id[:128],
+        resource_name=resource_name[:256],
+        resource_owner=resource_owner if getattr(resource_owner, "pk", None) else None,
+        model=model,
+        envelope=envelope,
+        status=Event.Status.PUBLISHED if published else Event.Status.NOT_PUBLISHED,
+        not_published_reason=not_published_reason,
+    )
+    if published:
+        transaction.on_commit(lambda: event_enqueue(event_id=event.pk), robust=True)
+    else:
+        logger.info("event %s stored as not published: %s", event.event_id, not_published_reason)
+    return event
+
+
+def event_enqueue(*, event_id: int) -> bool:
+    """Hand one published event to its routing task, then mark it enqueued. False (and logged) when
+    the broker refused: the event stays with `enqueued_at` NULL for the sweeper."""
+    from notifications.tasks import route_event
+
+    try:
+        route_event.delay(event_id)
+    except Exception:  # kombu raises OperationalError, but any failure must leave the outbox row
+        logger.warning("could not enqueue event %s; the outbox sweeper will retry", event_id, exc_info=True)
+        return False
+    Event.objects.filter(pk=event_id, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
+    return True
+
+
+def events_requeue_unenqueued(*, grace_seconds: int = REQUEUE_GRACE_SECONDS, limit: int = REQUEUE_BATCH) -> int:
+    """Re-enqueue published events whose enqueue never happened (the broker was down at commit).
+    Stops at the first refusal: the broker is still down and the next beat tries again. Returns how
+    many were enqueued. An event enqueued twice is routed once (routing is idempotent)."""
+    cutoff = timezone.now() - timedelta(seconds=grace_seconds)
+    pending = (
+        Event.objects.filter(status=Event.Status.PUBLISHED, enqueued_at__isnull=True, created_at__lt=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    enqueued = 0
+    for event_id in list(pending):
+        if not event_enqueue(event_id=event_id):
+            break
+        enqueued += 1
+    if enqueued:
+        logger.info("re-enqueued %s event(s) from the outbox", enqueued)
+    return enqueued

@@ -1,0 +1,151 @@
+"""PutEvents: publishers outside the console put CloudEvents on a workspace's bus.
+
+Limits are EventBridge's (PROTOCOLS.md 6.1 and 4.4): at most 16 events a request, each at most
+256 KB, the request at most 1 MB; `id` at most 128 letters, digits and hyphens, `source` 128,
+`type` 64, `subject` 512 characters. Each entry is checked against the catalog; the answer reports
+each entry's EventId or ErrorCode and ErrorMessage, as EventBridge's does. Valid entries are stored in
+one transaction and take the same outbox path as events raised in the console.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from notifications import catalog
+from notifications.models import Event
+from notifications.services.events import DATA_CONTENT_TYPE, aliyun_extensions, event_store, publish_state, rfc3339
+from workspaces.models import Model
+from workspaces.permissions import authorize, bus_arn
+
+MAX_ENTRIES = 16
+MAX_ENTRY_BYTES = 256 * 1024
+MAX_REQUEST_BYTES = 1024 * 1024
+MAX_LENGTHS = {"id": 128, "source": 128, "type": 64, "subject": 512}
+REQUIRED = ("id", "source", "specversion", "type")
+STRING_ATTRIBUTES = ("id", "source", "specversion", "type", "subject", "time", "datacontenttype", "dataschema")
+ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
+ATTRIBUTE_NAME_RE = re.compile(r"^[a-z0-9]{1,20}$")
+RFC3339_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+# Attributes EventBridge itself sets; a publisher's values are replaced.
+ALIYUN_ATTRIBUTES = ("aliyunaccountid", "aliyunregionid", "aliyuneventbusname", "aliyunpublishtime")
+
+
+class EntryError(Exception):
+    def __init__(self, code: str, message: str):
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+
+def entry_size(entry) -> int:
+    """An entry's size: its compact UTF-8 JSON encoding, in bytes."""
+    return len(json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _is_rfc3339(value: str) -> bool:
+    if not RFC3339_RE.match(value):
+        return False
+    try:
+        datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        return False
+    return True
+
+
+def entry_validate(entry) -> catalog.EventSource:
+    """Check one entry against CloudEvents 1.0, EventBridge's limits and the catalog; return its
+    catalog source or raise EntryError."""
+    if not isinstance(entry, dict):
+        raise EntryError("InvalidEvent", f"An event must be a JSON object, not {type(entry).__name__}.")
+    size = entry_size(entry)
+    if size > MAX_ENTRY_BYTES:
+        raise EntryError("EventTooLarge", f"The event is {size} bytes; an event may be at most {MAX_ENTRY_BYTES} "
+                                          "bytes (256 KB).")
+    for name in REQUIRED:
+        if name not in entry or entry[name] in (None, ""):
+            raise EntryError("MissingAttribute", f"The required attribute {name} is missing.")
+    for name in entry:
+        if name != "data" and not ATTRIBUTE_NAME_RE.match(name):
+            raise EntryError("InvalidAttribute", f"Attribute name {name!r} is not allowed: CloudEvents attribute "
+                                                 "names are 1 to 20 lower-case letters or digits.")
+    for name in STRING_ATTRIBUTES:
+        if name in entry and not isinstance(entry[name], str):
+            raise EntryError("InvalidAttribute", f"Attribute {name} must be a string.")
+    for name, limit in MAX_LENGTHS.items():
+        if len(entry.get(name, "")) > limit:
+            raise EntryError("InvalidAttribute", f"Attribute {name} is {len(entry[name])} characters; "
+                                                 f"at most {limit} are allowed.")
+    if not ID_RE.match(entry["id"]):
+        raise EntryError("InvalidAttribute", "Attribute id may contain only letters, digits and hyphens.")
+    if entry["specversion"] != catalog.SPECVERSION:
+        raise EntryError("InvalidAttribute", f"Attribute specversion must be {catalog.SPECVERSION}, "
+                                             f"not {entry['specversion']!r}.")
+    if entry["source"] != catalog.CLOUDEVENTS_SOURCE:
+        raise EntryError("InvalidSource", f"Attribute source must be {catalog.CLOUDEVENTS_SOURCE}, "
+                                          f"not {entry['source']!r}.")
+    source = catalog.source_for_type(entry["type"])
+    if source is None:
+        raise EntryError("UnknownEventType", f"Event type {entry['type']!r} is not in the catalog.")
+    if entry.get("datacontenttype", DATA_CONTENT_TYPE) != DATA_CONTENT_TYPE:
+        raise EntryError("InvalidAttribute", f"Attribute datacontenttype must be {DATA_CONTENT_TYPE}.")
+    if "time" in entry and not _is_rfc3339(entry["time"]):
+        raise EntryError("InvalidAttribute", "Attribute time must be an RFC 3339 timestamp, "
+                                             "e.g. 2024-05-01T08:30:00Z.")
+    return source
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _model_of(workspace, data):
+    model_id = _text(data.get("modelId")) if isinstance(data, dict) else ""
+    if model_id.isdigit():
+        return Model.objects.filter(workspace=workspace, pk=int(model_id)).first()
+    return None
+
+
+def events_put(*, workspace, entries: list, actor=None) -> dict:
+    """Store the valid entries (one transaction) and answer as EventBridge's PutEvents:
+    {"FailedEntryCount": n, "EntryList": [{"EventId": ...} | {"ErrorCode": ..., "ErrorMessage": ...}]}.
+    An entry whose id this workspace already holds is answered with that id and not stored twice
+    (a publisher's retry). The caller has checked the count and the request size."""
+    authorize(actor, "eventbridge:PutEvents", bus_arn(workspace))
+    results: list[dict] = []
+    accepted: list[tuple[dict, catalog.EventSource]] = []
+    for entry in entries:
+        try:
+            source = entry_validate(entry)
+        except EntryError as error:
+            results.append({"ErrorCode": error.code, "ErrorMessage": error.message})
+            continue
+        results.append({"EventId": entry["id"]})
+        accepted.append((entry, source))
+    if accepted:
+        bus, reason = publish_state(workspace)
+        now = timezone.now()
+        with transaction.atomic():
+            known = set(Event.objects.filter(workspace=workspace, event_id__in=[e["id"] for e, _ in accepted])
+                        .values_list("event_id", flat=True))
+            for entry, source in accepted:
+                if entry["id"] in known:
+                    continue
+                known.add(entry["id"])
+                envelope = {k: v for k, v in entry.items() if k not in ALIYUN_ATTRIBUTES}
+                envelope.setdefault("time", rfc3339(now))
+                envelope.setdefault("datacontenttype", DATA_CONTENT_TYPE)
+                envelope.update(aliyun_extensions(workspace=workspace, bus=bus, published=not reason, now=now))
+                data = entry.get("data")
+                data = data if isinstance(data, dict) else {}
+                event_store(
+                    workspace=workspace, bus=bus, source=source.key, envelope=envelope, not_published_reason=reason,
+                    resource_id=_text(data.get("resourceId")), resource_name=_text(data.get("resourceName")),
+                    model=_model_of(workspace, data) if source.key == "model" else None,
+                )
+    failed = sum(1 for result in results if "ErrorCode" in result)
+    return {"FailedEntryCount": failed, "EntryList": results}

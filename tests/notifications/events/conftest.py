@@ -1,0 +1,66 @@
+import pytest
+from django.db import transaction
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The shared fixtures create users with passwords; PBKDF2 costs ~1 s per user on this machine."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def raise_event(owner):
+    """Raise one DLC event in `workspace` through the real publish service."""
+    from notifications.services.events import publish
+
+    def raise_(workspace, type_name="JobFailed", resource_id=7, **kwargs):
+        with transaction.atomic():
+            return publish(workspace=workspace, source="dlc_job", type_name=type_name, resource_id=resource_id,
+                           resource_name="train_7", old_status="Running", new_status="Failed", actor=owner,
+                           resource_owner=owner, console_path="/workspaces/1/dlc-jobs/7/", **kwargs)
+
+    return raise_
+
+
+@pytest.fixture
+def broker_messages():
+    """Drain the configured broker's `events` queue: the routing tasks enqueued so far, as event ids."""
+    from console.celery import app
+
+    def drain() -> list[int]:
+        found = []
+        with app.connection_for_read() as conn, conn.SimpleQueue("events") as queue:
+            while True:
+                try:
+                    message = queue.get(timeout=0.5)
+                except queue.Empty:
+                    return found
+                if message.headers.get("task") == "notifications.tasks.route_event":
+                    found.append(message.payload[0][0])
+                message.ack()
+
+    return drain
+
+
+@pytest.fixture
+def unreachable_broker():
+    """Point the Celery app at a broker nobody listens on (connection refused), then back."""
+    from console.celery import app
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    reset_pools()
+    restore = {"done": False}
+
+    def bring_back():
+        if not restore["done"]:
+            app.conf.broker_url = original
+            reset_pools()
+            restore["done"] = True
+
+    yield bring_back
+    bring_back()
