@@ -1,0 +1,205 @@
+"""Every allowed and every refused move of the DLC, DSW and flow task state machines, and the events
+each raises (none for a refusal)."""
+
+import pytest
+
+from notifications.models import Event
+from workspaces.models import AuditLogEntry, DlcJob, DswInstance, FlowTask
+from workspaces.services.resources import dlc, dsw, flow
+from workspaces.services.resources.transitions import StateConflict
+
+
+def _pairs(table, targets):
+    allowed = [(current, target) for current in table for target in targets if target in table[current]]
+    refused = [(current, target) for current in table for target in targets if target not in table[current]]
+    return allowed, refused
+
+
+DLC_ALLOWED, DLC_REFUSED = _pairs(dlc.TRANSITIONS, list(dlc.ACTIONS))
+DSW_ALLOWED, DSW_REFUSED = _pairs(dsw.TRANSITIONS, list(dsw.ACTIONS))
+IMAGE_ALLOWED, IMAGE_REFUSED = _pairs(dsw.IMAGE_TRANSITIONS, list(dsw.IMAGE_ACTIONS))
+FLOW_ALLOWED, FLOW_REFUSED = _pairs(flow.TRANSITIONS, list(flow.ACTIONS))
+
+
+def _in_state(obj, **state):
+    type(obj).objects.filter(pk=obj.pk).update(**state)
+    obj.refresh_from_db()
+    return obj
+
+
+@pytest.fixture
+def job(activated_workspace, owner):
+    return dlc.dlc_job_create(workspace=activated_workspace, name="train_1", timeout_minutes=30, actor=owner)
+
+
+@pytest.fixture
+def instance(activated_workspace, owner):
+    created = dsw.dsw_instance_create(workspace=activated_workspace, name="notebook", actor=owner)
+    Event.objects.all().delete()  # the Creating event of the arrangement
+    return created
+
+
+@pytest.fixture
+def task(activated_workspace, owner):
+    return flow.flow_task_create(workspace=activated_workspace, name="pipeline", run=False, actor=owner)
+
+
+# --- DLC jobs
+
+
+def test_the_dlc_table_covers_every_state_and_finals_allow_nothing():
+    assert set(dlc.TRANSITIONS) == set(DlcJob.Status.values)
+    for state in dlc.FINAL:
+        assert dlc.TRANSITIONS[state] == frozenset()
+
+
+@pytest.mark.parametrize(("current", "target"), DLC_ALLOWED)
+def test_an_allowed_dlc_move_raises_the_event_of_the_state_it_enters(job, owner, events_of, current, target):
+    _in_state(job, status=current)
+
+    dlc.dlc_job_set_status(job=job, status=target, actor=owner)
+
+    job.refresh_from_db()
+    assert job.status == target
+    assert events_of(job) == [dlc.ACTIONS[target][1]]
+    event = Event.objects.get()
+    assert event.envelope["data"]["oldStatus"] == current and event.envelope["data"]["newStatus"] == target
+    assert event.resource_owner == owner
+
+
+@pytest.mark.parametrize(("current", "target"), DLC_REFUSED)
+def test_a_refused_dlc_move_names_both_states_and_writes_nothing(job, owner, current, target):
+    _in_state(job, status=current)
+    audit_before = AuditLogEntry.objects.count()
+
+    with pytest.raises(StateConflict) as refusal:
+        dlc.dlc_job_set_status(job=job, status=target, actor=owner)
+
+    assert str(refusal.value) == f"cannot move DLC job from {current} to {target}"
+    job.refresh_from_db()
+    assert job.status == current
+    assert Event.objects.count() == 0
+    assert AuditLogEntry.objects.count() == audit_before
+
+
+def test_entering_running_starts_the_running_clock_once(job, owner):
+    for status in ("Queuing", "EnvPreparing", "Running"):
+        dlc.dlc_job_set_status(job=job, status=status, actor=owner)
+    started = job.running_since
+    dlc.dlc_job_set_status(job=job, status="Restarting", actor=owner)
+    dlc.dlc_job_set_status(job=job, status="Running", actor=owner)
+
+    assert started is not None
+    assert job.running_since == started
+
+
+# --- DSW instances
+
+
+def test_creating_a_dsw_instance_raises_creating(activated_workspace, owner, events_of):
+    created = dsw.dsw_instance_create(workspace=activated_workspace, name="nb2", actor=owner)
+
+    assert created.status == "Creating"
+    assert events_of(created) == ["InstanceCreating"]
+
+
+@pytest.mark.parametrize(("current", "target"), DSW_ALLOWED)
+def test_an_allowed_dsw_move_raises_the_event_of_the_state_it_enters(instance, owner, events_of, current, target):
+    _in_state(instance, status=current)
+
+    dsw.dsw_instance_set_status(instance=instance, status=target, actor=owner)
+
+    assert instance.status == target
+    assert events_of(instance) == [dsw.ACTIONS[target][1]]
+
+
+@pytest.mark.parametrize(("current", "target"), DSW_REFUSED)
+def test_a_refused_dsw_move_names_both_states_and_writes_nothing(instance, owner, current, target):
+    _in_state(instance, status=current)
+
+    with pytest.raises(StateConflict) as refusal:
+        dsw.dsw_instance_set_status(instance=instance, status=target, actor=owner)
+
+    assert str(refusal.value) == f"cannot move DSW instance from {current} to {target}"
+    instance.refresh_from_db()
+    assert instance.status == current
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.parametrize(("current", "target"), IMAGE_ALLOWED)
+def test_an_allowed_image_move_of_a_running_instance_raises_its_event(instance, owner, events_of, current, target):
+    _in_state(instance, status="Running", image_status=current)
+
+    dsw.dsw_image_set_status(instance=instance, image_status=target, actor=owner)
+
+    assert instance.image_status == target
+    assert events_of(instance) == [dsw.IMAGE_ACTIONS[target][1]]
+
+
+@pytest.mark.parametrize(("current", "target"), IMAGE_REFUSED)
+def test_a_refused_image_move_names_both_states_and_writes_nothing(instance, owner, current, target):
+    _in_state(instance, status="Running", image_status=current)
+
+    with pytest.raises(StateConflict) as refusal:
+        dsw.dsw_image_set_status(instance=instance, image_status=target, actor=owner)
+
+    assert str(refusal.value) == f"cannot move DSW instance image from {current or 'none'} to {target}"
+    instance.refresh_from_db()
+    assert instance.image_status == current
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.parametrize("status", ["Creating", "Stopping", "Stopped", "Failed"])
+def test_the_image_is_saved_only_while_the_instance_runs(instance, owner, status):
+    _in_state(instance, status=status)
+
+    with pytest.raises(StateConflict, match=f"that is {status}: it must be Running"):
+        dsw.dsw_image_set_status(instance=instance, image_status="Saving", actor=owner)
+
+    assert Event.objects.count() == 0
+
+
+# --- Flow tasks
+
+
+@pytest.mark.parametrize(("current", "target"), FLOW_ALLOWED)
+def test_an_allowed_flow_move_raises_its_events(task, owner, events_of, current, target):
+    _in_state(task, status=current)
+
+    flow.flow_task_set_status(task=task, status=target, actor=owner)
+
+    assert task.status == target
+    assert events_of(task) == list(flow.ACTIONS[target][1])
+
+
+def test_a_successful_flow_task_raises_task_finished_and_a_failed_one_task_failed_and_task_finished(
+    activated_workspace, owner, events_of
+):
+    good = flow.flow_task_create(workspace=activated_workspace, name="good", actor=owner)
+    bad = flow.flow_task_create(workspace=activated_workspace, name="bad", actor=owner)
+
+    flow.flow_task_set_status(task=good, status="Succeeded", actor=owner)
+    flow.flow_task_set_status(task=bad, status="Failed", actor=owner)
+
+    assert events_of(good) == ["TaskFinished"]
+    assert events_of(bad) == ["TaskFailed", "TaskFinished"]
+
+
+@pytest.mark.parametrize(("current", "target"), FLOW_REFUSED)
+def test_a_refused_flow_move_names_both_states_and_writes_nothing(task, owner, current, target):
+    _in_state(task, status=current)
+
+    with pytest.raises(StateConflict) as refusal:
+        flow.flow_task_set_status(task=task, status=target, actor=owner)
+
+    assert str(refusal.value) == f"cannot move flow task from {current} to {target}"
+    task.refresh_from_db()
+    assert task.status == current
+    assert Event.objects.count() == 0
+
+
+def test_creating_a_flow_task_runs_it_by_default(activated_workspace, owner):
+    created = flow.flow_task_create(workspace=activated_workspace, name="now", actor=owner)
+
+    assert created.status == FlowTask.Status.RUNNING
+    assert DswInstance.objects.count() == 0 and Event.objects.count() == 0

@@ -1,0 +1,83 @@
+"""AI Asset Management > Models: register models, add versions, approve or reject Pending versions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from workspaces.models import ModelVersion
+from workspaces.resource_selectors import model_get, model_version_get, models_list
+from workspaces.selectors import workspace_get_for_user
+from workspaces.services.resources.models import (
+    APPROVAL_TRANSITIONS,
+    model_create,
+    model_version_create,
+    model_version_set_status,
+)
+
+from .resources_common import action_perform
+from .resources_forms import ModelCreateForm, ModelVersionCreateForm, form_add_service_errors
+
+# The buttons of a version row: target state -> label.
+APPROVAL_ACTIONS = {ModelVersion.ApprovalStatus.APPROVED: "Approve", ModelVersion.ApprovalStatus.REJECTED: "Reject"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_list(request, workspace_id):
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    models = models_list(workspace=workspace, actor=request.user)
+    form = ModelCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            model = model_create(workspace=workspace, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, f"Model {model.name} registered.")
+            return redirect("model-detail", workspace_id=workspace.pk, model_id=model.pk)
+    return render(request, "workspaces/resources/model_list.html",
+                  {"workspace": workspace, "models": models, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_detail(request, workspace_id, model_id):
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    model = model_get(workspace=workspace, actor=request.user, model_id=model_id)
+    form = ModelVersionCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = model_version_create(model=model, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, f"Version {version.version_name} added as {version.approval_status}.")
+            return redirect("model-detail", workspace_id=workspace.pk, model_id=model.pk)
+    versions = [
+        {"version": version, "actions": [
+            {"status": status, "label": label} for status, label in APPROVAL_ACTIONS.items()
+            if status in APPROVAL_TRANSITIONS.get(version.approval_status, ())
+        ]}
+        for version in model.versions.all()
+    ]
+    return render(request, "workspaces/resources/model_detail.html",
+                  {"workspace": workspace, "model": model, "versions": versions, "form": form})
+
+
+@login_required
+@require_POST
+def model_version_status(request, workspace_id, model_id, version_id):
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    model = model_get(workspace=workspace, actor=request.user, model_id=model_id)
+    version = model_version_get(model=model, actor=request.user, version_id=version_id)
+    target = request.POST.get("approval_status", "")
+    action_perform(
+        request,
+        lambda: model_version_set_status(version=version, approval_status=target, actor=request.user),
+        success=f"Version {version.version_name} is now {target}.",
+    )
+    return redirect("model-detail", workspace_id=workspace.pk, model_id=model.pk)
