@@ -1,0 +1,85 @@
+"""Each chat method accepts only its provider's webhook shape, unless WEBHOOK_EXTRA_HOSTS admits the
+host; secrets go to `secrets`, a masked display form to `config`."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from notifications.channels.dingtalk.schema import DingTalkConfig
+from notifications.channels.http.schema import HttpConfig
+from notifications.channels.lark.schema import LarkConfig
+from notifications.channels.schema import mask_webhook
+from notifications.channels.wecom.schema import WeComConfig
+
+KEY = "SEC0123456789abcdef0123456789abcdef"
+
+
+def clean(schema, **values):
+    return schema().validate(values, context=None)
+
+
+@pytest.mark.parametrize("schema,webhook,extra", [
+    (DingTalkConfig, "https://oapi.dingtalk.com/robot/send?access_token=abc123def456ghi789", {"signing_key": KEY}),
+    (WeComConfig, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0", {}),
+    (LarkConfig, "https://open.larksuite.com/open-apis/bot/v2/hook/2b0f1e7a-8c3d-4e5f-9a6b", {}),
+    (LarkConfig, "https://open.feishu.cn/open-apis/bot/v2/hook/2b0f1e7a-8c3d-4e5f-9a6b", {}),
+])
+def test_provider_webhooks_are_accepted_stored_secret_and_shown_masked(schema, webhook, extra):
+    cleaned = clean(schema, webhook=webhook, **extra)
+    assert cleaned.secrets["webhook"] == webhook
+    assert "••••••" in cleaned.config["webhook"] and webhook not in str(cleaned.config)
+
+
+@pytest.mark.parametrize("schema,webhook,extra", [
+    (DingTalkConfig, "http://oapi.dingtalk.com/robot/send?access_token=abc", {"signing_key": KEY}),
+    (DingTalkConfig, "https://oapi.dingtalk.com/robot/send", {"signing_key": KEY}),
+    (DingTalkConfig, "https://oapi.dingtalk.com.evil.example/robot/send?access_token=abc", {"signing_key": KEY}),
+    (DingTalkConfig, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc", {"signing_key": KEY}),
+    (WeComConfig, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=", {}),
+    (WeComConfig, "https://oapi.dingtalk.com/robot/send?access_token=abc", {}),
+    (LarkConfig, "https://open.larksuite.com/open-apis/bot/v2/hook/", {}),
+    (LarkConfig, "https://open.larksuite.com/open-apis/bot/v2/hook/a/b", {}),
+    (LarkConfig, "https://example.com/open-apis/bot/v2/hook/abc", {}),
+    (WeComConfig, "not a url", {}),
+    (WeComConfig, "https://user:pw@qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc", {}),
+])
+def test_other_webhooks_are_refused_on_the_webhook_field(schema, webhook, extra):
+    with pytest.raises(ValidationError) as refused:
+        clean(schema, webhook=webhook, **extra)
+    assert "webhook" in refused.value.message_dict
+
+
+def test_the_dingtalk_signing_key_is_required_and_starts_with_sec():
+    hook = "https://oapi.dingtalk.com/robot/send?access_token=abc"
+    with pytest.raises(ValidationError) as refused:
+        clean(DingTalkConfig, webhook=hook)
+    assert refused.value.message_dict["signing_key"] == ["Signing Key is required."]
+    with pytest.raises(ValidationError) as refused:
+        clean(DingTalkConfig, webhook=hook, signing_key="0123456789abcdef")
+    assert "SEC" in refused.value.message_dict["signing_key"][0]
+
+
+def test_the_lark_signing_secret_is_optional():
+    cleaned = clean(LarkConfig, webhook="https://open.feishu.cn/open-apis/bot/v2/hook/tok")
+    assert "signing_secret" not in cleaned.secrets
+
+
+def test_extra_hosts_admit_relays_over_http(settings):
+    settings.WEBHOOK_EXTRA_HOSTS = ["127.0.0.1:8123", "relay.example.com"]
+    assert clean(WeComConfig, webhook="http://127.0.0.1:8123/any/path?key=k").secrets["webhook"]
+    assert clean(LarkConfig, webhook="https://relay.example.com/hook/x").secrets["webhook"]
+    with pytest.raises(ValidationError):
+        clean(WeComConfig, webhook="http://127.0.0.1:9999/any?key=k")
+
+
+def test_http_targets_take_http_or_https_urls_only():
+    assert clean(HttpConfig, url="http://receiver.example/pai").config["url"] == "http://receiver.example/pai"
+    for url in ("ftp://receiver.example/x", "receiver.example", "https://"):
+        with pytest.raises(ValidationError):
+            clean(HttpConfig, url=url)
+
+
+def test_the_masked_form_keeps_only_the_tokens_last_characters():
+    assert mask_webhook("https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdefWXYZ") == \
+        "https://oapi.dingtalk.com/robot/send?access_token=••••••WXYZ"
+    assert mask_webhook("https://open.feishu.cn/open-apis/bot/v2/hook/0123456789abcdefWXYZ") == \
+        "https://open.feishu.cn/open-apis/bot/v2/hook/••••••WXYZ"
