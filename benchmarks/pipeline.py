@@ -103,6 +103,7 @@ def build_bot_workspaces(count: int, webhook_for) -> BotWorkspaces:
         versions = ModelVersion.objects.bulk_create(
             [ModelVersion(model=model, version_name="v1", created_by=owner) for model in models], batch_size=500
         )
+    analyze()
     return BotWorkspaces([ws.pk for ws in workspaces], [v.pk for v in versions], tokens)
 
 
@@ -175,7 +176,17 @@ def add_rules(workspace_id: int, count: int, webhook_for) -> dict:
         Rule.scope_models.through.objects.bulk_create(
             [Rule.scope_models.through(rule_id=rule.pk, model_id=other_model.pk) for rule in scoped], batch_size=1000
         )
+    analyze()
     return mix
+
+
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load, as autovacuum would give a real database in time
+    (without them PostgreSQL plans the routing query for empty tables)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def counts(workspace_ids: list[int]) -> dict:

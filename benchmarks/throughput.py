@@ -38,7 +38,8 @@ def run_approvals(ctx: Context, fixtures: pipeline.BotWorkspaces, rate: float | 
     ctx.fake.reset()
     answer = ctx.publisher.call({"op": "approve", "version_ids": fixtures.version_ids, "rate": rate},
                                 timeout=120 + len(fixtures.version_ids) / 5)
-    timeout = timeout or max(30.0, expected / 10)
+    timeout = timeout or max(30.0, 3 * expected / max(ctx.figures.get("pipeline_rate_estimate", 10.0), 1.0))
+    timeout = max(5.0, min(timeout, ctx.time_left()))
     ctx.fake.wait_for(expected, timeout=timeout)
     first_publish = min(answer["times"])
     receipts = ctx.fake.receipts()
@@ -51,7 +52,9 @@ def run_approvals(ctx: Context, fixtures: pipeline.BotWorkspaces, rate: float | 
                        if result["last_receipt"] else 0.0)
     result["seconds"] = round(result["last_receipt"] - first_publish, 3) if result["last_receipt"] else None
     result["publish_per_s"] = round(len(fixtures.version_ids) / answer["publish_seconds"], 1)
-    result["records"] = wait_for_records(fixtures.workspace_ids, expected, timeout=30)
+    result["records"] = wait_for_records(fixtures.workspace_ids, expected, timeout=min(30.0, max(5.0, ctx.time_left())))
+    if result["per_s"]:
+        ctx.figures["pipeline_rate_estimate"] = result["per_s"]
     return result
 
 
@@ -67,11 +70,12 @@ def records_complete(records: dict, approvals: int, deliveries: int) -> bool:
 def measure(ctx: Context) -> list[Stage]:
     stage = Stage("b_throughput")
     memory = Stage("g_memory")
-    count = ctx.size(300, 2000)
     worker = start_pipeline_worker(ctx)
     try:
-        warm = pipeline.build_bot_workspaces(50, ctx.fake.url)
-        run_approvals(ctx, warm, None)
+        warm = run_approvals(ctx, pipeline.build_bot_workspaces(50, ctx.fake.url), None)
+        # N follows the warm-up's rate so that each run lasts about 10 s (quick) or 30 s, within
+        # 100 to 300 (quick) or 2,000 approvals: bounded in time on a slow or busy machine.
+        count = sorted((100, round(warm["per_s"] * ctx.size(10, 30, scaled=False)), ctx.size(300, 2000)))[1]
         runs = []
         for number in range(1, 4):
             fixtures = pipeline.build_bot_workspaces(count, ctx.fake.url)
@@ -87,6 +91,7 @@ def measure(ctx: Context) -> list[Stage]:
         "runs_per_s": [r["per_s"] for r in runs],
         "publish_per_s": median([r["publish_per_s"] for r in runs]),
         "approvals": count,
+        "warm_up_per_s": warm["per_s"],
         "events_per_run": 2 * count,
         "missing": sum(r["missing"] for r in runs),
         "duplicates": sum(r["duplicates"] for r in runs),

@@ -1,0 +1,89 @@
+"""Where the time of one delivery goes: the three steps of the pipeline (approve + publish in the web
+process, route in a worker, send in a worker) run in this process under pyinstrument, with their
+query counts, on PostgreSQL + Redis (or `--profile sqlite`). No worker runs: the tasks they enqueue
+are purged at the end.
+
+    python -m benchmarks.profile_pipeline [--count 40] [--profile postgres-redis] [--html var/bench/prof]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> None:
+    from benchmarks.harness import FakeDingTalk, create_schema, flush_broker, profile_env, profiles, reset_storage
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--profile", default="postgres-redis", choices=sorted(profiles()))
+    parser.add_argument("--count", type=int, default=40)
+    parser.add_argument("--html", default="", help="folder for pyinstrument HTML reports")
+    parser.add_argument("--fresh", action="store_true", help="drop and rebuild the bench database first")
+    args = parser.parse_args(argv)
+    profile = profiles()[args.profile]
+    os.environ.update(profile_env(profile))
+    if args.fresh:
+        reset_storage(profile)
+        create_schema(profile)
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from pyinstrument import Profiler
+
+    from benchmarks import pipeline
+    from notifications.models import Delivery, Event
+    from notifications.services.delivery import delivery_send
+    from notifications.services.routing import event_route
+
+    fake = FakeDingTalk().start()
+    try:
+        fixtures = pipeline.build_bot_workspaces(args.count + 1, fake.url)
+        steps = {
+            "approve (web: transaction, 2 events, on-commit enqueue)": [
+                (pipeline.approve_version, v) for v in fixtures.version_ids
+            ],
+        }
+        results = {}
+
+        def run(label: str, calls: list) -> None:
+            first, rest = calls[0], calls[1:]
+            first[0](first[1])  # warm
+            profiler = Profiler(interval=0.0005)
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                with profiler:
+                    for call, arg in rest:
+                        call(arg)
+                elapsed = time.perf_counter() - started
+            results[label] = (elapsed / len(rest) * 1000, len(captured.captured_queries) / len(rest))
+            print(f"\n=== {label}: {results[label][0]:.2f} ms and {results[label][1]:.1f} queries per call")
+            print(profiler.output_text(unicode=True, color=False))
+            if args.html:
+                Path(args.html).mkdir(parents=True, exist_ok=True)
+                name = label.split(" ")[0]
+                Path(args.html, f"{name}.html").write_text(profiler.output_html())
+
+        run(*next(iter(steps.items())))
+        event_ids = list(Event.objects.filter(workspace_id__in=fixtures.workspace_ids).order_by("id")
+                         .values_list("id", flat=True))
+        run("route (worker: one event, both types)", [(lambda e: event_route(event_id=e), e) for e in event_ids])
+        delivery_ids = list(Delivery.objects.filter(event__workspace_id__in=fixtures.workspace_ids).order_by("id")
+                            .values_list("id", flat=True))
+        run("send (worker: one delivery to the fake)", [(lambda d: delivery_send(delivery_id=d), d)
+                                                        for d in delivery_ids])
+        print("\nsummary (ms per call, queries per call):")
+        for label, (ms, queries) in results.items():
+            print(f"  {ms:8.2f} ms  {queries:5.1f} queries  {label}")
+    finally:
+        fake.stop()
+        flush_broker(profile)
+
+
+if __name__ == "__main__":
+    main()
