@@ -30,6 +30,7 @@ class RecordedRequest:
     body: bytes
     received_at: float  # time.time()
     received_monotonic: float
+    client_port: int = 0  # one port for many requests: the client kept the connection alive
     status: int = 0
     answer: bytes = b""
     accepted: bool = False  # the platform took the message (the success answer)
@@ -113,6 +114,7 @@ class FakeServer:
                     body=body,
                     received_at=time.time(),
                     received_monotonic=time.monotonic(),
+                    client_port=self.client_address[1],
                 )
                 with fake.lock:
                     answer = fake._next_http_failure() or fake.answer(request)

@@ -40,6 +40,9 @@ class EmailAdapter(ChannelAdapter):
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
             raise DeliveryError(f"the mail server refused the message: {exc}"[:500], permanent=True,
                                 request_url=destination) from None
+        except smtplib.SMTPResponseException as exc:  # 5xx: the server will not take it; 4xx: later
+            raise DeliveryError(f"the mail server answered {exc.smtp_code}: {exc.smtp_error!r}"[:500],
+                                permanent=exc.smtp_code >= 500, request_url=destination) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"the mail server could not be reached: {exc}"[:500], permanent=False,
                                 request_url=destination) from None

@@ -1,0 +1,106 @@
+import threading
+import time
+import uuid
+
+import pytest
+
+from notifications.models import RateLimitBucket
+from notifications.services.ratelimit import bucket_key, rate_limit_acquire
+
+DINGTALK = ((20, 60.0),)
+LARK = ((5, 1.0), (100, 60.0))
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture(params=["database", "redis"])
+def backend(request, settings, db):
+    if request.param == "redis":
+        import redis
+
+        try:
+            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+        except redis.RedisError:
+            pytest.skip("redis at 127.0.0.1:6379 is not running")
+        settings.RATE_LIMIT_REDIS_URL = REDIS_URL
+        settings.RATE_LIMIT_KEY_PREFIX = f"test-{uuid.uuid4().hex}:"
+    else:
+        settings.RATE_LIMIT_REDIS_URL = ""
+    return request.param
+
+
+def acquire(identity, limits=DINGTALK, channel="dingtalk"):
+    return rate_limit_acquire(channel_key=channel, identity=identity, limits=limits)
+
+
+def test_twenty_a_minute_then_a_wait_until_the_first_leaves_the_window(backend):
+    webhook = f"https://oapi.dingtalk.com/robot/send?access_token={uuid.uuid4().hex}"
+    assert [acquire(webhook) for _ in range(20)] == [0.0] * 20
+    wait = acquire(webhook)
+    assert 59 < wait < 70
+    assert acquire(webhook) > 0  # a refused try takes nothing from the budget, and nothing frees up
+
+
+def test_each_bot_has_its_own_budget(backend):
+    first, second = (f"https://oapi.dingtalk.com/robot/send?access_token={uuid.uuid4().hex}" for _ in range(2))
+    for _ in range(20):
+        acquire(first)
+    assert acquire(first) > 0 and acquire(second) == 0.0
+
+
+def test_lark_five_a_second_and_the_window_slides(backend, settings):
+    settings.RATE_LIMIT_WINDOW_SCALE = 0.2  # one second becomes 0.2 s
+    webhook = f"https://open.feishu.cn/open-apis/bot/v2/hook/{uuid.uuid4()}"
+    assert [acquire(webhook, LARK, "lark") for _ in range(5)] == [0.0] * 5
+    wait = acquire(webhook, LARK, "lark")
+    assert 0 < wait < 0.5
+    time.sleep(wait + 0.05)
+    assert acquire(webhook, LARK, "lark") == 0.0
+
+
+def test_the_database_backend_keys_by_a_hash_never_the_webhook(settings, db):
+    settings.RATE_LIMIT_REDIS_URL = ""
+    webhook = "https://oapi.dingtalk.com/robot/send?access_token=supersecrettoken"
+    acquire(webhook)
+    [bucket] = RateLimitBucket.objects.all()
+    assert bucket.key == bucket_key("dingtalk", webhook)
+    assert "supersecrettoken" not in bucket.key and len(bucket.hits) == 1
+
+
+def test_no_identity_or_no_limits_is_never_limited(db):
+    assert rate_limit_acquire(channel_key="http", identity="", limits=DINGTALK) == 0.0
+    assert rate_limit_acquire(channel_key="http", identity="x", limits=()) == 0.0
+
+
+def _race(settings_redis_url: str, webhook: str, results: list, barrier: threading.Barrier):
+    from django.db import connection
+
+    try:
+        barrier.wait()
+        for _ in range(10):
+            results.append(acquire(webhook))
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("use_redis", [False, True], ids=["database", "redis"])
+def test_concurrent_workers_share_one_budget(transactional_db, settings, use_redis):
+    if use_redis:
+        import redis
+
+        try:
+            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+        except redis.RedisError:
+            pytest.skip("redis at 127.0.0.1:6379 is not running")
+        settings.RATE_LIMIT_KEY_PREFIX = f"test-{uuid.uuid4().hex}:"
+    settings.RATE_LIMIT_REDIS_URL = REDIS_URL if use_redis else ""
+    webhook = f"https://oapi.dingtalk.com/robot/send?access_token={uuid.uuid4().hex}"
+    results: list[float] = []
+    barrier = threading.Barrier(4)
+    threads = [threading.Thread(target=_race, args=(settings.RATE_LIMIT_REDIS_URL, webhook, results, barrier))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(results) == 40
+    assert results.count(0.0) == 20
