@@ -12,6 +12,9 @@ below, e.g. the bus of workspace `ws1`: `acs:eventbridge:cn-shanghai:1234:eventb
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from django.conf import settings
@@ -195,11 +198,24 @@ def _account_uid(user) -> str | None:
     return getattr(account, "uid", None)
 
 
-def is_allowed(user, action: str, resource: str) -> bool:
+_recorded_checks: ContextVar[list | None] = ContextVar("recorded_permission_checks", default=None)
+
+
+@contextmanager
+def record_checks() -> Iterator[list[tuple[str, str, bool]]]:
+    """Collect every (action, resource, allowed) decided inside the block, whoever asked (services,
+    views, templates). Tests use it to learn which actions an operation checks."""
+    checks: list[tuple[str, str, bool]] = []
+    token = _recorded_checks.set(checks)
+    try:
+        yield checks
+    finally:
+        _recorded_checks.reset(token)
+
+
+def _decide(user, action: str, resource: str) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if action not in ACTIONS:
-        raise ValueError(f"unknown action {action!r}: add it to workspaces.permissions.ACTIONS")
     if user.account_id is None:
         return False
     # Policies act inside their own account only: `acs:eventbridge:*:*:eventbus/*` names the
@@ -210,6 +226,16 @@ def is_allowed(user, action: str, resource: str) -> bool:
     if user.is_account_owner:
         return True
     return evaluate(_documents(user), action, resource)
+
+
+def is_allowed(user, action: str, resource: str) -> bool:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}: add it to workspaces.permissions.ACTIONS")
+    allowed = _decide(user, action, resource)
+    checks = _recorded_checks.get()
+    if checks is not None:
+        checks.append((action, resource, allowed))
+    return allowed
 
 
 def authorize(user, action: str, resource: str) -> None:
