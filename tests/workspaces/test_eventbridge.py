@@ -123,7 +123,8 @@ def test_the_api_flow_from_service_not_enable_to_ready(owner_api, account, two_w
     role = owner_api.get("/api/v1/service-linked-role/").json()
     assert role == {"name": "AliyunServiceRoleForPAIWorkspace", "granted": False, "arn": None, "created_at": None}
     granted = owner_api.post("/api/v1/service-linked-role/").json()
-    assert granted["granted"] and granted["created_now"] and granted["arn"].endswith("/aliyunserviceroleforpaiworkspace")
+    assert granted["granted"] and granted["created_now"]
+    assert granted["arn"].endswith("/aliyunserviceroleforpaiworkspace")
     assert owner_api.post("/api/v1/service-linked-role/").json()["created_now"] is False
 
     assert owner_api.get("/api/v1/eventbridge/").json()["step"] == "ready"

@@ -307,7 +307,8 @@ def test_admin_never_lists_api_keys_in_clear(client, owner):
 def test_the_admin_action_activates_eventbridge(client, workspace):
     User.objects.create_superuser(username="root", password=PASSWORD)
     client.login(username="root", password=PASSWORD)
-    client.post("/admin/workspaces/account/", {"action": "activate_eventbridge", "_selected_action": [workspace.account_id]})
+    client.post("/admin/workspaces/account/",
+                {"action": "activate_eventbridge", "_selected_action": [workspace.account_id]})
     assert EventBus.objects.filter(workspace=workspace, name="pai-system-ws_demo").exists()
 
 
