@@ -1,1 +1,71 @@
-from django.contrib import admin  # noqa: F401
+"""Deliveries in Django admin: searchable, filterable, with their attempts inline (read-only: they
+are records) and a Redeliver action that goes through the same service as the console and API."""
+
+from django.contrib import admin, messages
+
+from notifications.models import Delivery, DeliveryAttempt, RateLimitBucket
+from notifications.services.delivery import RedeliverRefused, delivery_redeliver
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    fields = ["number", "outcome", "started_at", "duration_ms", "request_url", "http_status", "provider_code",
+              "error", "permanent", "response_body"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["id", "event", "channel", "recipient_label", "status", "attempt_count", "next_attempt_at",
+                    "created_at"]
+    list_filter = ["status", "channel", "event__workspace__account", "created_at"]
+    search_fields = ["event__event_id", "recipient_label", "last_error", "rule__name"]
+    list_select_related = ["event"]
+    raw_id_fields = ["event", "rule", "target", "contact"]
+    readonly_fields = ["event", "rule", "target", "contact", "channel", "recipient_key", "recipient_label",
+                       "attempt_count", "succeeded_at", "created_at", "updated_at", "claimed_until", "last_error"]
+    inlines = [DeliveryAttemptInline]
+    actions = ["redeliver"]
+    date_hierarchy = "created_at"
+
+    @admin.action(description="Redeliver the selected dead or failed deliveries")
+    def redeliver(self, request, queryset):
+        sent, refused = 0, 0
+        for delivery in queryset:
+            try:
+                # Operators act as the system (they have no account of their own).
+                delivery_redeliver(delivery_id=delivery.pk, actor=None)
+                sent += 1
+            except RedeliverRefused:
+                refused += 1
+        if sent:
+            self.message_user(request, f"{sent} deliveries enqueued again.", messages.SUCCESS)
+        if refused:
+            self.message_user(request, f"{refused} skipped: only dead or failed deliveries can be redelivered.",
+                              messages.WARNING)
+
+
+@admin.register(DeliveryAttempt)
+class DeliveryAttemptAdmin(admin.ModelAdmin):
+    list_display = ["delivery", "number", "outcome", "http_status", "provider_code", "duration_ms", "started_at"]
+    list_filter = ["outcome", "permanent", "delivery__channel"]
+    search_fields = ["delivery__event__event_id", "provider_code", "error"]
+    raw_id_fields = ["delivery"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RateLimitBucket)
+class RateLimitBucketAdmin(admin.ModelAdmin):
+    list_display = ["key", "updated_at"]
+    search_fields = ["key"]
+    readonly_fields = ["key", "hits", "updated_at"]

@@ -1,0 +1,61 @@
+"""Reads of deliveries and their attempts, scoped to one workspace (looked up through the user's
+account first, so another account's deliveries are a 404)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+
+from notifications.models import Delivery, DeliveryAttempt
+from workspaces.permissions import authorize, bus_arn
+
+
+def _with_attempts(queryset):
+    return queryset.select_related("event", "rule", "target").prefetch_related(
+        Prefetch("attempts", queryset=DeliveryAttempt.objects.order_by("number"))
+    )
+
+
+def deliveries_for_event(*, event):
+    """The event's deliveries with their attempts (for the event's page; its view authorized)."""
+    return _with_attempts(Delivery.objects.filter(event=event)).order_by("id")
+
+
+def delivery_filters_clean(params) -> dict:
+    """`event` (the event's numeric id) and `status`, checked; empty means any."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict = {}
+    event = (params.get("event") or "").strip()
+    if event:
+        if event.isdigit() and len(event) < 19:
+            cleaned["event"] = int(event)
+        else:
+            errors["event"] = [f"event must be an event's numeric id, not {event[:40]!r}."]
+    status = (params.get("status") or "").strip()
+    if status:
+        if status in Delivery.Status.values:
+            cleaned["status"] = status
+        else:
+            errors["status"] = [f"Unknown status {status[:40]!r}; choose one of {', '.join(Delivery.Status.values)}."]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def deliveries_for_workspace(*, workspace, actor, event: int | None = None, status: str = ""):
+    authorize(actor, "eventbridge:QueryEvent", bus_arn(workspace))
+    deliveries = Delivery.objects.filter(event__workspace=workspace).select_related("event", "rule")
+    if event is not None:
+        deliveries = deliveries.filter(event_id=event)
+    if status:
+        deliveries = deliveries.filter(status=status)
+    return deliveries.order_by("-created_at", "-id")
+
+
+def delivery_get(*, workspace, actor, delivery_pk) -> Delivery:
+    authorize(actor, "eventbridge:QueryEvent", bus_arn(workspace))
+    try:
+        return _with_attempts(Delivery.objects.filter(event__workspace=workspace)).get(pk=int(delivery_pk))
+    except (Delivery.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No such delivery") from None

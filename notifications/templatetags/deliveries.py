@@ -1,0 +1,31 @@
+"""`{% event_deliveries event as deliveries %}`: an event's deliveries with their attempts, for the
+deliveries section of the event's page (the page's view has already authorized the reader)."""
+
+from django import template
+
+from notifications.channels.registry import CHANNELS_BY_KEY
+from notifications.selectors.deliveries import deliveries_for_event
+from notifications.services.delivery import REDELIVERABLE
+
+register = template.Library()
+
+STATUS_TAGS = {"pending": "tag-blue", "retrying": "tag-orange", "succeeded": "tag-green", "dead": "tag-red"}
+OUTCOME_TAGS = {"in_progress": "tag-blue", "succeeded": "tag-green", "failed": "tag-red"}
+
+
+@register.simple_tag
+def event_deliveries(event):
+    deliveries = list(deliveries_for_event(event=event))
+    for delivery in deliveries:
+        channel = CHANNELS_BY_KEY.get(delivery.channel)
+        delivery.channel_label = channel.label if channel else delivery.channel
+        delivery.status_tag = STATUS_TAGS.get(delivery.status, "tag-grey")
+        delivery.redeliverable = delivery.status in REDELIVERABLE
+        for attempt in delivery.attempts.all():
+            attempt.outcome_tag = OUTCOME_TAGS.get(attempt.outcome, "tag-grey")
+    return deliveries
+
+
+@register.filter
+def any_active(deliveries) -> bool:
+    return any(d.status in ("pending", "retrying") for d in deliveries)
