@@ -1,11 +1,15 @@
-"""The console side of refusals: an `AccessDenied` raised by a console view becomes a 403 page that
-names the missing action and resource, and is recorded in the audit log. (The API answers its own
-refusals in `console.api.exception_handler`, in the error envelope.)"""
+"""The console side of refusals.
+
+An `AccessDenied` raised by a console view becomes a 403 page that names the missing action and
+resource. Every refusal of a request is recorded in the audit log once: the ones raised out of a
+view (here, or by `console.api.exception_handler` for the API) and the ones a view caught to show
+the message in place (collected while the request runs, recorded after it, outside any transaction
+that the refusal rolled back)."""
 
 from django.shortcuts import render
 from django_htmx.http import trigger_client_event
 
-from workspaces.permissions import ACTIONS, AccessDenied
+from workspaces.permissions import ACTIONS, AccessDenied, collect_refusals
 
 
 class AccessDeniedMiddleware:
@@ -13,7 +17,22 @@ class AccessDeniedMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        with collect_refusals() as refusals:
+            response = self.get_response(request)
+        if refusals:
+            self._record(request, refusals)
+        return response
+
+    @staticmethod
+    def _record(request, refusals: list[AccessDenied]) -> None:
+        from workspaces.services.audit import access_denied_record
+
+        seen = {(refusal.action, refusal.resource) for refusal in refusals if refusal.recorded}
+        for refusal in refusals:
+            if refusal.recorded or (refusal.action, refusal.resource) in seen:
+                continue
+            seen.add((refusal.action, refusal.resource))
+            access_denied_record(actor=getattr(request, "user", None), error=refusal, request=request)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, AccessDenied):
@@ -28,7 +47,8 @@ class AccessDeniedMiddleware:
             "resource": exception.resource,
         }
         if getattr(request, "htmx", False):
-            # An HTMX request gets the notice alone (the page asks to show it) rather than a whole page.
+            # An HTMX request gets the notice alone rather than a whole page, and an event naming
+            # the refusal (htmx does not swap a 403 unless the page asks it to).
             response = render(request, "403.html#refusal", context, status=403)
             return trigger_client_event(response, "accessDenied", {"action": exception.action,
                                                                      "resource": exception.resource})

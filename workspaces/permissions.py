@@ -85,6 +85,11 @@ ACTIONS: dict[str, str] = {
 }
 
 
+# The refusals of the request being served (set by console.middleware.AccessDeniedMiddleware), so
+# that a refusal is audited even when a view catches it to show the message in place.
+_request_refusals: ContextVar[list | None] = ContextVar("request_refusals", default=None)
+
+
 class AccessDenied(PermissionDenied):
     """A refused operation; says which action on which resource was missing."""
 
@@ -93,7 +98,22 @@ class AccessDenied(PermissionDenied):
     def __init__(self, action: str, resource: str):
         self.action = action
         self.resource = resource
+        self.recorded = False  # set once the audit log has it
         super().__init__(f"You are not authorized to perform {action} on {resource}.")
+        refusals = _request_refusals.get()
+        if refusals is not None:
+            refusals.append(self)
+
+
+@contextmanager
+def collect_refusals() -> Iterator[list[AccessDenied]]:
+    """Every AccessDenied made inside the block (raised, or caught by a view and shown in place)."""
+    refusals: list[AccessDenied] = []
+    token = _request_refusals.set(refusals)
+    try:
+        yield refusals
+    finally:
+        _request_refusals.reset(token)
 
 
 def arn(service: str, account, path: str, region: str | None = None) -> str:
