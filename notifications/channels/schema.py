@@ -22,6 +22,7 @@ from console.crypto import mask
 
 MASK_PREFIX = "••••••"
 MAX_URL_LENGTH = 1024
+MAX_VALUE_LENGTH = 2048
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,13 @@ class ConfigSchema:
                 text[config_field.name] = raw
                 continue
             value = "" if raw is None else (raw if isinstance(raw, str) else str(raw)).strip()
+            if any(ord(char) < 32 or ord(char) == 127 for char in value):
+                errors.setdefault(config_field.name, []).append(f"{config_field.label} contains control characters.")
+                continue
+            if len(value) > MAX_VALUE_LENGTH:
+                errors.setdefault(config_field.name, []).append(
+                    f"{config_field.label} has {len(value)} characters; the limit is {MAX_VALUE_LENGTH}.")
+                continue
             if config_field.secret and is_blank_or_masked(value):
                 value = stored.get(config_field.name, "") if stored.get(config_field.name) else ""
                 if not value and MASK_PREFIX in str(raw or ""):

@@ -169,3 +169,21 @@ def test_test_connectivity_of_a_saved_target_uses_its_stored_secret(owner_client
     wrong = form(**{"t0-id": str(target.pk), "t0-webhook": "", "t0-signing_key": "SECwrongwrongwrong0000"}, _key="0")
     body = owner_client.post(url("rule-test-connectivity", activated_workspace), wrong, **HX).content.decode()
     assert 'data-ok="false"' in body and "310000" in body and "sign not match" in body
+
+
+def test_a_new_http_targets_signing_secret_is_shown_once_after_saving(owner_client, activated_workspace):
+    data = form(source="model", event_types=["pai:ModelManagement:ModelVersionApproved"],
+                **{"t0-method": "http", "t0-url": "https://hooks.example.com/pai"})
+    body = owner_client.post(url("rule-create", activated_workspace), data, **HX).content.decode()
+    secret = Rule.objects.get().targets.get().secrets["signing_secret"]
+    assert 'data-testid="secret-once"' in body and secret in body
+    later = owner_client.get(url("rule-list", activated_workspace)).content.decode()
+    edit = owner_client.get(url("rule-update", activated_workspace, rule_id=Rule.objects.get().pk)).content.decode()
+    assert secret not in later and secret not in edit
+
+
+def test_at_fifty_rules_the_create_button_is_disabled(owner_client, activated_workspace):
+    Rule.objects.bulk_create([Rule(bus=activated_workspace.event_bus, name=f"r{n:02d}", source="dlc_job")
+                              for n in range(50)])
+    page = owner_client.get(url("rule-list", activated_workspace)).content.decode()
+    assert "already has 50 rules; the limit is 50." in page

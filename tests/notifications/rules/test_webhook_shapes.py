@@ -83,3 +83,9 @@ def test_the_masked_form_keeps_only_the_tokens_last_characters():
         "https://oapi.dingtalk.com/robot/send?access_token=••••••WXYZ"
     assert mask_webhook("https://open.feishu.cn/open-apis/bot/v2/hook/0123456789abcdefWXYZ") == \
         "https://open.feishu.cn/open-apis/bot/v2/hook/••••••WXYZ"
+
+
+def test_control_characters_are_refused_before_anything_is_stored():
+    with pytest.raises(ValidationError) as refused:
+        clean(WeComConfig, webhook="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a\x00b")
+    assert refused.value.message_dict["webhook"] == ["Webhook contains control characters."]
