@@ -23,6 +23,7 @@ from notifications.selectors.usage import (
     usage_month_summary,
     usage_previous_months,
 )
+from workspaces.api.errors import errors
 
 MONTH_PATTERN = r"^[0-9]{4}-[0-9]{2}$"
 
@@ -115,19 +116,6 @@ class UsageMonthListSerializer(serializers.Serializer):
     results = UsageMonthTotalsSerializer(many=True, help_text="Months with usage before this one, newest first.")
 
 
-class UsageErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
-
-
-class UsageErrorSerializer(serializers.Serializer):
-    error = UsageErrorDetailSerializer()
-
-
-ERRORS = {401: UsageErrorSerializer, 403: UsageErrorSerializer}
-
-
 def _account_of(user):
     if user.account_id is None:
         raise PermissionDenied("Operators without an account use Django admin.")
@@ -149,7 +137,7 @@ class UsageMonthView(APIView):
         description="Sent, free left, billable, amount due and the series by day for one billing month "
         "(needs bss:QueryBill). 500 free a month, then USD 0.001 each.",
         parameters=[UsageMonthQuerySerializer],
-        responses={200: UsageMonthSerializer, 400: UsageErrorSerializer, **ERRORS},
+        responses={200: UsageMonthSerializer, **errors(400)},
         examples=[
             OpenApiExample(
                 "Bad month",
@@ -175,7 +163,7 @@ class UsageMonthsView(APIView):
         description="Totals and amounts due of the months before the current one that had usage, newest "
         "first (needs bss:QueryBill).",
         parameters=[UsageMonthsQuerySerializer],
-        responses={200: UsageMonthListSerializer, 400: UsageErrorSerializer, **ERRORS},
+        responses={200: UsageMonthListSerializer, **errors(400)},
         tags=["usage"],
     )
     def get(self, request):

@@ -145,9 +145,11 @@ def test_a_sub_user_without_bss_query_bill_is_refused_with_the_missing_permissio
 
     response = client.get(URL)
 
+    html = response.content.decode()
     assert response.status_code == 403
-    assert "bss:QueryBill" in response.content.decode()
-    assert 'data-testid="usage-sent"' not in response.content.decode()
+    assert '<code data-testid="denied-action">bss:QueryBill</code>' in html
+    assert "acs:bss:cn-shanghai:1234567890123456:*" in html
+    assert 'data-testid="usage-sent"' not in html
 
 
 @pytest.mark.django_db
