@@ -20,12 +20,17 @@ from notifications import catalog
 from notifications.models import Event
 from notifications.selectors.events import event_filters_clean, event_get, events_for_workspace
 from notifications.services.put_events import MAX_ENTRIES, MAX_REQUEST_BYTES, events_put
-from workspaces.api.errors import ErrorEnvelope, errors
+from workspaces.api.errors import errors
+from workspaces.api.resources_common import state_field
+from workspaces.api.serializers import ErrorResponseSerializer
 from workspaces.permissions import authorize, bus_arn
 from workspaces.selectors import workspace_get_for_user
 
 
 class EventSerializer(serializers.ModelSerializer):
+    source = state_field(catalog.SOURCE_CHOICES)
+    status = state_field(Event.Status.choices)
+    not_published_reason = state_field(Event.NotPublishedReason.choices)
     type_label = serializers.CharField(read_only=True, help_text="The console's label of the event type.")
     source_label = serializers.CharField(source="get_source_display", read_only=True)
     not_published_reason_label = serializers.CharField(source="get_not_published_reason_display", read_only=True)
@@ -184,7 +189,7 @@ class PutEventsView(APIView):
         operation_id="put_events",
         request=CloudEventSerializer(many=True),
         responses={200: PutEventsResultSerializer, **errors(400, 404),
-                   413: OpenApiResponse(ErrorEnvelope, description="The request body is over 1 MB")},
+                   413: OpenApiResponse(ErrorResponseSerializer, description="The request body is over 1 MB")},
         examples=[OpenApiExample("One model event", request_only=True, value=[{
             "id": "8c1e5a4e-4d2b-4e55-9f0e-2f8d1b0c7a11", "source": "acs.pai", "specversion": "1.0",
             "type": "pai:ModelManagement:ModelVersionApproved", "subject": "acs.pai:cn-shanghai:1234:ModelVersion/7",

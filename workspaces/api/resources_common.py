@@ -54,3 +54,12 @@ class UsernameField(serializers.CharField):
 
     def get_attribute(self, instance):
         return getattr(instance, self.source_attrs[0], None) if self.source_attrs else None
+
+
+
+def state_field(values) -> serializers.CharField:
+    """A read-only state, documented by its values in the description rather than as an enum:
+    drf-spectacular names enum components by field name, and the many different `status` sets of
+    this API would collide (its enum hook warns)."""
+    values = [value[0] if isinstance(value, tuple | list) else value for value in values]
+    return serializers.CharField(read_only=True, help_text="One of: " + ", ".join(v or '""' for v in values) + ".")

@@ -18,7 +18,13 @@ from workspaces.services.resources.eas import (
     eas_service_switch_version,
 )
 
-from .resources_common import UsernameField, WorkspaceScoped, model_version_in_workspace, state_change
+from .resources_common import (
+    UsernameField,
+    WorkspaceScoped,
+    model_version_in_workspace,
+    state_change,
+    state_field,
+)
 
 
 class EasServiceRevisionSerializer(serializers.ModelSerializer):
@@ -36,6 +42,7 @@ class EasServiceRevisionSerializer(serializers.ModelSerializer):
 
 class EasServiceSerializer(serializers.ModelSerializer):
     created_by = UsernameField()
+    status = state_field(EasService.Status.values)
     workspace_id = serializers.IntegerField(read_only=True)
     model_version_id = serializers.IntegerField(read_only=True, allow_null=True)
     model_version = serializers.StringRelatedField(read_only=True)

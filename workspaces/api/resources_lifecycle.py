@@ -21,11 +21,12 @@ from workspaces.resource_selectors import (
 )
 from workspaces.services.resources import dlc, dsw, flow
 
-from .resources_common import UsernameField, WorkspaceScoped, state_change
+from .resources_common import UsernameField, WorkspaceScoped, state_change, state_field
 
 
 class DlcJobSerializer(serializers.ModelSerializer):
     created_by = UsernameField()
+    status = state_field(DlcJob.Status.values)
     workspace_id = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -37,6 +38,8 @@ class DlcJobSerializer(serializers.ModelSerializer):
 
 class DswInstanceSerializer(serializers.ModelSerializer):
     created_by = UsernameField()
+    status = state_field(DswInstance.Status.values)
+    image_status = state_field(DswInstance.ImageStatus.values)
     workspace_id = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -47,6 +50,7 @@ class DswInstanceSerializer(serializers.ModelSerializer):
 
 class FlowTaskSerializer(serializers.ModelSerializer):
     created_by = UsernameField()
+    status = state_field(FlowTask.Status.values)
     workspace_id = serializers.IntegerField(read_only=True)
 
     class Meta:

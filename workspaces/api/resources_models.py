@@ -12,11 +12,13 @@ from workspaces.models import Model, ModelVersion
 from workspaces.resource_selectors import model_get, model_version_get, models_list
 from workspaces.services.resources.models import model_create, model_version_create, model_version_set_status
 
-from .resources_common import UsernameField, WorkspaceScoped, state_change
+from .resources_common import UsernameField, WorkspaceScoped, state_change, state_field
 
 
 class ModelVersionSerializer(serializers.ModelSerializer):
     created_by = UsernameField()
+    approval_status = state_field(ModelVersion.ApprovalStatus.values)
+    source_type = state_field(ModelVersion.SourceType.values)
     model_id = serializers.IntegerField(read_only=True)
 
     class Meta:

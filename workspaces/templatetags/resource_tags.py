@@ -3,6 +3,7 @@ orange in progress or waiting, grey idle)."""
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -16,6 +17,6 @@ COLOURS = {
 @register.simple_tag
 def status_tag(value, label=None):
     if not value:
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')
     colour = next((name for name, states in COLOURS.items() if value in states), "grey")
     return format_html('<span class="tag tag-{}" data-status="{}">{}</span>', colour, value, label or value)

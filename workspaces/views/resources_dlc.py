@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workspaces.models import DlcJob
 from workspaces.resource_selectors import dlc_job_get, dlc_jobs_list
 from workspaces.selectors import workspace_get_for_user
 from workspaces.services.resources.dlc import (
@@ -60,7 +59,7 @@ def dlc_job_detail(request, workspace_id, job_id):
             return redirect("dlc-job-detail", workspace_id=workspace.pk, job_id=job.pk)
     return render(request, "workspaces/resources/dlc_detail.html", {
         "workspace": workspace, "job": job, "form": form,
-        "actions": lifecycle_actions(ACTIONS, allowed_targets(TRANSITIONS, job.status, DlcJob.Status.values)),
+        "actions": lifecycle_actions(ACTIONS, allowed_targets(TRANSITIONS, job.status, list(ACTIONS))),
     })
 
 
