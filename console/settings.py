@@ -16,6 +16,7 @@ VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
+TESTING = "pytest" in sys.modules
 env_file = BASE_DIR / ".env"
 if env_file.exists():
     env.read_env(str(env_file))
@@ -102,6 +103,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+if TESTING:  # hashing real passwords costs ~1 s per user on a loaded 2-core machine
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
 ]
@@ -160,7 +164,6 @@ EAS_REGION = env.str("EAS_REGION", default="cn-shanghai")
 # --- Celery. Default broker: kombu's SQLAlchemy transport on a SQLite file (see README: steady
 # under a backlog, unlike the filesystem transport). Redis or RabbitMQ by URL, no code change.
 # Under pytest (and no CELERY_BROKER_URL) each test run gets its own broker file.
-TESTING = "pytest" in sys.modules
 _default_broker = VAR_DIR / (f"test-broker-{os.getpid()}.sqlite3" if TESTING else "celery-broker.sqlite3")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=f"sqla+sqlite:///{_default_broker}")
 CELERY_BROKER_POLLING_INTERVAL = env.float("CELERY_BROKER_POLLING_INTERVAL", default=0.1)
