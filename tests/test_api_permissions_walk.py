@@ -172,11 +172,12 @@ def _call(user, method: str, url: str):
     return getattr(client, method)(url, {}, format="json")
 
 
-def _error(answer) -> dict:
+def _error(answer) -> dict | None:
     try:
-        return answer.json()["error"]
+        error = answer.json()["error"]
     except (ValueError, KeyError, TypeError):
-        pytest.fail(f"{answer.status_code} without the error envelope: {answer.content[:300]!r}")
+        return None
+    return error if isinstance(error, dict) else None
 
 
 def _leaks(answer, markers: list[str]) -> list[str]:
@@ -184,16 +185,28 @@ def _leaks(answer, markers: list[str]) -> list[str]:
     return [marker for marker in markers if marker in text]
 
 
-def _assert_refusal(answer, account, what: str) -> tuple[str, str]:
-    assert answer.status_code == 403, f"{what}: expected 403, got {answer.status_code}: {answer.content[:300]!r}"
-    error = _error(answer)
-    assert error.get("code") == "access_denied", f"{what}: 403 not from a policy check: {error}"
+def _short(answer) -> str:
+    return f"{answer.status_code} {answer.content[:200].decode(errors='replace')}"
+
+
+def _refusal_problems(answer, account, who: str) -> tuple[list[str], str | None, str | None]:
+    """What is wrong with `answer` as a refusal naming the missing action and resource."""
+    if answer.status_code != 403:
+        return [f"{who}: expected 403 naming the missing action, got {_short(answer)}"], None, None
+    error = _error(answer) or {}
     action, resource = error.get("action"), error.get("resource")
-    assert action in ACTIONS, f"{what}: the refusal does not name a known action: {error}"
-    assert resource and resource.startswith("acs:"), f"{what}: the refusal does not name a resource: {error}"
-    assert arn_account_uid(resource) in (None, "*", account.uid), f"{what}: resource of another account: {resource}"
-    assert action in error["message"] and resource in error["message"], f"{what}: message misses them: {error}"
-    return action, resource
+    problems = []
+    if error.get("code") != "access_denied":
+        problems.append(f"{who}: a 403 that is not a policy refusal: {_short(answer)}")
+    if action not in ACTIONS:
+        problems.append(f"{who}: the refusal names no known action: {error}")
+    if not (resource and resource.startswith("acs:")):
+        problems.append(f"{who}: the refusal names no resource: {error}")
+    elif arn_account_uid(resource) not in (None, "*", account.uid):
+        problems.append(f"{who}: the refusal names a resource of another account: {resource}")
+    if action and resource and not (action in error.get("message", "") and resource in error.get("message", "")):
+        problems.append(f"{who}: the message does not say the action and resource: {error}")
+    return problems, action, resource
 
 
 def _audit_count(account) -> dict:
@@ -206,66 +219,71 @@ def _audit_count(account) -> dict:
 @pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS,
                          ids=[f"{method.upper()} {path}" for method, path, _ in OPERATIONS])
 def test_every_endpoint_answers_each_caller_as_its_permissions_say(world, method, path, operation):
+    """Collects every problem of the endpoint, then fails once listing them all."""
     if _is_public(operation):
         pytest.skip("documented as public (no authentication)")
     account, markers = world["account"], world["markers"]
     url = _fill(path, world["objects"])
     has_object = "{" in path
     is_write = method in WRITE_METHODS
-    what = f"{method.upper()} {path}"
+    problems: list[str] = []
+
+    def check(condition, message: str) -> None:
+        if not condition:
+            problems.append(message)
 
     # 1. No token.
     before = _audit_count(account)
     anonymous = _call(None, method, url)
-    assert anonymous.status_code == 401, f"{what} without a token: {anonymous.status_code}"
-    _error(anonymous)
-    assert _audit_count(account) == before, f"{what} without a token changed the account"
+    check(anonymous.status_code == 401 and _error(anonymous), f"no token: expected 401, got {_short(anonymous)}")
+    check(_audit_count(account) == before, "no token: the account's audit log changed")
 
     # 2. The owner of another account.
     outsider = _call(world["outsider"], method, url)
-    assert outsider.status_code < 500, f"{what} by an outsider: {outsider.status_code} {outsider.content[:300]!r}"
+    check(outsider.status_code < 500, f"outsider: {_short(outsider)}")
     if has_object:
-        assert outsider.status_code == 404, (
-            f"{what} by an outsider: expected 404, got {outsider.status_code} {outsider.content[:160]!r}")
-        _error(outsider)
-    assert not _leaks(outsider, markers), f"{what} by an outsider shows {_leaks(outsider, markers)}"
-    assert _audit_count(account) == before, f"{what} by an outsider changed this account"
+        check(outsider.status_code == 404 and _error(outsider),
+              f"outsider, on this account's objects: expected 404, got {_short(outsider)}")
+    check(not _leaks(outsider, markers), f"outsider: the answer shows {_leaks(outsider, markers)}")
+    check(_audit_count(account) == before, "outsider: this account's audit log changed")
 
-    if (method, path) in SELF_SERVICE:
-        return
+    if (method, path) not in SELF_SERVICE:
+        # 3. A sub-user with no policy; 4. one with the seed's policy; 5. the owner (last: it may delete).
+        with record_checks() as empty_checks:
+            empty = _call(world["subuser"], method, url)
+        after_empty = _audit_count(account)
+        with record_checks() as seed_checks:
+            seed = _call(world["seed_subuser"], method, url)
+        with record_checks() as owner_checks:
+            owner = _call(world["owner"], method, url)
+        for who, answer in (("sub-user without policy", empty), ("seed sub-user", seed), ("owner", owner)):
+            check(answer.status_code < 500, f"{who}: {_short(answer)}")
+        check(owner.status_code not in (401, 403), f"owner: refused: {_short(owner)}")
 
-    # 3. A sub-user with no policy.
-    with record_checks() as empty_checks:
-        empty = _call(world["subuser"], method, url)
-    assert empty.status_code < 500, f"{what} by a sub-user without policy: {empty.status_code}"
-    after_empty = _audit_count(account)
-    # 4. A sub-user with the seed's policy.
-    with record_checks() as seed_checks:
-        seed = _call(world["seed_subuser"], method, url)
-    assert seed.status_code < 500, f"{what} by the seed sub-user: {seed.status_code} {seed.content[:300]!r}"
-    # 5. The owner.
-    with record_checks() as owner_checks:
-        owner = _call(world["owner"], method, url)
-    assert owner.status_code < 500, f"{what} by the owner: {owner.status_code} {owner.content[:300]!r}"
-    assert owner.status_code not in (401, 403), f"{what}: the owner was refused: {owner.content[:300]!r}"
+        checks_an_action = bool(empty_checks or seed_checks or owner_checks)
+        if is_write and not checks_an_action:
+            problems.append(
+                f"no permission is checked (owner: {_short(owner)}; a 400 there means the input is validated "
+                "before the permission check, or there is no check)")
+        if is_write or checks_an_action:
+            found, _, _ = _refusal_problems(empty, account, "sub-user without policy")
+            problems += found
+            if empty.status_code == 403:
+                check(after_empty == {"all": before["all"] + 1, "denied": before["denied"] + 1},
+                      "sub-user without policy: the refusal is not recorded once in the audit log")
+        else:
+            check(empty.status_code != 403, "sub-user without policy: refused although no action was checked")
+            check(not _leaks(empty, markers),
+                  f"sub-user without policy: no action checked, and the answer shows {_leaks(empty, markers)}")
+            check(not has_object, "sub-user without policy: reads an object of the account without checking an action")
 
-    checks_an_action = bool(empty_checks or seed_checks or owner_checks)
-    if is_write:
-        assert checks_an_action, (
-            f"{what}: no permission is checked (the owner got {owner.status_code} {owner.content[:160]!r}; "
-            "a 400 there means the input is validated before the permission check, or there is none)")
-    if is_write or checks_an_action:
-        _assert_refusal(empty, account, f"{what} by a sub-user without policy")
-        assert after_empty == {"all": before["all"] + 1, "denied": before["denied"] + 1}, (
-            f"{what}: the refusal was not recorded in the audit log (or something else was)")
-    else:
-        assert empty.status_code != 403, f"{what}: refused although no action was checked"
-        assert not _leaks(empty, markers), f"{what} shows {_leaks(empty, markers)} to a sub-user without policy"
-        assert not has_object, f"{what} reads an object of the account without checking an action"
+        if seed.status_code == 403:
+            found, action, resource = _refusal_problems(seed, account, "seed sub-user")
+            problems += found
+            if action in ACTIONS and resource:
+                check(not evaluate([SEED_POLICY], action, resource),
+                      f"seed sub-user: refused {action} on {resource}, which the seed's policy allows")
+        else:
+            check(seed.status_code not in (401, 404), f"seed sub-user: {_short(seed)}")
 
-    if seed.status_code == 403:
-        action, resource = _assert_refusal(seed, account, f"{what} by the seed sub-user")
-        assert not evaluate([SEED_POLICY], action, resource), (
-            f"{what}: the seed sub-user was refused {action} on {resource}, which the seed's policy allows")
-    else:
-        assert seed.status_code not in (401, 404), f"{what} by the seed sub-user: {seed.status_code}"
+    assert not problems, f"{method.upper()} {path}:\n  " + "\n  ".join(problems)
