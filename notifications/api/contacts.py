@@ -47,7 +47,7 @@ class ContactListCreateView(generics.ListAPIView):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response([contact_data(c) for c in page])
 
-    @extend_schema(summary="List contacts", responses={200: ContactSerializer(many=True), **errors()})
+    @extend_schema(summary="List contacts", responses={200: ContactSerializer(many=True), **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

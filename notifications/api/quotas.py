@@ -82,7 +82,7 @@ class QuotaRequestListCreateView(generics.ListAPIView):
         return self.get_paginated_response([request_data(r) for r in page])
 
     @extend_schema(summary="List quota increase requests", responses={200: QuotaRequestSerializer(many=True),
-                                                                      **errors()})
+                                                                      **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -80,6 +80,38 @@ class RuleSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+def flat_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Nested serializer errors as the service writes them: {"targets[0].method": ["..."]}, so that
+    every error answer has the documented shape {field: [message]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if key == "non_field_errors" and prefix:
+                name = prefix
+            elif isinstance(key, int) or str(key).isdigit():
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            for sub_key, messages in flat_errors(value, name).items():
+                flat.setdefault(sub_key, []).extend(messages)
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        for index, item in enumerate(detail):
+            if item:
+                for sub_key, messages in flat_errors(item, f"{prefix}[{index}]" if prefix else str(index)).items():
+                    flat.setdefault(sub_key, []).extend(messages)
+    else:
+        items = detail if isinstance(detail, list) else [detail]
+        flat[prefix or "non_field_errors"] = [str(item) for item in items]
+    return flat
+
+
+def validated(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    if not serializer.is_valid():
+        raise serializers.ValidationError(flat_errors(serializer.errors))
+    return serializer.validated_data
+
+
 def rule_data(rule, revealed: dict | None = None) -> dict:
     from notifications.selectors.rules import rules_queryset
 
@@ -138,10 +170,9 @@ class RuleListCreateView(generics.ListAPIView):
                    responses={201: RuleSerializer, **errors(400, 404)})
     def post(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
-        data = RuleCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        rule = rule_services.rule_create(actor=request.user, workspace=workspace,
-                                         enabled=data.validated_data["enabled"], **_service_kwargs(data.validated_data))
+        data = validated(RuleCreateSerializer, request.data)
+        rule = rule_services.rule_create(actor=request.user, workspace=workspace, enabled=data["enabled"],
+                                         **_service_kwargs(data))
         return Response(rule_data(rule, rule.revealed_secrets), status=status.HTTP_201_CREATED)
 
 
@@ -160,9 +191,8 @@ class RuleDetailView(APIView):
                    responses={200: RuleSerializer, **errors(400, 404)})
     def put(self, request, workspace_id, rule_id):
         rule = self._rule(request, workspace_id, rule_id)
-        data = RuleInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        rule = rule_services.rule_update(actor=request.user, rule=rule, **_service_kwargs(data.validated_data))
+        data = validated(RuleInputSerializer, request.data)
+        rule = rule_services.rule_update(actor=request.user, rule=rule, **_service_kwargs(data))
         return Response(rule_data(rule, rule.revealed_secrets))
 
     @extend_schema(summary="Delete a notice rule", responses={204: None, **errors(404)})
@@ -215,20 +245,19 @@ class RuleTestConnectivityView(APIView):
                               503: OpenApiResponse(description="Test Connectivity is not available.")})
     def post(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
-        data = ConnectivityInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        method = get_method(data.validated_data["method"])
+        data = validated(ConnectivityInputSerializer, request.data)
+        method = get_method(data["method"])
         authorize(request.user, "eventbridge:UpdateTargets", bus_arn(workspace))
         if not method.supports_test:
             raise serializers.ValidationError({"method": [method.test_disabled_reason]})
         saved = None
-        if data.validated_data.get("target_id"):
-            saved = target_get_in_workspace(workspace=workspace, target_id=data.validated_data["target_id"])
+        if data.get("target_id"):
+            saved = target_get_in_workspace(workspace=workspace, target_id=data["target_id"])
             if saved is None:
                 raise serializers.ValidationError({"target_id": ["No such target in this workspace."]})
         stored = dict(saved.secrets) if saved is not None and saved.method == method.key else {}
         try:
-            cleaned = method.schema().validate(data.validated_data["config"], stored_secrets=stored,
+            cleaned = method.schema().validate(data["config"], stored_secrets=stored,
                                                context=SchemaContext(account=workspace.account, workspace=workspace))
         except DjangoValidationError as exc:
             raise serializers.ValidationError({f"config.{key}": value for key, value in exc.message_dict.items()})

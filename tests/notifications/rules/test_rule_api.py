@@ -139,3 +139,11 @@ def test_quota_api_reads_the_limit_and_takes_a_request(owner_api, account):
     created = owner_api.post(url, {"requested_limit": 20, "reason": "big team"}, format="json")
     assert created.status_code == 201 and created.json()["status"] == "pending"
     assert owner_api.get(reverse("api-quota")).json()["pending_request"]["requested_limit"] == 20
+
+
+def test_nested_input_errors_are_flat_field_names_as_documented(owner_api, activated_workspace):
+    data = {"name": "x1", "source": "dlc_job", "event_types": [DLC_FAILED],
+            "targets": [{"method": "carrier-pigeon", "config": 3}]}
+    fields = owner_api.post(rules_url(activated_workspace), data, format="json").json()["error"]["fields"]
+    assert set(fields) == {"targets[0].method", "targets[0].config"}
+    assert all(isinstance(messages, list) and all(isinstance(m, str) for m in messages) for messages in fields.values())
