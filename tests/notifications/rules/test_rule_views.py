@@ -187,3 +187,27 @@ def test_at_fifty_rules_the_create_button_is_disabled(owner_client, activated_wo
                               for n in range(50)])
     page = owner_client.get(url("rule-list", activated_workspace)).content.decode()
     assert "already has 50 rules; the limit is 50." in page
+
+
+def test_the_specified_models_scope_shows_a_model_picker(owner_client, activated_workspace, pai_model):
+    data = form(source="model", event_types=[], scope="models", **{"t0-method": "dingtalk"}, _op="scope")
+    body = owner_client.post(url("rule-form-refresh", activated_workspace), data, **HX).content.decode()
+    assert 'data-testid="model-picker"' in body and "fraud_model" in body
+
+
+def test_the_eas_update_method_offers_running_services_only(owner_client, activated_workspace, running_eas):
+    from workspaces.models import EasService
+
+    EasService.objects.create(workspace=activated_workspace, name="stopped_svc", status=EasService.Status.STOPPED)
+    data = form(source="model", event_types=[], **{"t0-method": "eas_update"}, _op="method", _key="0")
+    body = owner_client.post(url("rule-form-refresh", activated_workspace), data, **HX).content.decode()
+    assert "fraud_svc" in body and "stopped_svc" not in body and "Test Connectivity" in body
+    assert "disabled" in body and "only available for DingTalk, WeCom, and Lark" in body
+
+
+def test_the_contacts_method_offers_the_accounts_contacts_per_channel(owner_client, activated_workspace,
+                                                                      seed_contacts):
+    data = form(**{"t0-method": "contacts", "t0-sms": [str(seed_contacts["Alice"].pk), str(seed_contacts["Tony"].pk)],
+                   "t0-email": [str(seed_contacts["Alice"].pk)]}, _op="contacts")
+    body = owner_client.post(url("rule-form-refresh", activated_workspace), data, **HX).content.decode()
+    assert "Voice call" in body and "Text message" in body and "Alan" in body and "3 / 5" in body
