@@ -1,15 +1,17 @@
 """The console side of refusals.
 
 An `AccessDenied` raised by a console view becomes a 403 page that names the missing action and
-resource. Every refusal of a request is recorded in the audit log once: the ones raised out of a
-view (here, or by `console.api.exception_handler` for the API) and the ones a view caught to show
-the message in place (collected while the request runs, recorded after it, outside any transaction
-that the refusal rolled back)."""
+resource. Every refusal is recorded in the audit log once: the ones raised out of a view (here, or
+by `console.api.exception_handler` for the API) and, for a change or a 403 answer, the ones a view
+caught to show the message in place (collected while the request runs, recorded after it, outside
+any transaction that the refusal rolled back)."""
 
 from django.shortcuts import render
 from django_htmx.http import trigger_client_event
 
 from workspaces.permissions import ACTIONS, AccessDenied, collect_refusals
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class AccessDeniedMiddleware:
@@ -19,20 +21,20 @@ class AccessDeniedMiddleware:
     def __call__(self, request):
         with collect_refusals() as refusals:
             response = self.get_response(request)
-        if refusals:
+        # A page that shows "you may not list rules" in place of a section is not an attempt worth
+        # an entry on every view; a refused change, or an answer that is a refusal, is.
+        if refusals and (request.method not in SAFE_METHODS or response.status_code == 403):
             self._record(request, refusals)
         return response
 
     @staticmethod
     def _record(request, refusals: list[AccessDenied]) -> None:
+        """The first refusal is the one that stopped the operation; later ones come from drawing the
+        answer (a section the user may not see either) and are not attempts of their own."""
         from workspaces.services.audit import access_denied_record
 
-        seen = {(refusal.action, refusal.resource) for refusal in refusals if refusal.recorded}
-        for refusal in refusals:
-            if refusal.recorded or (refusal.action, refusal.resource) in seen:
-                continue
-            seen.add((refusal.action, refusal.resource))
-            access_denied_record(actor=getattr(request, "user", None), error=refusal, request=request)
+        if not any(refusal.recorded for refusal in refusals):
+            access_denied_record(actor=getattr(request, "user", None), error=refusals[0], request=request)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, AccessDenied):
