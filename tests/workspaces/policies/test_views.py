@@ -191,3 +191,11 @@ def test_the_permissions_template_tag_hides_what_is_not_allowed(rf, subuser, see
     request = rf.get("/")
     request.user = seed_subuser
     assert tag.render(Context({"request": request, "workspace": workspace})) == "True"
+
+
+def test_an_htmx_request_refused_gets_the_notice_alone_and_an_event(subuser_client):
+    answer = subuser_client.get(reverse("audit-log"), **HTMX)
+    html = answer.content.decode()
+    assert answer.status_code == 403 and "<html" not in html
+    assert 'data-testid="denied-action">actiontrail:LookupEvents<' in html
+    assert "accessDenied" in answer["HX-Trigger"]
