@@ -1,10 +1,24 @@
 """Celery tasks: thin faces over services. They take ids, re-fetch, and return quietly when the row
-is gone. Routing to queues is the one table CELERY_TASK_ROUTES in settings."""
+is gone. Routing to queues is the one table CELERY_TASK_ROUTES in settings.
+
+A database that is briefly unavailable (locked, restarting) makes a task retry a bounded number of
+times with backoff and jitter; everything else a delivery can meet (a bot refusing, a timeout) is
+handled by the delivery service itself, which records the attempt and schedules its own retry.
+"""
 
 from celery import shared_task
+from django.db import DatabaseError
+
+DB_RETRY = {
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 1,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
 
-@shared_task(name="notifications.tasks.route_event", acks_late=True)
+@shared_task(name="notifications.tasks.route_event", acks_late=True, **DB_RETRY)
 def route_event(event_id: int) -> int:
     """Match one event against the enabled rules of its bus; one delivery per recipient; enqueue."""
     from notifications.services.routing import event_route
@@ -12,35 +26,35 @@ def route_event(event_id: int) -> int:
     return event_route(event_id=event_id)
 
 
-def _deliver(delivery_id: int) -> None:
+def _deliver(delivery_id: int) -> str:
     from notifications.services.delivery import delivery_send
 
-    delivery_send(delivery_id=delivery_id)
+    return delivery_send(delivery_id=delivery_id)
 
 
-@shared_task(name="notifications.tasks.deliver_chat", acks_late=True)
-def deliver_chat(delivery_id: int) -> None:
-    _deliver(delivery_id)
+@shared_task(name="notifications.tasks.deliver_chat", acks_late=True, **DB_RETRY)
+def deliver_chat(delivery_id: int) -> str:
+    return _deliver(delivery_id)
 
 
-@shared_task(name="notifications.tasks.deliver_http", acks_late=True)
-def deliver_http(delivery_id: int) -> None:
-    _deliver(delivery_id)
+@shared_task(name="notifications.tasks.deliver_http", acks_late=True, **DB_RETRY)
+def deliver_http(delivery_id: int) -> str:
+    return _deliver(delivery_id)
 
 
-@shared_task(name="notifications.tasks.deliver_email", acks_late=True)
-def deliver_email(delivery_id: int) -> None:
-    _deliver(delivery_id)
+@shared_task(name="notifications.tasks.deliver_email", acks_late=True, **DB_RETRY)
+def deliver_email(delivery_id: int) -> str:
+    return _deliver(delivery_id)
 
 
-@shared_task(name="notifications.tasks.deliver_telephony", acks_late=True)
-def deliver_telephony(delivery_id: int) -> None:
-    _deliver(delivery_id)
+@shared_task(name="notifications.tasks.deliver_telephony", acks_late=True, **DB_RETRY)
+def deliver_telephony(delivery_id: int) -> str:
+    return _deliver(delivery_id)
 
 
-@shared_task(name="notifications.tasks.deliver_eas", acks_late=True)
-def deliver_eas(delivery_id: int) -> None:
-    _deliver(delivery_id)
+@shared_task(name="notifications.tasks.deliver_eas", acks_late=True, **DB_RETRY)
+def deliver_eas(delivery_id: int) -> str:
+    return _deliver(delivery_id)
 
 
 @shared_task(name="notifications.tasks.requeue_unenqueued_events")

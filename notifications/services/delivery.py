@@ -106,6 +106,18 @@ def delivery_send(*, delivery_id: int) -> str:
     now = timezone.now()
     if not _claim(delivery_id, now):
         return "skipped"
+    try:
+        return _send_claimed(delivery_id, now)
+    except Exception:
+        # The database failed under us (the task retries): let the next try claim it at once.
+        try:
+            Delivery.objects.filter(pk=delivery_id).update(claimed_until=None)
+        except Exception:  # still failing: the claim lapses by itself
+            logger.warning("could not release the claim on delivery %s", delivery_id)
+        raise
+
+
+def _send_claimed(delivery_id: int, now) -> str:
     delivery = Delivery.objects.select_related("event__workspace", "target", "contact").get(pk=delivery_id)
     channel = CHANNELS_BY_KEY.get(delivery.channel)
     if channel is None or delivery.target is None:
