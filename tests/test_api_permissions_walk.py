@@ -53,11 +53,6 @@ def _is_public(operation: dict) -> bool:
     return operation.get("security") in (None, [], [{}])
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _singular(segment: str) -> str:
     name = segment.replace("-", "_")
     if name.endswith("ies"):
