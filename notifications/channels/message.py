@@ -21,7 +21,7 @@ MAX_DATA_FIELDS = 6
 MAX_VALUE_CHARS = 300
 # Envelope data already shown elsewhere in the message (or of no use to a reader).
 HIDDEN_DATA_KEYS = {"resourcekind", "resourceid", "resourcename", "workspaceid", "workspacename", "operatorid",
-                    "consoleurl", "name"}
+                    "consoleurl", "name", "modelid", "versionid"}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ seconds until the window has room: the delivery waits that long (nothing is drop
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 import time
 import uuid
@@ -25,12 +26,16 @@ from django.db import transaction
 from notifications.channels.base import scaled_window
 from notifications.models import RateLimitBucket
 
+logger = logging.getLogger(__name__)
+
 # Sends are counted when taken, and reach the bot a few milliseconds later: a window a little
 # longer than the platform's keeps the bot's own count under its limit, whatever the latency.
 SAFETY_FACTOR = 1.02
 SAFETY_SECONDS = 0.05
 # Waiting deliveries wake spread out, not all at once on the same freed slot.
 WAKE_JITTER = 0.1
+# Redis unreachable: the count cannot be checked, so wait (delay, never exceed the bot's limit).
+UNAVAILABLE_WAIT_SECONDS = 5.0
 
 _ACQUIRE_SCRIPT = """
 local t = redis.call('TIME')
@@ -102,12 +107,18 @@ def redis_key(key: str) -> str:
 
 
 def _acquire_redis(key: str, windows: list[tuple[int, float]]) -> float:
+    import redis
+
     _, script = _redis(settings.RATE_LIMIT_REDIS_URL)
     longest = max(window for _, window in windows)
     args = [longest, uuid.uuid4().hex]
     for count, window in windows:
         args += [count, window]
-    return float(script(keys=[redis_key(key)], args=args))
+    try:
+        return float(script(keys=[redis_key(key)], args=args))
+    except redis.RedisError:
+        logger.warning("rate limiter: Redis is unavailable; the delivery waits %s s", UNAVAILABLE_WAIT_SECONDS)
+        return UNAVAILABLE_WAIT_SECONDS
 
 
 # --- database ------------------------------------------------------------------------------------

@@ -104,3 +104,9 @@ def test_concurrent_workers_share_one_budget(transactional_db, settings, use_red
         thread.join(30)
     assert len(results) == 40
     assert results.count(0.0) == 20
+
+
+def test_when_redis_is_unreachable_the_delivery_waits_instead_of_exceeding_the_limit(settings, db):
+    settings.RATE_LIMIT_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    wait = acquire(f"https://oapi.dingtalk.com/robot/send?access_token={uuid.uuid4().hex}")
+    assert wait >= 5.0
