@@ -130,7 +130,8 @@ def test_markup_in_names_arrives_as_text_not_as_markdown():
                       fields=(MessageField("Resource", "<font>x</font> _y_"),), event_id="e1", event_type="t")
     text = render(message)["markdown"]["text"]
     assert "\\*\\*urgent\\*\\*" in text
-    assert "\\[click\\]" in text
+    assert "[click\\](http://evil.example)" in text  # not a link
+    assert "ws_demo" in render(message_example())["markdown"]["text"]  # intraword _ left readable
     assert "<font>" not in text and "&lt;font&gt;" in text
     assert "[View event in the console](http://console/e/1)" in text
 
