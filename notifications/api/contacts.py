@@ -11,9 +11,10 @@ from rest_framework.views import APIView
 from console.api import Conflict
 from notifications.selectors.rules import contact_get, contacts_visible_to
 from notifications.services import contacts as contact_services
-from notifications.services.contacts import MOBILE_HELP, ContactInUse
+from notifications.services.contacts import MOBILE_HELP, ContactInUse, contact_arn
 from workspaces.api.errors import errors
 from workspaces.api.workspaces import account_of
+from workspaces.permissions import authorize
 
 
 class ContactInputSerializer(serializers.Serializer):
@@ -54,6 +55,7 @@ class ContactListCreateView(generics.ListAPIView):
     @extend_schema(summary="Create a contact", request=ContactInputSerializer,
                    responses={201: ContactSerializer, **errors(400)})
     def post(self, request):
+        authorize(request.user, "cms:PutContact", contact_arn(account_of(request.user)))
         data = ContactInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contact = contact_services.contact_create(actor=request.user, account=account_of(request.user),
@@ -64,12 +66,15 @@ class ContactListCreateView(generics.ListAPIView):
 class ContactDetailView(APIView):
     @extend_schema(summary="Read a contact", responses={200: ContactSerializer, **errors(404)})
     def get(self, request, contact_id):
-        return Response(contact_data(contact_get(account=account_of(request.user), contact_id=contact_id)))
+        account = account_of(request.user)
+        authorize(request.user, "cms:DescribeContactList", contact_arn(account))
+        return Response(contact_data(contact_get(account=account, contact_id=contact_id)))
 
     @extend_schema(summary="Change a contact", request=ContactInputSerializer,
                    responses={200: ContactSerializer, **errors(400, 404)})
     def put(self, request, contact_id):
         contact = contact_get(account=account_of(request.user), contact_id=contact_id)
+        authorize(request.user, "cms:PutContact", contact_arn(contact.account, contact.name))
         data = ContactInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contact = contact_services.contact_update(actor=request.user, contact=contact, **data.validated_data)

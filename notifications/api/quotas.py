@@ -89,6 +89,7 @@ class QuotaRequestListCreateView(generics.ListAPIView):
     @extend_schema(summary="Request a quota increase", request=QuotaRequestInputSerializer,
                    responses={201: QuotaRequestSerializer, **errors(400)})
     def post(self, request):
+        authorize(request.user, "quotas:CreateQuotaApplication", quota_arn(account_of(request.user)))
         data = QuotaRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         created = quota_request_create(actor=request.user, account=account_of(request.user), **data.validated_data)

@@ -18,7 +18,7 @@ from notifications.models.rules import MAX_TARGETS_PER_RULE
 from notifications.selectors.rules import rule_get, rule_row, rules_for_workspace, target_get_in_workspace
 from notifications.services import rules as rule_services
 from workspaces.api.errors import errors
-from workspaces.permissions import authorize, bus_arn
+from workspaces.permissions import authorize, bus_arn, rule_arn
 from workspaces.selectors import workspace_get_for_user
 
 CONFIG_HELP = (
@@ -170,6 +170,9 @@ class RuleListCreateView(generics.ListAPIView):
                    responses={201: RuleSerializer, **errors(400, 404)})
     def post(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
+        # The permission first: a caller who may not create rules learns nothing from validation.
+        authorize(request.user, "eventbridge:CreateRule", bus_arn(workspace))
+        authorize(request.user, "eventbridge:UpdateTargets", bus_arn(workspace))
         data = validated(RuleCreateSerializer, request.data)
         rule = rule_services.rule_create(actor=request.user, workspace=workspace, enabled=data["enabled"],
                                          **_service_kwargs(data))
@@ -191,6 +194,8 @@ class RuleDetailView(APIView):
                    responses={200: RuleSerializer, **errors(400, 404)})
     def put(self, request, workspace_id, rule_id):
         rule = self._rule(request, workspace_id, rule_id)
+        authorize(request.user, "eventbridge:UpdateRule", rule_arn(rule.bus.workspace, rule.name))
+        authorize(request.user, "eventbridge:UpdateTargets", rule_arn(rule.bus.workspace, rule.name))
         data = validated(RuleInputSerializer, request.data)
         rule = rule_services.rule_update(actor=request.user, rule=rule, **_service_kwargs(data))
         return Response(rule_data(rule, rule.revealed_secrets))
@@ -245,9 +250,9 @@ class RuleTestConnectivityView(APIView):
                               503: OpenApiResponse(description="Test Connectivity is not available.")})
     def post(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
+        authorize(request.user, "eventbridge:UpdateTargets", bus_arn(workspace))
         data = validated(ConnectivityInputSerializer, request.data)
         method = get_method(data["method"])
-        authorize(request.user, "eventbridge:UpdateTargets", bus_arn(workspace))
         if not method.supports_test:
             raise serializers.ValidationError({"method": [method.test_disabled_reason]})
         saved = None

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_http_methods
 from notifications.forms.contacts import ContactForm
 from notifications.selectors.rules import contact_get, contact_rules, contacts_visible_to
 from notifications.services import contacts as contact_services
+from notifications.services.contacts import contact_arn
+from workspaces.permissions import authorize
 
 
 def _account(request):
@@ -35,6 +37,7 @@ def contact_list(request):
 @require_http_methods(["GET", "POST"])
 def contact_create(request):
     account = _account(request)
+    authorize(request.user, "cms:PutContact", contact_arn(account))
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,6 +55,7 @@ def contact_create(request):
 def contact_update(request, contact_id):
     account = _account(request)
     contact = contact_get(account=account, contact_id=contact_id)
+    authorize(request.user, "cms:PutContact", contact_arn(account, contact.name))
     initial = {"name": contact.name, "mobile": contact.mobile, "email": contact.email}
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -71,6 +75,7 @@ def contact_update(request, contact_id):
 def contact_delete(request, contact_id):
     account = _account(request)
     contact = contact_get(account=account, contact_id=contact_id)
+    authorize(request.user, "cms:DeleteContact", contact_arn(account, contact.name))
     error = ""
     if request.method == "POST":
         try:
