@@ -99,6 +99,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
         "TEST_SQLITE_NAME", default=str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
     )
+elif TESTING:
+    # One test database per test run, so that two runs on one server do not collide.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", env.str("TEST_DB_NAME", default=f"test_{DATABASES['default']['NAME']}_{os.getpid()}")
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -239,6 +244,21 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`/`source`: name each enum after what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "EventSourceEnum": "notifications.catalog.SOURCE_CHOICES",
+        "RuleScopeEnum": "notifications.catalog.SCOPE_CHOICES",
+        "ApprovalStatusEnum": "workspaces.models.resources.ModelVersion.ApprovalStatus",
+        "DlcJobStatusEnum": "workspaces.models.resources.DlcJob.Status",
+        "DswInstanceStatusEnum": "workspaces.models.resources.DswInstance.Status",
+        "DswImageStatusEnum": "workspaces.models.resources.DswInstance.ImageStatus",
+        "FlowTaskStatusEnum": "workspaces.models.resources.FlowTask.Status",
+        "EasServiceStatusEnum": "workspaces.models.resources.EasService.Status",
+        "EventStatusEnum": "notifications.models.events.Event.Status",
+        "DeliveryStatusEnum": "notifications.models.deliveries.Delivery.Status",
+        "AttemptOutcomeEnum": "notifications.models.deliveries.DeliveryAttempt.Outcome",
+        "QuotaRequestStatusEnum": "notifications.models.rules.QuotaIncreaseRequest.Status",
+    },
 }
 
 LOGGING = {

@@ -29,3 +29,6 @@ urlpatterns = [
     *[path("api/v1/", include(module)) for module in API_ROUTES],
     *[path("", include(module)) for module in CONSOLE_ROUTES],
 ]
+
+handler404 = "console.views.not_found"
+handler500 = "console.views.server_error"
