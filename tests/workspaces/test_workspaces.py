@@ -156,6 +156,18 @@ def test_the_api_refuses_a_missing_name(owner_api):
     assert response.status_code == 400 and "name" in response.json()["error"]["fields"]
 
 
+def test_a_taken_name_is_409_over_the_api(owner_api, workspace):
+    response = owner_api.post("/api/v1/workspaces/", {"name": "ws_demo"}, format="json")
+    assert response.status_code == 409
+    assert response.json()["error"] == {"code": "conflict",
+                                         "message": "A workspace named ws_demo already exists in this account."}
+
+
+def test_a_malformed_workspace_id_is_a_json_404(owner_api, workspace):
+    response = owner_api.get("/api/v1/workspaces/null,null/")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
 def test_another_accounts_workspace_is_404_over_the_api(outsider_api, workspace):
     response = outsider_api.get(f"/api/v1/workspaces/{workspace.pk}/")
     assert response.status_code == 404
@@ -186,7 +198,7 @@ def test_a_token_is_obtained_with_username_and_password(owner):
     assert response.status_code == 200
     assert response.json()["token"] == Token.objects.get(user=owner).key
     wrong = client.post("/api/v1/auth/token/", {"username": "alice", "password": "nope"}, format="json")
-    assert wrong.status_code == 400 and wrong.json()["error"]["message"] == "Wrong username or password."
+    assert wrong.status_code == 401 and wrong.json()["error"]["message"] == "Wrong username or password."
 
 
 def test_an_operator_without_account_cannot_create_workspaces_over_the_api(db):

@@ -54,7 +54,7 @@ class AuditLogView(generics.ListAPIView):
             OpenApiParameter("since", OpenApiTypes.DATETIME, description="ISO 8601, inclusive"),
             OpenApiParameter("until", OpenApiTypes.DATETIME, description="ISO 8601, inclusive"),
         ],
-        responses={200: AuditLogEntrySerializer(many=True), **errors(400)},
+        responses={200: AuditLogEntrySerializer(many=True), **errors(400, 404)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

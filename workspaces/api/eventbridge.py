@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from workspaces.api.serializers import (
     ERRORS_AUTH,
+    ERRORS_READ,
     ActivationSerializer,
     EventBridgeStatusSerializer,
     EventBusSerializer,
@@ -102,6 +103,6 @@ class EventBusListView(generics.ListAPIView):
         return event_buses_for_account(account=account)
 
     @extend_schema(summary="The account's event buses (needs eventbridge:ListEventBuses)",
-                   responses={200: EventBusSerializer(many=True), **ERRORS_AUTH})
+                   responses={200: EventBusSerializer(many=True), **ERRORS_READ})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

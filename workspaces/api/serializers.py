@@ -1,10 +1,11 @@
 """Serializers of the foundation's API: workspaces, EventBridge status and activation, the
 service-linked role, event buses, tokens, and the one error envelope (documented for every 4xx)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from workspaces.models import EventBus, Workspace
-from workspaces.services.workspaces import DESCRIPTION_MAX, NAME_RULE
+from workspaces.services.workspaces import DESCRIPTION_MAX, NAME_PATTERN, NAME_RULE
 
 
 class ErrorDetailSerializer(serializers.Serializer):
@@ -46,11 +47,20 @@ class WorkspaceSerializer(serializers.ModelSerializer):
         return bus.name if bus else None
 
 
+@extend_schema_field({"type": "string", "pattern": f"^{NAME_PATTERN.pattern}$", "minLength": 3, "maxLength": 23,
+                      "description": NAME_RULE})
+class WorkspaceNameField(serializers.CharField):
+    """Checked by the workspace service, which words the message; the schema documents the rule."""
+
+
 class WorkspaceCreateSerializer(serializers.Serializer):
-    # The service checks the name and words the message; the schema documents the rule.
-    name = serializers.CharField(help_text=NAME_RULE, allow_blank=True, trim_whitespace=True)
-    description = serializers.CharField(required=False, allow_blank=True, default="",
-                                        help_text=f"At most {DESCRIPTION_MAX} characters.")
+    name = WorkspaceNameField(min_length=3, max_length=23, error_messages={
+        "required": f"The workspace name is required. {NAME_RULE}",
+        "blank": f"The workspace name is required. {NAME_RULE}",
+        "min_length": f"The workspace name is too short. {NAME_RULE}",
+        "max_length": f"The workspace name is too long. {NAME_RULE}",
+    })
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX)
 
 
 class EventBusSerializer(serializers.ModelSerializer):

@@ -5,7 +5,7 @@ drf_create_token <username>`."""
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -32,13 +32,19 @@ class TokenView(APIView):
         # The POST carries the credentials in its body: no session, so no CSRF check either.
         return [] if self.request and self.request.method == "POST" else super().get_authenticators()
 
+    def get_authenticate_header(self, request):
+        # The POST has no authenticators; naming the scheme keeps its 401 a 401 (DRF turns a 401
+        # without WWW-Authenticate into a 403).
+        return "Token"
+
     @extend_schema(
         summary="Obtain your API token with username and password",
         auth=[],
         request=TokenObtainSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(ErrorResponseSerializer, description="Missing fields, or wrong username or password."),
+            400: OpenApiResponse(ErrorResponseSerializer, description="A field is missing."),
+            401: OpenApiResponse(ErrorResponseSerializer, description="Wrong username or password."),
             429: ErrorResponseSerializer,
         },
     )
@@ -48,9 +54,7 @@ class TokenView(APIView):
         user = authenticate(request, username=data.validated_data["username"],
                             password=data.validated_data["password"])
         if user is None or not user.is_active:
-            # 400 as DRF's obtain_auth_token answers: this view has no authentication scheme to name
-            # in a WWW-Authenticate header, which a 401 would need.
-            raise ValidationError({"non_field_errors": ["Wrong username or password."]})
+            raise AuthenticationFailed("Wrong username or password.")
         token = api_token_get(user=user) or api_token_issue(user=user)
         return Response(TokenSerializer({"token": token.key}).data)
 

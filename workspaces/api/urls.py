@@ -5,7 +5,8 @@ from workspaces.api import eventbridge, tokens, workspaces
 urlpatterns = [
     path("auth/token/", tokens.TokenView.as_view(), name="api-token"),
     path("workspaces/", workspaces.WorkspaceListCreateView.as_view(), name="api-workspace-list"),
-    path("workspaces/<int:workspace_id>/", workspaces.WorkspaceDetailView.as_view(), name="api-workspace-detail"),
+    # <str:...>: a malformed id reaches the view and gets the JSON 404, not Django's HTML one.
+    path("workspaces/<str:workspace_id>/", workspaces.WorkspaceDetailView.as_view(), name="api-workspace-detail"),
     path("eventbridge/", eventbridge.EventBridgeView.as_view(), name="api-eventbridge"),
     path("eventbridge/activate/", eventbridge.EventBridgeActivateView.as_view(), name="api-eventbridge-activate"),
     path("service-linked-role/", eventbridge.ServiceLinkedRoleView.as_view(), name="api-service-linked-role"),

@@ -56,7 +56,7 @@ class UserListCreateView(generics.ListCreateAPIView):
         return user_list(actor=self.request.user)
 
     @extend_schema(operation_id="users_list", summary="List the account's users",
-                   responses={200: UserSerializer(many=True), **errors()})
+                   responses={200: UserSerializer(many=True), **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -1,20 +1,21 @@
 """/api/v1/workspaces/: list and create the account's workspaces; read one (404 for another
 account's)."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from console.api import Conflict
 from workspaces.api.serializers import (
-    ERRORS_AUTH,
     ERRORS_READ,
     ERRORS_WRITE,
     WorkspaceCreateSerializer,
     WorkspaceSerializer,
 )
 from workspaces.selectors import workspace_get_for_user, workspaces_for_user
-from workspaces.services.workspaces import workspace_create
+from workspaces.services.workspaces import WorkspaceNameTaken, workspace_create
 
 
 def account_of(user):
@@ -31,7 +32,7 @@ class WorkspaceListCreateView(generics.ListAPIView):
         return workspaces_for_user(self.request.user).select_related("created_by", "event_bus").order_by("name")
 
     @extend_schema(summary="List the account's workspaces", responses={200: WorkspaceSerializer(many=True),
-                                                                      **ERRORS_AUTH})
+                                                                      **ERRORS_READ})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -41,13 +42,17 @@ class WorkspaceListCreateView(generics.ListAPIView):
                     "a letter, 3 to 23 characters. When the account has activated EventBridge, the bus "
                     "`pai-system-<name>` is created with it.",
         request=WorkspaceCreateSerializer,
-        responses={201: WorkspaceSerializer, **ERRORS_WRITE},
+        responses={201: WorkspaceSerializer, **ERRORS_WRITE,
+                   409: OpenApiResponse(ERRORS_WRITE[400], description="The name is taken in this account.")},
     )
     def post(self, request, *args, **kwargs):
         account = account_of(request.user)
         data = WorkspaceCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        workspace = workspace_create(actor=request.user, account=account, **data.validated_data)
+        try:
+            workspace = workspace_create(actor=request.user, account=account, **data.validated_data)
+        except WorkspaceNameTaken as taken:
+            raise Conflict(taken.message_dict["name"][0]) from None
         return Response(WorkspaceSerializer(workspace).data, status=status.HTTP_201_CREATED)
 
 
@@ -57,7 +62,9 @@ class WorkspaceDetailView(generics.RetrieveAPIView):
     def get_object(self):
         return workspace_get_for_user(self.request.user, self.kwargs["workspace_id"])
 
-    @extend_schema(summary="Read a workspace", responses={
+    @extend_schema(summary="Read a workspace", parameters=[
+        OpenApiParameter("workspace_id", OpenApiTypes.INT, OpenApiParameter.PATH),
+    ], responses={
         200: WorkspaceSerializer, **ERRORS_READ,
         404: OpenApiResponse(ERRORS_READ[404], description="No such workspace in your account."),
     })

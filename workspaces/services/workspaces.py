@@ -17,6 +17,10 @@ NAME_RULE = "Use letters, digits and underscores, starting with a letter, 3 to 2
 DESCRIPTION_MAX = 256
 
 
+class WorkspaceNameTaken(ValidationError):
+    """The name is valid but already used in the account (the API answers 409 for it)."""
+
+
 def _name_problem(name: str) -> str:
     if not name:
         return "The workspace name is required."
@@ -35,7 +39,7 @@ def workspace_name_validate(*, account: Account, name: str) -> str:
     if not NAME_PATTERN.fullmatch(name):
         raise ValidationError({"name": [f"{_name_problem(name)} {NAME_RULE}"]})
     if Workspace.objects.filter(account=account, name__iexact=name).exists():
-        raise ValidationError({"name": [f"A workspace named {name} already exists in this account."]})
+        raise WorkspaceNameTaken({"name": [f"A workspace named {name} already exists in this account."]})
     return name
 
 
