@@ -110,17 +110,24 @@ class BadBody(exceptions.APIException):
         self.error_code = code
 
 
-class CloudEventSerializer(serializers.Serializer):
-    """One CloudEvents 1.0 event (structured JSON), as EventBridge takes it."""
-
-    id = serializers.RegexField(r"^[A-Za-z0-9-]{1,128}$", max_length=128)
-    source = serializers.ChoiceField(choices=[catalog.CLOUDEVENTS_SOURCE])
-    specversion = serializers.ChoiceField(choices=[catalog.SPECVERSION])
-    type = serializers.ChoiceField(choices=list(catalog.EVENT_TYPES_BY_KEY))
-    subject = serializers.CharField(max_length=512, required=False)
-    time = serializers.DateTimeField(required=False, help_text="RFC 3339")
-    datacontenttype = serializers.ChoiceField(choices=["application/json"], required=False)
-    data = serializers.JSONField(required=False)
+# The request body as documented: what is refused whole (400) is a body that is not an array of 1 to
+# 16 JSON objects. Each object's CloudEvents attributes are checked one by one and reported per entry
+# in EntryList (as EventBridge does), so the item schema is a free-form object.
+PUT_EVENTS_BODY = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": MAX_ENTRIES,
+    "description": "1 to 16 CloudEvents 1.0 (structured JSON), the request at most 1 MB; "
+                   '`{"entries": [...]}` is accepted too.',
+    "items": {
+        "type": "object",
+        "additionalProperties": True,
+        "description": "A CloudEvent, at most 256 KB: `id` (1 to 128 letters, digits, hyphens), `source` "
+                       "(`acs.pai`), `specversion` (`1.0`), `type` (from the catalog, e.g. "
+                       "`pai:ModelManagement:ModelVersionApproved`), optional `subject` (at most 512), `time` "
+                       "(RFC 3339), `datacontenttype` (`application/json`), `data`. A bad entry fails alone.",
+    },
+}
 
 
 class PutEventsResultEntrySerializer(serializers.Serializer):
@@ -146,6 +153,12 @@ def _too_large(size: int) -> RequestTooLarge:
                            "bytes (1 MB). Split the events into smaller requests.")
 
 
+def _json_kind(value) -> str:
+    if value is None:
+        return "null"
+    return {bool: "boolean", int: "number", float: "number", str: "string", list: "array"}.get(type(value), "value")
+
+
 def put_events_entries(raw: bytes) -> list:
     """The entries of a PutEvents body, or BadBody naming what is wrong."""
     try:
@@ -166,6 +179,9 @@ def put_events_entries(raw: bytes) -> list:
         raise BadBody("invalid_body", 'Send a JSON array of CloudEvents, or {"entries": [...]}.')
     if not payload:
         raise BadBody("invalid_body", "Send at least one event.")
+    for number, entry in enumerate(payload, start=1):
+        if not isinstance(entry, dict):
+            raise BadBody("invalid_body", f"Event {number} is a JSON {_json_kind(entry)}, not an object.")
     if len(payload) > MAX_ENTRIES:
         raise BadBody("too_many_entries", f"The request holds {len(payload)} events; PutEvents takes at most "
                                           f"{MAX_ENTRIES} per request.")
@@ -187,7 +203,7 @@ class PutEventsView(APIView):
 
     @extend_schema(
         operation_id="put_events",
-        request=CloudEventSerializer(many=True),
+        request={"application/json": PUT_EVENTS_BODY},
         responses={200: PutEventsResultSerializer, **errors(400, 404),
                    413: OpenApiResponse(ErrorResponseSerializer, description="The request body is over 1 MB")},
         examples=[OpenApiExample("One model event", request_only=True, value=[{

@@ -167,10 +167,20 @@ def test_an_invalid_entry_fails_with_a_code_and_message_and_the_others_are_store
     assert list(Event.objects.values_list("event_id", flat=True)) == [good["id"]]
 
 
-def test_an_entry_that_is_not_an_object_fails(owner_api, url):
-    body = put(owner_api, url, ["hello", cloud_event()]).json()
+def test_a_batch_with_an_entry_that_is_not_an_object_is_refused_whole(owner_api, url):
+    response = put(owner_api, url, [cloud_event(), "hello"])
 
-    assert body["FailedEntryCount"] == 1 and body["EntryList"][0]["ErrorCode"] == "InvalidEvent"
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "Event 2 is a JSON string, not an object."
+    assert not Event.objects.exists()
+
+
+def test_the_service_reports_an_entry_that_is_not_an_object(activated_workspace, owner):
+    from notifications.services.put_events import events_put
+
+    answer = events_put(workspace=activated_workspace, entries=[["not", "an", "object"]], actor=owner)
+
+    assert answer["EntryList"][0]["ErrorCode"] == "InvalidEvent"
 
 
 @pytest.mark.parametrize(("raw", "code", "fragment"), [

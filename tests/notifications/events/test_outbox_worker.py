@@ -1,0 +1,43 @@
+"""End to end with a real worker: an event whose enqueue failed at commit is handed on by the periodic
+task once the broker is back, and a worker process routes it."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.models import Event
+from notifications.services.events import publish
+from notifications.tasks import requeue_unenqueued_events
+from tests.integration.conftest import start_worker  # noqa: F401  (the real-worker fixture)
+
+pytestmark = pytest.mark.integration
+
+
+def _wait_for(predicate, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_real_worker_routes_an_event_the_sweeper_recovered_after_the_broker_was_down(
+    start_worker, activated_workspace, owner, unreachable_broker  # noqa: F811
+):
+    with transaction.atomic():  # committed for real: the on-commit enqueue meets the dead broker
+        event = publish(workspace=activated_workspace, source="model", type_name="ModelVersionStatusChanged",
+                        resource_id=5, resource_name="resnet:5", old_status="Pending", new_status="Rejected",
+                        actor=owner)
+    assert Event.objects.get(pk=event.pk).enqueued_at is None
+
+    unreachable_broker()  # the broker is back
+    start_worker(queues="events")
+    Event.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(seconds=30))
+    assert requeue_unenqueued_events() == 1
+
+    assert _wait_for(lambda: Event.objects.get(pk=event.pk).routed_at is not None)
+    assert Event.objects.get(pk=event.pk).enqueued_at is not None
