@@ -25,7 +25,7 @@ def _name_problem(name: str) -> str:
     if not name:
         return "The workspace name is required."
     if len(name) < 3:
-        return f"The workspace name {name} is too short ({len(name)} characters)."
+        return f"The workspace name {name} is too short ({len(name)} character{'s' if len(name) > 1 else ''})."
     if len(name) > 23:
         return f"The workspace name is too long ({len(name)} characters)."
     if not name[0].isascii() or not name[0].isalpha():
