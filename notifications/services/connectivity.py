@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from notifications.channels.base import DeliveryError, SendContext
 from notifications.channels.message import message_example
 from notifications.channels.registry import channel_for_method, get_method
-from notifications.services.ratelimit import rate_limit_acquire
+from notifications.services.ratelimit import rate_limit_acquire, rate_limit_sent
 from workspaces.permissions import authorize, bus_arn
 
 logger = logging.getLogger(__name__)
@@ -45,12 +45,12 @@ def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: d
     if not delivery_method.supports_test or channel is None:
         return ConnectivityResult(False, "not_supported", delivery_method.test_disabled_reason)
     adapter = channel.adapter
-    wait = rate_limit_acquire(channel_key=channel.key, identity=adapter.rate_limit_identity(config, secrets),
+    slot = rate_limit_acquire(channel_key=channel.key, identity=adapter.rate_limit_identity(config, secrets),
                               limits=adapter.rate_limits)
-    if wait > 0:
+    if not slot.taken:
         return ConnectivityResult(
             False, "rate_limited",
-            f"The bot has reached its rate limit; try again in {max(1, round(wait))} s.",
+            f"The bot has reached its rate limit; try again in {max(1, round(slot.wait))} s.",
         )
     context = SendContext(
         test=True,
@@ -60,10 +60,12 @@ def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: d
     try:
         result = adapter.send(message_example(workspace_name=workspace.name), config, secrets, context)
     except DeliveryError as exc:
+        rate_limit_sent(slot)
         code = exc.provider_code or (f"HTTP {exc.http_status}" if exc.http_status else "")
         message = exc.message
         if exc.provider_code and message.startswith(exc.provider_code):
             message = message[len(exc.provider_code):].strip()
         logger.info("connectivity test of a %s target failed: %s %s", method, code, message)
         return ConnectivityResult(False, code, message)
+    rate_limit_sent(slot)
     return ConnectivityResult(True, result.provider_code or "0", "The test message was delivered.")

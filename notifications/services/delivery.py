@@ -25,7 +25,7 @@ from notifications.channels.base import DeliveryError, SendContext, SendResult, 
 from notifications.channels.message import message_from_event
 from notifications.channels.registry import CHANNELS_BY_KEY
 from notifications.models import Delivery, DeliveryAttempt
-from notifications.services.ratelimit import rate_limit_acquire
+from notifications.services.ratelimit import rate_limit_acquire, rate_limit_sent
 from notifications.services.usage import usage_record
 
 logger = logging.getLogger(__name__)
@@ -127,11 +127,11 @@ def _send_claimed(delivery_id: int, now) -> str:
     adapter = channel.adapter
     config, secrets = delivery_target(delivery)
 
-    wait = rate_limit_acquire(channel_key=channel.key, identity=adapter.rate_limit_identity(config, secrets),
+    slot = rate_limit_acquire(channel_key=channel.key, identity=adapter.rate_limit_identity(config, secrets),
                               limits=adapter.rate_limits)
-    if wait > 0:  # the bot's window is full: wait for room, no attempt recorded, nothing dropped
-        _finish(delivery, next_attempt_at=now + timedelta(seconds=wait))
-        delivery_enqueue(delivery=delivery, countdown=wait)
+    if not slot.taken:  # the bot's window is full: wait for room, no attempt recorded, nothing dropped
+        _finish(delivery, next_attempt_at=now + timedelta(seconds=slot.wait))
+        delivery_enqueue(delivery=delivery, countdown=slot.wait)
         return "rate_limited"
 
     number = (delivery.attempts.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -151,6 +151,7 @@ def _send_claimed(delivery_id: int, now) -> str:
     except Exception as exc:  # a bug in an adapter must not lose the delivery: record it, retry
         logger.exception("delivery %s: the %s adapter failed unexpectedly", delivery.pk, channel.key)
         error = DeliveryError(f"internal error: {exc.__class__.__name__}: {exc}"[:500], permanent=False)
+    rate_limit_sent(slot)
     _attempt_complete(attempt, started=started, result=result, error=error)
     return _decide(delivery, number=number, error=error)
 

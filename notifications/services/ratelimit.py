@@ -7,8 +7,11 @@ limit; a fixed window would let 40 through across a boundary. The log lives in R
 (`RateLimitBucket`, one row per bot, locked while checked). Keys are hashes of the webhook, never the
 webhook itself.
 
-`rate_limit_acquire` either records a send and returns 0, or records nothing and returns how many
-seconds until the window has room: the delivery waits that long (nothing is dropped).
+`rate_limit_acquire` either takes a slot (`slot.wait == 0`) or takes nothing and says how many
+seconds until the window has room: the delivery waits that long (nothing is dropped). After the send,
+`rate_limit_sent(slot)` moves the slot's time to the moment the answer came back: the bot received
+the message before that, so counting from then keeps the bot's own count under its limit whatever
+the network and scheduling delays between taking the slot and the request reaching the bot.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import logging
 import random
 import time
 import uuid
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
@@ -28,8 +32,7 @@ from notifications.models import RateLimitBucket
 
 logger = logging.getLogger(__name__)
 
-# Sends are counted when taken, and reach the bot a few milliseconds later: a window a little
-# longer than the platform's keeps the bot's own count under its limit, whatever the latency.
+# A window a little longer than the platform's: the bot's clock and ours need not agree exactly.
 SAFETY_FACTOR = 1.02
 SAFETY_SECONDS = 0.05
 # Waiting deliveries wake spread out, not all at once on the same freed slot.
@@ -60,6 +63,27 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(longest * 1000) + 1000)
 return '0'
 """
 
+_SENT_SCRIPT = """
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  local t = redis.call('TIME')
+  redis.call('ZADD', KEYS[1], 'XX', tonumber(t[1]) + tonumber(t[2]) / 1000000, ARGV[1])
+end
+return 0
+"""
+
+
+@dataclass
+class RateLimitSlot:
+    """One send's place in a bot's window, or (wait > 0) the time until there is one."""
+
+    wait: float = 0.0
+    key: str = ""  # "" when the send is not limited
+    member: str = ""
+
+    @property
+    def taken(self) -> bool:
+        return self.wait <= 0
+
 
 def bucket_key(channel_key: str, identity: str) -> str:
     return f"{channel_key}:{hashlib.sha256(identity.encode('utf-8')).hexdigest()[:48]}"
@@ -71,6 +95,7 @@ def effective_limits(limits) -> list[tuple[int, float]]:
 
 def wait_for_room(hits: list[float], limits: list[tuple[int, float]], now: float) -> float:
     """Seconds until every window has room for one more send (0: now)."""
+    hits = sorted(hits)
     wait = 0.0
     for count, window in limits:
         recent = [hit for hit in hits if hit > now - window]
@@ -79,18 +104,35 @@ def wait_for_room(hits: list[float], limits: list[tuple[int, float]], now: float
     return wait
 
 
-def rate_limit_acquire(*, channel_key: str, identity: str, limits) -> float:
-    """Take one send from the bot's budget: 0.0 when taken, else the seconds to wait (nothing taken).
-    No identity or no limits: always 0."""
+def rate_limit_acquire(*, channel_key: str, identity: str, limits) -> RateLimitSlot:
+    """Take one send from the bot's budget, or nothing and the seconds to wait. No identity or no
+    limits: always taken."""
     if not identity or not limits:
-        return 0.0
+        return RateLimitSlot()
     windows = effective_limits(limits)
     key = bucket_key(channel_key, identity)
+    member = uuid.uuid4().hex
     if settings.RATE_LIMIT_REDIS_URL:
-        wait = _acquire_redis(key, windows)
+        wait = _acquire_redis(key, windows, member)
     else:
-        wait = _acquire_database(key, windows)
-    return wait * (1 + random.uniform(0, WAKE_JITTER)) if wait > 0 else 0.0
+        wait = _acquire_database(key, windows, member)
+    if wait > 0:
+        return RateLimitSlot(wait=wait * (1 + random.uniform(0, WAKE_JITTER)))
+    return RateLimitSlot(key=key, member=member)
+
+
+def rate_limit_sent(slot: RateLimitSlot) -> None:
+    """The send of `slot` is over (answered, refused or timed out): count it from now."""
+    if not slot.key or not slot.taken:
+        return
+    try:
+        if settings.RATE_LIMIT_REDIS_URL:
+            _, sent = _redis(settings.RATE_LIMIT_REDIS_URL)
+            sent(keys=[redis_key(slot.key)], args=[slot.member])
+        else:
+            _sent_database(slot)
+    except Exception:  # the slot keeps its earlier time: a little less margin, never a lost delivery
+        logger.warning("rate limiter: could not move the slot of a finished send", exc_info=True)
 
 
 # --- Redis ---------------------------------------------------------------------------------------
@@ -99,19 +141,19 @@ def _redis(url: str):
     import redis
 
     client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
-    return client, client.register_script(_ACQUIRE_SCRIPT)
+    return client.register_script(_ACQUIRE_SCRIPT), client.register_script(_SENT_SCRIPT)
 
 
 def redis_key(key: str) -> str:
     return f"{getattr(settings, 'RATE_LIMIT_KEY_PREFIX', 'pai-notify:ratelimit:')}{key}"
 
 
-def _acquire_redis(key: str, windows: list[tuple[int, float]]) -> float:
+def _acquire_redis(key: str, windows: list[tuple[int, float]], member: str) -> float:
     import redis
 
-    _, script = _redis(settings.RATE_LIMIT_REDIS_URL)
+    script, _ = _redis(settings.RATE_LIMIT_REDIS_URL)
     longest = max(window for _, window in windows)
-    args = [longest, uuid.uuid4().hex]
+    args = [longest, member]
     for count, window in windows:
         args += [count, window]
     try:
@@ -122,16 +164,27 @@ def _acquire_redis(key: str, windows: list[tuple[int, float]]) -> float:
 
 
 # --- database ------------------------------------------------------------------------------------
-def _acquire_database(key: str, windows: list[tuple[int, float]]) -> float:
+# Hits are [time, member] pairs.
+def _acquire_database(key: str, windows: list[tuple[int, float]], member: str) -> float:
     RateLimitBucket.objects.get_or_create(key=key)  # (get_or_create survives a concurrent create)
     longest = max(window for _, window in windows)
     with transaction.atomic():
         bucket = RateLimitBucket.objects.select_for_update().get(key=key)
         now = time.time()
-        hits = [hit for hit in bucket.hits if hit > now - longest]
-        wait = wait_for_room(hits, windows, now)
+        hits = [hit for hit in bucket.hits if hit[0] > now - longest]
+        wait = wait_for_room([hit[0] for hit in hits], windows, now)
         if wait <= 0:
-            hits.append(now)
+            hits.append([now, member])
         bucket.hits = hits
         bucket.save(update_fields=["hits", "updated_at"])
     return wait
+
+
+def _sent_database(slot: RateLimitSlot) -> None:
+    with transaction.atomic():
+        bucket = RateLimitBucket.objects.select_for_update().filter(key=slot.key).first()
+        if bucket is None:
+            return
+        now = time.time()
+        bucket.hits = sorted(([now, member] if member == slot.member else [at, member]) for at, member in bucket.hits)
+        bucket.save(update_fields=["hits", "updated_at"])

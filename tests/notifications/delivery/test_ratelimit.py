@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from notifications.models import RateLimitBucket
-from notifications.services.ratelimit import bucket_key, rate_limit_acquire
+from notifications.services.ratelimit import bucket_key, rate_limit_acquire, rate_limit_sent
 
 DINGTALK = ((20, 60.0),)
 LARK = ((5, 1.0), (100, 60.0))
@@ -29,7 +29,7 @@ def backend(request, settings, db):
 
 
 def acquire(identity, limits=DINGTALK, channel="dingtalk"):
-    return rate_limit_acquire(channel_key=channel, identity=identity, limits=limits)
+    return rate_limit_acquire(channel_key=channel, identity=identity, limits=limits).wait
 
 
 def test_twenty_a_minute_then_a_wait_until_the_first_leaves_the_window(backend):
@@ -64,11 +64,28 @@ def test_the_database_backend_keys_by_a_hash_never_the_webhook(settings, db):
     [bucket] = RateLimitBucket.objects.all()
     assert bucket.key == bucket_key("dingtalk", webhook)
     assert "supersecrettoken" not in bucket.key and len(bucket.hits) == 1
+    assert "supersecrettoken" not in str(bucket.hits)
+
+
+def test_a_send_counts_from_when_it_was_answered_not_when_its_slot_was_taken(backend, settings):
+    """Sends taken at t and answered at t + d keep their places until t + d + window: the bot may
+    have received them as late as t + d."""
+    settings.RATE_LIMIT_WINDOW_SCALE = 0.05  # a minute of 3 s (3.11 s with the limiter's margin)
+    webhook = f"https://oapi.dingtalk.com/robot/send?access_token={uuid.uuid4().hex}"
+    slots = [rate_limit_acquire(channel_key="dingtalk", identity=webhook, limits=DINGTALK) for _ in range(20)]
+    assert all(slot.taken for slot in slots)
+    time.sleep(0.5)
+    answered = time.monotonic()
+    for slot in slots:
+        rate_limit_sent(slot)  # answered only now
+    wait = acquire(webhook)
+    # A full window from the answers (counting from the slots would leave at most 2.61 s).
+    assert wait >= 3.11 - (time.monotonic() - answered) - 0.02
 
 
 def test_no_identity_or_no_limits_is_never_limited(db):
-    assert rate_limit_acquire(channel_key="http", identity="", limits=DINGTALK) == 0.0
-    assert rate_limit_acquire(channel_key="http", identity="x", limits=()) == 0.0
+    assert rate_limit_acquire(channel_key="http", identity="", limits=DINGTALK).taken
+    assert rate_limit_acquire(channel_key="http", identity="x", limits=()).taken
 
 
 def _race(settings_redis_url: str, webhook: str, results: list, barrier: threading.Barrier):
