@@ -158,7 +158,8 @@ class FakeDingTalk:
     def start(self) -> FakeDingTalk:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.fake_dingtalk", "--secret", self.secret, "--impl", self.impl],
-            cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True,
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=open(_log_path("fake"), "ab"),  # noqa: SIM115
+            text=True, start_new_session=True,
         )
         line = self.process.stdout.readline()
         if not line.startswith("listening "):

@@ -126,7 +126,7 @@ def add_pending_versions(workspace_id: int, count: int) -> list[int]:
     from workspaces.models import Model, ModelVersion
 
     account, owner = bench_account()
-    model = Model.objects.filter(workspace_id=workspace_id).first()
+    model = Model.objects.get(workspace_id=workspace_id, name="resnet50")  # not the one other rules scope
     run = uuid.uuid4().hex[:6]
     versions = ModelVersion.objects.bulk_create(
         [ModelVersion(model=model, version_name=f"v{run}-{i}", created_by=owner) for i in range(count)]

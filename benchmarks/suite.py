@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import sys
 import time
 import traceback
@@ -35,6 +36,7 @@ def _guarded(name: str, ctx: Context, stages: list[Stage], needed_seconds: float
         stages.append(Stage(name, skipped=f"not enough time left ({ctx.time_left():.0f} s)"))
         return
     started = time.monotonic()
+    print(f"  {name} ({ctx.time_left():.0f} s left) ...", flush=True)
     try:
         result = measure()
     except Exception as exc:  # noqa: BLE001 (the report shows it; the run goes on)
@@ -114,7 +116,12 @@ def _pipeline_stages(ctx: Context, stages: list[Stage], only: tuple[str, ...]) -
         _guarded("f_console", ctx, stages, 20, lambda: console_pages.measure(ctx))
 
 
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt("SIGTERM")  # unwinds through the `finally` blocks that stop the processes
+
+
 def main(argv: list[str] | None = None) -> None:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", required=True, choices=sorted(profiles()))
     parser.add_argument("--quick", action="store_true")
