@@ -9,7 +9,7 @@ DESCRIBED = {
     400: "Invalid input: the fields that caused it are named",
     401: "No or an invalid token",
     403: "Refused: `action` and `resource` name what was missing",
-    404: "No such object in your account",
+    404: "No such object in your account (for a list: no such page)",
     409: "The object's state does not allow this",
 }
 

@@ -75,7 +75,7 @@ class PolicyListCreateView(generics.ListCreateAPIView):
         return policy_list(actor=self.request.user).prefetch_related("users")
 
     @extend_schema(operation_id="policies_list", summary="List the account's policies", responses={
-        200: PolicySerializer(many=True), **errors()})
+        200: PolicySerializer(many=True), **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

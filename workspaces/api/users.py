@@ -16,6 +16,8 @@ from workspaces.services.policies import policy_attach, policy_detach
 
 class UserSerializer(serializers.ModelSerializer):
     policies = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    # A plain string: a sub-user may have no email ("" is not an "email" to a schema validator).
+    email = serializers.CharField(read_only=True, help_text="May be empty")
 
     class Meta:
         model = User
