@@ -220,6 +220,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-consumed-broker-messages": {"task": "console.tasks.purge_consumed_broker_messages", "schedule": 600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Per-bot rate limits (DingTalk 20/min, WeCom 20/min, Lark 5/s and 100/min). The scale shrinks every
+# window (tests run a "minute" in seconds); keep 1.0 in production.
+RATE_LIMIT_WINDOW_SCALE = env.float("RATE_LIMIT_WINDOW_SCALE", default=1.0)
+RATE_LIMIT_KEY_PREFIX = env.str("RATE_LIMIT_KEY_PREFIX", default="pai-notify:ratelimit:")
 # Rate-limit counters shared by every worker: Redis when the broker is Redis, else the database.
 RATE_LIMIT_REDIS_URL = env.str(
     "RATE_LIMIT_REDIS_URL",

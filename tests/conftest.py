@@ -9,6 +9,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+pytest_plugins = ["tests.fakes.fixtures"]  # the fake DingTalk, WeCom, Lark, HTTP receiver, EAS API
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # Playwright's sync API beside live_server
 
 PASSWORD = "correct-horse-42"

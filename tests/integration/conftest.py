@@ -63,17 +63,23 @@ class WorkerProcess:
 
     def kill(self) -> None:
         """SIGKILL the whole worker (main process and pool children)."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
+        if self.process:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             self.process.wait(10)
 
     def stop(self) -> None:
+        # SIGQUIT to the main process: a cold shutdown (tasks not acknowledged go back to the
+        # broker); then the group, in case a pool child outlived it.
         if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.send_signal(signal.SIGQUIT)
             try:
-                self.process.wait(15)
+                self.process.wait(10)
             except subprocess.TimeoutExpired:
-                self.kill()
+                pass
+            self.kill()
         if getattr(self, "_log", None):
             self._log.close()
 
