@@ -133,6 +133,13 @@ def profile_section(result: dict) -> list[str]:
          f"publish {_fig(s, 'b_throughput', 'publish_per_s')}/s; "
          f"all recorded: {_fig(s, 'b_throughput', 'all_recorded')}"),
     ]
+    reuse = _fig(s, "b_reuse", "deliveries_per_s")
+    if reuse is not None:
+        rows.append(("(b, fix) the same, the worker keeping its database connection (benchmarks/reuse_app.py)",
+                     f"{reuse} /s", _ratio(reuse, a),
+                     f"{_ratio(reuse, a2)} of (a2), {_ratio(reuse, b)} of (b); "
+                     f"runs {_fig(s, 'b_reuse', 'runs_per_s')}; "
+                     f"all recorded: {_fig(s, 'b_reuse', 'all_recorded')}"))
     lines += _table(["measure", "rate", "ratio to (a)", "details"], rows) + [""]
     lat = []
     for name, label in (("c_bare_latency", "(a2) bare task"), ("c_latency", "pipeline")):

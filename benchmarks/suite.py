@@ -26,7 +26,7 @@ from benchmarks.harness import (
     self_memory,
 )
 
-ALL_STAGES = ("a", "a2", "b", "c", "d", "e", "f")
+ALL_STAGES = ("a", "a2", "b", "c", "reuse", "d", "e", "f")
 EMBEDDED_STAGES = ("a", "a2", "b", "c")
 
 
@@ -108,6 +108,10 @@ def _pipeline_stages(ctx: Context, stages: list[Stage], only: tuple[str, ...]) -
         _guarded("b_throughput", ctx, stages, 40, lambda: throughput.measure(ctx))
     if "c" in only:
         _guarded("c_latency", ctx, stages, 25, lambda: latency.measure(ctx))
+    if "reuse" in only:
+        # (b) again with the worker keeping its database connection between tasks (benchmarks/reuse_app.py)
+        _guarded("b_reuse", ctx, stages, 40,
+                 lambda: throughput.measure(ctx, app="benchmarks.reuse_app", name="b_reuse")[:1])
     if "d" in only:
         _guarded("d_routing_cost", ctx, stages, 40, lambda: routing_cost.measure(ctx))
     if "e" in only:

@@ -14,8 +14,8 @@ from benchmarks import pipeline
 from benchmarks.harness import Context, Stage, Worker, latencies, median
 
 
-def start_pipeline_worker(ctx: Context) -> Worker:
-    return Worker(ctx.profile, "console", ",".join(settings.CELERY_QUEUE_NAMES)).start()
+def start_pipeline_worker(ctx: Context, app: str = "console") -> Worker:
+    return Worker(ctx.profile, app, ",".join(settings.CELERY_QUEUE_NAMES)).start()
 
 
 def wait_for_records(workspace_ids: list[int], expected: int, timeout: float) -> dict:
@@ -67,10 +67,11 @@ def records_complete(records: dict, approvals: int, deliveries: int) -> bool:
     )
 
 
-def measure(ctx: Context) -> list[Stage]:
-    stage = Stage("b_throughput")
-    memory = Stage("g_memory")
-    worker = start_pipeline_worker(ctx)
+def measure(ctx: Context, app: str = "console", name: str = "b_throughput") -> list[Stage]:
+    """`app` is the worker's Celery app: the project's, or benchmarks.reuse_app (a suggested fix)."""
+    stage = Stage(name)
+    memory = Stage("g_memory" if app == "console" else f"g_memory_{name}")
+    worker = start_pipeline_worker(ctx, app)
     try:
         warm = run_approvals(ctx, pipeline.build_bot_workspaces(50, ctx.fake.url), None)
         # N follows the warm-up's rate so that each run lasts about 10 s (quick) or 30 s, within
