@@ -43,22 +43,31 @@ def broker_messages():
 
 
 @pytest.fixture
-def unreachable_broker():
-    """Point the Celery app at a broker nobody listens on (connection refused), then back."""
+def unreachable_broker(monkeypatch):
+    """Point the Celery app at a broker nobody listens on (connection refused), then back. Celery
+    prefers the CELERY_BROKER_URL environment variable to its configuration: both are switched."""
+    import os
+
     from console.celery import app
 
     def reset_pools():
         app._pool = None
         app.amqp._producer_pool = None
 
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    dead = "redis://127.0.0.1:1/0"
+    original_conf, original_env = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
+    app.conf.broker_url = dead
+    if original_env is not None:
+        monkeypatch.setenv("CELERY_BROKER_URL", dead)
     reset_pools()
+    assert app.connection_for_write().port == 1
     restore = {"done": False}
 
     def bring_back():
         if not restore["done"]:
-            app.conf.broker_url = original
+            app.conf.broker_url = original_conf
+            if original_env is not None:
+                monkeypatch.setenv("CELERY_BROKER_URL", original_env)
             reset_pools()
             restore["done"] = True
 
