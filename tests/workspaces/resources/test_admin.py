@@ -51,3 +51,14 @@ def test_an_operator_cannot_type_in_an_event_or_edit_a_state(operator_client, de
     assert operator_client.get(reverse("admin:notifications_event_add")).status_code == 403
     change = operator_client.get(reverse("admin:workspaces_dlcjob_change", args=[demo["dlc_job"].pk]))
     assert 'name="status"' not in change.content.decode()
+
+
+def test_an_operator_re_enqueues_a_published_event_from_the_event_admin(operator_client, demo):
+    event = Event.objects.filter(status="published").first()
+
+    response = operator_client.post(reverse("admin:notifications_event_changelist"), {
+        "action": "enqueue_again", "_selected_action": [event.pk],
+    }, follow=True)
+
+    assert "Enqueued 1 event(s); 0 not" in response.content.decode()
+    assert Event.objects.get(pk=event.pk).enqueued_at is not None
