@@ -18,11 +18,10 @@ class Pagination(PageNumberPagination):
     def get_page_size(self, request):
         """A `page_size` that is not a whole number from 1 to 200 is refused, not silently ignored."""
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None:
-            if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
-                raise exceptions.ValidationError(
-                    {self.page_size_query_param: [f"Must be a whole number from 1 to {self.max_page_size}."]}
-                )
+        if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [f"Must be a whole number from 1 to {self.max_page_size}."]}
+            )
         return super().get_page_size(request)
 
 

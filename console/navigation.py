@@ -63,9 +63,11 @@ def navigation(request):
     ]
     workspaces = []
     if user.account_id:
+        from workspaces.permissions import arn, is_allowed
         from workspaces.selectors import workspaces_for_user
 
-        workspaces = list(workspaces_for_user(user).values("id", "name"))
+        if is_allowed(user, "pai:ListWorkspaces", arn("pai", user.account, "workspace/*")):
+            workspaces = list(workspaces_for_user(user).values("id", "name"))
     return {
         "nav_groups": groups,
         "nav_account_links": account_links,

@@ -336,4 +336,6 @@ def test_load_demo_prints_the_logins_and_is_idempotent(db, capsys):
     owner = User.objects.get(is_account_owner=True)
     sub = User.objects.get(account__isnull=False, is_account_owner=False)
     assert owner.username in first and sub.username in first and "password" in first.lower()
-    assert sub.policies.get().document["Statement"][0]["Resource"] == "acs:eventbridge:*:*:eventbus/*"
+    documents = {policy.name: policy.document for policy in sub.policies.all()}
+    assert documents["PAIEventNotificationAccess"]["Statement"][0]["Resource"] == "acs:eventbridge:*:*:eventbus/*"
+    assert "pai:ListWorkspaces" in documents["PAIWorkspaceReadOnly"]["Statement"][0]["Action"]

@@ -17,7 +17,7 @@ from workspaces.api.serializers import (
 )
 from workspaces.api.workspaces import account_of
 from workspaces.models.workspaces import SERVICE_LINKED_ROLE_NAME
-from workspaces.permissions import account_arn, authorize
+from workspaces.permissions import account_arn, authorize, role_arn
 from workspaces.services.eventbridge import (
     event_buses_for_account,
     eventbridge_activate,
@@ -80,7 +80,9 @@ class ServiceLinkedRoleView(APIView):
     @extend_schema(summary="Status of the service-linked role AliyunServiceRoleForPAIWorkspace",
                    responses={200: ServiceLinkedRoleSerializer, **ERRORS_AUTH})
     def get(self, request):
-        return Response(ServiceLinkedRoleSerializer(_role_data(account_of(request.user))).data)
+        account = account_of(request.user)
+        authorize(request.user, "ram:GetRole", role_arn(account))
+        return Response(ServiceLinkedRoleSerializer(_role_data(account)).data)
 
     @extend_schema(
         summary="Grant Access: create AliyunServiceRoleForPAIWorkspace",

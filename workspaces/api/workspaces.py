@@ -14,7 +14,8 @@ from workspaces.api.serializers import (
     WorkspaceCreateSerializer,
     WorkspaceSerializer,
 )
-from workspaces.selectors import workspace_get_for_user, workspaces_for_user
+from workspaces.permissions import arn, authorize
+from workspaces.selectors import workspace_get_authorized, workspaces_list_authorized
 from workspaces.services.workspaces import WorkspaceNameTaken, workspace_create
 
 
@@ -29,7 +30,7 @@ class WorkspaceListCreateView(generics.ListAPIView):
     serializer_class = WorkspaceSerializer
 
     def get_queryset(self):
-        return workspaces_for_user(self.request.user).select_related("created_by", "event_bus").order_by("name")
+        return workspaces_list_authorized(self.request.user).select_related("created_by", "event_bus").order_by("name")
 
     @extend_schema(summary="List the account's workspaces", responses={200: WorkspaceSerializer(many=True),
                                                                       **ERRORS_READ})
@@ -47,6 +48,10 @@ class WorkspaceListCreateView(generics.ListAPIView):
     )
     def post(self, request, *args, **kwargs):
         account = account_of(request.user)
+        name = request.data.get("name") if hasattr(request.data, "get") else None
+        name = name if isinstance(name, str) and name else "*"
+        # Refuse the unauthorized before judging their input (403, not 400).
+        authorize(request.user, "pai:CreateWorkspace", arn("pai", account, f"workspace/{name}"))
         data = WorkspaceCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -60,7 +65,7 @@ class WorkspaceDetailView(generics.RetrieveAPIView):
     serializer_class = WorkspaceSerializer
 
     def get_object(self):
-        return workspace_get_for_user(self.request.user, self.kwargs["workspace_id"])
+        return workspace_get_authorized(self.request.user, self.kwargs["workspace_id"])
 
     @extend_schema(summary="Read a workspace", parameters=[
         OpenApiParameter("workspace_id", OpenApiTypes.INT, OpenApiParameter.PATH),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from workspaces.models.workspaces import SERVICE_LINKED_ROLE_NAME
 from workspaces.permissions import AccessDenied, arn, is_allowed
-from workspaces.selectors import workspace_get_for_user, workspaces_for_user
+from workspaces.selectors import workspace_get_authorized, workspaces_list_authorized
 from workspaces.services.eventbridge import eventbridge_status_get
 from workspaces.services.workspaces import DESCRIPTION_MAX, NAME_RULE, workspace_create
 
@@ -24,7 +24,7 @@ def _list_context(request, form, created=None):
     user = request.user
     account = user.account
     return {
-        "workspaces": workspaces_for_user(user).select_related("created_by", "event_bus").order_by("name"),
+        "workspaces": workspaces_list_authorized(user).select_related("created_by", "event_bus").order_by("name"),
         "form": form,
         "created": created,
         "account": account,
@@ -72,7 +72,7 @@ def workspace_list(request):
 
 @login_required
 def workspace_detail(request, workspace_id: int):
-    workspace = workspace_get_for_user(request.user, workspace_id)
+    workspace = workspace_get_authorized(request.user, workspace_id)
     bus = getattr(workspace, "event_bus", None)  # the reverse one-to-one raises when there is none
     return render(request, "workspaces/workspace_detail.html", {
         "workspace": workspace,

@@ -33,6 +33,20 @@ EVENTBRIDGE_POLICY = {
     }],
     "Version": "1",
 }
+# Reading the workspaces and their resources, and the event log: what a developer needs to get to
+# the Event Notification Configuration tab and see what the rules did.
+READ_POLICY_NAME = "PAIWorkspaceReadOnly"
+READ_POLICY = {
+    "Statement": [{
+        "Effect": "Allow",
+        "Action": [
+            "pai:ListWorkspaces", "pai:GetWorkspace", "paimodel:List*", "eas:List*", "paidlc:List*",
+            "paidsw:List*", "paiflow:List*", "eventbridge:QueryEvent",
+        ],
+        "Resource": "*",
+    }],
+    "Version": "1",
+}
 
 
 class Command(BaseCommand):
@@ -56,9 +70,15 @@ class Command(BaseCommand):
         )
         if policy_created:
             created.append(f"policy {policy.name}")
+        read_policy, read_created = Policy.objects.get_or_create(
+            account=account, name=READ_POLICY_NAME,
+            defaults={"document": READ_POLICY, "description": "Read workspaces, resources and the event log"},
+        )
+        if read_created:
+            created.append(f"policy {read_policy.name}")
         if not User.objects.filter(username=SUBUSER).exists():
             subuser_create(actor=owner, account=account, username=SUBUSER, password=DEMO_PASSWORD,
-                           email="developer@example.com", policies=[policy])
+                           email="developer@example.com", policies=[policy, read_policy])
             created.append(f"sub-user {SUBUSER}")
         if not User.objects.filter(username=OPERATOR).exists():
             User.objects.create_superuser(username=OPERATOR, password=DEMO_PASSWORD, email="operator@example.com")
@@ -72,7 +92,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Logins (password as first set; demo default shown):"))
         rows = (
             (owner.username if owner else OWNER, "account owner of 'demo': may do everything"),
-            (SUBUSER, f"RAM sub-user with policy {EVENTBRIDGE_POLICY_NAME} (EventBridge actions only)"),
+            (SUBUSER, f"RAM sub-user with policy {EVENTBRIDGE_POLICY_NAME} and {READ_POLICY_NAME}"),
             (OPERATOR, "operator: Django admin at /admin/"),
         )
         for username, role in rows:
