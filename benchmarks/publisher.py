@@ -64,6 +64,11 @@ def handle(command: dict) -> dict:
         started = time.monotonic()
         times = publish_approvals(command["version_ids"], command.get("rate"))
         return {"times": times, "publish_seconds": time.monotonic() - started}
+    if op == "reconnect":  # pick up a changed database default (ALTER DATABASE ... SET)
+        from django.db import connections
+
+        connections.close_all()
+        return {"ok": True}
     if op == "memory":
         from benchmarks.harness import self_memory
 

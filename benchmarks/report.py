@@ -140,6 +140,13 @@ def profile_section(result: dict) -> list[str]:
                      f"{_ratio(reuse, a2)} of (a2), {_ratio(reuse, b)} of (b); "
                      f"runs {_fig(s, 'b_reuse', 'runs_per_s')}; "
                      f"all recorded: {_fig(s, 'b_reuse', 'all_recorded')}"))
+    fast = _fig(s, "b_reuse_async_commit", "deliveries_per_s")
+    if fast is not None:
+        rows.append(("(b, fix + synchronous_commit off) the same, commits not waiting for the disk",
+                     f"{fast} /s", _ratio(fast, a),
+                     f"{_ratio(fast, a2)} of (a2), {_ratio(fast, b)} of (b); "
+                     f"runs {_fig(s, 'b_reuse_async_commit', 'runs_per_s')}; "
+                     f"all recorded: {_fig(s, 'b_reuse_async_commit', 'all_recorded')}"))
     lines += _table(["measure", "rate", "ratio to (a)", "details"], rows) + [""]
     lat = []
     for name, label in (("c_bare_latency", "(a2) bare task"), ("c_latency", "pipeline")):

@@ -24,9 +24,10 @@ from benchmarks.harness import (
     profiles,
     reset_storage,
     self_memory,
+    set_database_default,
 )
 
-ALL_STAGES = ("a", "a2", "b", "c", "reuse", "d", "e", "f")
+ALL_STAGES = ("a", "a2", "b", "c", "reuse", "async", "d", "e", "f")
 EMBEDDED_STAGES = ("a", "a2", "b", "c")
 
 
@@ -112,12 +113,25 @@ def _pipeline_stages(ctx: Context, stages: list[Stage], only: tuple[str, ...]) -
         # (b) again with the worker keeping its database connection between tasks (benchmarks/reuse_app.py)
         _guarded("b_reuse", ctx, stages, 40,
                  lambda: throughput.measure(ctx, app="benchmarks.reuse_app", name="b_reuse")[:1])
+    if "async" in only and ctx.profile.is_postgres:
+        # ... and with synchronous_commit off for every session: what the commits' fsyncs cost
+        _guarded("b_reuse_async_commit", ctx, stages, 40, lambda: _async_commit(ctx, throughput))
     if "d" in only:
         _guarded("d_routing_cost", ctx, stages, 40, lambda: routing_cost.measure(ctx))
     if "e" in only:
         _guarded("e_fanout", ctx, stages, 25, lambda: fanout.measure(ctx))
     if "f" in only:
         _guarded("f_console", ctx, stages, 20, lambda: console_pages.measure(ctx))
+
+
+def _async_commit(ctx: Context, throughput) -> list[Stage]:
+    set_database_default(ctx.profile, "synchronous_commit", "off")
+    ctx.publisher.call({"op": "reconnect"})
+    try:
+        return throughput.measure(ctx, app="benchmarks.reuse_app", name="b_reuse_async_commit")[:1]
+    finally:
+        set_database_default(ctx.profile, "synchronous_commit", None)
+        ctx.publisher.call({"op": "reconnect"})
 
 
 def _stop_on_sigterm(signum, frame):
