@@ -30,50 +30,36 @@ METHOD_ORDER = {"GET": 0, "HEAD": 1, "OPTIONS": 2, "POST": 3, "PUT": 4, "PATCH":
 
 
 @pytest.fixture
-def populated(activated_workspace, owner, account):
+def populated(activated_workspace, owner):
     """One of everything the API lists, so that reads, updates and deletes meet real rows."""
     from django.db import transaction
     from django.utils import timezone
 
-    from notifications.models import Contact, Delivery, DeliveryAttempt, Rule, RuleEventType, Target
+    from notifications.models import Delivery, DeliveryAttempt, Rule, RuleEventType, Target
     from notifications.services.events import publish
-    from workspaces.models import DlcJob, DswInstance, EasService, EventBus, FlowTask, Model, ModelVersion, Policy
+    from tests.security.population import populate_resources
+    from workspaces.models import EventBus, Model
 
     ws = activated_workspace
+    ids = populate_resources(workspace=ws, owner=owner)
     bus = EventBus.objects.get(workspace=ws)
-    model = Model.objects.create(workspace=ws, name="fraud-model", created_by=owner)
-    pending = ModelVersion.objects.create(model=model, version_name="0.1.0", created_by=owner)
-    approved = ModelVersion.objects.create(model=model, version_name="0.2.0", created_by=owner,
-                                           approval_status=ModelVersion.ApprovalStatus.APPROVED)
-    service = EasService.objects.create(workspace=ws, name="fraud-svc", created_by=owner, model_version=approved)
-    job = DlcJob.objects.create(workspace=ws, name="train-1", created_by=owner, timeout_minutes=60)
-    dsw = DswInstance.objects.create(workspace=ws, name="notebook-1", created_by=owner)
-    flow = FlowTask.objects.create(workspace=ws, name="pipeline-1", created_by=owner)
-    contact = Contact.objects.create(account=account, name="Alice", mobile="13800000000", email="alice@example.com")
     rule = Rule.objects.create(bus=bus, name="approved-to-dingtalk", source="model", created_by=owner)
     RuleEventType.objects.create(rule=rule, event_type="pai:ModelManagement:ModelVersionApproved")
     target = Target.objects.create(
-        rule=rule, method="dingtalk", config={"webhook": "https://oapi.dingtalk.com/robot/send"},
-        secrets={"access_token": "f" * 64, "signing_key": "SEC" + "a" * 64},
+        rule=rule, method="dingtalk", config={},
+        secrets={"webhook": "https://oapi.dingtalk.com/robot/send?access_token=" + "f" * 64,
+                 "signing_key": "SEC" + "a" * 64},
     )
-    policy = Policy.objects.create(account=account, name="ReadOnly", document={
-        "Version": "1", "Statement": [{"Effect": "Allow", "Action": "eventbridge:List*", "Resource": "*"}]})
     with transaction.atomic():
-        event = publish(workspace=ws, source="model", type_name="ModelVersionApproved", resource_id=pending.pk,
-                        resource_name="fraud-model 0.1.0", old_status="Pending", new_status="Approved",
-                        actor=owner, resource_owner=owner, model=model)
+        event = publish(workspace=ws, source="model", type_name="ModelVersionApproved", resource_id=ids["version_id"],
+                        resource_name="resource-model 0.1.0", old_status="Pending", new_status="Approved",
+                        actor=owner, resource_owner=owner, model=Model.objects.get(pk=ids["model_id"]))
     delivery = Delivery.objects.create(event=event, rule=rule, target=target, channel="dingtalk",
                                        deadline_at=timezone.now() + timezone.timedelta(days=1),
                                        status=Delivery.Status.DEAD, attempt_count=1, last_error="HTTP 500")
     DeliveryAttempt.objects.create(delivery=delivery, number=1, outcome=DeliveryAttempt.Outcome.FAILED,
                                    started_at=timezone.now(), finished_at=timezone.now(), http_status=500)
-    ids = {
-        "workspace_id": ws.pk, "model_id": model.pk, "version_id": pending.pk, "service_id": service.pk,
-        "job_id": job.pk, "instance_id": dsw.pk, "dsw_id": dsw.pk, "task_id": flow.pk, "flow_task_id": flow.pk,
-        "contact_id": contact.pk, "rule_id": rule.pk, "target_id": target.pk, "policy_id": policy.pk,
-        "event_id": event.pk, "delivery_id": delivery.pk, "user_id": owner.pk,
-    }
-    return ids
+    return {**ids, "rule_id": rule.pk, "target_id": target.pk, "event_id": event.pk, "delivery_id": delivery.pk}
 
 
 @pytest.fixture
