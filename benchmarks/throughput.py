@@ -18,13 +18,15 @@ def start_pipeline_worker(ctx: Context, app: str = "console") -> Worker:
     return Worker(ctx.profile, app, ",".join(settings.CELERY_QUEUE_NAMES)).start()
 
 
-def wait_for_records(workspace_ids: list[int], expected: int, timeout: float) -> dict:
-    """Poll until `expected` deliveries and attempts have succeeded (attempts are completed after
-    the send, so they trail the receipts slightly); the last counts either way."""
+def wait_for_records(workspace_ids: list[int], expected: int, events: int, timeout: float) -> dict:
+    """Poll until `events` events are routed and `expected` deliveries and attempts have succeeded
+    (attempts are completed after the send, so they trail the receipts; an event that matches no
+    rule may be routed after the last receipt); the last counts either way."""
     deadline = time.monotonic() + timeout
     while True:
         found = pipeline.counts(workspace_ids)
-        done = found["deliveries"].get("succeeded", 0) >= expected and found["attempts"].get("succeeded", 0) >= expected
+        done = (found["deliveries"].get("succeeded", 0) >= expected
+                and found["attempts"].get("succeeded", 0) >= expected and found["events_routed"] >= events)
         if done or time.monotonic() > deadline:
             return found
         time.sleep(0.1)
@@ -52,7 +54,8 @@ def run_approvals(ctx: Context, fixtures: pipeline.BotWorkspaces, rate: float | 
                        if result["last_receipt"] else 0.0)
     result["seconds"] = round(result["last_receipt"] - first_publish, 3) if result["last_receipt"] else None
     result["publish_per_s"] = round(len(fixtures.version_ids) / answer["publish_seconds"], 1)
-    result["records"] = wait_for_records(fixtures.workspace_ids, expected, timeout=min(30.0, max(5.0, ctx.time_left())))
+    result["records"] = wait_for_records(fixtures.workspace_ids, expected, 2 * len(fixtures.version_ids),
+                                         timeout=min(30.0, max(5.0, ctx.time_left())))
     if result["per_s"]:
         ctx.figures["pipeline_rate_estimate"] = result["per_s"]
     return result
