@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+OPENAPI_PARAMETER = re.compile(r"\{(?P<name>[^}]+)\}")
 # Routes not to GET: signing out would end the walk's session.
 SKIPPED_ROUTES = ("logout/",)
 
@@ -39,12 +40,13 @@ def routes(patterns=None, prefix: str = "") -> list[Route]:
     return found
 
 
-def _id_for(template: str, name: str, ids: dict):
+def _id_for(template: str, name: str, ids: dict, opening: str = "<"):
     if name in ids:
         return ids[name]
     if name in ("pk", "id"):
         # A bare pk or id is named by the segment before it: users/<int:pk> -> user_id.
-        before = template[: template.index(f"{name}>")].rsplit("<", 1)[0]
+        closing = ">" if opening == "<" else "}"
+        before = template[: template.index(f"{name}{closing}")].rsplit(opening, 1)[0]
         segment = before.rstrip("/").rsplit("/", 1)[-1].replace("-", "_")
         singular = segment[:-3] + "y" if segment.endswith("ies") else segment.removesuffix("s")
         return ids.get(f"{singular}_id")
@@ -64,6 +66,31 @@ def concrete_path(route: Route, ids: dict) -> str | None:
 
     path = PARAMETER.sub(fill, route.template)
     return None if missing else "/" + path
+
+
+def openapi_operations(ids: dict) -> list[tuple[str, str, dict]]:
+    """(method, concrete path, operation) of every operation in the OpenAPI schema that has real ids
+    for its path parameters."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    found = []
+    for template, operations in schema["paths"].items():
+        missing = []
+
+        def fill(match, template=template, missing=missing):
+            value = _id_for(template, match.group("name"), ids, opening="{")
+            if value is None:
+                missing.append(match.group("name"))
+            return str(value)
+
+        path = OPENAPI_PARAMETER.sub(fill, template)
+        if missing:
+            continue
+        for method, operation in operations.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                found.append((method.upper(), path, operation))
+    return found
 
 
 def console_and_api_paths(ids: dict) -> tuple[list[str], list[str]]:
