@@ -106,3 +106,146 @@ def test_a_retry_schedule_longer_than_the_visibility_timeout_is_reported_by_a_sy
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
     settings.DELIVERY_RETRY_MAX_SECONDS = float(retry_max)
     assert [message.id for message in check_celery_visibility_timeout()] == ["console.W004"]
+
+
+# --- every task, run twice on the same ids, duplicates nothing
+
+
+SECRET = "SEC" + "1d3m" * 16
+WHSEC = "whsec_" + "aWRlbXBvdGVuY3ktc2lnbmluZy1rZXktMzItYnl0ZXM="
+
+
+@pytest.fixture
+def delivery_setup(activated_workspace, owner, fake_dingtalk, fake_http_receiver, fake_eas_api, settings):
+    """A model rule with a DingTalk, an HTTP, an EAS-update and a contacts (SMS + email) target, and
+    one approval event routed into its deliveries."""
+    from notifications.models import Contact, Delivery, Rule, RuleEventType, Target, TargetContact
+    from notifications.services.routing import event_route
+    from workspaces.models import EasService, EventBus, Model, ModelVersion
+    from workspaces.services.resources.models import model_version_set_status
+
+    bot = fake_dingtalk.add_bot(secret=SECRET)
+    endpoint = fake_http_receiver.add_endpoint(secret=WHSEC)
+    model = Model.objects.create(workspace=activated_workspace, name="fraud", created_by=owner)
+    current = ModelVersion.objects.create(model=model, version_name="0.1.0", approval_status="Approved")
+    candidate = ModelVersion.objects.create(model=model, version_name="0.2.0", created_by=owner, uri="oss://m/0.2.0/")
+    service = EasService.objects.create(workspace=activated_workspace, name="fraud-svc", model_version=current)
+    fake_eas_api.add_service(settings.EAS_REGION, "fraud-svc")
+    bus = EventBus.objects.get(workspace=activated_workspace)
+    rule = Rule.objects.create(bus=bus, name="idempotent", source="model", created_by=owner)
+    RuleEventType.objects.create(rule=rule, event_type="pai:ModelManagement:ModelVersionApproved")
+    Target.objects.create(rule=rule, method="dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+    Target.objects.create(rule=rule, method="http", config={"url": endpoint.url}, secrets={"signing_secret": WHSEC})
+    Target.objects.create(rule=rule, method="eas_update", config={"eas_service": service.pk}, eas_service=service)
+    contact = Contact.objects.create(account=activated_workspace.account, name="Alice", mobile="13800000000",
+                                     email="alice@example.com")
+    contacts = Target.objects.create(rule=rule, method="contacts")
+    TargetContact.objects.create(target=contacts, contact=contact, channel="sms")
+    TargetContact.objects.create(target=contacts, contact=contact, channel="email")
+    model_version_set_status(version=candidate, approval_status="Approved", actor=owner)
+    from notifications.models import Event
+
+    event = Event.objects.get(type="pai:ModelManagement:ModelVersionApproved")
+    event_route(event_id=event.pk)
+    return {"event": event, "service": service, "deliveries": {d.channel: d for d in Delivery.objects.all()}}
+
+
+def twice(task, *args):
+    return [task(*args), task(*args)]
+
+
+def test_routing_an_event_twice_creates_its_deliveries_once(delivery_setup, django_capture_on_commit_callbacks):
+    from notifications.models import Delivery
+    from notifications.tasks import route_event
+
+    before = set(Delivery.objects.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks() as callbacks:
+        created = twice(route_event, delivery_setup["event"].pk)
+    assert created == [0, 0]
+    assert set(Delivery.objects.values_list("pk", flat=True)) == before
+    assert len(before) == 5  # dingtalk, http, eas, sms, email
+    # Deliveries never tried are handed on again (their first task may be the one that was lost).
+    assert len(callbacks) <= 2 * len(before)
+
+
+@pytest.mark.parametrize("channel", ["dingtalk", "http", "eas", "sms", "email"])
+def test_delivering_twice_sends_once(channel, delivery_setup, fake_dingtalk, fake_http_receiver, fake_eas_api,
+                                     mailoutbox):
+    from notifications.channels.registry import CHANNELS_BY_KEY
+    from notifications.models import Delivery, DeliveryAttempt
+    from notifications.tasks import deliver_chat, deliver_eas, deliver_email, deliver_http, deliver_telephony
+    from workspaces.models import EasServiceRevision
+
+    delivery = delivery_setup["deliveries"][channel]
+    task = {"chat": deliver_chat, "http": deliver_http, "email": deliver_email, "telephony": deliver_telephony,
+            "eas": deliver_eas}[CHANNELS_BY_KEY[channel].queue]
+    twice(task, delivery.pk)
+
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SUCCEEDED
+    assert DeliveryAttempt.objects.filter(delivery=delivery).count() == 1
+    received = {
+        "dingtalk": lambda: [len(fake_dingtalk.accepted)],
+        "http": lambda: [len(fake_http_receiver.accepted)],
+        "eas": lambda: [EasServiceRevision.objects.filter(service=delivery_setup["service"]).count(),
+                        len(fake_eas_api.requests)],
+        "email": lambda: [len(mailoutbox)],
+        "sms": lambda: [DeliveryAttempt.objects.filter(delivery=delivery, outcome="succeeded").count()],
+    }[channel]()
+    assert set(received) == {1}
+
+
+def test_sweeping_unenqueued_events_twice_enqueues_each_once(activated_workspace):
+    from notifications.models import Event
+    from notifications.tasks import requeue_unenqueued_events
+    from tests.notifications.delivery.builders import raise_event
+
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # Raised in the test's transaction, their on-commit enqueue never runs: as if the broker had been
+    # down at commit. Older than the sweeper's grace period.
+    for number in range(3):
+        raise_event(activated_workspace, resource_id=number)
+    Event.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    assert twice(requeue_unenqueued_events) == [3, 0]
+    assert Event.objects.count() == 3 and not Event.objects.filter(enqueued_at__isnull=True).exists()
+
+
+def test_sweeping_overdue_deliveries_twice_enqueues_each_once(delivery_setup, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import Delivery
+    from notifications.tasks import requeue_overdue_deliveries
+
+    Delivery.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=10))
+    with django_capture_on_commit_callbacks() as first:
+        assert requeue_overdue_deliveries() == 5
+    with django_capture_on_commit_callbacks() as second:
+        assert requeue_overdue_deliveries() == 0
+    assert len(first) == 5 and len(second) == 0
+    assert Delivery.objects.count() == 5
+
+
+def test_raising_job_timeouts_twice_raises_each_timeout_once(activated_workspace, owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import Event
+    from workspaces.models import DlcJob
+    from workspaces.tasks import raise_job_timeouts
+
+    DlcJob.objects.create(workspace=activated_workspace, name="slow", created_by=owner, status="Running",
+                          timeout_minutes=1, running_since=timezone.now() - timedelta(minutes=5))
+    assert twice(raise_job_timeouts) == [1, 0]
+    assert Event.objects.filter(type__endswith=":JobTimeout").count() == 1
+
+
+def test_every_task_has_an_idempotency_test_above():
+    covered = {"route_event", "deliver_chat", "deliver_http", "deliver_email", "deliver_telephony", "deliver_eas",
+               "requeue_unenqueued_events", "requeue_overdue_deliveries", "raise_job_timeouts"}
+    assert {task.name.rsplit(".", 1)[-1] for task in project_tasks()} <= covered
