@@ -119,7 +119,7 @@ WHSEC = "whsec_" + "aWRlbXBvdGVuY3ktc2lnbmluZy1rZXktMzItYnl0ZXM="
 def delivery_setup(activated_workspace, owner, fake_dingtalk, fake_http_receiver, fake_eas_api, settings):
     """A model rule with a DingTalk, an HTTP, an EAS-update and a contacts (SMS + email) target, and
     one approval event routed into its deliveries."""
-    from notifications.models import Contact, Delivery, Rule, RuleEventType, Target, TargetContact
+    from notifications.models import Contact, Delivery, Event, Rule, RuleEventType, Target, TargetContact
     from notifications.services.routing import event_route
     from workspaces.models import EasService, EventBus, Model, ModelVersion
     from workspaces.services.resources.models import model_version_set_status
@@ -143,8 +143,6 @@ def delivery_setup(activated_workspace, owner, fake_dingtalk, fake_http_receiver
     TargetContact.objects.create(target=contacts, contact=contact, channel="sms")
     TargetContact.objects.create(target=contacts, contact=contact, channel="email")
     model_version_set_status(version=candidate, approval_status="Approved", actor=owner)
-    from notifications.models import Event
-
     event = Event.objects.get(type="pai:ModelManagement:ModelVersionApproved")
     event_route(event_id=event.pk)
     return {"event": event, "service": service, "deliveries": {d.channel: d for d in Delivery.objects.all()}}
@@ -196,13 +194,13 @@ def test_delivering_twice_sends_once(channel, delivery_setup, fake_dingtalk, fak
 
 
 def test_sweeping_unenqueued_events_twice_enqueues_each_once(activated_workspace):
-    from notifications.models import Event
-    from notifications.tasks import requeue_unenqueued_events
-    from tests.notifications.delivery.builders import raise_event
-
     from datetime import timedelta
 
     from django.utils import timezone
+
+    from notifications.models import Event
+    from notifications.tasks import requeue_unenqueued_events
+    from tests.notifications.delivery.builders import raise_event
 
     # Raised in the test's transaction, their on-commit enqueue never runs: as if the broker had been
     # down at commit. Older than the sweeper's grace period.
