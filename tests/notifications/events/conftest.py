@@ -24,16 +24,23 @@ def raise_event(owner):
 
 @pytest.fixture
 def broker_messages():
-    """Drain the configured broker's `events` queue: the routing tasks enqueued so far, as event ids."""
+    """Drain the configured broker's `events` queue: the routing tasks enqueued so far, as event ids.
+    `broker_messages(expect=[id])` keeps reading (up to 10 s) until those ids have come."""
+    import time
+
     from console.celery import app
 
-    def drain() -> list[int]:
-        found = []
+    def drain(expect: list[int] | None = None) -> list[int]:
+        found: list[int] = []
+        deadline = time.monotonic() + 10
         with app.connection_for_read() as conn, conn.SimpleQueue("events") as queue:
             while True:
+                waiting = expect is not None and not set(expect) <= set(found) and time.monotonic() < deadline
                 try:
-                    message = queue.get(timeout=0.5)
+                    message = queue.get(timeout=1.0 if waiting else 0.3)
                 except queue.Empty:
+                    if waiting:
+                        continue
                     return found
                 if message.headers.get("task") == "notifications.tasks.route_event":
                     found.append(message.payload[0][0])

@@ -96,7 +96,7 @@ def test_a_published_event_is_enqueued_on_commit_and_marked(activated_workspace,
     callbacks[0]()
 
     assert Event.objects.get(pk=event.pk).enqueued_at is not None
-    assert broker_messages() == [event.pk]
+    assert broker_messages(expect=[event.pk]) == [event.pk]
 
 
 def test_an_event_raised_in_a_rolled_back_transaction_leaves_nothing(activated_workspace, owner,
@@ -137,7 +137,7 @@ def test_an_event_whose_enqueue_failed_is_recovered_by_the_periodic_task(
     assert requeue_unenqueued_events() == 1
 
     assert Event.objects.get(pk=event.pk).enqueued_at is not None
-    assert broker_messages() == [event.pk]
+    assert broker_messages(expect=[event.pk]) == [event.pk]
     assert requeue_unenqueued_events() == 0
 
 
