@@ -3,8 +3,10 @@ sub-user with the seed's policy, an outsider of another account, and workspaces 
 EventBridge activation and Grant Access."""
 
 import os
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -127,3 +129,12 @@ def outsider_api(outsider):
 def owner_client(client, owner):
     client.force_login(owner)
     return client
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _remove_test_broker_file():
+    yield
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("sqla+sqlite:///") and "test-broker-" in url:
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqla+sqlite:///") + suffix).unlink(missing_ok=True)

@@ -19,6 +19,7 @@ from notifications.channels.schema import SchemaContext
 from notifications.forms.rules import RuleEditor, TargetForm
 from notifications.selectors.rules import rule_get
 from notifications.services import rules as rule_services
+from notifications.services.connectivity import connectivity_test
 from notifications.services.rules import event_bus_for
 from notifications.templatetags.notice_rules import rules_section_context
 from workspaces.permissions import AccessDenied, authorize, bus_arn, rule_arn
@@ -104,6 +105,7 @@ def _submit(request, editor: RuleEditor, save):
 
 
 @login_required
+@require_http_methods(["GET"])
 def rule_list(request, workspace_id):
     """The rules table on its own page (the tab embeds the same section)."""
     workspace = workspace_get_for_user(request.user, workspace_id)
@@ -170,6 +172,10 @@ def rule_test_connectivity(request, workspace_id):
     key = request.POST.get("_key", "")
     source = SOURCES_BY_KEY.get(request.POST.get("source") or "") or SOURCES[0]
     context = {"key": key if key.isdigit() else "x"}
+    try:
+        authorize(request.user, "eventbridge:UpdateTargets", bus_arn(workspace))
+    except AccessDenied as exc:
+        return render(request, f"{DRAWER}#connectivity_result", {**context, "errors": [str(exc)]}, status=403)
     if not key.isdigit():
         return render(request, f"{DRAWER}#connectivity_result", {**context, "errors": ["No target to test."]})
     form = TargetForm(request.POST, key=key, source_key=source.key, workspace=workspace)
@@ -178,20 +184,12 @@ def rule_test_connectivity(request, workspace_id):
         return render(request, f"{DRAWER}#connectivity_result", {**context, "errors": [method.test_disabled_reason]})
     stored = dict(form.saved.secrets) if form.saved is not None else {}
     try:
-        authorize(request.user, "eventbridge:UpdateTargets", bus_arn(workspace))
         cleaned = method.schema().validate(form.raw_values(), context=SchemaContext(
             account=workspace.account, workspace=workspace), stored_secrets=stored)
     except ValidationError as exc:
         labels = {f.name: f.label for f in method.schema.fields}
         errors = [f"{labels.get(name, name)}: {text}" for name, texts in exc.message_dict.items() for text in texts]
         return render(request, f"{DRAWER}#connectivity_result", {**context, "errors": errors})
-    except AccessDenied as exc:
-        return render(request, f"{DRAWER}#connectivity_result", {**context, "errors": [str(exc)]})
-    try:
-        from notifications.services.connectivity import connectivity_test
-    except ImportError:
-        return render(request, f"{DRAWER}#connectivity_result",
-                      {**context, "errors": ["Test Connectivity is not available yet."]})
     result = connectivity_test(actor=request.user, workspace=workspace, method=method.key, config=cleaned.config,
                                secrets=cleaned.secrets)
     return render(request, f"{DRAWER}#connectivity_result", {**context, "result": result})

@@ -2,6 +2,7 @@
 
 Tests using it need committed data: they take `transactional_db` (the fixture asks for it)."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -11,7 +12,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,10 +64,8 @@ class WorkerProcess:
     def kill(self) -> None:
         """SIGKILL the whole worker (main process and pool children)."""
         if self.process:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.process.wait(10)
 
     def stop(self) -> None:
@@ -75,10 +73,8 @@ class WorkerProcess:
         # broker); then the group, in case a pool child outlived it.
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGQUIT)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                pass
             self.kill()
         if getattr(self, "_log", None):
             self._log.close()
@@ -112,12 +108,3 @@ def start_worker(transactional_db, tmp_path):
     yield start
     for worker in workers:
         worker.stop()
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _remove_test_broker_file():
-    yield
-    url = settings.CELERY_BROKER_URL
-    if url.startswith("sqla+sqlite:///") and "test-broker-" in url:
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.removeprefix("sqla+sqlite:///") + suffix).unlink(missing_ok=True)

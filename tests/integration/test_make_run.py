@@ -80,7 +80,7 @@ def test_run_console_serves_pages_runs_tasks_and_ctrl_c_stops_every_process(tmp_
     env = fresh_machine_env(var_dir, port)
     # `make run` runs `migrate` then `load_demo`; one process does both here (Django starts once).
     setup = ("from django.core.management import call_command as c; "
-             "c('migrate', run_syncdb=True, interactive=False, verbosity=0, skip_checks=True); c('load_demo')")
+             "c('migrate', interactive=False, verbosity=0, skip_checks=True); c('load_demo')")
     done = subprocess.run([*MANAGE, "shell", "--no-startup", "-c", setup], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -27,6 +27,12 @@ class WorkspaceScoped:
         return self._workspace
 
 
+def requested_name(request) -> str:
+    """The `name` a create request asks for, before validation ("*" when absent or not a string)."""
+    name = request.data.get("name") if hasattr(request.data, "get") else None
+    return name if isinstance(name, str) and name else "*"
+
+
 def state_change(change: Callable[[], T]) -> T:
     """Run a service state change; a refusal becomes 409 with the service's message."""
     try:

@@ -14,6 +14,7 @@ from workspaces.resource_selectors import eas_service_get, eas_services_list
 from workspaces.services.resources.eas import (
     ACTIONS,
     eas_service_create,
+    eas_service_create_authorize,
     eas_service_set_status,
     eas_service_switch_version,
 )
@@ -22,6 +23,7 @@ from .resources_common import (
     UsernameField,
     WorkspaceScoped,
     model_version_in_workspace,
+    requested_name,
     state_change,
     state_field,
 )
@@ -89,6 +91,7 @@ class EasServiceListView(WorkspaceScoped, generics.ListAPIView):
     @extend_schema(summary="Deploy a running EAS service on a model version", request=EasServiceCreateSerializer,
                    responses={201: EasServiceDetailSerializer, **errors(400, 404)})
     def post(self, request, *args, **kwargs):
+        eas_service_create_authorize(actor=request.user, workspace=self.workspace, name=requested_name(request))
         data = EasServiceCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = model_version_in_workspace(self.workspace, data.validated_data["model_version_id"])

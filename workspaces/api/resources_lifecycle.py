@@ -21,7 +21,7 @@ from workspaces.resource_selectors import (
 )
 from workspaces.services.resources import dlc, dsw, flow
 
-from .resources_common import UsernameField, WorkspaceScoped, state_change, state_field
+from .resources_common import UsernameField, WorkspaceScoped, requested_name, state_change, state_field
 
 
 class DlcJobSerializer(serializers.ModelSerializer):
@@ -93,7 +93,7 @@ class FlowStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=list(flow.ACTIONS))
 
 
-def _list_view(name, serializer, list_selector, create_serializer, create_service, summary_noun):
+def _list_view(name, serializer, list_selector, create_serializer, create_service, create_authorize, summary_noun):
     """A list + create endpoint of one lifecycle resource."""
 
     class View(WorkspaceScoped, generics.ListAPIView):
@@ -109,6 +109,7 @@ def _list_view(name, serializer, list_selector, create_serializer, create_servic
         @extend_schema(summary=f"Create a {summary_noun}", request=create_serializer,
                        responses={201: serializer, **errors(400, 404)})
         def post(self, request, *args, **kwargs):
+            create_authorize(actor=request.user, workspace=self.workspace, name=requested_name(request))
             data = create_serializer(data=request.data)
             data.is_valid(raise_exception=True)
             obj = create_service(workspace=self.workspace, actor=request.user, **data.validated_data)
@@ -150,13 +151,13 @@ def _change_view(name, serializer, getter, id_kwarg, input_serializer, field, ch
 
 
 DlcJobListView = _list_view("DlcJobListView", DlcJobSerializer, dlc_jobs_list, DlcJobCreateSerializer,
-                            dlc.dlc_job_create, "DLC job")
+                            dlc.dlc_job_create, dlc.dlc_job_create_authorize, "DLC job")
 DlcJobDetailView = _detail_view("DlcJobDetailView", DlcJobSerializer, dlc_job_get, "job_id", "DLC job")
 DlcJobStatusView = _change_view("DlcJobStatusView", DlcJobSerializer, dlc_job_get, "job_id", DlcStatusSerializer,
                                 "status", dlc.dlc_job_set_status, "job",
                                 "Move a DLC job through its lifecycle (raises the state's event)")
 DswInstanceListView = _list_view("DswInstanceListView", DswInstanceSerializer, dsw_instances_list, NameSerializer,
-                                 dsw.dsw_instance_create, "DSW instance")
+                                 dsw.dsw_instance_create, dsw.dsw_instance_create_authorize, "DSW instance")
 DswInstanceDetailView = _detail_view("DswInstanceDetailView", DswInstanceSerializer, dsw_instance_get, "instance_id",
                                      "DSW instance")
 DswInstanceStatusView = _change_view("DswInstanceStatusView", DswInstanceSerializer, dsw_instance_get, "instance_id",
@@ -166,7 +167,7 @@ DswImageView = _change_view("DswImageView", DswInstanceSerializer, dsw_instance_
                             DswImageSerializer, "image_status", dsw.dsw_image_set_status, "instance",
                             "Save a DSW instance's image, or finish saving it")
 FlowTaskListView = _list_view("FlowTaskListView", FlowTaskSerializer, flow_tasks_list, FlowTaskCreateSerializer,
-                              flow.flow_task_create, "flow task")
+                              flow.flow_task_create, flow.flow_task_create_authorize, "flow task")
 FlowTaskDetailView = _detail_view("FlowTaskDetailView", FlowTaskSerializer, flow_task_get, "task_id", "flow task")
 FlowTaskStatusView = _change_view("FlowTaskStatusView", FlowTaskSerializer, flow_task_get, "task_id",
                                   FlowStatusSerializer, "status", flow.flow_task_set_status, "task",

@@ -10,9 +10,14 @@ from rest_framework.response import Response
 from workspaces.api.errors import errors
 from workspaces.models import Model, ModelVersion
 from workspaces.resource_selectors import model_get, model_version_get, models_list
-from workspaces.services.resources.models import model_create, model_version_create, model_version_set_status
+from workspaces.services.resources.models import (
+    model_create,
+    model_create_authorize,
+    model_version_create,
+    model_version_set_status,
+)
 
-from .resources_common import UsernameField, WorkspaceScoped, state_change, state_field
+from .resources_common import UsernameField, WorkspaceScoped, requested_name, state_change, state_field
 
 
 class ModelVersionSerializer(serializers.ModelSerializer):
@@ -75,6 +80,7 @@ class ModelListView(WorkspaceScoped, generics.ListAPIView):
     @extend_schema(summary="Register a model", request=ModelCreateSerializer,
                    responses={201: ModelDetailSerializer, **errors(400, 404)})
     def post(self, request, *args, **kwargs):
+        model_create_authorize(actor=request.user, workspace=self.workspace, name=requested_name(request))
         data = ModelCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         model = model_create(workspace=self.workspace, actor=request.user, **data.validated_data)

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from workspaces.models import Account, Policy, User, Workspace
 from workspaces.services.accounts import account_create, subuser_create
+from workspaces.services.resources.demo import demo_resources_create
 from workspaces.services.workspaces import workspace_create
 
 ACCOUNT_NAME = "demo"
@@ -84,9 +85,13 @@ class Command(BaseCommand):
             User.objects.create_superuser(username=OPERATOR, password=DEMO_PASSWORD, email="operator@example.com")
             created.append(f"operator {OPERATOR}")
         for name, description in WORKSPACES:
-            if not Workspace.objects.filter(account=account, name=name).exists():
-                workspace_create(actor=owner, account=account, name=name, description=description)
+            workspace = Workspace.objects.filter(account=account, name=name).first()
+            if workspace is None:
+                workspace = workspace_create(actor=owner, account=account, name=name, description=description)
                 created.append(f"workspace {name}")
+            # A model with a Pending version to approve, an EAS service, a DLC job, a DSW instance
+            # and a flow task to drive by hand (idempotent).
+            demo_resources_create(workspace, actor=owner)
 
         self.stdout.write(f"Demo data: {'created ' + ', '.join(created) if created else 'already loaded'}.")
         self.stdout.write(self.style.SUCCESS("Logins (password as first set; demo default shown):"))

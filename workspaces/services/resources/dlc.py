@@ -84,9 +84,14 @@ def _publish(job: DlcJob, *, type_name: str, old: str, new: str, actor, extra: d
     )
 
 
+def dlc_job_create_authorize(*, actor, workspace, name) -> None:
+    """May `actor` create it? Views ask before judging the input (a refusal is 403, not 400)."""
+    authorize(actor, "paidlc:CreateJob", dlc_job_arn(workspace, name if isinstance(name, str) and name else "*"))
+
+
 def dlc_job_create(*, workspace, name: str, timeout_minutes=None, actor=None) -> DlcJob:
     name = (name or "").strip()
-    authorize(actor, "paidlc:CreateJob", dlc_job_arn(workspace, name or "*"))
+    dlc_job_create_authorize(actor=actor, workspace=workspace, name=name)
     if not NAME_RE.match(name):
         raise ValidationError({"name": [f"Job name must be {NAME_RULE}."]})
     timeout = _clean_timeout(timeout_minutes)

@@ -66,9 +66,15 @@ def _publish(instance: DswInstance, *, type_name: str, old: str, new: str, actor
     )
 
 
+def dsw_instance_create_authorize(*, actor, workspace, name) -> None:
+    """May `actor` create it? Views ask before judging the input (a refusal is 403, not 400)."""
+    name = name if isinstance(name, str) and name else "*"
+    authorize(actor, "paidsw:CreateInstance", dsw_instance_arn(workspace, name))
+
+
 def dsw_instance_create(*, workspace, name: str, actor=None) -> DswInstance:
     name = (name or "").strip()
-    authorize(actor, "paidsw:CreateInstance", dsw_instance_arn(workspace, name or "*"))
+    dsw_instance_create_authorize(actor=actor, workspace=workspace, name=name)
     if not NAME_RE.match(name):
         raise ValidationError({"name": [f"Instance name must be {NAME_RULE}."]})
     with transaction.atomic():

@@ -35,10 +35,15 @@ def _version_in_workspace(workspace, model_version) -> ModelVersion:
     return model_version
 
 
+def eas_service_create_authorize(*, actor, workspace, name) -> None:
+    """May `actor` create it? Views ask before judging the input (a refusal is 403, not 400)."""
+    authorize(actor, "eas:CreateService", eas_service_arn(workspace, name if isinstance(name, str) and name else "*"))
+
+
 def eas_service_create(*, workspace, name: str, model_version: ModelVersion, actor=None) -> EasService:
     """A running service serving `model_version`; its first revision records that."""
     name = (name or "").strip()
-    authorize(actor, "eas:CreateService", eas_service_arn(workspace, name or "*"))
+    eas_service_create_authorize(actor=actor, workspace=workspace, name=name)
     if not NAME_RE.match(name):
         raise ValidationError({"name": [f"Service name must be {NAME_RULE}."]})
     if EasService.objects.filter(workspace=workspace, name=name).exists():

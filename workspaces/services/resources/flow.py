@@ -39,10 +39,15 @@ def flow_task_arn(workspace, name: str) -> str:
     return workspace_arn("paiflow", workspace, f"pipelinerun/{name}")
 
 
+def flow_task_create_authorize(*, actor, workspace, name) -> None:
+    """May `actor` create it? Views ask before judging the input (a refusal is 403, not 400)."""
+    authorize(actor, "paiflow:CreateRun", flow_task_arn(workspace, name if isinstance(name, str) and name else "*"))
+
+
 def flow_task_create(*, workspace, name: str, run: bool = True, actor=None) -> FlowTask:
     """Create a flow task; `run` starts it at once (as Designer's Run does)."""
     name = (name or "").strip()
-    authorize(actor, "paiflow:CreateRun", flow_task_arn(workspace, name or "*"))
+    flow_task_create_authorize(actor=actor, workspace=workspace, name=name)
     if not NAME_RE.match(name):
         raise ValidationError({"name": [f"Task name must be {NAME_RULE}."]})
     status = S.RUNNING if run else S.CREATED

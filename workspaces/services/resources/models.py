@@ -51,9 +51,14 @@ def model_version_arn(model: Model, version_name: str) -> str:
     return f"{model_arn(model.workspace, model.name)}/version/{version_name}"
 
 
+def model_create_authorize(*, actor, workspace, name) -> None:
+    """May `actor` create it? Views ask before judging the input (a refusal is 403, not 400)."""
+    authorize(actor, "paimodel:CreateModel", model_arn(workspace, name if isinstance(name, str) and name else "*"))
+
+
 def model_create(*, workspace, name: str, description: str = "", actor=None) -> Model:
     name = (name or "").strip()
-    authorize(actor, "paimodel:CreateModel", model_arn(workspace, name or "*"))
+    model_create_authorize(actor=actor, workspace=workspace, name=name)
     if not NAME_RE.match(name):
         raise ValidationError({"name": [f"Model name must be {NAME_RULE}."]})
     if len(description or "") > 512:
