@@ -220,3 +220,55 @@ def test_internal_addresses_are_refused_before_any_byte_is_sent(settings):
     with local_server() as server, pytest.raises(OutboundRefused):
         outbound_request("POST", f"http://127.0.0.1:{server.server_port}/", body=b"{}")
     assert server.seen == []
+
+
+# --- the guard as the channels meet it: a refused destination is a permanent failure, never a send
+
+
+WHSEC = "whsec_" + "c3NyZi10ZXN0LXNpZ25pbmcta2V5LTMyLWJ5dGVzIQ=="
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/hook",
+                                 "http://[::1]:8080/hook", "http://127.0.0.1:6379/"])
+def test_an_http_target_on_an_internal_address_fails_permanently_without_sending(settings, url):
+    from notifications.channels.base import DeliveryError, SendContext
+    from notifications.channels.message import message_example
+    from notifications.channels.registry import get_channel
+
+    settings.OUTBOUND_ALLOWED_NETWORKS = []
+    with pytest.raises(DeliveryError) as refused:
+        get_channel("http").adapter.send(message_example(), {"url": url}, {"signing_secret": WHSEC}, SendContext())
+    assert refused.value.permanent is True
+    assert "may not reach" in refused.value.message or "refused" in refused.value.message.lower()
+
+
+def test_a_chat_webhook_on_an_admitted_host_is_still_checked_by_address(settings):
+    """WEBHOOK_EXTRA_HOSTS admits a host name as a webhook; the address it resolves to must still pass."""
+    from notifications.channels.base import DeliveryError, SendContext
+    from notifications.channels.message import message_example
+    from notifications.channels.registry import get_channel
+
+    settings.WEBHOOK_EXTRA_HOSTS = ["127.0.0.1", "localhost"]
+    settings.OUTBOUND_ALLOWED_NETWORKS = []
+    with local_server() as server:
+        webhook = f"http://127.0.0.1:{server.server_port}/robot/send?access_token=abc"
+        with pytest.raises(DeliveryError) as refused:
+            get_channel("dingtalk").adapter.send(message_example(), {}, {"webhook": webhook}, SendContext())
+    assert refused.value.permanent is True and "127.0.0.1" in refused.value.message and server.seen == []
+
+
+def test_the_eas_api_on_an_internal_address_is_refused(settings, activated_workspace, owner):
+    from notifications.channels.base import DeliveryError, SendContext
+    from notifications.channels.message import message_example
+    from notifications.channels.registry import get_channel
+    from workspaces.models import EasService, Model, ModelVersion
+
+    settings.OUTBOUND_ALLOWED_NETWORKS = []
+    settings.EAS_API_URL, settings.EAS_API_TOKEN = "http://169.254.169.254", "token"
+    model = Model.objects.create(workspace=activated_workspace, name="m", created_by=owner)
+    version = ModelVersion.objects.create(model=model, version_name="1", approval_status="Approved")
+    service = EasService.objects.create(workspace=activated_workspace, name="svc", model_version=version)
+    with pytest.raises(DeliveryError) as refused:
+        get_channel("eas").adapter.send(message_example(), {"eas_service_id": service.pk}, {},
+                                        SendContext(delivery_id=1))
+    assert refused.value.permanent is True and "169.254.169.254" in refused.value.message
