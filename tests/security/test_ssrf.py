@@ -265,10 +265,14 @@ def test_the_eas_api_on_an_internal_address_is_refused(settings, activated_works
 
     settings.OUTBOUND_ALLOWED_NETWORKS = []
     settings.EAS_API_URL, settings.EAS_API_TOKEN = "http://169.254.169.254", "token"
+    from dataclasses import replace
+
     model = Model.objects.create(workspace=activated_workspace, name="m", created_by=owner)
-    version = ModelVersion.objects.create(model=model, version_name="1", approval_status="Approved")
-    service = EasService.objects.create(workspace=activated_workspace, name="svc", model_version=version)
+    current = ModelVersion.objects.create(model=model, version_name="1", approval_status="Approved")
+    approved = ModelVersion.objects.create(model=model, version_name="2", approval_status="Approved")
+    service = EasService.objects.create(workspace=activated_workspace, name="svc", model_version=current)
+    example = message_example()
+    message = replace(example, envelope={**example.envelope, "data": {"versionId": approved.pk}})
     with pytest.raises(DeliveryError) as refused:
-        get_channel("eas").adapter.send(message_example(), {"eas_service_id": service.pk}, {},
-                                        SendContext(delivery_id=1))
+        get_channel("eas").adapter.send(message, {"eas_service_id": service.pk}, {}, SendContext(delivery_id=1))
     assert refused.value.permanent is True and "169.254.169.254" in refused.value.message
