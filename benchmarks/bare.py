@@ -50,7 +50,7 @@ def measure_throughput(ctx: Context, worker: Worker) -> Stage:
 
 def measure_latency(ctx: Context, worker: Worker, rate: float = 100.0) -> Stage:
     stage = Stage("c_bare_latency")
-    seconds = ctx.size(5, 10, scaled=False)
+    seconds = ctx.size(3, 10, scaled=False)
     result = _run(ctx, int(rate * seconds), rate)
     stage.figures = {"rate_per_s": rate, "seconds": seconds, **{k: result[k] for k in (
         "received", "missing", "duplicates", "p50_ms", "p99_ms", "max_ms")}}

@@ -83,8 +83,10 @@ def goals(result: dict) -> list[tuple[str, str, str, str]]:
         rows.append(("(b) throughput vs (a) ceiling", "(context)", f"{b / a:.2f} ({b} vs {a}/s)", "–"))
     p99 = _fig(s, "c_latency", "p99_ms")
     if p99 is not None:
-        rows.append(("(c) p99 at 100/s", "<= 50 ms", f"{p99} ms (p50 {_fig(s, 'c_latency', 'p50_ms')} ms; "
-                     f"bare task p99 {_fig(s, 'c_bare_latency', 'p99_ms')} ms)", _mark(p99 <= 50)))
+        sustainable = _fig(s, "c_latency", "sustainable")
+        extra = f"; at half its throughput p99 {sustainable['p99_ms']} ms" if sustainable else ""
+        rows.append(("(c) p99 at 100 events/s", "<= 50 ms", f"{p99} ms (p50 {_fig(s, 'c_latency', 'p50_ms')} ms; "
+                     f"bare task p99 {_fig(s, 'c_bare_latency', 'p99_ms')} ms{extra})", _mark(p99 <= 50)))
     d = _fig(s, "d_routing_cost", "ratio_10000_to_10")
     if d is not None:
         rows.append(("(d) routing 10,000 vs 10 rules", "<= 1.5x", f"{d}x", _mark(d <= 1.5)))
@@ -149,15 +151,29 @@ def profile_section(result: dict) -> list[str]:
                      f"all recorded: {_fig(s, 'b_reuse_async_commit', 'all_recorded')}"))
     lines += _table(["measure", "rate", "ratio to (a)", "details"], rows) + [""]
     lat = []
-    for name, label in (("c_bare_latency", "(a2) bare task"), ("c_latency", "pipeline")):
-        st = s.get(name)
-        if st and not st.get("skipped"):
-            f = st["figures"]
-            lat.append((label, f"{f['rate_per_s']}/s for {f['seconds']} s", f["p50_ms"], f["p99_ms"], f["max_ms"],
-                        f"{f['received']} received, {f['missing']} missing, {f['duplicates']} duplicates"))
+
+    def latency_row(label: str, f: dict, paced: str) -> tuple:
+        return (label, paced, f["p50_ms"], f["p99_ms"], f["max_ms"],
+                f"{f['received']} received, {f['missing']} missing, {f['duplicates']} duplicates")
+
+    st = s.get("c_bare_latency")
+    if st and not st.get("skipped"):
+        f = st["figures"]
+        lat.append(latency_row("(a2) bare task", f, f"{f['rate_per_s']} tasks/s for {f['seconds']} s"))
+    st = s.get("c_latency")
+    if st and not st.get("skipped"):
+        f = st["figures"]
+        lat.append(latency_row("pipeline", f, f"{f['events_per_s']} events/s ({f['approvals_per_s']} approvals/s) "
+                               f"for {f['seconds']} s; publisher reached {f['achieved_publish_per_s']} approvals/s"))
+        if "sustainable" in f:
+            g = f["sustainable"]
+            lat.append(latency_row("pipeline, at half its throughput", g,
+                                   f"{g['approvals_per_s']} approvals/s for {g['seconds']} s"))
     if lat:
         lines += ["Latency, publish to receipt at the fake (c):", ""]
         lines += _table(["", "paced", "p50 ms", "p99 ms", "max ms", "counts"], lat) + [""]
+        for note in (s.get("c_latency") or {}).get("notes", []):
+            lines += [f"Note: {note}.", ""]
     d = s.get("d_routing_cost")
     if d and not d.get("skipped"):
         f = d["figures"]

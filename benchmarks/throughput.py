@@ -76,10 +76,11 @@ def measure(ctx: Context, app: str = "console", name: str = "b_throughput") -> l
     memory = Stage("g_memory" if app == "console" else f"g_memory_{name}")
     worker = start_pipeline_worker(ctx, app)
     try:
-        warm = run_approvals(ctx, pipeline.build_bot_workspaces(50, ctx.fake.url), None)
-        # N follows the warm-up's rate so that each run lasts about 10 s (quick) or 30 s, within
-        # 100 to 300 (quick) or 2,000 approvals: bounded in time on a slow or busy machine.
-        count = sorted((100, round(warm["per_s"] * ctx.size(10, 30, scaled=False)), ctx.size(300, 2000)))[1]
+        warm = run_approvals(ctx, pipeline.build_bot_workspaces(ctx.size(30, 50), ctx.fake.url), None)
+        # N follows the warm-up's rate so that each run lasts about 8 s (quick) or 20 s, within
+        # 50 to 300 (quick) or 100 to 2,000 approvals: bounded in time on a slow or busy machine.
+        count = sorted((ctx.size(50, 100), round(warm["per_s"] * ctx.size(8, 20, scaled=False)),
+                        ctx.size(300, 2000)))[1]
         runs = []
         for number in range(1, 4):
             fixtures = pipeline.build_bot_workspaces(count, ctx.fake.url)
