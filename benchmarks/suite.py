@@ -113,7 +113,7 @@ def _pipeline_stages(ctx: Context, stages: list[Stage], only: tuple[str, ...]) -
                 stages.append(Stage(key, skipped=f"the pipeline is not importable yet: {exc}"))
         return
     if "b" in only:
-        _guarded("b_throughput", ctx, stages, 40, lambda: throughput.measure(ctx))
+        _guarded("b_throughput", ctx, stages, 25, lambda: throughput.measure(ctx))
     if "c" in only:
         _with_bare_worker(ctx, lambda worker: _guarded(
             "c_bare_latency", ctx, stages, 15, lambda: bare.measure_latency(ctx, worker)))
