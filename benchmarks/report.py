@@ -192,7 +192,7 @@ def profile_section(result: dict) -> list[str]:
     if fc and not fc.get("skipped"):
         rows = []
         for page in ("rules_table", "event_log"):
-            for n in ("10", "1000"):
+            for n in ("10", "50", "1000"):
                 r = fc["figures"].get(page, {}).get(n)
                 if r:
                     rows.append((page.replace("_", " "), n, r["status"], r["queries"], r["median_ms"], r["bytes"]))
