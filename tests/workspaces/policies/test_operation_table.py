@@ -46,7 +46,8 @@ def _services_acting_for_a_user():
         for path in sorted(directory.rglob("*.py")):
             tree = ast.parse(path.read_text())
             functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
-            helpers = {name: node for name, node in functions.items() if name.startswith("_")}
+            # A service calling another function of its module (private or not) inherits its checks.
+            helpers = functions
             for name, node in functions.items():
                 arguments = [a.arg for a in (*node.args.args, *node.args.kwonlyargs)]
                 if not name.startswith("_") and "actor" in arguments:
