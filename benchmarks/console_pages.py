@@ -19,6 +19,7 @@ from benchmarks import pipeline
 from benchmarks.harness import Context, Stage, median
 
 ROWS = (10, 50, 1000)  # 50: the most rules a bus may hold through the rule service
+CONSOLE_ACCOUNT = "benchconsole"  # its own account: three workspaces in the top bar's switcher
 PAGES = {"rules_table": "workspace-event-notifications", "event_log": "event-log"}
 
 
@@ -71,11 +72,11 @@ def render(client: Client, url: str, repeat: int = 5) -> dict:
 
 def measure(ctx: Context) -> Stage:
     stage = Stage("f_console")
-    account, owner = pipeline.bench_account()
+    account, owner = pipeline.bench_account(CONSOLE_ACCOUNT)
     client = Client()
     client.force_login(owner)
     for rows in ROWS:
-        workspace_id = pipeline.build_bot_workspaces(1, ctx.fake.url).workspace_ids[0]
+        workspace_id = pipeline.build_bot_workspaces(1, ctx.fake.url, account_name=CONSOLE_ACCOUNT).workspace_ids[0]
         pipeline.add_rules(workspace_id, rows - 1, ctx.fake.url)
         add_events(workspace_id, rows)
         for page, url_name in PAGES.items():

@@ -33,17 +33,20 @@ def approve_version(version_id: int) -> None:
                                        approval_status=ModelVersion.ApprovalStatus.APPROVED)
 
 
-def bench_account():
-    """The account every fixture belongs to: EventBridge activated, the service-linked role granted."""
+def bench_account(name: str = "bench"):
+    """An account of the benchmark, with its owner: EventBridge activated, the service-linked role
+    granted. (f) uses its own, so that the top bar's workspace switcher lists few workspaces."""
+    import zlib
+
     from workspaces.models import Account, ServiceLinkedRole, User
 
     account, created = Account.objects.get_or_create(
-        name="bench", defaults={"uid": "1999999999999999", "eventbridge_activated_at": timezone.now()}
+        name=name, defaults={"uid": f"19{zlib.crc32(name.encode()):014d}", "eventbridge_activated_at": timezone.now()}
     )
-    owner = User.objects.filter(username="bench-owner").first()
+    owner = User.objects.filter(username=f"{name}-owner").first()
     if owner is None:
-        owner = User.objects.create_user(username="bench-owner", password="bench-password-42", account=account,
-                                         is_account_owner=True, email="bench@example.com")
+        owner = User.objects.create_user(username=f"{name}-owner", password="bench-password-42", account=account,
+                                         is_account_owner=True, email=f"{name}@example.com")
     if created or not ServiceLinkedRole.objects.filter(account=account).exists():
         ServiceLinkedRole.objects.get_or_create(account=account, created_by=owner)
     return account, owner
@@ -68,12 +71,12 @@ def _workspace_names(count: int) -> tuple[str, list[str]]:
     return run, [f"{run}_{i}" for i in range(count)]  # letters, digits, underscores; <= 23 chars
 
 
-def build_bot_workspaces(count: int, webhook_for) -> BotWorkspaces:
+def build_bot_workspaces(count: int, webhook_for, account_name: str = "bench") -> BotWorkspaces:
     """`webhook_for(token)` is the fake's URL for a robot token."""
     from notifications.models import Rule, RuleEventType, Target
     from workspaces.models import EventBus, Model, ModelVersion, Workspace
 
-    account, owner = bench_account()
+    account, owner = bench_account(account_name)
     run, names = _workspace_names(count)
     with transaction.atomic():
         workspaces = Workspace.objects.bulk_create(
@@ -125,8 +128,8 @@ def build_fanout_workspace(targets: int, webhook_for) -> BotWorkspaces:
 def add_pending_versions(workspace_id: int, count: int) -> list[int]:
     from workspaces.models import Model, ModelVersion
 
-    account, owner = bench_account()
     model = Model.objects.get(workspace_id=workspace_id, name="resnet50")  # not the one other rules scope
+    owner = model.created_by
     run = uuid.uuid4().hex[:6]
     versions = ModelVersion.objects.bulk_create(
         [ModelVersion(model=model, version_name=f"v{run}-{i}", created_by=owner) for i in range(count)]
@@ -142,8 +145,8 @@ def add_rules(workspace_id: int, count: int, webhook_for) -> dict:
     from notifications.models import Rule, RuleEventType, Target
     from workspaces.models import EventBus, Model
 
-    account, owner = bench_account()
-    bus = EventBus.objects.get(workspace_id=workspace_id)
+    bus = EventBus.objects.select_related("workspace__created_by").get(workspace_id=workspace_id)
+    owner = bus.workspace.created_by
     other_model = Model.objects.create(workspace_id=workspace_id, name=f"other-{uuid.uuid4().hex[:8]}",
                                        created_by=owner)
     other_types = [(source.key, et.key) for source in catalog.SOURCES if source.key != "model"
