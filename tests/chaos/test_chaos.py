@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -104,6 +105,11 @@ class Redis:
     def of(cls, url: str) -> Redis:
         return cls(port=urlsplit(url).port or 6379)
 
+    def flush(self, db: int) -> None:
+        """Tasks left in the broker by an earlier run would name rows of this run's fresh database."""
+        subprocess.run(["redis-cli", "-p", str(self.port), "-n", str(db), "flushdb"], check=True,
+                       capture_output=True, timeout=10)
+
     def ping(self) -> bool:
         result = subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True)
         return result.stdout.strip() == "PONG"
@@ -189,6 +195,8 @@ def fakes():
 @pytest.fixture
 def redis_server():
     redis = Redis.of(settings.CELERY_BROKER_URL)
+    if settings.CELERY_BROKER_URL.startswith("redis://"):
+        redis.flush(int(urlsplit(settings.CELERY_BROKER_URL).path.strip("/") or 0))
     yield redis
     redis.start()  # whatever happened, leave Redis running
 
@@ -279,11 +287,15 @@ def test_every_event_reaches_every_fake_through_a_killed_worker_a_redis_outage_a
     run = Run()  # the clock starts once the workers are up
     run.note("workers up; raising events")
 
+    def replace_worker():
+        workers.append(start_worker(concurrency=4, **WORKER_ENV))
+        run.note("new worker up")
+
     def kill_a_worker():
         workers[0].kill()
         run.note("worker SIGKILLed; starting a new one")
-        workers.append(start_worker(concurrency=4, **WORKER_ENV))
-        run.note("new worker up")
+        # Started beside the loop, which keeps raising events and injecting faults on time.
+        threading.Thread(target=replace_worker, daemon=True).start()
 
     steps = [
         Step(DINGTALK_500_AT, "DingTalk answers HTTP 500", lambda: fakes["dingtalk"].fail_http_for(DINGTALK_500_FOR)),
@@ -310,7 +322,7 @@ def test_every_event_reaches_every_fake_through_a_killed_worker_a_redis_outage_a
         if now - last_sweep >= SWEEP_EVERY_SECONDS:
             last_sweep = now
             sweep(run)
-            if len(published) == EVENTS and all(step.done_at for step in steps):
+            if len(published) == EVENTS and all(step.done_at for step in steps) and len(workers) == 3:
                 succeeded = Delivery.objects.filter(status=Delivery.Status.SUCCEEDED).count()
                 if succeeded == expected_deliveries and all(
                         len(ids_received(fake, name, set(published))) == EVENTS for name, fake in fakes.items()):
@@ -323,12 +335,17 @@ def test_every_event_reaches_every_fake_through_a_killed_worker_a_redis_outage_a
     statuses = Counter(Delivery.objects.values_list("status", flat=True))
     received = {name: ids_received(fake, name, event_ids) for name, fake in fakes.items()}
     duplicates = {name: sum(count - 1 for count in counter.values()) for name, counter in received.items()}
+    refused = {name: sum(not r.accepted for r in fake.requests) for name, fake in fakes.items()}
+    spans = {name: f"{min(r.received_monotonic for r in fake.accepted) - run.started:.0f}-"
+                   f"{max(r.received_monotonic for r in fake.accepted) - run.started:.0f}s"
+             for name, fake in fakes.items() if fake.accepted}
     unrouted = Event.objects.filter(routed_at__isnull=True).count()
     never_enqueued = Event.objects.filter(enqueued_at__isnull=True).count()
     summary = (
         f"chaos: {len(published)} events, {sum(statuses.values())} deliveries {dict(statuses)}, "
         f"{DeliveryAttempt.objects.count()} attempts, duplicates per fake {duplicates}, "
         f"received per fake { {name: sum(c.values()) for name, c in received.items()} }, "
+        f"refused per fake {refused}, accepted between {spans}, "
         f"sweeps {dict(run.sweeps)}, {took:.0f} s"
     )
     print(summary, flush=True)
