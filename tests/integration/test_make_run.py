@@ -102,8 +102,12 @@ def test_run_console_serves_pages_runs_tasks_and_ctrl_c_stops_every_process(tmp_
         # A task published to the embedded broker (the default under VAR_DIR) is run by the worker.
         output.wait_for(r"\[worker\].* ready\.", 30, console)
         marker, value = tmp_path / "marker.txt", uuid.uuid4().hex
-        producer = Celery("probe", broker=f"sqla+sqlite:///{var_dir / 'celery-broker.sqlite3'}")
-        producer.send_task("console.tasks.ping", args=[str(marker), value], queue="default")
+        # An explicit connection: Celery prefers CELERY_BROKER_URL from the environment (CI's Redis
+        # pass sets it) over the app's own broker setting.
+        producer = Celery("probe")
+        with producer.connection_for_write(f"sqla+sqlite:///{var_dir / 'celery-broker.sqlite3'}") as connection:
+            producer.send_task("console.tasks.ping", args=[str(marker), value], queue="default",
+                               connection=connection)
         producer.close()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not marker.exists():
