@@ -143,6 +143,7 @@ class Step:
 
 @dataclass
 class Run:
+    capsys: object = None  # lines go to the terminal even without -s: the CI log shows the counts
     started: float = field(default_factory=time.monotonic)
     log: list[str] = field(default_factory=list)
     sweeps: Counter = field(default_factory=Counter)
@@ -150,10 +151,17 @@ class Run:
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
+    def say(self, text: str) -> None:
+        if self.capsys is None:
+            print(text, flush=True)
+            return
+        with self.capsys.disabled():
+            print(text, flush=True)
+
     def note(self, text: str) -> None:
         line = f"  t={self.elapsed():6.1f}s  {text}"
         self.log.append(line)
-        print(line, flush=True)
+        self.say(line)
 
 
 @pytest.fixture
@@ -273,7 +281,7 @@ def ids_received(fake, name: str, event_ids: set[str]) -> Counter:
 
 
 def test_every_event_reaches_every_fake_through_a_killed_worker_a_redis_outage_and_a_failing_bot(
-        start_worker, fakes, redis_server, chaos_settings, quiet_logs, activated_workspace, owner):
+        start_worker, fakes, redis_server, chaos_settings, quiet_logs, activated_workspace, owner, capsys):
     missing = requirements_missing()
     if missing:
         pytest.skip(missing)
@@ -281,10 +289,10 @@ def test_every_event_reaches_every_fake_through_a_killed_worker_a_redis_outage_a
 
     workspace = activated_workspace
     models = configure_rules(workspace, owner, fakes)
-    print(f"\nchaos run: {EVENTS} events x {TARGETS_PER_RULE} targets, {RULES} rules, "
-          f"rate-limit windows x{WINDOW_SCALE}", flush=True)
+    Run(capsys).say(f"\nchaos run: {EVENTS} events x {TARGETS_PER_RULE} targets, {RULES} rules, "
+                    f"rate-limit windows x{WINDOW_SCALE}")
     workers = [start_worker(concurrency=4, **WORKER_ENV), start_worker(concurrency=4, **WORKER_ENV)]
-    run = Run()  # the clock starts once the workers are up
+    run = Run(capsys)  # the clock starts once the workers are up
     run.note("workers up; raising events")
 
     def replace_worker():
@@ -348,7 +356,7 @@ def test_every_event_reaches_every_fake_through_a_killed_worker_a_redis_outage_a
         f"refused per fake {refused}, accepted between {spans}, "
         f"sweeps {dict(run.sweeps)}, {took:.0f} s"
     )
-    print(summary, flush=True)
+    run.say(summary)
     diagnosis = (
         f"{summary}\nevents not routed: {unrouted} (never enqueued: {never_enqueued}); "
         f"ids missing per fake: { {name: EVENTS - len(c) for name, c in received.items()} }\n"
