@@ -3,7 +3,7 @@ through the WSGI application, authenticated as the owner of a populated, activat
 
 Every operation gets schema-valid and schema-invalid requests; every answer must be something other
 than a 5xx, have a documented status code and content type, and match the documented schema;
-schema-invalid input must be refused. A summary line is printed (run with -s to see it).
+schema-invalid input must be refused. A summary line is printed (also without -s).
 FUZZ_EXAMPLES (default 6) sets the examples per operation and mode."""
 
 import os
