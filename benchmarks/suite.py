@@ -24,10 +24,9 @@ from benchmarks.harness import (
     profiles,
     reset_storage,
     self_memory,
-    set_database_default,
 )
 
-ALL_STAGES = ("a", "a2", "b", "c", "d", "e", "f", "reuse", "async")
+ALL_STAGES = ("a", "a2", "b", "c", "d", "e", "f", "fixes")
 QUICK_STAGES = ("a", "a2", "b", "c", "d", "e", "f")  # the suggested fixes' variants only in the full run
 EMBEDDED_STAGES = ("a", "a2", "b", "c")
 
@@ -70,6 +69,12 @@ def run(profile_key: str, quick: bool, only: tuple[str, ...], budget: float) -> 
     ctx = Context(profile=profile, quick=quick, fake=fake, publisher=publisher, deadline=started + budget)
     stages: list[Stage] = []
     try:
+        if {"a", "a2", "b"} <= set(only):
+            from benchmarks import rounds
+
+            # The three in interleaved rounds, ratios within each round (a shared machine drifts).
+            _guarded("a_a2_b_rounds", ctx, stages, 40, lambda: rounds.measure(ctx))
+            only = tuple(key for key in only if key not in ("a", "a2", "b"))
         if "a" in only:
             _guarded("a_ceiling", ctx, stages, 10, lambda: ceiling.measure(ctx))
         if "a2" in only:
@@ -124,23 +129,12 @@ def _pipeline_stages(ctx: Context, stages: list[Stage], only: tuple[str, ...]) -
         _guarded("e_fanout", ctx, stages, 25, lambda: fanout.measure(ctx))
     if "f" in only:
         _guarded("f_console", ctx, stages, 20, lambda: console_pages.measure(ctx))
-    if "reuse" in only:
-        # (b) again with the worker keeping its database connection between tasks (benchmarks/reuse_app.py)
-        _guarded("b_reuse", ctx, stages, 40,
-                 lambda: throughput.measure(ctx, app="benchmarks.reuse_app", name="b_reuse")[:1])
-    if "async" in only and ctx.profile.is_postgres:
-        # ... and with synchronous_commit off for every session: what the commits' fsyncs cost
-        _guarded("b_reuse_async_commit", ctx, stages, 40, lambda: _async_commit(ctx, throughput))
+    if "fixes" in only:
+        # (b) with the project's worker, with benchmarks/reuse_app.py (connections kept) and, on
+        # PostgreSQL, with synchronous_commit off too: the suggested fixes, round by round.
+        from benchmarks import rounds
 
-
-def _async_commit(ctx: Context, throughput) -> list[Stage]:
-    set_database_default(ctx.profile, "synchronous_commit", "off")
-    ctx.publisher.call({"op": "reconnect"})
-    try:
-        return throughput.measure(ctx, app="benchmarks.reuse_app", name="b_reuse_async_commit")[:1]
-    finally:
-        set_database_default(ctx.profile, "synchronous_commit", None)
-        ctx.publisher.call({"op": "reconnect"})
+        _guarded("b_fixes", ctx, stages, 60, lambda: rounds.measure_fixes(ctx))
 
 
 def _stop_on_sigterm(signum, frame):

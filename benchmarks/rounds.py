@@ -1,0 +1,123 @@
+"""(a), (a2), (b) and (g) measured in interleaved rounds: each round runs the ceiling, then the bare
+task, then the pipeline, so that the three meet the same conditions (this machine is shared and its
+speed drifts by several times within minutes). Ratios are taken within each round, then the median
+of the rounds is reported. The bare worker and the pipeline worker stay up for all rounds (they
+consume different queues), so (g) reads the same processes after the first and the third run.
+
+The suggested fixes are measured the same way (`fixes`): per round, the pipeline with the
+project's worker, then with benchmarks/reuse_app.py (connections kept), then, on PostgreSQL, the
+same with synchronous_commit off; the speed-up is taken within each round.
+"""
+
+from __future__ import annotations
+
+from benchmarks import bare, ceiling, pipeline
+from benchmarks.harness import Context, Stage, median, set_database_default
+from benchmarks.throughput import _growth, records_complete, run_approvals, start_pipeline_worker
+
+ROUNDS = 3
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a and b else None
+
+
+def _pipeline_count(ctx: Context, rate: float, seconds_quick: int = 8, seconds_full: int = 20) -> int:
+    """N so that a run lasts about 8 s (quick) or 20 s at the warm-up's rate, within bounds."""
+    return sorted((ctx.size(50, 100), round(rate * ctx.size(seconds_quick, seconds_full, scaled=False)),
+                   ctx.size(300, 2000)))[1]
+
+
+def measure(ctx: Context) -> list[Stage]:
+    a, a2, b, memory = Stage("a_ceiling"), Stage("a2_bare_task"), Stage("b_throughput"), Stage("g_memory")
+    bare_worker = bare.start_worker(ctx)
+    pipe_worker = start_pipeline_worker(ctx)
+    rounds: list[dict] = []
+    try:
+        ceiling.post_loop(ctx, 0.5)
+        warm_bare = bare._run(ctx, 50, None)
+        warm = run_approvals(ctx, pipeline.build_bot_workspaces(ctx.size(30, 50), ctx.fake.url), None)
+        bare_count = sorted((100, round(warm_bare["per_s"] * ctx.size(3, 8, scaled=False)), ctx.size(300, 2000)))[1]
+        count = _pipeline_count(ctx, warm["per_s"])
+        for number in range(1, ROUNDS + 1):
+            if number > 1 and ctx.time_left() < 20:
+                b.notes.append(f"stopped after {number - 1} rounds: the time budget ran out")
+                break
+            fixtures = pipeline.build_bot_workspaces(count, ctx.fake.url)
+            row = {"ceiling": ceiling.post_loop(ctx, ctx.size(2, 3, scaled=False))}
+            ctx.fake.reset()
+            row["bare"] = bare._run(ctx, bare_count, None)
+            row["pipeline"] = run_approvals(ctx, fixtures, None)
+            row["pipeline"]["complete"] = records_complete(row["pipeline"]["records"], count, count)
+            rounds.append(row)
+            if number in (1, ROUNDS):
+                memory.figures[f"after_run_{number}"] = {"web": ctx.publisher.memory(), "worker": pipe_worker.memory(),
+                                                         "bare_worker": bare_worker.memory()}
+    finally:
+        pipe_worker.stop()
+        bare_worker.stop()
+    ceilings = [round(r["ceiling"]["rate"], 1) for r in rounds]
+    bares = [r["bare"]["per_s"] for r in rounds]
+    pipes = [r["pipeline"]["per_s"] for r in rounds]
+    a.figures = {"requests_per_s": median(ceilings), "runs_per_s": ceilings,
+                 "p50_ms": round(median([r["ceiling"]["p50_ms"] for r in rounds]), 3),
+                 "p99_ms": round(median([r["ceiling"]["p99_ms"] for r in rounds]), 3)}
+    a2.figures = {"deliveries_per_s": median(bares), "runs_per_s": bares, "count": bare_count,
+                  "publish_per_s": median([r["bare"]["publish_per_s"] for r in rounds]),
+                  "missing": sum(r["bare"]["missing"] for r in rounds),
+                  "duplicates": sum(r["bare"]["duplicates"] for r in rounds),
+                  "ratio_to_a_per_round": [_ratio(x, y) for x, y in zip(bares, ceilings, strict=True)]}
+    b.figures = {
+        "deliveries_per_s": median(pipes), "runs_per_s": pipes,
+        "ratio_to_a2_per_round": [_ratio(x, y) for x, y in zip(pipes, bares, strict=True)],
+        "ratio_to_a_per_round": [_ratio(x, y) for x, y in zip(pipes, ceilings, strict=True)],
+        "publish_per_s": median([r["pipeline"]["publish_per_s"] for r in rounds]),
+        "approvals": count, "warm_up_per_s": warm["per_s"], "events_per_run": 2 * count,
+        "missing": sum(r["pipeline"]["missing"] for r in rounds),
+        "duplicates": sum(r["pipeline"]["duplicates"] for r in rounds),
+        "all_recorded": all(r["pipeline"]["complete"] for r in rounds),
+        "records_last_run": rounds[-1]["pipeline"]["records"] if rounds else {},
+    }
+    b.figures["ratio_to_a2"] = median([x for x in b.figures["ratio_to_a2_per_round"] if x is not None])
+    b.figures["ratio_to_a"] = median([x for x in b.figures["ratio_to_a_per_round"] if x is not None])
+    memory.figures["growth_mb"] = _growth(memory.figures)
+    return [a, a2, b, memory]
+
+
+def measure_fixes(ctx: Context) -> Stage:
+    """The pipeline with the project's worker against the suggested fixes, round by round."""
+    stage = Stage("b_fixes")
+    variants = [("project", "console", False), ("reuse", "benchmarks.reuse_app", False)]
+    if ctx.profile.is_postgres:
+        variants.append(("reuse_async_commit", "benchmarks.reuse_app", True))
+    estimate = ctx.figures.get("pipeline_rate_estimate") or 10.0
+    count = _pipeline_count(ctx, estimate, 6, 12)
+    rates: dict[str, list] = {name: [] for name, _, _ in variants}
+    complete = True
+    for number in range(ROUNDS):
+        if number and ctx.time_left() < 30:
+            stage.notes.append(f"stopped after {number} rounds: the time budget ran out")
+            break
+        for name, app, async_commit in variants:
+            if async_commit:
+                set_database_default(ctx.profile, "synchronous_commit", "off")
+                ctx.publisher.call({"op": "reconnect"})
+            worker = start_pipeline_worker(ctx, app)
+            try:
+                run_approvals(ctx, pipeline.build_bot_workspaces(20, ctx.fake.url), None)  # warm this worker
+                result = run_approvals(ctx, pipeline.build_bot_workspaces(count, ctx.fake.url), None)
+                rates[name].append(result["per_s"])
+                complete = complete and records_complete(result["records"], count, count)
+            finally:
+                worker.stop()
+                if async_commit:
+                    set_database_default(ctx.profile, "synchronous_commit", None)
+                    ctx.publisher.call({"op": "reconnect"})
+    stage.figures = {"approvals": count, "all_recorded": complete, "runs_per_s": rates}
+    for name in rates:
+        stage.figures[f"{name}_per_s"] = median(rates[name])
+        if name != "project":
+            per_round = [_ratio(x, y) for x, y in zip(rates[name], rates["project"], strict=False)]
+            stage.figures[f"{name}_speedup_per_round"] = per_round
+            stage.figures[f"{name}_speedup"] = median([x for x in per_round if x is not None])
+    return stage
