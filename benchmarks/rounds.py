@@ -78,8 +78,8 @@ def measure(ctx: Context) -> list[Stage]:
         "all_recorded": all(r["pipeline"]["complete"] for r in rounds),
         "records_last_run": rounds[-1]["pipeline"]["records"] if rounds else {},
     }
-    b.figures["ratio_to_a2"] = median([x for x in b.figures["ratio_to_a2_per_round"] if x is not None])
-    b.figures["ratio_to_a"] = median([x for x in b.figures["ratio_to_a_per_round"] if x is not None])
+    b.figures["ratio_to_a2"] = round(median([x for x in b.figures["ratio_to_a2_per_round"] if x is not None]), 3)
+    b.figures["ratio_to_a"] = round(median([x for x in b.figures["ratio_to_a_per_round"] if x is not None]), 3)
     memory.figures["growth_mb"] = _growth(memory.figures)
     return [a, a2, b, memory]
 
@@ -115,9 +115,9 @@ def measure_fixes(ctx: Context) -> Stage:
                     ctx.publisher.call({"op": "reconnect"})
     stage.figures = {"approvals": count, "all_recorded": complete, "runs_per_s": rates}
     for name in rates:
-        stage.figures[f"{name}_per_s"] = median(rates[name])
+        stage.figures[f"{name}_per_s"] = round(median(rates[name]), 1)
         if name != "project":
             per_round = [_ratio(x, y) for x, y in zip(rates[name], rates["project"], strict=False)]
             stage.figures[f"{name}_speedup_per_round"] = per_round
-            stage.figures[f"{name}_speedup"] = median([x for x in per_round if x is not None])
+            stage.figures[f"{name}_speedup"] = round(median([x for x in per_round if x is not None]), 2)
     return stage
