@@ -16,13 +16,20 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
     def get_page_size(self, request):
-        """A `page_size` that is not a whole number from 1 to 200 is refused, not silently ignored."""
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+        """A `page_size` that is not one whole number from 1 to 200 is refused, not silently ignored."""
+        values = request.query_params.getlist(self.page_size_query_param)
+        if values and (len(values) > 1 or not (values[0].isdigit() and 1 <= int(values[0]) <= self.max_page_size)):
             raise exceptions.ValidationError(
-                {self.page_size_query_param: [f"Must be a whole number from 1 to {self.max_page_size}."]}
+                {self.page_size_query_param: [f"Must be one whole number from 1 to {self.max_page_size}."]}
             )
         return super().get_page_size(request)
+
+    def get_page_number(self, request, paginator):
+        """`page` is one whole number from 1 (a page past the end is 404, as DRF answers)."""
+        values = request.query_params.getlist(self.page_query_param)
+        if values and (len(values) > 1 or not (values[0].isdigit() and int(values[0]) >= 1)):
+            raise exceptions.ValidationError({self.page_query_param: ["Must be one whole number from 1."]})
+        return super().get_page_number(request, paginator)
 
 
 class Conflict(exceptions.APIException):

@@ -55,3 +55,28 @@ class AccessDeniedMiddleware:
             return trigger_client_event(response, "accessDenied", {"action": exception.action,
                                                                      "resource": exception.resource})
         return render(request, "403.html", context, status=403)
+
+
+class ApiBodyLimitMiddleware:
+    """An API request whose declared body is over DATA_UPLOAD_MAX_MEMORY_SIZE gets 413 in the API's
+    error envelope before anything reads it (Django would answer its HTML "Bad Request" page)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.http import JsonResponse
+
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.path.startswith("/api/") and limit is not None:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit:
+                return JsonResponse({"error": {
+                    "code": "request_too_large",
+                    "message": f"The request body is {length} bytes; the limit is {limit} bytes.",
+                }}, status=413)
+        return self.get_response(request)

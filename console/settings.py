@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "console.middleware.ApiBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,7 +126,7 @@ BILLING_TIME_ZONE = env.str("BILLING_TIME_ZONE", default="Asia/Shanghai")
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 1_100_000  # PutEvents takes at most 1 MB; a little room for headers
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576  # 1 MB: the largest PutEvents request, and any other body
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
@@ -146,6 +147,10 @@ WEBHOOK_EXTRA_HOSTS = env.list("WEBHOOK_EXTRA_HOSTS", default=[])
 OUTBOUND_ALLOWED_NETWORKS = env.list("OUTBOUND_ALLOWED_NETWORKS", default=[])
 OUTBOUND_CONNECT_TIMEOUT = env.float("OUTBOUND_CONNECT_TIMEOUT", default=3.0)
 OUTBOUND_READ_TIMEOUT = env.float("OUTBOUND_READ_TIMEOUT", default=10.0)
+
+# --- The outbox: an event enqueued this long ago and still not routed has lost its routing task
+# (a broker that restarted empty); the sweeper enqueues it again (routing is idempotent).
+EVENT_REROUTE_AFTER_SECONDS = env.float("EVENT_REROUTE_AFTER_SECONDS", default=600.0)
 
 # --- Delivery retry schedule: exponential backoff with full jitter, until a deadline.
 DELIVERY_RETRY_BASE_SECONDS = env.float("DELIVERY_RETRY_BASE_SECONDS", default=1.0)
@@ -248,6 +253,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "console.schema.document_shared_answers",
+    ],
     # Several models have a `status`/`source`: name each enum after what it is.
     "ENUM_NAME_OVERRIDES": {
         "EventSourceEnum": "notifications.catalog.SOURCE_CHOICES",
@@ -271,5 +280,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # urllib3 logs request lines at DEBUG: webhook tokens and signatures are in their query.
+        "urllib3": {"level": "WARNING"},
+    },
 }

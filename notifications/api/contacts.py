@@ -8,6 +8,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from console import serializers as api_serializers
 from console.api import Conflict
 from notifications.selectors.rules import contact_get, contacts_visible_to
 from notifications.services import contacts as contact_services
@@ -17,14 +18,14 @@ from workspaces.api.workspaces import account_of
 from workspaces.permissions import authorize
 
 
-class ContactInputSerializer(serializers.Serializer):
+class ContactInputSerializer(api_serializers.Serializer):
     name = serializers.CharField(max_length=200, allow_blank=True)
     mobile = serializers.CharField(max_length=64, allow_blank=True, required=False, default="",
                                    help_text=f"{MOBILE_HELP[0].upper()}{MOBILE_HELP[1:]}.")
     email = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
 
 
-class ContactSerializer(serializers.Serializer):
+class ContactSerializer(api_serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     mobile = serializers.CharField(allow_blank=True)

@@ -8,6 +8,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from console import serializers as api_serializers
 from console.api import Conflict
 from notifications.channels.registry import CHANNELS_BY_KEY
 from notifications.models import Delivery, DeliveryAttempt
@@ -17,7 +18,7 @@ from workspaces.api.errors import errors
 from workspaces.selectors import workspace_get_for_user
 
 
-class DeliveryAttemptSerializer(serializers.ModelSerializer):
+class DeliveryAttemptSerializer(api_serializers.ModelSerializer):
     class Meta:
         model = DeliveryAttempt
         fields = ["number", "outcome", "started_at", "finished_at", "duration_ms", "request_url", "http_status",
@@ -30,7 +31,7 @@ class DeliveryAttemptSerializer(serializers.ModelSerializer):
         }
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(api_serializers.ModelSerializer):
     event_id = serializers.IntegerField(read_only=True, help_text="The event's numeric id.")
     cloudevent_id = serializers.CharField(source="event.event_id", read_only=True,
                                           help_text="The CloudEvents id (webhook-id for HTTP targets).")

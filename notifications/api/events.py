@@ -16,6 +16,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from console import serializers as api_serializers
 from notifications import catalog
 from notifications.models import Event
 from notifications.selectors.events import event_filters_clean, event_get, events_for_workspace
@@ -27,7 +28,7 @@ from workspaces.permissions import authorize, bus_arn
 from workspaces.selectors import workspace_get_for_user
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(api_serializers.ModelSerializer):
     source = state_field(catalog.SOURCE_CHOICES)
     status = state_field(Event.Status.choices)
     not_published_reason = state_field(Event.NotPublishedReason.choices)
@@ -130,13 +131,13 @@ PUT_EVENTS_BODY = {
 }
 
 
-class PutEventsResultEntrySerializer(serializers.Serializer):
+class PutEventsResultEntrySerializer(api_serializers.Serializer):
     EventId = serializers.CharField(required=False)
     ErrorCode = serializers.CharField(required=False)
     ErrorMessage = serializers.CharField(required=False)
 
 
-class PutEventsResultSerializer(serializers.Serializer):
+class PutEventsResultSerializer(api_serializers.Serializer):
     FailedEntryCount = serializers.IntegerField()
     EntryList = PutEventsResultEntrySerializer(many=True)
 

@@ -8,6 +8,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from console import serializers as api_serializers
 from notifications.models.rules import DEFAULT_TARGETS_PER_RULE, MAX_TARGETS_PER_RULE
 from notifications.selectors.rules import (
     largest_rule_units,
@@ -21,7 +22,7 @@ from workspaces.api.workspaces import account_of
 from workspaces.permissions import authorize
 
 
-class QuotaRequestSerializer(serializers.Serializer):
+class QuotaRequestSerializer(api_serializers.Serializer):
     id = serializers.IntegerField()
     requested_limit = serializers.IntegerField()
     reason = serializers.CharField(allow_blank=True)
@@ -31,13 +32,13 @@ class QuotaRequestSerializer(serializers.Serializer):
     decision_note = serializers.CharField(allow_blank=True)
 
 
-class QuotaRequestInputSerializer(serializers.Serializer):
+class QuotaRequestInputSerializer(api_serializers.Serializer):
     requested_limit = serializers.IntegerField(min_value=1, max_value=32767,
                                                help_text=f"Target units per rule, at most {MAX_TARGETS_PER_RULE}.")
     reason = serializers.CharField(max_length=512, allow_blank=True, required=False, default="")
 
 
-class QuotaSerializer(serializers.Serializer):
+class QuotaSerializer(api_serializers.Serializer):
     targets_per_rule = serializers.IntegerField(help_text="The account's limit of target units per rule.")
     default_targets_per_rule = serializers.IntegerField()
     max_targets_per_rule = serializers.IntegerField(help_text="The most a request can ask for.")

@@ -11,6 +11,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from console import serializers as api_serializers
 from notifications.catalog import SCOPE_CHOICES, SOURCE_CHOICES
 from notifications.channels.registry import METHOD_CHOICES, get_method
 from notifications.channels.schema import SchemaContext
@@ -29,14 +30,14 @@ CONFIG_HELP = (
 )
 
 
-class TargetInputSerializer(serializers.Serializer):
+class TargetInputSerializer(api_serializers.Serializer):
     id = serializers.IntegerField(required=False, allow_null=True, min_value=1,
                                   help_text="A saved target of this rule to keep (and keep its secrets).")
     method = serializers.ChoiceField(choices=METHOD_CHOICES)
     config = serializers.DictField(child=serializers.JSONField(), required=False, default=dict, help_text=CONFIG_HELP)
 
 
-class RuleInputSerializer(serializers.Serializer):
+class RuleInputSerializer(api_serializers.Serializer):
     name = serializers.CharField(max_length=200, allow_blank=True,
                                  help_text="2 to 127 letters, digits, - and _; unique on the bus.")
     source = serializers.ChoiceField(choices=SOURCE_CHOICES)
@@ -52,7 +53,7 @@ class RuleCreateSerializer(RuleInputSerializer):
     enabled = serializers.BooleanField(default=True)
 
 
-class TargetSerializer(serializers.Serializer):
+class TargetSerializer(api_serializers.Serializer):
     id = serializers.IntegerField()
     method = serializers.CharField()
     method_label = serializers.CharField()
@@ -64,7 +65,7 @@ class TargetSerializer(serializers.Serializer):
                                    "null otherwise.")
 
 
-class RuleSerializer(serializers.Serializer):
+class RuleSerializer(api_serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     source = serializers.CharField()
@@ -223,14 +224,14 @@ class RuleDisableView(RuleEnableView):
     enable = False
 
 
-class ConnectivityInputSerializer(serializers.Serializer):
+class ConnectivityInputSerializer(api_serializers.Serializer):
     method = serializers.ChoiceField(choices=METHOD_CHOICES)
     config = serializers.DictField(child=serializers.JSONField(), required=False, default=dict, help_text=CONFIG_HELP)
     target_id = serializers.IntegerField(required=False, allow_null=True, min_value=1,
                                          help_text="A saved target whose stored secrets fill the secrets left out.")
 
 
-class ConnectivityResultSerializer(serializers.Serializer):
+class ConnectivityResultSerializer(api_serializers.Serializer):
     ok = serializers.BooleanField()
     code = serializers.CharField(help_text="The bot's own code (0 on success, e.g. 310000 when refused).")
     message = serializers.CharField(allow_blank=True, help_text="The bot's own message.")

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from console import serializers as api_serializers
 from notifications.selectors.usage import (
     CURRENCY,
     MONTH_FORMAT_MESSAGE,
@@ -46,11 +47,11 @@ class MonthField(serializers.Field):
         return f"{value.year:04d}-{value.month:02d}"
 
 
-class UsageMonthQuerySerializer(serializers.Serializer):
+class UsageMonthQuerySerializer(api_serializers.Serializer):
     month = MonthField(required=False, help_text="The billing month, YYYY-MM. Default: the current month.")
 
 
-class UsageMonthsQuerySerializer(serializers.Serializer):
+class UsageMonthsQuerySerializer(api_serializers.Serializer):
     limit = serializers.IntegerField(
         required=False, default=12, min_value=1, max_value=120, help_text="At most this many months (1 to 120)."
     )
@@ -60,12 +61,12 @@ def _amount_field(**kwargs):
     return serializers.DecimalField(max_digits=None, decimal_places=3, coerce_to_string=True, **kwargs)
 
 
-class UsageDaySerializer(serializers.Serializer):
+class UsageDaySerializer(api_serializers.Serializer):
     day = serializers.DateField(help_text="A calendar day in the billing time zone.")
     sent = serializers.IntegerField()
 
 
-class UsageMonthTotalsSerializer(serializers.Serializer):
+class UsageMonthTotalsSerializer(api_serializers.Serializer):
     month = MonthField(help_text="YYYY-MM, in the billing time zone.")
     sent = serializers.IntegerField(help_text="Notifications sent (one message to one target or contact).")
     free_used = serializers.IntegerField()
@@ -110,7 +111,7 @@ class UsageMonthSerializer(UsageMonthTotalsSerializer):
         return CURRENCY
 
 
-class UsageMonthListSerializer(serializers.Serializer):
+class UsageMonthListSerializer(api_serializers.Serializer):
     time_zone = serializers.CharField()
     currency = serializers.CharField()
     results = UsageMonthTotalsSerializer(many=True, help_text="Months with usage before this one, newest first.")

@@ -64,9 +64,26 @@ def allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     return networks
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, 6to4, Teredo's client, NAT64), if any:
+    the guard judges that one, so `2002:7f00:1::` is loopback, not a public 6to4 address."""
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if address.sixtofour:
+        return address.sixtofour
+    if address.teredo:
+        return address.teredo[1]
+    if address in NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def address_is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address) and (inner := embedded_ipv4(address)) is not None:
+        address = inner
     return not (
         address.is_loopback
         or address.is_private
@@ -186,15 +203,19 @@ def outbound_request(method: str, url: str, *, headers: dict | None = None, body
     )
     chunks, size, complete = [], 0, False
     try:
-        for chunk in response.raw.stream(8192, decode_content=True):
+        # read1 returns whatever arrived (at least a byte), so a receiver trickling its answer meets
+        # the total deadline; stream() would wait to fill each 8 KB chunk first.
+        while True:
+            chunk = response.raw.read1(8192, decode_content=True)
+            if not chunk:
+                complete = True
+                break
             chunks.append(chunk)
             size += len(chunk)
             if size >= MAX_ANSWER_BYTES:
                 break
             if time.monotonic() - started > total:
                 raise requests.ReadTimeout(f"the answer took longer than {total:.0f} s")
-        else:
-            complete = True
     finally:
         if complete:
             response.raw.release_conn()  # back to the pool: keep-alive

@@ -160,9 +160,10 @@ def event_store(
     return event
 
 
-def event_enqueue(*, event_id: int) -> bool:
-    """Hand one published event to its routing task, then mark it enqueued. False (and logged) when
-    the broker refused: the event stays with `enqueued_at` NULL for the sweeper."""
+def event_enqueue(*, event_id: int, again: bool = False) -> bool:
+    """Hand one published event to its routing task, then mark it enqueued (`again`: once more, for
+    a routing task that was lost). False (and logged) when the broker refused: the event stays as
+    it was, for the sweeper."""
     from notifications.tasks import route_event
 
     try:
@@ -170,23 +171,31 @@ def event_enqueue(*, event_id: int) -> bool:
     except Exception:  # kombu raises OperationalError, but any failure must leave the outbox row
         logger.warning("could not enqueue event %s; the outbox sweeper will retry", event_id, exc_info=True)
         return False
-    Event.objects.filter(pk=event_id, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
+    marked = Event.objects.filter(pk=event_id)
+    if not again:
+        marked = marked.filter(enqueued_at__isnull=True)
+    marked.update(enqueued_at=timezone.now())
     return True
 
 
-def events_requeue_unenqueued(*, grace_seconds: int = REQUEUE_GRACE_SECONDS, limit: int = REQUEUE_BATCH) -> int:
-    """Re-enqueue published events whose enqueue never happened (the broker was down at commit).
+def events_requeue_unenqueued(*, grace_seconds: int = REQUEUE_GRACE_SECONDS, limit: int = REQUEUE_BATCH,
+                              reroute_after_seconds: float | None = None) -> int:
+    """Re-enqueue published events whose enqueue never happened (the broker was down at commit), and
+    those enqueued long ago but never routed (their task was lost with a broker that restarted
+    empty, or with a worker of a broker that cannot re-queue: settings.EVENT_REROUTE_AFTER_SECONDS).
     Stops at the first refusal: the broker is still down and the next beat tries again. Returns how
     many were enqueued. An event enqueued twice is routed once (routing is idempotent)."""
-    cutoff = timezone.now() - timedelta(seconds=grace_seconds)
-    pending = (
-        Event.objects.filter(status=Event.Status.PUBLISHED, enqueued_at__isnull=True, created_at__lt=cutoff)
-        .order_by("id")
-        .values_list("id", flat=True)[:limit]
-    )
+    now = timezone.now()
+    if reroute_after_seconds is None:
+        reroute_after_seconds = settings.EVENT_REROUTE_AFTER_SECONDS
+    unrouted = Event.objects.filter(status=Event.Status.PUBLISHED, routed_at__isnull=True)
+    never = unrouted.filter(enqueued_at__isnull=True, created_at__lt=now - timedelta(seconds=grace_seconds))
+    lost = unrouted.filter(enqueued_at__lt=now - timedelta(seconds=reroute_after_seconds))
+    pending = [(event_id, False) for event_id in never.order_by("id").values_list("id", flat=True)[:limit]]
+    pending += [(event_id, True) for event_id in lost.order_by("id").values_list("id", flat=True)[:limit]]
     enqueued = 0
-    for event_id in list(pending):
-        if not event_enqueue(event_id=event_id):
+    for event_id, again in pending[:limit]:
+        if not event_enqueue(event_id=event_id, again=again):
             break
         enqueued += 1
     if enqueued:

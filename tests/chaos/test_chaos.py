@@ -255,7 +255,7 @@ def sweep(run: Run) -> None:
     from notifications.services.delivery import deliveries_requeue_overdue
     from notifications.services.events import events_requeue_unenqueued
 
-    for name, sweeper in (("events", lambda: events_requeue_unenqueued(grace_seconds=5)),
+    for name, sweeper in (("events", lambda: events_requeue_unenqueued(grace_seconds=5, reroute_after_seconds=20)),
                           ("deliveries", lambda: deliveries_requeue_overdue(grace_seconds=OVERDUE_GRACE_SECONDS))):
         try:
             run.sweeps[name] += sweeper() or 0

@@ -276,3 +276,26 @@ def test_the_eas_api_on_an_internal_address_is_refused(settings, activated_works
     with pytest.raises(DeliveryError) as refused:
         get_channel("eas").adapter.send(message, {"eas_service_id": service.pk}, {}, SendContext(delivery_id=1))
     assert refused.value.permanent is True and "169.254.169.254" in refused.value.message
+
+
+@pytest.mark.parametrize("address", [
+    "2002:7f00:1::1",  # 6to4 wrapping 127.0.0.1
+    "2002:a9fe:a9fe::1",  # 6to4 wrapping 169.254.169.254
+    "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+    "::ffff:192.168.1.1",  # IPv4-mapped
+    "2001:0:4136:e378:8000:63bf:f5fe:fffe",  # Teredo whose client is 10.1.0.1 (obfuscated)
+])
+def test_an_ipv6_address_wrapping_an_internal_ipv4_address_is_judged_by_the_ipv4_address(address):
+    import ipaddress
+
+    from notifications.channels.outbound import address_is_public
+
+    assert not address_is_public(ipaddress.ip_address(address))
+
+
+def test_a_public_6to4_address_stays_public():
+    import ipaddress
+
+    from notifications.channels.outbound import address_is_public
+
+    assert address_is_public(ipaddress.ip_address("2002:808:808::1"))  # 6to4 of 8.8.8.8

@@ -4,12 +4,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
+from console import serializers as api_serializers
 from workspaces.access_selectors import AuditFilters, audit_entries, audit_entries_filter
 from workspaces.api.errors import errors
 from workspaces.models import AuditLogEntry
 
 
-class AuditLogEntrySerializer(serializers.ModelSerializer):
+class AuditLogEntrySerializer(api_serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_name", help_text='The username, or "system"')
     actor_id = serializers.IntegerField(allow_null=True)
 
@@ -20,7 +21,7 @@ class AuditLogEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AuditFilterSerializer(serializers.Serializer):
+class AuditFilterSerializer(serializers.Serializer):  # query parameters: page and others pass
     user = serializers.CharField(required=False, allow_blank=True, max_length=150)
     object_type = serializers.CharField(required=False, allow_blank=True, max_length=64)
     object_id = serializers.CharField(required=False, allow_blank=True, max_length=64)

@@ -10,6 +10,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from console import serializers as api_serializers
 from console.api import Conflict
 from workspaces.access_selectors import account_of, policy_get, policy_get_for_change, policy_list
 from workspaces.api.errors import errors
@@ -28,7 +29,7 @@ DOCUMENT_HELP = (
 )
 
 
-class PolicySerializer(serializers.ModelSerializer):
+class PolicySerializer(api_serializers.ModelSerializer):
     users = serializers.SlugRelatedField(many=True, read_only=True, slug_field="username")
     document = serializers.JSONField(help_text=DOCUMENT_HELP)
 
@@ -38,24 +39,30 @@ class PolicySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PolicyCreateSerializer(serializers.Serializer):
+class PolicyCreateSerializer(api_serializers.Serializer):
     name = serializers.CharField(max_length=128, help_text="Letters, digits and hyphens; unique in the account")
     description = serializers.CharField(max_length=1024, required=False, allow_blank=True)
     document = serializers.JSONField(help_text=DOCUMENT_HELP)
 
 
-class PolicyUpdateSerializer(serializers.Serializer):
+class PolicyUpdateSerializer(api_serializers.Serializer):
     description = serializers.CharField(max_length=1024, required=False, allow_blank=True)
     document = serializers.JSONField(required=False, help_text=DOCUMENT_HELP)
 
 
-class PolicyValidateSerializer(serializers.Serializer):
+class PolicyValidateSerializer(api_serializers.Serializer):
     document = serializers.JSONField(help_text=DOCUMENT_HELP)
 
 
-def _fields(request) -> dict:
+def _fields(request, serializer_class) -> dict:
+    """The request's JSON object; a field `serializer_class` does not declare is refused by name."""
     if not isinstance(request.data, dict):
         raise ValidationError({"non_field_errors": ["Send a JSON object."]})
+    known = serializer_class().fields
+    unknown = sorted(str(key) for key in request.data if key not in known)
+    if unknown:
+        accepted = ", ".join(sorted(known))
+        raise ValidationError({key: [f"Unknown field. This endpoint accepts: {accepted}."] for key in unknown})
     return request.data
 
 
@@ -82,7 +89,7 @@ class PolicyListCreateView(generics.ListCreateAPIView):
     @extend_schema(operation_id="policies_create", summary="Create a policy", request=PolicyCreateSerializer,
                    responses={201: PolicySerializer, **errors(400)})
     def post(self, request, *args, **kwargs):
-        data = _fields(request)
+        data = _fields(request, PolicyCreateSerializer)
         policy = policy_create(
             actor=request.user,
             account=account_of(request.user),
@@ -110,7 +117,7 @@ class PolicyDetailView(generics.RetrieveAPIView):
                    request=PolicyUpdateSerializer, responses={200: PolicySerializer, **errors(400, 404)})
     def patch(self, request, *args, **kwargs):
         policy = policy_get_for_change(actor=request.user, pk=kwargs["pk"])
-        data = _fields(request)
+        data = _fields(request, PolicyUpdateSerializer)
         description = data.get("description")
         policy = policy_update(
             actor=request.user,
@@ -150,7 +157,7 @@ class PolicyValidateView(APIView):
         if not (is_allowed(request.user, "ram:CreatePolicy", resource)
                 or is_allowed(request.user, "ram:UpdatePolicy", resource)):
             raise AccessDenied("ram:CreatePolicy", resource)
-        data = _fields(request)
+        data = _fields(request, PolicyValidateSerializer)
         if "document" not in data:
             raise ValidationError({"document": ["This field is required."]})
         try:

@@ -8,6 +8,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from console import serializers as api_serializers
 from workspaces.api.errors import errors
 from workspaces.models import EasService, EasServiceRevision
 from workspaces.resource_selectors import eas_service_get, eas_services_list
@@ -29,7 +30,7 @@ from .resources_common import (
 )
 
 
-class EasServiceRevisionSerializer(serializers.ModelSerializer):
+class EasServiceRevisionSerializer(api_serializers.ModelSerializer):
     model_version_id = serializers.IntegerField(read_only=True, allow_null=True)
     model_version = serializers.StringRelatedField(read_only=True)
     previous_version_id = serializers.IntegerField(read_only=True, allow_null=True)
@@ -42,7 +43,7 @@ class EasServiceRevisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EasServiceSerializer(serializers.ModelSerializer):
+class EasServiceSerializer(api_serializers.ModelSerializer):
     created_by = UsernameField()
     status = state_field(EasService.Status.values)
     workspace_id = serializers.IntegerField(read_only=True)
@@ -64,17 +65,17 @@ class EasServiceDetailSerializer(EasServiceSerializer):
         read_only_fields = fields
 
 
-class EasServiceCreateSerializer(serializers.Serializer):
+class EasServiceCreateSerializer(api_serializers.Serializer):
     name = serializers.CharField(max_length=128)
     model_version_id = serializers.IntegerField(min_value=1)
 
 
-class EasSwitchVersionSerializer(serializers.Serializer):
+class EasSwitchVersionSerializer(api_serializers.Serializer):
     model_version_id = serializers.IntegerField(min_value=1)
     reason = serializers.CharField(max_length=256, required=False, allow_blank=True, default="Switched by hand")
 
 
-class EasStatusSerializer(serializers.Serializer):
+class EasStatusSerializer(api_serializers.Serializer):
     status = serializers.ChoiceField(choices=list(ACTIONS), help_text="Stopped stops the service; Running starts it.")
 
 

@@ -9,6 +9,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from console import serializers as api_serializers
 from workspaces.api.errors import errors
 from workspaces.models import DlcJob, DswInstance, FlowTask
 from workspaces.resource_selectors import (
@@ -24,7 +25,7 @@ from workspaces.services.resources import dlc, dsw, flow
 from .resources_common import UsernameField, WorkspaceScoped, requested_name, state_change, state_field
 
 
-class DlcJobSerializer(serializers.ModelSerializer):
+class DlcJobSerializer(api_serializers.ModelSerializer):
     created_by = UsernameField()
     status = state_field(DlcJob.Status.values)
     workspace_id = serializers.IntegerField(read_only=True)
@@ -36,7 +37,7 @@ class DlcJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DswInstanceSerializer(serializers.ModelSerializer):
+class DswInstanceSerializer(api_serializers.ModelSerializer):
     created_by = UsernameField()
     status = state_field(DswInstance.Status.values)
     image_status = state_field(DswInstance.ImageStatus.values)
@@ -48,7 +49,7 @@ class DswInstanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FlowTaskSerializer(serializers.ModelSerializer):
+class FlowTaskSerializer(api_serializers.ModelSerializer):
     created_by = UsernameField()
     status = state_field(FlowTask.Status.values)
     workspace_id = serializers.IntegerField(read_only=True)
@@ -59,7 +60,7 @@ class FlowTaskSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NameSerializer(serializers.Serializer):
+class NameSerializer(api_serializers.Serializer):
     name = serializers.CharField(max_length=128)
 
 
@@ -68,7 +69,7 @@ class DlcJobCreateSerializer(NameSerializer):
                                                allow_null=True, default=None)
 
 
-class DlcSchedulingSerializer(serializers.Serializer):
+class DlcSchedulingSerializer(api_serializers.Serializer):
     timeout_minutes = serializers.IntegerField(min_value=1, max_value=dlc.MAX_TIMEOUT_MINUTES, allow_null=True,
                                                help_text="Minutes of running before Job Timeout; null: none.")
 
@@ -77,19 +78,19 @@ class FlowTaskCreateSerializer(NameSerializer):
     run = serializers.BooleanField(default=True, help_text="Start the task at once (Running).")
 
 
-class DlcStatusSerializer(serializers.Serializer):
+class DlcStatusSerializer(api_serializers.Serializer):
     status = serializers.ChoiceField(choices=list(dlc.ACTIONS))
 
 
-class DswStatusSerializer(serializers.Serializer):
+class DswStatusSerializer(api_serializers.Serializer):
     status = serializers.ChoiceField(choices=list(dsw.ACTIONS))
 
 
-class DswImageSerializer(serializers.Serializer):
+class DswImageSerializer(api_serializers.Serializer):
     image_status = serializers.ChoiceField(choices=list(dsw.IMAGE_ACTIONS))
 
 
-class FlowStatusSerializer(serializers.Serializer):
+class FlowStatusSerializer(api_serializers.Serializer):
     status = serializers.ChoiceField(choices=list(flow.ACTIONS))
 
 

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from console import serializers as api_serializers
 from workspaces.api.errors import errors
 from workspaces.models import Model, ModelVersion
 from workspaces.resource_selectors import model_get, model_version_get, models_list
@@ -20,7 +21,7 @@ from workspaces.services.resources.models import (
 from .resources_common import UsernameField, WorkspaceScoped, requested_name, state_change, state_field
 
 
-class ModelVersionSerializer(serializers.ModelSerializer):
+class ModelVersionSerializer(api_serializers.ModelSerializer):
     created_by = UsernameField()
     approval_status = state_field(ModelVersion.ApprovalStatus.values)
     source_type = state_field(ModelVersion.SourceType.values)
@@ -33,7 +34,7 @@ class ModelVersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ModelSerializer(serializers.ModelSerializer):
+class ModelSerializer(api_serializers.ModelSerializer):
     created_by = UsernameField()
     workspace_id = serializers.IntegerField(read_only=True)
 
@@ -51,19 +52,19 @@ class ModelDetailSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ModelCreateSerializer(serializers.Serializer):
+class ModelCreateSerializer(api_serializers.Serializer):
     name = serializers.CharField(max_length=128)
     description = serializers.CharField(max_length=512, required=False, allow_blank=True, default="")
 
 
-class ModelVersionCreateSerializer(serializers.Serializer):
+class ModelVersionCreateSerializer(api_serializers.Serializer):
     version_name = serializers.CharField(max_length=64)
     approval_status = serializers.ChoiceField(choices=["Pending", "Approved"], default="Pending")
     source_type = serializers.ChoiceField(choices=ModelVersion.SourceType.values, default="Custom")
     uri = serializers.CharField(max_length=512, required=False, allow_blank=True, default="")
 
 
-class ModelVersionStatusSerializer(serializers.Serializer):
+class ModelVersionStatusSerializer(api_serializers.Serializer):
     approval_status = serializers.ChoiceField(choices=ModelVersion.ApprovalStatus.values)
 
 

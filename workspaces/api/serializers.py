@@ -4,11 +4,12 @@ service-linked role, event buses, tokens, and the one error envelope (documented
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from console import serializers as api_serializers
 from workspaces.models import EventBus, Workspace
 from workspaces.services.workspaces import DESCRIPTION_MAX, NAME_PATTERN, NAME_RULE
 
 
-class ErrorDetailSerializer(serializers.Serializer):
+class ErrorDetailSerializer(api_serializers.Serializer):
     code = serializers.CharField(help_text="validation_error, not_authenticated, permission_denied, not_found, ...")
     message = serializers.CharField(help_text="What is wrong, naming the field and the limit.")
 
@@ -21,7 +22,7 @@ class ErrorDetailSerializer(serializers.Serializer):
         return fields
 
 
-class ErrorResponseSerializer(serializers.Serializer):
+class ErrorResponseSerializer(api_serializers.Serializer):
     """Every 4xx answer: {"error": {"code", "message", "fields"?}}."""
 
     error = ErrorDetailSerializer()
@@ -33,7 +34,7 @@ ERRORS_READ = {**ERRORS_AUTH, 404: ErrorResponseSerializer}
 ERRORS_WRITE = {400: ErrorResponseSerializer, **ERRORS_READ}
 
 
-class WorkspaceSerializer(serializers.ModelSerializer):
+class WorkspaceSerializer(api_serializers.ModelSerializer):
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     event_bus = serializers.SerializerMethodField(help_text="pai-system-<name>, once EventBridge is activated.")
 
@@ -53,7 +54,7 @@ class WorkspaceNameField(serializers.CharField):
     """Checked by the workspace service, which words the message; the schema documents the rule."""
 
 
-class WorkspaceCreateSerializer(serializers.Serializer):
+class WorkspaceCreateSerializer(api_serializers.Serializer):
     name = WorkspaceNameField(min_length=3, max_length=23, error_messages={
         "required": f"The workspace name is required. {NAME_RULE}",
         "blank": f"The workspace name is required. {NAME_RULE}",
@@ -63,7 +64,7 @@ class WorkspaceCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX)
 
 
-class EventBusSerializer(serializers.ModelSerializer):
+class EventBusSerializer(api_serializers.ModelSerializer):
     workspace_name = serializers.CharField(source="workspace.name", read_only=True)
     arn = serializers.CharField(read_only=True)
 
@@ -73,7 +74,7 @@ class EventBusSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EventBridgeStatusSerializer(serializers.Serializer):
+class EventBridgeStatusSerializer(api_serializers.Serializer):
     activated = serializers.BooleanField()
     activated_at = serializers.DateTimeField(allow_null=True)
     event_bus_count = serializers.IntegerField()
@@ -89,7 +90,7 @@ class ActivationSerializer(EventBridgeStatusSerializer):
     event_buses_created = serializers.ListField(child=serializers.CharField())
 
 
-class ServiceLinkedRoleSerializer(serializers.Serializer):
+class ServiceLinkedRoleSerializer(api_serializers.Serializer):
     name = serializers.CharField()
     granted = serializers.BooleanField()
     arn = serializers.CharField(allow_null=True)
@@ -100,10 +101,10 @@ class ServiceLinkedRoleGrantSerializer(ServiceLinkedRoleSerializer):
     created_now = serializers.BooleanField(help_text="False when the role already existed.")
 
 
-class TokenObtainSerializer(serializers.Serializer):
+class TokenObtainSerializer(api_serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, write_only=True)
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(api_serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")

@@ -6,6 +6,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from console import serializers as api_serializers
 from workspaces.access_selectors import account_of, policy_get_by_reference, user_get, user_list
 from workspaces.api.errors import errors
 from workspaces.models import User
@@ -14,7 +15,7 @@ from workspaces.services.accounts import subuser_create
 from workspaces.services.policies import policy_attach, policy_detach
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(api_serializers.ModelSerializer):
     policies = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     # A plain string: a sub-user may have no email ("" is not an "email" to a schema validator).
     email = serializers.CharField(read_only=True, help_text="May be empty")
@@ -25,13 +26,13 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SubuserCreateSerializer(serializers.Serializer):
+class SubuserCreateSerializer(api_serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(write_only=True, min_length=8, style={"input_type": "password"})
     email = serializers.EmailField(required=False, allow_blank=True)
 
 
-class PolicyReferenceSerializer(serializers.Serializer):
+class PolicyReferenceSerializer(api_serializers.Serializer):
     policy = serializers.CharField(help_text="The policy's id or name")
 
 
