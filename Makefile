@@ -33,8 +33,15 @@ lint: install
 bench: install
 	$(PY) -m benchmarks.run
 
+## make chaos: the chaos run on the local PostgreSQL and Redis (override with DATABASE_URL / CELERY_BROKER_URL).
 chaos: install
-	$(PY) -m pytest tests/chaos -m chaos -s
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/3} \
+	CHAOS=1 $(PY) -m pytest tests/chaos -m chaos -s
+
+## make fuzz: schemathesis against the project's own OpenAPI schema (FUZZ_EXAMPLES=n per operation).
+fuzz: install
+	$(PY) -m pytest tests/security/test_api_fuzz.py -s
 
 clean:
 	rm -rf var/*.sqlite3* var/celerybeat-schedule*
