@@ -11,26 +11,15 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from workspaces.services.policies import SEED_POLICY_DOCUMENT
+
 pytest_plugins = ["tests.fakes.fixtures"]  # the fake DingTalk, WeCom, Lark, HTTP receiver, EAS API
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # Playwright's sync API beside live_server
 
 PASSWORD = "correct-horse-42"
 
-SEED_POLICY = {
-    "Statement": [{
-        "Effect": "Allow",
-        "Action": [
-            "eventbridge:CreateEventBus", "eventbridge:GetEventBus", "eventbridge:DeleteEventBus",
-            "eventbridge:ListEventBuses", "eventbridge:CreateRule", "eventbridge:GetRule",
-            "eventbridge:UpdateRule", "eventbridge:EnableRule", "eventbridge:DisableRule",
-            "eventbridge:DeleteRule", "eventbridge:ListRules", "eventbridge:PutEvents",
-            "eventbridge:UpdateTargets", "eventbridge:DeleteTargets", "eventbridge:ListTargets",
-        ],
-        "Resource": "acs:eventbridge:*:*:eventbus/*",
-    }],
-    "Version": "1",
-}
+SEED_POLICY = SEED_POLICY_DOCUMENT  # the seed's policy (workspace-event-notifications 1.3)
 
 
 @pytest.fixture

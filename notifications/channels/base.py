@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import email.utils
 import json
-import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -94,13 +93,21 @@ class ChannelAdapter:
         return ""
 
 
+class ChatBotAdapter(ChannelAdapter):
+    """A group bot reached by its webhook (the webhook carries its token): the webhook, masked, is
+    where it sends; the webhook identifies the bot for the rate limiter."""
+
+    def destination(self, target_config: dict, secrets: dict) -> str:
+        return mask_url(secrets.get("webhook", ""))
+
+    def rate_limit_identity(self, target_config: dict, secrets: dict) -> str:
+        return secrets.get("webhook", "")
+
+
 def scaled_window(seconds: float) -> float:
     """A platform's time window, times RATE_LIMIT_WINDOW_SCALE (1 in production; tests shrink
     minutes to seconds, together with the fakes' windows)."""
-    scale = getattr(settings, "RATE_LIMIT_WINDOW_SCALE", None)
-    if scale is None:  # until settings.py reads it from the environment itself
-        scale = os.environ.get("RATE_LIMIT_WINDOW_SCALE", "1")
-    return seconds * float(scale)
+    return seconds * float(settings.RATE_LIMIT_WINDOW_SCALE)
 
 
 def mask_url(url: str) -> str:

@@ -15,7 +15,7 @@ import time
 from urllib.parse import quote_plus
 
 from notifications.channels.base import (
-    ChannelAdapter,
+    ChatBotAdapter,
     DeliveryError,
     SendContext,
     SendResult,
@@ -52,15 +52,9 @@ def signed_url(webhook: str, secret: str, timestamp_ms: int | None = None) -> st
     return f"{webhook}{separator}timestamp={timestamp_ms}&sign={sign(secret, timestamp_ms)}"
 
 
-class DingTalkAdapter(ChannelAdapter):
+class DingTalkAdapter(ChatBotAdapter):
     key = "dingtalk"
     rate_limits = ((20, 60.0),)
-
-    def destination(self, target_config: dict, secrets: dict) -> str:
-        return mask_url(secrets.get("webhook", ""))
-
-    def rate_limit_identity(self, target_config: dict, secrets: dict) -> str:
-        return secrets.get("webhook", "")
 
     def send(self, message, target_config: dict, secrets: dict, context: SendContext | None = None) -> SendResult:
         context = context or SendContext()

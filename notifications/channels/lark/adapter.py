@@ -14,7 +14,7 @@ import hmac
 import time
 
 from notifications.channels.base import (
-    ChannelAdapter,
+    ChatBotAdapter,
     DeliveryError,
     SendContext,
     SendResult,
@@ -46,15 +46,12 @@ def masked_webhook(webhook: str) -> str:
     return mask_url(mask_path_token(webhook, "/hook/"))
 
 
-class LarkAdapter(ChannelAdapter):
+class LarkAdapter(ChatBotAdapter):
     key = "lark"
     rate_limits = ((5, 1.0), (100, 60.0))
 
     def destination(self, target_config: dict, secrets: dict) -> str:
         return masked_webhook(secrets.get("webhook", ""))
-
-    def rate_limit_identity(self, target_config: dict, secrets: dict) -> str:
-        return secrets.get("webhook", "")
 
     def send(self, message, target_config: dict, secrets: dict, context: SendContext | None = None) -> SendResult:
         webhook = secrets.get("webhook", "")

@@ -6,7 +6,7 @@ WeCom answers HTTP 200 with `errcode`: 0 is success; 45009 (frequency) and -1 (b
 from __future__ import annotations
 
 from notifications.channels.base import (
-    ChannelAdapter,
+    ChatBotAdapter,
     DeliveryError,
     SendContext,
     SendResult,
@@ -27,15 +27,9 @@ def retryable_codes() -> dict[int, float | None]:
     return {45009: scaled_window(60.0), -1: None}
 
 
-class WeComAdapter(ChannelAdapter):
+class WeComAdapter(ChatBotAdapter):
     key = "wecom"
     rate_limits = ((20, 60.0),)
-
-    def destination(self, target_config: dict, secrets: dict) -> str:
-        return mask_url(secrets.get("webhook", ""))
-
-    def rate_limit_identity(self, target_config: dict, secrets: dict) -> str:
-        return secrets.get("webhook", "")
 
     def send(self, message, target_config: dict, secrets: dict, context: SendContext | None = None) -> SendResult:
         webhook = secrets.get("webhook", "")

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from workspaces.models import Account, Policy, User, Workspace
 from workspaces.services.accounts import account_create, subuser_create
+from workspaces.services.policies import SEED_POLICY_DOCUMENT
 from workspaces.services.resources.demo import demo_resources_create
 from workspaces.services.workspaces import workspace_create
 
@@ -20,20 +21,7 @@ WORKSPACES = (
 )
 # The custom policy of the seed (section 1.3): what a RAM user needs to configure event notifications.
 EVENTBRIDGE_POLICY_NAME = "PAIEventNotificationAccess"
-EVENTBRIDGE_POLICY = {
-    "Statement": [{
-        "Effect": "Allow",
-        "Action": [
-            "eventbridge:CreateEventBus", "eventbridge:GetEventBus", "eventbridge:DeleteEventBus",
-            "eventbridge:ListEventBuses", "eventbridge:CreateRule", "eventbridge:GetRule",
-            "eventbridge:UpdateRule", "eventbridge:EnableRule", "eventbridge:DisableRule",
-            "eventbridge:DeleteRule", "eventbridge:ListRules", "eventbridge:PutEvents",
-            "eventbridge:UpdateTargets", "eventbridge:DeleteTargets", "eventbridge:ListTargets",
-        ],
-        "Resource": "acs:eventbridge:*:*:eventbus/*",
-    }],
-    "Version": "1",
-}
+EVENTBRIDGE_POLICY = SEED_POLICY_DOCUMENT
 # Reading the workspaces and their resources, and the event log: what a developer needs to get to
 # the Event Notification Configuration tab and see what the rules did.
 READ_POLICY_NAME = "PAIWorkspaceReadOnly"
