@@ -137,10 +137,11 @@ def add_pending_versions(workspace_id: int, count: int) -> list[int]:
     return [v.pk for v in versions]
 
 
-def add_rules(workspace_id: int, count: int, webhook_for) -> dict:
+def add_rules(workspace_id: int, count: int, webhook_for, other_sources_only: bool = False) -> dict:
     """Add `count` rules that the approval event must NOT match to the workspace's bus: 80 % on
     other sources' event types, 10 % on the approval type but disabled, 10 % on the approval type
-    scoped to another model. Each has one DingTalk target. Returns the mix."""
+    scoped to another model (or all on other sources' types). Each has one DingTalk target.
+    Returns the mix."""
     from notifications import catalog
     from notifications.models import Rule, RuleEventType, Target
     from workspaces.models import EventBus, Model
@@ -154,7 +155,8 @@ def add_rules(workspace_id: int, count: int, webhook_for) -> dict:
     run = uuid.uuid4().hex[:6]
     rules, types, mix = [], [], {"other_source": 0, "disabled_same_type": 0, "other_model_same_type": 0}
     for i in range(count):
-        kind = "other_source" if i % 10 < 8 else ("disabled_same_type" if i % 10 == 8 else "other_model_same_type")
+        kind = "other_source" if other_sources_only or i % 10 < 8 else (
+            "disabled_same_type" if i % 10 == 8 else "other_model_same_type")
         mix[kind] += 1
         if kind == "other_source":
             source, type_key = other_types[i % len(other_types)]

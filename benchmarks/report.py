@@ -190,6 +190,8 @@ def profile_section(result: dict) -> list[str]:
         lines += [f"Routing cost (d), one approval event, rules on the bus {f.get('rule_mix')}; "
                   f"10,000 vs 10: **{f.get('ratio_10000_to_10')}x**", ""]
         lines += _table(["rules", "median ms", "p90 ms", "queries", "deliveries/event"], rows) + [""]
+        if f.get("other_sources_only"):
+            lines += [f"With every other rule on other sources' types: {f['other_sources_only']} (median ms).", ""]
     e = s.get("e_fanout")
     if e and not e.get("skipped"):
         f = e["figures"]

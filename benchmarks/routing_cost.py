@@ -69,4 +69,24 @@ def measure(ctx: Context) -> Stage:
     low, high = stage.figures[str(SIZES[0])]["median_ms"], stage.figures[str(SIZES[-1])]["median_ms"]
     stage.figures["ratio_10000_to_10"] = round(high / low, 2) if low else None
     stage.figures["events_per_size"] = events_per_size
+    if not ctx.quick and ctx.time_left() > 60:
+        # The same with every other rule on other sources' types: which part of the cost grows.
+        stage.figures["other_sources_only"] = _series(ctx, (SIZES[0], SIZES[-1]), events_per_size)
     return stage
+
+
+def _series(ctx: Context, sizes: tuple[int, ...], events_per_size: int) -> dict:
+    figures, rules = {}, 1
+    workspace_id = pipeline.build_bot_workspaces(1, ctx.fake.url).workspace_ids[0]
+    try:
+        for size in sizes:
+            pipeline.add_rules(workspace_id, size - rules, ctx.fake.url, other_sources_only=True)
+            rules = size
+            event_ids = _approval_events(workspace_id, pipeline.add_pending_versions(workspace_id, events_per_size + 3))
+            _route_times(event_ids[:3])
+            times, _ = _route_times(event_ids[3:])
+            figures[str(size)] = round(median(times), 2)
+    finally:
+        flush_broker(ctx.profile)
+    figures["ratio"] = round(figures[str(sizes[-1])] / figures[str(sizes[0])], 2)
+    return figures
