@@ -107,6 +107,8 @@ elif TESTING:
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+# A kept connection is checked before reuse, so a database restart costs one retry, not an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if TESTING:  # hashing real passwords costs ~1 s per user on a loaded 2-core machine
