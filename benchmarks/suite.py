@@ -20,6 +20,7 @@ from benchmarks.harness import (
     Publisher,
     Stage,
     create_schema,
+    flush_broker,
     profile_env,
     profiles,
     reset_storage,
@@ -84,6 +85,7 @@ def run(profile_key: str, quick: bool, only: tuple[str, ...], budget: float) -> 
     finally:
         publisher.stop()
         fake.stop()
+        flush_broker(profile)  # leave no task behind on the bench broker
     return {
         "profile": profile.key,
         "label": profile.label,
