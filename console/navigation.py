@@ -32,6 +32,9 @@ ACCOUNT_NAV = (
 )
 
 
+SWITCHER_LIMIT = 30
+
+
 def _url(name: str, **kwargs) -> str | None:
     try:
         return reverse(name, kwargs=kwargs or None)
@@ -67,7 +70,8 @@ def navigation(request):
         from workspaces.selectors import workspaces_for_user
 
         if is_allowed(user, "pai:ListWorkspaces", arn("pai", user.account, "workspace/*")):
-            workspaces = list(workspaces_for_user(user).values("id", "name"))
+            # The switcher shows the first few; the workspace list (always linked) has them all.
+            workspaces = list(workspaces_for_user(user).order_by("name").values("id", "name")[:SWITCHER_LIMIT])
     return {
         "nav_groups": groups,
         "nav_account_links": account_links,

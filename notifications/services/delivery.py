@@ -134,12 +134,14 @@ def _send_claimed(delivery_id: int, now) -> str:
         delivery_enqueue(delivery=delivery, countdown=slot.wait)
         return "rate_limited"
 
-    number = (delivery.attempts.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    attempt = DeliveryAttempt.objects.create(
-        delivery=delivery, number=number, started_at=timezone.now(),
-        request_url=mask_url(adapter.destination(config, secrets))[:1024],
-    )
-    Delivery.objects.filter(pk=delivery.pk).update(attempt_count=F("attempt_count") + 1)
+    # The attempt and its count in one commit: the claimed row's count numbers the attempt.
+    number = delivery.attempt_count + 1
+    with transaction.atomic():
+        attempt = DeliveryAttempt.objects.create(
+            delivery=delivery, number=number, started_at=timezone.now(),
+            request_url=mask_url(adapter.destination(config, secrets))[:1024],
+        )
+        Delivery.objects.filter(pk=delivery.pk).update(attempt_count=F("attempt_count") + 1)
     started = time.monotonic()
     result: SendResult | None = None
     error: DeliveryError | None = None
@@ -152,8 +154,10 @@ def _send_claimed(delivery_id: int, now) -> str:
         logger.exception("delivery %s: the %s adapter failed unexpectedly", delivery.pk, channel.key)
         error = DeliveryError(f"internal error: {exc.__class__.__name__}: {exc}"[:500], permanent=False)
     rate_limit_sent(slot)
-    _attempt_complete(attempt, started=started, result=result, error=error)
-    return _decide(delivery, number=number, error=error)
+    # The outcome, the delivery's new state and the usage count in one commit.
+    with transaction.atomic():
+        _attempt_complete(attempt, started=started, result=result, error=error)
+        return _decide(delivery, number=number, error=error)
 
 
 def _attempt_complete(attempt: DeliveryAttempt, *, started: float, result: SendResult | None,
