@@ -66,6 +66,8 @@ def entry_validate(entry) -> catalog.EventSource:
     if size > MAX_ENTRY_BYTES:
         raise EntryError("EventTooLarge", f"The event is {size} bytes; an event may be at most {MAX_ENTRY_BYTES} "
                                           "bytes (256 KB).")
+    if "\\u0000" in json.dumps(entry):  # PostgreSQL's jsonb cannot store a NUL character
+        raise EntryError("InvalidEvent", "The event contains a NUL (\\u0000) character, which cannot be stored.")
     for name in REQUIRED:
         if name not in entry or entry[name] in (None, ""):
             raise EntryError("MissingAttribute", f"The required attribute {name} is missing.")

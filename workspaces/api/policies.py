@@ -71,6 +71,8 @@ def _text(value, field: str) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError({field: ["must be a string"]})
+    if "\x00" in value:
+        raise ValidationError({field: ["must not contain NUL characters"]})
     return value
 
 

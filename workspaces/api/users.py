@@ -48,6 +48,8 @@ def _text(data: dict, field: str) -> str:
         return ""
     if not isinstance(value, str | int):
         raise ValidationError({field: ["must be a string"]})
+    if "\x00" in str(value):
+        raise ValidationError({field: ["must not contain NUL characters"]})
     return str(value)
 
 

@@ -154,6 +154,8 @@ def policy_validate(document: str | dict) -> dict:
         for index, statement in enumerate(statements):
             _check_statement(index, statement, problems)
     size = len(json.dumps(parsed, separators=(",", ":")))
+    if "\\u0000" in json.dumps(parsed):  # PostgreSQL's jsonb cannot store a NUL character
+        problems.append(PolicyProblem("Document", "must not contain NUL (\\u0000) characters"))
     if size > MAX_DOCUMENT_CHARS:
         problems.append(PolicyProblem("Document", f"at most {MAX_DOCUMENT_CHARS} characters, got {size}"))
     if problems:

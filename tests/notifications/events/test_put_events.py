@@ -264,3 +264,14 @@ def test_another_accounts_workspace_is_404_and_no_token_is_401(outsider_api, url
     assert put(outsider_api, url, [cloud_event()]).status_code == 404
     assert client.post(url, data=b"[]", content_type="application/json").status_code == 401
     assert not Event.objects.exists()
+
+
+def test_an_event_with_a_nul_character_is_refused_per_entry_and_not_stored(owner_api, url):
+    """PostgreSQL's jsonb cannot hold \\u0000: the entry is refused before it reaches the database."""
+    response = put(owner_api, url, json.dumps([cloud_event(data={"name": "bad\u0000name"})]).encode())
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["FailedEntryCount"] == 1 and body["EntryList"][0]["ErrorCode"] == "InvalidEvent"
+    assert "NUL" in body["EntryList"][0]["ErrorMessage"]
+    assert not Event.objects.exists()

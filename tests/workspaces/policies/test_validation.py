@@ -112,3 +112,14 @@ def test_an_oversized_document_is_refused_with_the_limit():
     document = {"Version": "1", "Statement": [statement(Resource=[f"acs:eventbridge:*:*:eventbus/{'x' * 60}-{i}"
                                                                   for i in range(100)])]}
     assert problems(document)[0].startswith("Document: at most 6144 characters, got ")
+
+
+def test_a_document_with_a_nul_character_is_refused_before_postgresql_sees_it():
+    import pytest as _pytest
+
+    from workspaces.services.policies import PolicyDocumentError, policy_validate
+
+    document = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "eventbridge:GetRule",
+                                               "Resource": "acs:eventbridge:*:*:eventbus/a\x00b"}]}
+    with _pytest.raises(PolicyDocumentError, match="NUL"):
+        policy_validate(document)
