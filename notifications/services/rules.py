@@ -217,6 +217,16 @@ def _write(rule: Rule, *, name, source_def, types, scope, models, clean) -> dict
     return _save_targets(rule, clean)
 
 
+def _write_on_bus(rule: Rule, bus, **values) -> dict:
+    """`_write` in a savepoint; the one constraint input can break (a name taken on the bus, by a
+    rule saved meanwhile) becomes a field error."""
+    try:
+        with transaction.atomic():
+            return _write(rule, **values)
+    except IntegrityError:
+        raise ValidationError({"name": [f"A rule named {values['name']} already exists on event bus {bus.name}."]})
+
+
 def rule_create(*, actor, workspace, name: str, source: str, event_types: list[str], targets: list,
                 scope: str = "all", model_ids: list | None = None, enabled: bool = True) -> Rule:
     """Create a rule with its targets. `rule.revealed_secrets` maps new target ids to the secrets made
@@ -234,12 +244,8 @@ def rule_create(*, actor, workspace, name: str, source: str, event_types: list[s
             workspace=workspace, bus=bus, rule=None, name=name, source=source, event_types=event_types,
             scope=scope, model_ids=model_ids, targets=targets)
         rule = Rule(bus=bus, created_by=actor if getattr(actor, "pk", None) else None, enabled=bool(enabled))
-        try:
-            with transaction.atomic():
-                revealed = _write(rule, name=name, source_def=source_def, types=types, scope=scope, models=models,
-                                  clean=clean)
-        except IntegrityError:
-            raise ValidationError({"name": [f"A rule named {name} already exists on event bus {bus.name}."]})
+        revealed = _write_on_bus(rule, bus, name=name, source_def=source_def, types=types, scope=scope,
+                                 models=models, clean=clean)
         audit_record(actor=actor, account=workspace.account, action="rule.create", obj=rule,
                      changes=_diff({}, _snapshot(rule)))
     rule.revealed_secrets = revealed
@@ -263,12 +269,8 @@ def rule_update(*, actor, rule: Rule, name: str, source: str, event_types: list[
         kept = {item.existing.pk for item in clean if item.existing is not None}
         if rule.targets.exclude(pk__in=kept).exists():
             authorize(actor, "eventbridge:DeleteTargets", rule_arn(workspace, rule.name))
-        try:
-            with transaction.atomic():
-                revealed = _write(rule, name=name, source_def=source_def, types=types, scope=scope, models=models,
-                                  clean=clean)
-        except IntegrityError:
-            raise ValidationError({"name": [f"A rule named {name} already exists on event bus {bus.name}."]})
+        revealed = _write_on_bus(rule, bus, name=name, source_def=source_def, types=types, scope=scope,
+                                 models=models, clean=clean)
         audit_record(actor=actor, account=workspace.account, action="rule.update", obj=rule,
                      changes=_diff(before, _snapshot(rule)))
     rule.revealed_secrets = revealed
