@@ -4,15 +4,13 @@ bot's success, a wrong one its own 310000 refusal."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.fakes.fixtures import fake_dingtalk, outbound_to_fakes  # noqa: F401  (fixtures)
-
 pytestmark = pytest.mark.browser
 
 SIGNING_KEY = "SEC0123456789abcdef0123456789abcdef0123456789abcdef"
 
 
 def test_test_connectivity_shows_the_bots_success_and_its_refusal(
-        page, live_server, login, screenshot, owner, activated_workspace, fake_dingtalk):  # noqa: F811
+        page, live_server, login, screenshot, owner, activated_workspace, fake_dingtalk):
     bot = fake_dingtalk.add_bot(secret=SIGNING_KEY)
     login(page, live_server, owner)
     page.goto(f"{live_server.url}/workspaces/{activated_workspace.pk}/configuration/event-notifications/")

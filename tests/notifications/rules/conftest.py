@@ -2,8 +2,6 @@
 
 import pytest
 
-from tests.fakes.fixtures import fake_dingtalk, fake_wecom, outbound_to_fakes  # noqa: F401  (fixtures)
-
 DINGTALK_TOKEN = "d1n9t41kt0k3n5ecretabcdef0123456789"
 DINGTALK_WEBHOOK = f"https://oapi.dingtalk.com/robot/send?access_token={DINGTALK_TOKEN}"
 SIGNING_KEY = "SECb0a7e3f1c2d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1"

@@ -7,12 +7,11 @@ import pytest
 
 from notifications.services.connectivity import connectivity_test
 from notifications.services.usage import usage_record
-from tests.fakes.fixtures import fake_wecom, outbound_to_fakes  # noqa: F401  (fixtures)
 
 
 @pytest.mark.django_db
 def test_a_test_connectivity_message_is_sent_but_not_counted_as_the_page_and_api_say(
-    fake_wecom, owner, activated_workspace, owner_client, owner_api  # noqa: F811
+    fake_wecom, owner, activated_workspace, owner_client, owner_api
 ):
     usage_record(account_id=owner.account_id, count=4)  # four real notifications this month
     bot = fake_wecom.add_bot()
