@@ -158,6 +158,10 @@ EVENT_REROUTE_AFTER_SECONDS = env.float("EVENT_REROUTE_AFTER_SECONDS", default=6
 DELIVERY_RETRY_BASE_SECONDS = env.float("DELIVERY_RETRY_BASE_SECONDS", default=1.0)
 DELIVERY_RETRY_MAX_SECONDS = env.float("DELIVERY_RETRY_MAX_SECONDS", default=512.0)
 DELIVERY_DEADLINE_SECONDS = env.int("DELIVERY_DEADLINE_SECONDS", default=24 * 3600)
+# An event with at most this many deliveries, all to chat bots or HTTP endpoints, is sent by its
+# routing task (one task hop); larger fan-outs, other channels and retries go through the channel
+# queues. 0: every delivery through its channel's queue (strict per-queue isolation of workers).
+DELIVERY_INLINE_MAX = env.int("DELIVERY_INLINE_MAX", default=4)
 
 # --- Text message and voice providers: "logging" (default) or "aliyun" (Alibaba Cloud SMS / VMS).
 TELEPHONY_PROVIDER = env.str("TELEPHONY_PROVIDER", default="logging")

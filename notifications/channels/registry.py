@@ -55,6 +55,9 @@ class Channel:
     # The event types this channel acts on (empty: every type its method's sources allow). The EAS
     # update switches a service only when a version is approved, not on any status change.
     event_types: tuple[str, ...] = ()
+    # Sent by the routing task itself when an event has few deliveries (settings.DELIVERY_INLINE_MAX):
+    # one task hop instead of two. Only for channels whose sends are one short HTTP request.
+    inline: bool = False
 
     @cached_property
     def adapter(self):
@@ -80,13 +83,13 @@ METHODS: tuple[DeliveryMethod, ...] = (
 
 CHANNELS: tuple[Channel, ...] = (
     Channel("dingtalk", "DingTalk", "chat", "notifications.tasks.deliver_chat",
-            "notifications.channels.dingtalk.adapter.DingTalkAdapter", method="dingtalk"),
+            "notifications.channels.dingtalk.adapter.DingTalkAdapter", method="dingtalk", inline=True),
     Channel("wecom", "WeCom", "chat", "notifications.tasks.deliver_chat",
-            "notifications.channels.wecom.adapter.WeComAdapter", method="wecom"),
+            "notifications.channels.wecom.adapter.WeComAdapter", method="wecom", inline=True),
     Channel("lark", "Lark", "chat", "notifications.tasks.deliver_chat",
-            "notifications.channels.lark.adapter.LarkAdapter", method="lark"),
+            "notifications.channels.lark.adapter.LarkAdapter", method="lark", inline=True),
     Channel("http", "HTTP/HTTPS", "http", "notifications.tasks.deliver_http",
-            "notifications.channels.http.adapter.HttpAdapter", method="http"),
+            "notifications.channels.http.adapter.HttpAdapter", method="http", inline=True),
     Channel("email", "Email", "email", "notifications.tasks.deliver_email",
             "notifications.channels.email.adapter.EmailAdapter", method="contacts"),
     Channel("sms", "Text message", "telephony", "notifications.tasks.deliver_telephony",

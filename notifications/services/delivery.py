@@ -22,10 +22,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from notifications.channels.base import DeliveryError, SendContext, SendResult, mask_url, trim
-from notifications.channels.message import message_from_event
+from notifications.channels.message import Message, message_from_event
 from notifications.channels.registry import CHANNELS_BY_KEY
 from notifications.models import Delivery, DeliveryAttempt
-from notifications.services.ratelimit import rate_limit_acquire, rate_limit_sent
+from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire, rate_limit_sent
 from notifications.services.usage import usage_record
 
 logger = logging.getLogger(__name__)
@@ -86,13 +86,18 @@ def delivery_target(delivery: Delivery) -> tuple[dict, dict]:
     return config, secrets
 
 
-def _claim(delivery_id: int, now) -> bool:
+def claim_until(now):
+    """When a claim taken now lapses: longer than any send can take (its timeouts are hard)."""
     lease = float(settings.OUTBOUND_CONNECT_TIMEOUT) + float(settings.OUTBOUND_READ_TIMEOUT) + CLAIM_MARGIN_SECONDS
+    return now + timedelta(seconds=lease)
+
+
+def _claim(delivery_id: int, now) -> bool:
     return bool(
         Delivery.objects.filter(pk=delivery_id, status__in=ACTIVE)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=EARLY_SLACK_SECONDS)))
-        .update(claimed_until=now + timedelta(seconds=lease))
+        .update(claimed_until=claim_until(now))
     )
 
 
@@ -109,12 +114,16 @@ def delivery_send(*, delivery_id: int) -> str:
     try:
         return _send_claimed(delivery_id, now)
     except Exception:
-        # The database failed under us (the task retries): let the next try claim it at once.
-        try:
-            Delivery.objects.filter(pk=delivery_id).update(claimed_until=None)
-        except Exception:  # still failing: the claim lapses by itself
-            logger.warning("could not release the claim on delivery %s", delivery_id)
+        delivery_release(delivery_id)
         raise
+
+
+def delivery_release(delivery_id: int) -> None:
+    """The database failed under a claimed send (the task retries): let the next try claim it at once."""
+    try:
+        Delivery.objects.filter(pk=delivery_id).update(claimed_until=None)
+    except Exception:  # still failing: the claim lapses by itself
+        logger.warning("could not release the claim on delivery %s", delivery_id)
 
 
 def _send_claimed(delivery_id: int, now) -> str:
@@ -135,29 +144,40 @@ def _send_claimed(delivery_id: int, now) -> str:
         return "rate_limited"
 
     # The attempt and its count in one commit: the claimed row's count numbers the attempt.
-    number = delivery.attempt_count + 1
     with transaction.atomic():
-        attempt = DeliveryAttempt.objects.create(
-            delivery=delivery, number=number, started_at=timezone.now(),
-            request_url=mask_url(adapter.destination(config, secrets))[:1024],
-        )
+        attempt = attempt_open(delivery, number=delivery.attempt_count + 1, adapter=adapter, config=config,
+                               secrets=secrets)
+        attempt.save(force_insert=True)
         Delivery.objects.filter(pk=delivery.pk).update(attempt_count=F("attempt_count") + 1)
+    return attempt_send(delivery, attempt, channel=channel, config=config, secrets=secrets, slot=slot,
+                        message=message_from_event(delivery.event))
+
+
+def attempt_open(delivery: Delivery, *, number: int, adapter, config: dict, secrets: dict) -> DeliveryAttempt:
+    """The attempt row written (by the caller, in its transaction) before the send."""
+    return DeliveryAttempt(delivery=delivery, number=number, started_at=timezone.now(),
+                           request_url=mask_url(adapter.destination(config, secrets))[:1024])
+
+
+def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, config: dict, secrets: dict,
+                 slot: RateLimitSlot, message: Message) -> str:
+    """Send a claimed delivery whose attempt row is committed; then record the outcome, the
+    delivery's new state and the usage count in one commit."""
     started = time.monotonic()
     result: SendResult | None = None
     error: DeliveryError | None = None
     try:
-        message = message_from_event(delivery.event)
-        result = adapter.send(message, config, secrets, SendContext(delivery_id=delivery.pk, attempt=number))
+        result = channel.adapter.send(message, config, secrets,
+                                      SendContext(delivery_id=delivery.pk, attempt=attempt.number))
     except DeliveryError as exc:
         error = exc
     except Exception as exc:  # a bug in an adapter must not lose the delivery: record it, retry
         logger.exception("delivery %s: the %s adapter failed unexpectedly", delivery.pk, channel.key)
         error = DeliveryError(f"internal error: {exc.__class__.__name__}: {exc}"[:500], permanent=False)
     rate_limit_sent(slot)
-    # The outcome, the delivery's new state and the usage count in one commit.
     with transaction.atomic():
         _attempt_complete(attempt, started=started, result=result, error=error)
-        return _decide(delivery, number=number, error=error)
+        return _decide(delivery, number=attempt.number, error=error)
 
 
 def _attempt_complete(attempt: DeliveryAttempt, *, started: float, result: SendResult | None,

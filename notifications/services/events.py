@@ -3,8 +3,11 @@ and, once that transaction commits, enqueues its routing task.
 
 An event is *published* when the workspace has its event bus (EventBridge activated) and the account
 has the service-linked role; otherwise it is stored as *not published* with the reason, and nothing
-is enqueued (PRODUCT.md 1). When the broker is down at commit the event stays with `enqueued_at`
-NULL; `events_requeue_unenqueued` (run by beat) hands it on later.
+is enqueued (PRODUCT.md 1). A published event that no enabled rule of its bus lists is stored as
+routed, with no deliveries, and no routing task is spent on it (a rule enabled while the event's
+transaction commits may miss it, as it would miss an event routed a moment earlier). When the
+broker is down at commit the event stays with `enqueued_at` NULL; `events_requeue_unenqueued` (run
+by beat) hands it on later.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from notifications import catalog
-from notifications.models import Event
+from notifications.models import Event, RuleEventType
 from workspaces.models import EventBus, ServiceLinkedRole
 from workspaces.models.workspaces import SERVICE_LINKED_ROLE_NAME
 
@@ -46,14 +50,20 @@ def console_url(path: str) -> str:
 
 def publish_state(workspace) -> tuple[EventBus | None, str]:
     """The workspace's bus (or None) and why an event raised now would not be published ("" if it
-    would be)."""
-    bus = EventBus.objects.filter(workspace=workspace).first()
+    would be). One query: the bus, with whether the account holds the service-linked role."""
+    role = ServiceLinkedRole.objects.filter(account_id=workspace.account_id, name=SERVICE_LINKED_ROLE_NAME)
+    bus = EventBus.objects.filter(workspace=workspace).annotate(has_role=Exists(role)).first()
     if bus is None:
         return None, Event.NotPublishedReason.NO_EVENT_BUS
-    has_role = ServiceLinkedRole.objects.filter(account_id=workspace.account_id, name=SERVICE_LINKED_ROLE_NAME).exists()
-    if not has_role:
+    if not bus.has_role:
         return bus, Event.NotPublishedReason.NO_SERVICE_ROLE
     return bus, ""
+
+
+def routing_wanted(*, bus_id: int, event_type: str) -> bool:
+    """Whether an enabled rule of the bus lists the type (scopes aside): if none does, the event is
+    stored as routed, with no deliveries, and no routing task is spent on it."""
+    return RuleEventType.objects.filter(event_type=event_type, rule__bus_id=bus_id, rule__enabled=True).exists()
 
 
 def aliyun_extensions(*, workspace, bus: EventBus | None, published: bool, now: datetime) -> dict:
@@ -137,6 +147,7 @@ def event_store(
     """Write one event row and, if it is published, arrange its enqueue after commit. Shared by
     `publish` and PutEvents so both take the same outbox path."""
     published = not not_published_reason
+    wanted = published and routing_wanted(bus_id=bus.pk, event_type=envelope["type"])
     event = Event.objects.create(
         event_id=envelope["id"],
         account_id=workspace.account_id,
@@ -152,10 +163,11 @@ def event_store(
         envelope=envelope,
         status=Event.Status.PUBLISHED if published else Event.Status.NOT_PUBLISHED,
         not_published_reason=not_published_reason,
+        routed_at=None if wanted or not published else timezone.now(),
     )
-    if published:
+    if wanted:
         transaction.on_commit(lambda: event_enqueue(event_id=event.pk), robust=True)
-    else:
+    elif not published:
         logger.info("event %s stored as not published: %s", event.event_id, not_published_reason)
     return event
 

@@ -10,16 +10,26 @@ twice creates nothing new, and only deliveries still pending are (re-)enqueued.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
-from notifications.channels.registry import CHANNELS_BY_KEY, channel_for_method, get_method
-from notifications.models import Delivery, Event, Rule, RuleEventType, Target
-from notifications.services.delivery import delivery_enqueue
+from notifications.channels.message import message_from_event
+from notifications.channels.registry import CHANNELS_BY_KEY, Channel, channel_for_method, get_method
+from notifications.models import Delivery, DeliveryAttempt, Event, Rule, RuleEventType, Target
+from notifications.services.delivery import (
+    attempt_open,
+    attempt_send,
+    claim_until,
+    delivery_enqueue,
+    delivery_release,
+    delivery_target,
+)
+from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire
 
 logger = logging.getLogger(__name__)
 
@@ -53,38 +63,115 @@ def _recipients(target: Target, event_type: str):
     yield channel, "", None, label
 
 
+@dataclass
+class _Planned:
+    """One recipient of the event: its delivery row (new or found) and, for an inline send, the
+    rate-limit slot taken and the open attempt."""
+
+    delivery: Delivery
+    channel: Channel
+    created: bool
+    countdown: float | None = None
+    config: dict = field(default_factory=dict)
+    secrets: dict = field(default_factory=dict)
+    slot: RateLimitSlot | None = None
+    attempt: DeliveryAttempt | None = None
+
+
+def _plan(event: Event, targets: list[Target], now) -> list[_Planned]:
+    """The event's recipients; the deliveries a previous routing of this event already wrote are
+    found, not written again. (An event not yet routed has none: its deliveries and `routed_at` are
+    written in one transaction.)"""
+    existing = ({(d.target_id, d.recipient_key): d for d in Delivery.objects.filter(event=event)}
+                if event.routed_at is not None else {})
+    deadline = now + timedelta(seconds=settings.DELIVERY_DEADLINE_SECONDS)
+    planned = []
+    for target in targets:
+        for channel, recipient_key, contact, label in _recipients(target, event.type):
+            found = existing.get((target.pk, recipient_key))
+            if found is not None:
+                planned.append(_Planned(found, channel, created=False))
+                continue
+            delivery = Delivery(
+                event=event, target=target, recipient_key=recipient_key, rule=target.rule, contact=contact,
+                channel=channel.key, recipient_label=label[:256], deadline_at=deadline, next_attempt_at=now,
+            )
+            planned.append(_Planned(delivery, channel, created=True))
+    return planned
+
+
+def _take_inline(planned: list[_Planned], now) -> list[_Planned]:
+    """The new deliveries the routing task sends itself: all of them when there are few and every
+    one goes to a chat bot or an HTTP endpoint (settings.DELIVERY_INLINE_MAX), each with its bot's
+    rate-limit slot taken; a bot whose window is full waits through its channel's queue instead."""
+    new = [p for p in planned if p.created]
+    if not new or len(new) > settings.DELIVERY_INLINE_MAX or not all(p.channel.inline for p in new):
+        return []
+    inline = []
+    for item in new:
+        adapter = item.channel.adapter
+        item.config, item.secrets = delivery_target(item.delivery)
+        slot = rate_limit_acquire(channel_key=item.channel.key, limits=adapter.rate_limits,
+                                  identity=adapter.rate_limit_identity(item.config, item.secrets))
+        if not slot.taken:
+            item.delivery.next_attempt_at = now + timedelta(seconds=slot.wait)
+            item.countdown = slot.wait
+            continue
+        item.slot = slot
+        item.delivery.claimed_until = claim_until(now)
+        item.delivery.attempt_count = 1
+        item.attempt = attempt_open(item.delivery, number=1, adapter=adapter, config=item.config,
+                                    secrets=item.secrets)
+        inline.append(item)
+    return inline
+
+
 def event_route(*, event_id: int) -> int:
-    """Create the event's deliveries (idempotent) and enqueue those still pending. Returns how many
-    deliveries were created now. An event that is gone, or was never published, routes nowhere."""
+    """Create the event's deliveries (idempotent) and send them: the few-and-quick case right here
+    (their attempts are written with the deliveries, before the send), the rest through their
+    channels' queues. Returns how many deliveries were created now. An event that is gone, or was
+    never published, routes nowhere."""
     event = Event.objects.filter(pk=event_id).select_related("workspace").first()
     if event is None or event.status != Event.Status.PUBLISHED or event.bus_id is None:
         return 0
     now = timezone.now()
-    deadline = now + timedelta(seconds=settings.DELIVERY_DEADLINE_SECONDS)
-    targets = (
+    targets = list(
         Target.objects.filter(rule__in=rules_matching(event))
         .select_related("rule", "eas_service")
-        .prefetch_related("contact_links__contact")
         .order_by("rule_id", "position", "id")
     )
-    created_count = 0
-    to_enqueue: list[Delivery] = []
+    with_contacts = [target for target in targets if get_method(target.method).needs_contacts]
+    if with_contacts:
+        prefetch_related_objects(with_contacts, "contact_links__contact")
+    planned = _plan(event, targets, now)
+    inline = _take_inline(planned, now)
+    created = [item.delivery for item in planned if item.created]
     with transaction.atomic():
-        for target in targets:
-            for channel, recipient_key, contact, label in _recipients(target, event.type):
-                delivery, created = Delivery.objects.get_or_create(
-                    event=event, target=target, recipient_key=recipient_key,
-                    defaults={
-                        "rule": target.rule, "contact": contact, "channel": channel.key,
-                        "recipient_label": label[:256], "deadline_at": deadline, "next_attempt_at": now,
-                    },
-                )
-                created_count += created
-                if created or (delivery.status == Delivery.Status.PENDING and delivery.attempt_count == 0):
-                    to_enqueue.append(delivery)
+        Delivery.objects.bulk_create(created)
+        DeliveryAttempt.objects.bulk_create([item.attempt for item in inline])
         Event.objects.filter(pk=event.pk).update(routed_at=now)
-        for delivery in to_enqueue:
-            delivery_enqueue(delivery=delivery)
-    if created_count:
-        logger.info("event %s routed: %s new deliveries", event.event_id, created_count)
-    return created_count
+        for item in planned:
+            delivery = item.delivery
+            if item.attempt is None and delivery.status == Delivery.Status.PENDING and delivery.attempt_count == 0:
+                delivery_enqueue(delivery=delivery, countdown=item.countdown)
+    if created:
+        logger.info("event %s routed: %s new deliveries, %s sent inline", event.event_id, len(created), len(inline))
+    if inline:
+        _send_inline(event, inline)
+    return len(created)
+
+
+def _send_inline(event: Event, inline: list[_Planned]) -> None:
+    message = message_from_event(event)
+    for position, item in enumerate(inline):
+        try:
+            attempt_send(item.delivery, item.attempt, channel=item.channel, config=item.config,
+                         secrets=item.secrets, slot=item.slot, message=message)
+        except Exception:
+            # The database failed while recording: hand this delivery and the ones not yet sent to
+            # their channel's queue (the overdue sweeper covers a broker that is down too).
+            logger.warning("event %s: inline send failed; queueing the rest", event.event_id, exc_info=True)
+            for rest in inline[position:]:
+                delivery_release(rest.delivery.pk)
+                delivery_enqueue(delivery=rest.delivery)
+            raise

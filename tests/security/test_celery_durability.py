@@ -200,8 +200,9 @@ def test_sweeping_unenqueued_events_twice_enqueues_each_once(activated_workspace
 
     from notifications.models import Event
     from notifications.tasks import requeue_unenqueued_events
-    from tests.notifications.delivery.builders import raise_event
+    from tests.notifications.delivery.builders import make_rule, raise_event
 
+    make_rule(activated_workspace, types=("JobFailed",))
     # Raised in the test's transaction, their on-commit enqueue never runs: as if the broker had been
     # down at commit. Older than the sweeper's grace period.
     for number in range(3):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from notifications.models import Event
 from notifications.services.events import events_requeue_unenqueued, publish
 from notifications.tasks import requeue_unenqueued_events
+from tests.notifications.delivery.builders import make_rule
 from workspaces.models import EventBus, ServiceLinkedRole, Workspace
 
 RFC3339_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -87,6 +88,7 @@ def test_the_bus_is_checked_before_the_role(workspace, raise_event):
 
 def test_a_published_event_is_enqueued_on_commit_and_marked(activated_workspace, raise_event, broker_messages,
                                                             django_capture_on_commit_callbacks):
+    make_rule(activated_workspace, types=("JobFailed",))
     broker_messages()  # start from an empty queue
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         event = raise_event(activated_workspace)
@@ -122,6 +124,7 @@ def test_an_unknown_type_is_a_programming_error(activated_workspace):
 def test_an_event_whose_enqueue_failed_is_recovered_by_the_periodic_task(
     activated_workspace, raise_event, unreachable_broker, broker_messages, django_capture_on_commit_callbacks
 ):
+    make_rule(activated_workspace, types=("JobFailed",))
     with django_capture_on_commit_callbacks(execute=True):
         event = raise_event(activated_workspace)  # the broker refuses the routing task at commit
 
@@ -142,6 +145,7 @@ def test_an_event_whose_enqueue_failed_is_recovered_by_the_periodic_task(
 
 
 def test_the_sweeper_leaves_young_events_and_not_published_ones(activated_workspace, raise_event, account):
+    make_rule(activated_workspace, types=("JobFailed",))
     young = raise_event(activated_workspace)  # its on-commit enqueue may still be running
     bare = Workspace.objects.create(account=account, name="ws_bare")  # no bus of its own
     not_published = raise_event(bare)
@@ -150,3 +154,34 @@ def test_the_sweeper_leaves_young_events_and_not_published_ones(activated_worksp
     assert events_requeue_unenqueued() == 0
     assert Event.objects.get(pk=young.pk).enqueued_at is None
     assert Event.objects.get(pk=not_published.pk).enqueued_at is None
+
+
+@pytest.mark.parametrize("rule", ["none", "other_type", "disabled"])
+def test_an_event_no_enabled_rule_lists_is_stored_routed_and_costs_no_task(
+    rule, activated_workspace, raise_event, django_capture_on_commit_callbacks
+):
+    if rule == "other_type":
+        make_rule(activated_workspace, types=("JobSucceeded",))
+    elif rule == "disabled":
+        make_rule(activated_workspace, types=("JobFailed",), enabled=False)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        event = raise_event(activated_workspace)
+
+    event.refresh_from_db()
+    assert event.status == Event.Status.PUBLISHED
+    assert event.routed_at is not None and not event.deliveries.exists()
+    assert callbacks == []
+    _age(event, seconds=3600)
+    assert events_requeue_unenqueued(reroute_after_seconds=1) == 0  # routed: nothing for the sweeper
+
+
+def test_a_rule_scoped_elsewhere_still_gets_the_event_routed(activated_workspace, raise_event, owner,
+                                                           django_capture_on_commit_callbacks):
+    """The check at publish looks at types only; scopes are matched by routing."""
+    make_rule(activated_workspace, types=("JobFailed",), scope="mine", created_by=owner)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        event = raise_event(activated_workspace)
+
+    assert len(callbacks) == 1 and Event.objects.get(pk=event.pk).routed_at is None

@@ -38,6 +38,10 @@ def put(client, url, body, content_type="application/json"):
 
 def test_valid_events_are_stored_published_and_answered_with_their_ids(owner_api, url, activated_workspace,
                                                                        django_capture_on_commit_callbacks):
+    from tests.notifications.delivery.builders import make_rule
+
+    make_rule(activated_workspace, source="model", types=("ModelVersionApproved",))
+    make_rule(activated_workspace, source="dlc_job", types=("JobFailed",))
     events = [cloud_event(), cloud_event(type="pai:DLC:JobFailed", data={"resourceId": "3"})]
 
     with django_capture_on_commit_callbacks() as callbacks:
