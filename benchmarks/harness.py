@@ -95,20 +95,6 @@ def reset_storage(profile: Profile) -> None:
     flush_broker(profile)
 
 
-def set_database_default(profile: Profile, name: str, value: str | None) -> None:
-    """`ALTER DATABASE bench SET name = value` (RESET when None): new sessions take it. Only ever
-    the bench's own database."""
-    if not profile.is_postgres:
-        return
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        if value is None:
-            conn.execute(f'ALTER DATABASE "{PG_BENCH_DB}" RESET {name}')
-        else:
-            conn.execute(f'ALTER DATABASE "{PG_BENCH_DB}" SET {name} = {value}')
-
-
 def flush_broker(profile: Profile) -> None:
     """Drop every message on the bench broker (only ever the bench's own Redis DB or file)."""
     if profile.broker_url.startswith("redis://"):

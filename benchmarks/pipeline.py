@@ -1,7 +1,9 @@
 """Fixtures for the pipeline's measurements, written in bulk through the ORM (the services add one
-rule at a time and cap a bus at 50 rules; the benchmark needs thousands), and the one call that
-drives the pipeline as a user does: approving a Pending model version through the resources
-service, which publishes both model events in its transaction and enqueues routing on commit."""
+rule at a time and cap a bus at 50 rules; the benchmark needs thousands), and the two calls that
+drive the pipeline: publishing a model-approval event (what (b) measures: the pipeline from
+`publish`, in a transaction, as the approval does it) and approving a Pending model version through
+the resources service (the console's Approve button: the version's update, both model events and
+the audit record)."""
 
 from __future__ import annotations
 
@@ -31,6 +33,24 @@ def approve_version(version_id: int) -> None:
     version = ModelVersion.objects.select_related("model__workspace__account").get(pk=version_id)
     resources.model_version_set_status(actor=None, version=version,
                                        approval_status=ModelVersion.ApprovalStatus.APPROVED)
+
+
+def publish_approval_event(version_id: int) -> None:
+    """One ModelVersionApproved event for the version, published in its own transaction with the
+    arguments the approval service gives it (the version itself is left as it is)."""
+    from notifications.services.events import publish
+    from workspaces.models import ModelVersion
+
+    version = ModelVersion.objects.select_related("model__workspace__account", "model__created_by", "created_by").get(
+        pk=version_id)
+    model = version.model
+    with transaction.atomic():
+        publish(workspace=model.workspace, source="model", type_name="ModelVersionApproved", resource_id=version.pk,
+                resource_name=f"{model.name}:{version.version_name}", old_status="Pending", new_status="Approved",
+                resource_owner=version.created_by or model.created_by, model=model,
+                console_path=f"/workspaces/{model.workspace_id}/models/{model.pk}/",
+                extra={"modelId": str(model.pk), "modelName": model.name, "versionId": str(version.pk),
+                       "versionName": version.version_name, "approvalStatus": "Approved"})
 
 
 def bench_account(name: str = "bench"):

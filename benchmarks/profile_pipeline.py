@@ -1,7 +1,9 @@
-"""Where the time of one delivery goes: the three steps of the pipeline (approve + publish in the web
-process, route in a worker, send in a worker) run in this process under pyinstrument, with their
-query counts, on PostgreSQL + Redis (or `--profile sqlite`). No worker runs: the tasks they enqueue
-are purged at the end.
+"""Where the time of one delivery goes: the steps of the pipeline (publish an approval event in the web
+process; route it and send its one DingTalk delivery in a worker, as the routing task does for a
+few chat targets; the same delivery sent through the chat queue's task instead, with
+DELIVERY_INLINE_MAX=0) and, for context, the console's Approve, run in this process under
+pyinstrument with their query counts, on PostgreSQL + Redis (or `--profile sqlite`). No worker
+runs: the tasks they enqueue are purged at the end.
 
     python -m benchmarks.profile_pipeline [--count 40] [--profile postgres-redis] [--html var/bench/prof]
 """
@@ -33,6 +35,7 @@ def main(argv: list[str] | None = None) -> None:
 
     django.setup()
     from django.db import connection
+    from django.test import override_settings
     from django.test.utils import CaptureQueriesContext
     from pyinstrument import Profiler
 
@@ -44,11 +47,8 @@ def main(argv: list[str] | None = None) -> None:
     fake = FakeDingTalk().start()
     try:
         fixtures = pipeline.build_bot_workspaces(args.count + 1, fake.url)
-        steps = {
-            "approve (web: transaction, 2 events, on-commit enqueue)": [
-                (pipeline.approve_version, v) for v in fixtures.version_ids
-            ],
-        }
+        queued = pipeline.build_bot_workspaces(args.count + 1, fake.url)
+        approvals = pipeline.build_bot_workspaces(args.count + 1, fake.url)
         results = {}
 
         def run(label: str, calls: list) -> None:
@@ -77,14 +77,25 @@ def main(argv: list[str] | None = None) -> None:
                 name = label.split(" ")[0]
                 Path(args.html, f"{name}.html").write_text(profiler.output_html())
 
-        run(*next(iter(steps.items())))
-        event_ids = list(Event.objects.filter(workspace_id__in=fixtures.workspace_ids).order_by("id")
-                         .values_list("id", flat=True))
-        run("route (worker: one event, both types)", [(lambda e: event_route(event_id=e), e) for e in event_ids])
-        delivery_ids = list(Delivery.objects.filter(event__workspace_id__in=fixtures.workspace_ids).order_by("id")
+        def event_ids(of: pipeline.BotWorkspaces) -> list[int]:
+            events = Event.objects.filter(workspace_id__in=of.workspace_ids).order_by("id")
+            return list(events.values_list("id", flat=True))
+
+        run("publish (web: one approval event, on-commit enqueue)",
+            [(pipeline.publish_approval_event, v) for v in fixtures.version_ids])
+        run("route + send inline (worker: the routing task)",
+            [(lambda e: event_route(event_id=e), e) for e in event_ids(fixtures)])
+        for v in queued.version_ids:
+            pipeline.publish_approval_event(v)
+        with override_settings(DELIVERY_INLINE_MAX=0):
+            run("route only (worker, DELIVERY_INLINE_MAX=0)",
+                [(lambda e: event_route(event_id=e), e) for e in event_ids(queued)])
+        delivery_ids = list(Delivery.objects.filter(event__workspace_id__in=queued.workspace_ids).order_by("id")
                             .values_list("id", flat=True))
-        run("send (worker: one delivery to the fake)", [(lambda d: delivery_send(delivery_id=d), d)
-                                                        for d in delivery_ids])
+        run("send through the chat queue (worker: deliver_chat)",
+            [(lambda d: delivery_send(delivery_id=d), d) for d in delivery_ids])
+        run("approve (web, context: the console's Approve, 2 events, audit)",
+            [(pipeline.approve_version, v) for v in approvals.version_ids])
         print("\nsummary, per call (wall and CPU without the profiler):")
         for label, (wall, cpu, queries) in results.items():
             print(f"  {wall:8.2f} ms wall {cpu:8.2f} ms CPU {queries:5.1f} queries  {label}")

@@ -3,8 +3,10 @@ that publishes the way the web process does, when the benchmark tells it to over
 
 One JSON command per line in, one JSON answer per line out:
 - `{"op": "bare", "webhooks": [...], "secret": "SEC...", "rate": 100}`: one bare task per webhook;
+- `{"op": "publish", "version_ids": [...], "rate": null}`: publish one model-approval event per
+  version, each in its own transaction (routing is enqueued on commit);
 - `{"op": "approve", "version_ids": [...], "rate": null}`: approve each Pending model version through
-  the resources service (which publishes in its transaction and enqueues routing on commit);
+  the resources service (which publishes both model events in its transaction);
 - `{"op": "memory"}`, `{"op": "ping"}`, `{"op": "quit"}`.
 `rate` paces the publishes (per second); null publishes back to back. Each answer carries the wall
 clock time taken just before each publish (`times`), which latencies are measured from.
@@ -42,13 +44,14 @@ def publish_bare(webhooks: list[str], secret: str, rate: float | None) -> list[f
     return times
 
 
-def publish_approvals(version_ids: list[int], rate: float | None) -> list[float]:
-    from benchmarks.pipeline import approve_version
+def publish_each(op: str, version_ids: list[int], rate: float | None) -> list[float]:
+    from benchmarks.pipeline import approve_version, publish_approval_event
 
+    call = approve_version if op == "approve" else publish_approval_event
     times = []
     for version_id, moment in paced(version_ids, rate):
         times.append(moment)
-        approve_version(version_id)
+        call(version_id)
     return times
 
 
@@ -60,15 +63,10 @@ def handle(command: dict) -> dict:
         started = time.monotonic()
         times = publish_bare(command["webhooks"], command["secret"], command.get("rate"))
         return {"times": times, "publish_seconds": time.monotonic() - started}
-    if op == "approve":
+    if op in ("approve", "publish"):
         started = time.monotonic()
-        times = publish_approvals(command["version_ids"], command.get("rate"))
+        times = publish_each(op, command["version_ids"], command.get("rate"))
         return {"times": times, "publish_seconds": time.monotonic() - started}
-    if op == "reconnect":  # pick up a changed database default (ALTER DATABASE ... SET)
-        from django.db import connections
-
-        connections.close_all()
-        return {"ok": True}
     if op == "memory":
         from benchmarks.harness import self_memory
 

@@ -1,18 +1,15 @@
 """(a), (a2), (b) and (g) measured in interleaved rounds: each round runs the ceiling, then the bare
-task, then the pipeline, so that the three meet the same conditions (this machine is shared and its
-speed drifts by several times within minutes). Ratios are taken within each round, then the median
-of the rounds is reported. The bare worker and the pipeline worker stay up for all rounds (they
-consume different queues), so (g) reads the same processes after the first and the third run.
-
-The suggested fixes are measured the same way (`fixes`): per round, the pipeline with the
-project's worker, then with benchmarks/reuse_app.py (connections kept), then, on PostgreSQL, the
-same with synchronous_commit off; the speed-up is taken within each round.
+task, then the pipeline, then (for context) the same approvals through the console's Approve, so
+that all meet the same conditions (this machine is shared and its speed drifts by several times
+within minutes). Ratios are taken within each round, then the median of the rounds is reported.
+The bare worker and the pipeline worker stay up for all rounds (they consume different queues), so
+(g) reads the same processes after the first and the third run.
 """
 
 from __future__ import annotations
 
 from benchmarks import bare, ceiling, pipeline
-from benchmarks.harness import Context, Stage, median, set_database_default
+from benchmarks.harness import Context, Stage, median
 from benchmarks.throughput import _growth, records_complete, run_approvals, start_pipeline_worker
 
 ROUNDS = 3
@@ -30,6 +27,7 @@ def _pipeline_count(ctx: Context, rate: float, seconds_quick: int = 8, seconds_f
 
 def measure(ctx: Context) -> list[Stage]:
     a, a2, b, memory = Stage("a_ceiling"), Stage("a2_bare_task"), Stage("b_throughput"), Stage("g_memory")
+    console = Stage("b_console")
     bare_worker = bare.start_worker(ctx)
     pipe_worker = start_pipeline_worker(ctx)
     rounds: list[dict] = []
@@ -39,6 +37,9 @@ def measure(ctx: Context) -> list[Stage]:
         warm = run_approvals(ctx, pipeline.build_bot_workspaces(ctx.size(30, 50), ctx.fake.url), None)
         bare_count = sorted((100, round(warm_bare["per_s"] * ctx.size(3, 8, scaled=False)), ctx.size(300, 2000)))[1]
         count = _pipeline_count(ctx, warm["per_s"])
+        warm_console = run_approvals(ctx, pipeline.build_bot_workspaces(ctx.size(20, 30), ctx.fake.url), None,
+                                     mode="approve")
+        console_count = _pipeline_count(ctx, warm_console["per_s"], 4, 8)
         for number in range(1, ROUNDS + 1):
             if number > 1 and ctx.time_left() < 20:
                 b.notes.append(f"stopped after {number - 1} rounds: the time budget ran out")
@@ -49,6 +50,10 @@ def measure(ctx: Context) -> list[Stage]:
             row["bare"] = bare._run(ctx, bare_count, None)
             row["pipeline"] = run_approvals(ctx, fixtures, None)
             row["pipeline"]["complete"] = records_complete(row["pipeline"]["records"], count, count)
+            approvals = pipeline.build_bot_workspaces(console_count, ctx.fake.url)
+            row["console"] = run_approvals(ctx, approvals, None, mode="approve")
+            row["console"]["complete"] = records_complete(row["console"]["records"], console_count, console_count,
+                                                          mode="approve")
             rounds.append(row)
             if number in (1, ROUNDS):
                 memory.figures[f"after_run_{number}"] = {"web": ctx.publisher.memory(), "worker": pipe_worker.memory(),
@@ -72,7 +77,7 @@ def measure(ctx: Context) -> list[Stage]:
         "ratio_to_a2_per_round": [_ratio(x, y) for x, y in zip(pipes, bares, strict=True)],
         "ratio_to_a_per_round": [_ratio(x, y) for x, y in zip(pipes, ceilings, strict=True)],
         "publish_per_s": median([r["pipeline"]["publish_per_s"] for r in rounds]),
-        "approvals": count, "warm_up_per_s": warm["per_s"], "events_per_run": 2 * count,
+        "approvals": count, "warm_up_per_s": warm["per_s"], "events_per_run": count,
         "missing": sum(r["pipeline"]["missing"] for r in rounds),
         "duplicates": sum(r["pipeline"]["duplicates"] for r in rounds),
         "all_recorded": all(r["pipeline"]["complete"] for r in rounds),
@@ -80,44 +85,14 @@ def measure(ctx: Context) -> list[Stage]:
     }
     b.figures["ratio_to_a2"] = round(median([x for x in b.figures["ratio_to_a2_per_round"] if x is not None]), 3)
     b.figures["ratio_to_a"] = round(median([x for x in b.figures["ratio_to_a_per_round"] if x is not None]), 3)
+    consoles = [r["console"]["per_s"] for r in rounds]
+    console.figures = {
+        "deliveries_per_s": median(consoles), "runs_per_s": consoles, "approvals": console_count,
+        "ratio_to_a2_per_round": [_ratio(x, y) for x, y in zip(consoles, bares, strict=True)],
+        "publish_per_s": median([r["console"]["publish_per_s"] for r in rounds]),
+        "all_recorded": all(r["console"]["complete"] for r in rounds),
+    }
+    console.figures["ratio_to_a2"] = round(median([x for x in console.figures["ratio_to_a2_per_round"]
+                                                   if x is not None]), 3)
     memory.figures["growth_mb"] = _growth(memory.figures)
-    return [a, a2, b, memory]
-
-
-def measure_fixes(ctx: Context) -> Stage:
-    """The pipeline with the project's worker against the suggested fixes, round by round."""
-    stage = Stage("b_fixes")
-    variants = [("project", "console", False), ("reuse", "benchmarks.reuse_app", False)]
-    if ctx.profile.is_postgres:
-        variants.append(("reuse_async_commit", "benchmarks.reuse_app", True))
-    estimate = ctx.figures.get("pipeline_rate_estimate") or 10.0
-    count = _pipeline_count(ctx, estimate, 6, 12)
-    rates: dict[str, list] = {name: [] for name, _, _ in variants}
-    complete = True
-    for number in range(ROUNDS):
-        if number and ctx.time_left() < 30:
-            stage.notes.append(f"stopped after {number} rounds: the time budget ran out")
-            break
-        for name, app, async_commit in variants:
-            if async_commit:
-                set_database_default(ctx.profile, "synchronous_commit", "off")
-                ctx.publisher.call({"op": "reconnect"})
-            worker = start_pipeline_worker(ctx, app)
-            try:
-                run_approvals(ctx, pipeline.build_bot_workspaces(20, ctx.fake.url), None)  # warm this worker
-                result = run_approvals(ctx, pipeline.build_bot_workspaces(count, ctx.fake.url), None)
-                rates[name].append(result["per_s"])
-                complete = complete and records_complete(result["records"], count, count)
-            finally:
-                worker.stop()
-                if async_commit:
-                    set_database_default(ctx.profile, "synchronous_commit", None)
-                    ctx.publisher.call({"op": "reconnect"})
-    stage.figures = {"approvals": count, "all_recorded": complete, "runs_per_s": rates}
-    for name in rates:
-        stage.figures[f"{name}_per_s"] = round(median(rates[name]), 1)
-        if name != "project":
-            per_round = [_ratio(x, y) for x, y in zip(rates[name], rates["project"], strict=False)]
-            stage.figures[f"{name}_speedup_per_round"] = per_round
-            stage.figures[f"{name}_speedup"] = round(median([x for x in per_round if x is not None]), 2)
-    return stage
+    return [a, a2, b, console, memory]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from benchmarks import report
 from benchmarks.harness import ROOT, profiles
-from benchmarks.suite import ALL_STAGES, EMBEDDED_STAGES, QUICK_STAGES
+from benchmarks.suite import ALL_STAGES, EMBEDDED_STAGES
 
 # Seconds each profile may take before its remaining stages are skipped (they stop by themselves).
 BUDGETS = {("postgres-redis", True): 125, ("sqlite", True): 50, ("postgres-redis", False): 600, ("sqlite", False): 220}
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     info = report.machine()
     results = []
     for key in args.profiles.split(","):
-        default = (QUICK_STAGES if args.quick else ALL_STAGES) if key == "postgres-redis" else EMBEDDED_STAGES
+        default = ALL_STAGES if key == "postgres-redis" else EMBEDDED_STAGES
         stages = tuple(args.only.split(",")) if args.only else default
         results.append(run_profile(key, args.quick, stages))
     command = "python -m benchmarks.run" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))

@@ -27,8 +27,7 @@ from benchmarks.harness import (
     self_memory,
 )
 
-ALL_STAGES = ("a", "a2", "b", "c", "d", "e", "f", "fixes")
-QUICK_STAGES = ("a", "a2", "b", "c", "d", "e", "f")  # the suggested fixes' variants only in the full run
+ALL_STAGES = ("a", "a2", "b", "c", "d", "e", "f")
 EMBEDDED_STAGES = ("a", "a2", "b", "c")
 
 
@@ -131,12 +130,6 @@ def _pipeline_stages(ctx: Context, stages: list[Stage], only: tuple[str, ...]) -
         _guarded("e_fanout", ctx, stages, 25, lambda: fanout.measure(ctx))
     if "f" in only:
         _guarded("f_console", ctx, stages, 20, lambda: console_pages.measure(ctx))
-    if "fixes" in only:
-        # (b) with the project's worker, with benchmarks/reuse_app.py (connections kept) and, on
-        # PostgreSQL, with synchronous_commit off too: the suggested fixes, round by round.
-        from benchmarks import rounds
-
-        _guarded("b_fixes", ctx, stages, 60, lambda: rounds.measure_fixes(ctx))
 
 
 def _stop_on_sigterm(signum, frame):

@@ -12,6 +12,7 @@ from notifications.models import Event
 from notifications.services.events import publish
 from notifications.tasks import requeue_unenqueued_events
 from tests.integration.conftest import start_worker  # noqa: F401  (the real-worker fixture)
+from tests.notifications.delivery.builders import make_rule
 
 pytestmark = pytest.mark.integration
 
@@ -28,6 +29,7 @@ def _wait_for(predicate, seconds: float = 20.0) -> bool:
 def test_a_real_worker_routes_an_event_the_sweeper_recovered_after_the_broker_was_down(
     start_worker, activated_workspace, owner, unreachable_broker  # noqa: F811
 ):
+    make_rule(activated_workspace, source="model", types=("ModelVersionStatusChanged",))
     with transaction.atomic():  # committed for real: the on-commit enqueue meets the dead broker
         event = publish(workspace=activated_workspace, source="model", type_name="ModelVersionStatusChanged",
                         resource_id=5, resource_name="resnet:5", old_status="Pending", new_status="Rejected",
