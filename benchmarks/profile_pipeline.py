@@ -82,10 +82,10 @@ def main(argv: list[str] | None = None) -> None:
             return list(events.values_list("id", flat=True))
 
         run("publish (web: one approval event, on-commit enqueue)",
-            [(pipeline.publish_approval_event, v) for v in fixtures.version_ids])
+            [(pipeline.publish_approval_event, v) for v in pipeline.load_versions(fixtures.version_ids)])
         run("route + send inline (worker: the routing task)",
             [(lambda e: event_route(event_id=e), e) for e in event_ids(fixtures)])
-        for v in queued.version_ids:
+        for v in pipeline.load_versions(queued.version_ids):
             pipeline.publish_approval_event(v)
         with override_settings(DELIVERY_INLINE_MAX=0):
             run("route only (worker, DELIVERY_INLINE_MAX=0)",

@@ -38,6 +38,8 @@ CLAIM_MARGIN_SECONDS = 30
 # Overdue by more than this, a pending delivery's task is presumed lost and is enqueued again.
 OVERDUE_GRACE_SECONDS = 60
 REQUEUE_BATCH = 500
+ATTEMPT_OUTCOME_FIELDS = ("finished_at", "duration_ms", "http_status", "provider_code", "response_body", "request_url",
+                          "outcome", "error", "permanent")
 
 
 def retry_delay(*, attempt: int, retry_after: float | None = None) -> float:
@@ -195,7 +197,7 @@ def _attempt_complete(attempt: DeliveryAttempt, *, started: float, result: SendR
     else:
         attempt.outcome, attempt.error, attempt.permanent = DeliveryAttempt.Outcome.FAILED, error.message[:1024], \
             error.permanent
-    attempt.save()
+    attempt.save(update_fields=ATTEMPT_OUTCOME_FIELDS)
 
 
 def _decide(delivery: Delivery, *, number: int, error: DeliveryError | None) -> str:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from notifications import catalog
@@ -48,22 +48,22 @@ def console_url(path: str) -> str:
     return f"{settings.CONSOLE_BASE_URL}{path}" if path else ""
 
 
-def publish_state(workspace) -> tuple[EventBus | None, str]:
+def publish_state(workspace, *, event_type: str = "") -> tuple[EventBus | None, str]:
     """The workspace's bus (or None) and why an event raised now would not be published ("" if it
-    would be). One query: the bus, with whether the account holds the service-linked role."""
+    would be), in one query. With `event_type`, the bus also says (`bus.routing_wanted`) whether an
+    enabled rule of the bus lists that type (scopes aside): if none does, the event is stored as
+    routed, with no deliveries, and no routing task is spent on it."""
     role = ServiceLinkedRole.objects.filter(account_id=workspace.account_id, name=SERVICE_LINKED_ROLE_NAME)
-    bus = EventBus.objects.filter(workspace=workspace).annotate(has_role=Exists(role)).first()
+    buses = EventBus.objects.filter(workspace_id=workspace.pk).annotate(has_role=Exists(role))
+    if event_type:
+        listing = RuleEventType.objects.filter(event_type=event_type, rule__bus_id=OuterRef("pk"), rule__enabled=True)
+        buses = buses.annotate(routing_wanted=Exists(listing))
+    bus = buses.first()
     if bus is None:
         return None, Event.NotPublishedReason.NO_EVENT_BUS
     if not bus.has_role:
         return bus, Event.NotPublishedReason.NO_SERVICE_ROLE
     return bus, ""
-
-
-def routing_wanted(*, bus_id: int, event_type: str) -> bool:
-    """Whether an enabled rule of the bus lists the type (scopes aside): if none does, the event is
-    stored as routed, with no deliveries, and no routing task is spent on it."""
-    return RuleEventType.objects.filter(event_type=event_type, rule__bus_id=bus_id, rule__enabled=True).exists()
 
 
 def aliyun_extensions(*, workspace, bus: EventBus | None, published: bool, now: datetime) -> dict:
@@ -108,7 +108,7 @@ def publish(
     event_source = catalog.get_source(source)
     type_key = catalog.type_key(source, type_name)
     now = timezone.now()
-    bus, reason = publish_state(workspace)
+    bus, reason = publish_state(workspace, event_type=type_key)
     published = not reason
     data = {
         "resourceKind": event_source.resource_kind,
@@ -147,7 +147,10 @@ def event_store(
     """Write one event row and, if it is published, arrange its enqueue after commit. Shared by
     `publish` and PutEvents so both take the same outbox path."""
     published = not not_published_reason
-    wanted = published and routing_wanted(bus_id=bus.pk, event_type=envelope["type"])
+    wanted = published and getattr(bus, "routing_wanted", None)
+    if published and wanted is None:  # a bus read without the type: ask now
+        wanted = RuleEventType.objects.filter(event_type=envelope["type"], rule__bus_id=bus.pk,
+                                              rule__enabled=True).exists()
     event = Event.objects.create(
         event_id=envelope["id"],
         account_id=workspace.account_id,
