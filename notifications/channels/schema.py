@@ -151,8 +151,9 @@ class ConfigSchema:
         """What the console and API show of a saved target: config, and each secret masked."""
         shown = {f.name: target.config.get(f.name, "") for f in self.fields if not f.secret}
         for name in self.secret_fields():
-            stored = (target.secrets or {}).get(name, "")
-            shown[name] = target.config.get(name) or (mask(stored) if stored else "")
+            # The masked copy kept in config when the target was saved; the secret itself is read
+            # (and decrypted) only for a target saved without one.
+            shown[name] = target.config.get(name) or mask((target.secrets or {}).get(name, ""))
         return shown
 
     def summary(self, target) -> str:

@@ -43,7 +43,7 @@ def rule_units(rule: Rule) -> int:
 def largest_rule_units(*, account) -> tuple[int, Rule | None]:
     """The most target units any rule of the account uses, and that rule."""
     best, best_rule = 0, None
-    for rule in rules_queryset().filter(bus__account=account):
+    for rule in rules_queryset(with_secrets=False).filter(bus__account=account):
         units = rule_units(rule)
         if units > best:
             best, best_rule = units, rule
@@ -65,10 +65,15 @@ def target_display(target: Target) -> dict:
 
 
 # --- rules ---------------------------------------------------------------------------------------
-def rules_queryset() -> QuerySet[Rule]:
+def rules_queryset(*, with_secrets: bool = True) -> QuerySet[Rule]:
+    """Rules with everything their pages show. Lists pass `with_secrets=False`: targets come without
+    their encrypted secrets (pages show the masked copies kept in config), so listing many rules
+    decrypts nothing."""
     targets = Target.objects.select_related("eas_service").prefetch_related(
         Prefetch("contact_links", queryset=TargetContact.objects.select_related("contact").order_by("id"))
     )
+    if not with_secrets:
+        targets = targets.defer("secrets")
     return Rule.objects.select_related("bus", "bus__workspace", "created_by").prefetch_related(
         "event_types", "scope_models", Prefetch("targets", queryset=targets)
     )
@@ -76,7 +81,7 @@ def rules_queryset() -> QuerySet[Rule]:
 
 def rules_for_workspace(*, actor, workspace) -> QuerySet[Rule]:
     authorize(actor, "eventbridge:ListRules", bus_arn(workspace))
-    return rules_queryset().filter(bus__workspace=workspace)
+    return rules_queryset(with_secrets=False).filter(bus__workspace=workspace)
 
 
 def rule_get(*, actor, workspace, rule_id, action: str = "eventbridge:GetRule") -> Rule:

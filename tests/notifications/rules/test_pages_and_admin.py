@@ -6,7 +6,7 @@ from django.urls import reverse
 from notifications.models import Contact, QuotaIncreaseRequest, TargetQuota
 from notifications.services.quotas import quota_request_create
 
-from .conftest import SECRETS, contacts, dingtalk, lark
+from .conftest import MODEL_APPROVED, SECRETS, contacts, dingtalk, http, lark, wecom
 
 
 @pytest.fixture
@@ -104,3 +104,33 @@ def test_workspace_pages_never_show_saved_secrets(owner_client, make_rule, activ
                 reverse("rule-update", kwargs={"workspace_id": activated_workspace.pk, "rule_id": rule.pk})):
         text = owner_client.get(url).content.decode()
         assert not any(secret in text for secret in SECRETS)
+
+
+def test_the_rules_table_decrypts_no_secret_and_its_queries_do_not_grow(
+    owner_client, make_rule, activated_workspace, pai_model, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from console import crypto
+
+    url = reverse("rule-list", kwargs={"workspace_id": activated_workspace.pk})
+    make_rule(name="chat", targets=[dingtalk(), wecom(), lark()])
+    with CaptureQueriesContext(connection) as few:
+        assert owner_client.get(url).status_code == 200
+    make_rule(name="more-chat", targets=[dingtalk(), lark(), wecom(), dingtalk(), lark()])
+    make_rule(name="model", source="model", event_types=(MODEL_APPROVED,), targets=[http(), dingtalk()])
+
+    decrypted = []
+    real_decrypt = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda token: decrypted.append(1) or real_decrypt(token))
+    with CaptureQueriesContext(connection) as many:
+        response = owner_client.get(url)
+
+    assert response.status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert not any('"secrets"' in query["sql"] and "notifications_target" in query["sql"]
+                   for query in many.captured_queries)  # the column is not even read
+    assert decrypted == []
+    text = response.content.decode()
+    assert "more-chat" in text and not any(secret in text for secret in SECRETS)
