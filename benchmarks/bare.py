@@ -11,15 +11,20 @@ from benchmarks.bare_app import BARE_QUEUE
 from benchmarks.harness import Context, Stage, Worker, latencies, median
 
 
-def _run(ctx: Context, count: int, rate: float | None) -> dict:
+def _run(ctx: Context, count: int, rate: float | None, cpu=None) -> dict:
+    """`cpu`: a benchmarks.cpu.CpuMeter, read before the first publish and after the last receipt."""
     run = uuid.uuid4().hex[:6]
     tokens = [f"bare-{run}-{i}" for i in range(count)]
     ctx.fake.reset()
+    before = cpu.snapshot() if cpu else None
     answer = ctx.publisher.call({"op": "bare", "webhooks": [ctx.fake.url(t) for t in tokens],
                                  "secret": ctx.fake.secret, "rate": rate}, timeout=120 + count / 20)
     published = dict(zip(tokens, answer["times"], strict=True))
     ctx.fake.wait_for(count, timeout=max(30.0, count / 20))
+    after = cpu.snapshot() if cpu else None
     result = latencies(published, ctx.fake.receipts())
+    if cpu:
+        result["cpu_ms"] = cpu.per_delivery(before, after, result["received"])
     first_publish = min(answer["times"])
     if result["last_receipt"]:
         result["per_s"] = round(result["received"] / (result["last_receipt"] - first_publish), 1)

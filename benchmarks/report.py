@@ -124,6 +124,20 @@ def _table(headers: list[str], rows: list) -> list[str]:
     return lines
 
 
+def _cpu_table(s: dict) -> list[str]:
+    """CPU ms per delivery by process, (a2) beside (b): where the pipeline's extra cost goes."""
+    cpu = s.get("cpu_per_delivery")
+    if not cpu or cpu.get("skipped") or not cpu["figures"].get("b"):
+        return []
+    f = cpu["figures"]
+    a2, b, console = f.get("a2") or {}, f["b"], f.get("b_console") or {}
+    rows = [(group, a2.get(group, "–"), b[group], console.get(group, "–"), _ratio(b[group], a2.get(group)))
+            for group in b]
+    lines = ["CPU time per delivery by process (ms, median of the rounds; utime + stime from /proc, first "
+             "publish to last receipt):", ""]
+    return lines + _table(["process", "(a2) bare task", "(b) pipeline", "(b, console)", "(b) / (a2)"], rows) + [""]
+
+
 def profile_section(result: dict) -> list[str]:
     s = _stages(result)
     lines = [f"### {result['label']}", "",
@@ -153,6 +167,7 @@ def profile_section(result: dict) -> list[str]:
                      f"n={f['approvals']} approvals; approvals {f['publish_per_s']}/s; "
                      f"all recorded: {f['all_recorded']}"))
     lines += _table(["measure", "rate", "ratio to (a)", "details"], rows) + [""]
+    lines += _cpu_table(s)
     lat = []
 
     def latency_row(label: str, f: dict, paced: str) -> tuple:

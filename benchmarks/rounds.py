@@ -9,6 +9,7 @@ The bare worker and the pipeline worker stay up for all rounds (they consume dif
 from __future__ import annotations
 
 from benchmarks import bare, ceiling, pipeline
+from benchmarks.cpu import GROUPS, CpuMeter
 from benchmarks.harness import Context, Stage, median
 from benchmarks.throughput import _growth, records_complete, run_approvals, start_pipeline_worker
 
@@ -47,11 +48,11 @@ def measure(ctx: Context) -> list[Stage]:
             fixtures = pipeline.build_bot_workspaces(count, ctx.fake.url)
             row = {"ceiling": ceiling.post_loop(ctx, ctx.size(2, 3, scaled=False))}
             ctx.fake.reset()
-            row["bare"] = bare._run(ctx, bare_count, None)
-            row["pipeline"] = run_approvals(ctx, fixtures, None)
+            row["bare"] = bare._run(ctx, bare_count, None, cpu=CpuMeter(ctx, bare_worker))
+            row["pipeline"] = run_approvals(ctx, fixtures, None, cpu=CpuMeter(ctx, pipe_worker))
             row["pipeline"]["complete"] = records_complete(row["pipeline"]["records"], count, count)
             approvals = pipeline.build_bot_workspaces(console_count, ctx.fake.url)
-            row["console"] = run_approvals(ctx, approvals, None, mode="approve")
+            row["console"] = run_approvals(ctx, approvals, None, mode="approve", cpu=CpuMeter(ctx, pipe_worker))
             row["console"]["complete"] = records_complete(row["console"]["records"], console_count, console_count,
                                                           mode="approve")
             rounds.append(row)
@@ -94,5 +95,13 @@ def measure(ctx: Context) -> list[Stage]:
     }
     console.figures["ratio_to_a2"] = round(median([x for x in console.figures["ratio_to_a2_per_round"]
                                                    if x is not None]), 3)
+    cpu = Stage("cpu_per_delivery")
+    cpu.figures = {name: _cpu_medians([r[key]["cpu_ms"] for r in rounds if "cpu_ms" in r[key]])
+                   for name, key in (("a2", "bare"), ("b", "pipeline"), ("b_console", "console"))}
     memory.figures["growth_mb"] = _growth(memory.figures)
-    return [a, a2, b, console, memory]
+    return [a, a2, b, console, cpu, memory]
+
+
+def _cpu_medians(runs: list[dict]) -> dict:
+    """The median of each process group's CPU ms per delivery over the rounds."""
+    return {group: median([run[group] for run in runs]) for group in (*GROUPS, "total")} if runs else {}

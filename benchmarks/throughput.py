@@ -37,17 +37,20 @@ EVENTS_PER_VERSION = {"publish": 1, "approve": 2}  # an approval also records St
 
 
 def run_approvals(ctx: Context, fixtures: pipeline.BotWorkspaces, rate: float | None, expected: int | None = None,
-                  timeout: float | None = None, mode: str = "publish") -> dict:
+                  timeout: float | None = None, mode: str = "publish", cpu=None) -> dict:
     """Publish an approval event for (mode "approve": approve) every version of `fixtures` through
     the publisher; wait for the receipts and the records. `expected` receipts (default one per
-    version)."""
+    version). `cpu`: a benchmarks.cpu.CpuMeter, read before the first publish and after the last
+    receipt."""
     expected = expected or len(fixtures.version_ids)
     ctx.fake.reset()
+    before = cpu.snapshot() if cpu else None
     answer = ctx.publisher.call({"op": mode, "version_ids": fixtures.version_ids, "rate": rate},
                                 timeout=120 + len(fixtures.version_ids) / 5)
     timeout = timeout or max(30.0, 3 * expected / max(ctx.figures.get("pipeline_rate_estimate", 10.0), 1.0))
     timeout = max(5.0, min(timeout, ctx.time_left()))
     ctx.fake.wait_for(expected, timeout=timeout)
+    after = cpu.snapshot() if cpu else None
     first_publish = min(answer["times"])
     receipts = ctx.fake.receipts()
     if len(fixtures.version_ids) == len(fixtures.tokens):
@@ -55,6 +58,8 @@ def run_approvals(ctx: Context, fixtures: pipeline.BotWorkspaces, rate: float | 
     else:  # fan-out: every robot's latency counts from the one publish
         published = dict.fromkeys(fixtures.tokens, first_publish)
     result = latencies(published, receipts)
+    if cpu:
+        result["cpu_ms"] = cpu.per_delivery(before, after, result["received"])
     result["per_s"] = (round(result["received"] / (result["last_receipt"] - first_publish), 1)
                        if result["last_receipt"] else 0.0)
     result["seconds"] = round(result["last_receipt"] - first_publish, 3) if result["last_receipt"] else None
