@@ -2,6 +2,7 @@
 warn about half-configured secrets and providers before a message fails at 3 a.m."""
 
 import ipaddress
+import os
 
 from django.conf import settings
 from django.core import checks
@@ -88,6 +89,15 @@ def check_outbound_allowed_networks(app_configs=None, **kwargs):
                     id="console.E003",
                 )
             )
+    bundle = getattr(settings, "OUTBOUND_CA_BUNDLE", "")
+    if bundle and not os.path.isfile(bundle):
+        messages.append(
+            checks.Error(
+                f"OUTBOUND_CA_BUNDLE names {bundle!r}, which is not a file: every HTTPS delivery would fail.",
+                hint="Point it at a PEM file of CA certificates, or leave it empty for certifi's bundle.",
+                id="console.E004",
+            )
+        )
     return messages
 
 

@@ -149,6 +149,9 @@ WEBHOOK_EXTRA_HOSTS = env.list("WEBHOOK_EXTRA_HOSTS", default=[])
 OUTBOUND_ALLOWED_NETWORKS = env.list("OUTBOUND_ALLOWED_NETWORKS", default=[])
 OUTBOUND_CONNECT_TIMEOUT = env.float("OUTBOUND_CONNECT_TIMEOUT", default=3.0)
 OUTBOUND_READ_TIMEOUT = env.float("OUTBOUND_READ_TIMEOUT", default=10.0)
+# A PEM file of the certificate authorities outbound HTTPS trusts instead of certifi's bundle (a
+# company CA in front of self-hosted relays). Empty: certifi's. Certificates are always verified.
+OUTBOUND_CA_BUNDLE = env.str("OUTBOUND_CA_BUNDLE", default="")
 
 # --- The outbox: an event enqueued this long ago and still not routed has lost its routing task
 # (a broker that restarted empty); the sweeper enqueues it again (routing is idempotent).

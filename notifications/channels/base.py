@@ -171,6 +171,8 @@ def http_send(method: str, url: str, *, body: bytes | None, headers: dict, maske
         raise DeliveryError(str(exc), permanent=True, request_url=masked_url) from None
     except (requests.Timeout, urllib3.exceptions.TimeoutError) as exc:
         raise DeliveryError(f"timed out: {_short(exc)}", permanent=False, request_url=masked_url) from None
+    except requests.exceptions.SSLError as exc:  # a certificate being renewed may be right tomorrow
+        raise DeliveryError(f"TLS handshake failed: {_short(exc)}", permanent=False, request_url=masked_url) from None
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         raise DeliveryError(f"connection failed: {_short(exc)}", permanent=False, request_url=masked_url) from None
 

@@ -199,7 +199,8 @@ def outbound_request(method: str, url: str, *, headers: dict | None = None, body
     prepared.pinned = destination
     started = time.monotonic()
     response = http_session().send(
-        prepared, timeout=(connect_timeout, read_timeout), allow_redirects=False, stream=True, verify=True
+        prepared, timeout=(connect_timeout, read_timeout), allow_redirects=False, stream=True,
+        verify=settings.OUTBOUND_CA_BUNDLE or True,
     )
     chunks, size, complete = [], 0, False
     try:
