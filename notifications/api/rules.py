@@ -26,7 +26,7 @@ CONFIG_HELP = (
     "The delivery method's fields. dingtalk: webhook, signing_key; wecom: webhook; lark: webhook, "
     "signing_secret (optional); http: url; contacts: voice, sms, email (lists of contact ids); eas_update: "
     "eas_service (a running EAS service id). Secrets are write-only: on update, leave one out (or blank) "
-    "to keep the saved value."
+    "to keep the saved value; send null to remove an optional one (lark's signing_secret)."
 )
 
 
@@ -34,7 +34,8 @@ class TargetInputSerializer(api_serializers.Serializer):
     id = serializers.IntegerField(required=False, allow_null=True, min_value=1,
                                   help_text="A saved target of this rule to keep (and keep its secrets).")
     method = serializers.ChoiceField(choices=METHOD_CHOICES)
-    config = serializers.DictField(child=serializers.JSONField(), required=False, default=dict, help_text=CONFIG_HELP)
+    config = serializers.DictField(child=serializers.JSONField(allow_null=True), required=False, default=dict,
+                                   help_text=CONFIG_HELP)
 
 
 class RuleInputSerializer(api_serializers.Serializer):

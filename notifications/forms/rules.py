@@ -117,21 +117,30 @@ class TargetForm(forms.Form):
             name = self.add_prefix(config_field.name)
             if config_field.widget == "contacts":
                 values[config_field.name] = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            elif self.removes(config_field):
+                values[config_field.name] = None  # the schema's "remove this optional secret"
             else:
                 values[config_field.name] = self.data.get(name, "")
         return values
+
+    def removes(self, config_field) -> bool:
+        """The "Remove" box ticked beside a saved optional secret."""
+        return (config_field.secret and not config_field.required and bool(self.saved_hint(config_field.name))
+                and self.data.get(self.add_prefix(f"remove_{config_field.name}")) == "on")
 
     def units(self) -> int:
         return self.schema.count_units(self.raw_values())
 
     def spec(self) -> dict:
         data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
-        values = {f.name: data.get(f.name, "") for f in self.schema_fields}
+        values = {f.name: None if self.removes(f) else data.get(f.name, "") for f in self.schema_fields}
         return {"id": data.get("id"), "method": self.delivery_method.key, "values": values}
 
     def rows(self):
         """The schema's fields as the template draws them, with the saved (masked) hint of secrets."""
-        return [{"field": self[f.name], "config": f, "saved": self.saved_hint(f.name)} for f in self.schema_fields]
+        return [{"field": self[f.name], "config": f, "saved": self.saved_hint(f.name),
+                 "removable": f.secret and not f.required, "remove_name": self.add_prefix(f"remove_{f.name}"),
+                 "removed": self.removes(f)} for f in self.schema_fields]
 
 
 class RuleEditor:

@@ -147,3 +147,37 @@ def test_nested_input_errors_are_flat_field_names_as_documented(owner_api, activ
     fields = owner_api.post(rules_url(activated_workspace), data, format="json").json()["error"]["fields"]
     assert set(fields) == {"targets[0].method", "targets[0].config"}
     assert all(isinstance(messages, list) and all(isinstance(m, str) for m in messages) for messages in fields.values())
+
+
+def test_an_optional_secret_is_removed_with_null(owner_api, activated_workspace):
+    from .conftest import LARK_WEBHOOK, lark
+
+    created = owner_api.post(rules_url(activated_workspace), body(targets=[
+        {"method": "lark", "config": lark()["values"]}]), format="json").json()
+    [target] = created["targets"]
+    assert target["config"]["signing_secret"].startswith("••••••")
+
+    response = owner_api.put(rules_url(activated_workspace, created["id"]), body(targets=[
+        {"id": target["id"], "method": "lark", "config": {"signing_secret": None}}]), format="json")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["targets"][0]["config"]["signing_secret"] == ""
+    from notifications.models import Target
+
+    assert Target.objects.get(pk=target["id"]).secrets == {"webhook": LARK_WEBHOOK}
+
+
+def test_null_for_any_other_field_is_a_field_error_not_a_crash(owner_api, activated_workspace, pai_model):
+    cases = [
+        ("dingtalk", {"webhook": None, "signing_key": None}, "targets[0].webhook"),
+        ("contacts", {"voice": None, "sms": None, "email": None}, "targets[0]"),
+        ("http", {"url": None}, "targets[0].url"),
+        ("eas_update", {"eas_service": None}, "targets[0].eas_service"),
+    ]
+    for method, config, field in cases:
+        source, types = ("model", [MODEL_APPROVED]) if method in ("http", "eas_update") else ("dlc_job", [DLC_FAILED])
+        response = owner_api.post(rules_url(activated_workspace), body(
+            source=source, event_types=types, targets=[{"method": method, "config": config}]), format="json")
+        assert response.status_code == 400, (method, response.content)
+        assert any(key.startswith(field) for key in response.json()["error"]["fields"]), (method, response.json())
+    assert not Rule.objects.exists()

@@ -11,7 +11,19 @@ from notifications.services.rules import rule_create, rule_delete, rule_disable,
 from workspaces.models import AuditLogEntry, EventBus
 from workspaces.permissions import AccessDenied
 
-from .conftest import DINGTALK_WEBHOOK, DLC_FAILED, MODEL_APPROVED, SECRETS, SIGNING_KEY, dingtalk, http, wecom
+from .conftest import (
+    DINGTALK_WEBHOOK,
+    DLC_FAILED,
+    LARK_SECRET,
+    LARK_WEBHOOK,
+    MODEL_APPROVED,
+    SECRETS,
+    SIGNING_KEY,
+    dingtalk,
+    http,
+    lark,
+    wecom,
+)
 
 
 def test_a_rule_is_created_on_the_workspace_bus_with_its_types_and_targets(make_rule, activated_workspace, owner):
@@ -188,3 +200,18 @@ def test_a_sub_user_with_the_seeds_policy_manages_rules(make_rule, seed_subuser)
 
 def test_the_bus_row_is_the_workspaces(activated_workspace):
     assert EventBus.objects.get().name == "pai-system-ws_demo"
+
+
+def test_an_optional_secret_sent_as_null_is_removed_and_a_required_one_is_not(make_rule, owner):
+    rule = make_rule(targets=[lark(), dingtalk()])
+    bot, ding = rule.targets.get(method="lark"), rule.targets.get(method="dingtalk")
+    assert bot.secrets["signing_secret"] == LARK_SECRET and bot.config["signing_secret"]
+
+    rule_update(actor=owner, rule=rule, name=rule.name, source="dlc_job", event_types=[DLC_FAILED],
+                targets=[{"id": bot.pk, "method": "lark", "values": {"webhook": "", "signing_secret": None}},
+                         {"id": ding.pk, "method": "dingtalk", "values": {"webhook": "", "signing_key": None}}])
+
+    bot.refresh_from_db()
+    assert bot.secrets == {"webhook": LARK_WEBHOOK} and "signing_secret" not in bot.config
+    ding.refresh_from_db()  # the signing key is required: null keeps it, as blank does
+    assert ding.secrets["signing_key"] == SIGNING_KEY

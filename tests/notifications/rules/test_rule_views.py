@@ -211,3 +211,27 @@ def test_the_contacts_method_offers_the_accounts_contacts_per_channel(owner_clie
                    "t0-email": [str(seed_contacts["Alice"].pk)]}, _op="contacts")
     body = owner_client.post(url("rule-form-refresh", activated_workspace), data, **HX).content.decode()
     assert "Voice call" in body and "Text message" in body and "Alan" in body and "3 / 5" in body
+
+
+def test_a_saved_lark_signing_secret_can_be_removed_with_its_box(owner_client, make_rule, activated_workspace):
+    from .conftest import LARK_SECRET, LARK_WEBHOOK, lark
+
+    rule = make_rule(targets=[lark()])
+    target = rule.targets.get()
+    page = owner_client.get(url("rule-update", activated_workspace, rule_id=rule.pk), **HX).content.decode()
+    assert 'name="t0-remove_signing_secret"' in page and "Remove it" in page
+    assert 'name="t0-remove_webhook"' not in page  # a required secret has no such box
+    edit = {"t0-id": str(target.pk), "t0-method": "lark", "t0-webhook": "", "t0-signing_secret": ""}
+    edit.pop("t0-signing_key", None)
+
+    owner_client.post(url("rule-update", activated_workspace, rule_id=rule.pk), {**form(), **edit}, **HX)
+    target.refresh_from_db()
+    assert target.secrets["signing_secret"] == LARK_SECRET  # blank keeps it
+
+    data = {**form(), **edit, "t0-remove_signing_secret": "on"}
+    data.pop("t0-signing_key")
+    owner_client.post(url("rule-update", activated_workspace, rule_id=rule.pk), data, **HX)
+    target.refresh_from_db()
+    assert target.secrets == {"webhook": LARK_WEBHOOK}
+    page = owner_client.get(url("rule-update", activated_workspace, rule_id=rule.pk), **HX).content.decode()
+    assert "Remove it" not in page  # nothing saved to remove any more
