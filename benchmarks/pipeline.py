@@ -83,6 +83,14 @@ def dingtalk_secrets(webhook: str) -> dict:
     return {"webhook": webhook, "signing_key": SECRET}
 
 
+def dingtalk_config(webhook: str) -> dict:
+    """The masked copies the rule service keeps in a DingTalk target's config (what pages show)."""
+    from console.crypto import mask
+    from notifications.channels.schema import mask_webhook
+
+    return {"webhook": mask_webhook(webhook), "signing_key": mask(SECRET)}
+
+
 @dataclass
 class BotWorkspaces:
     """N workspaces, each with its bus, one rule on the approval type and one DingTalk target with
@@ -123,7 +131,8 @@ def build_bot_workspaces(count: int, webhook_for, account_name: str = "bench") -
         )
         tokens = [f"{run}-{i}" for i in range(count)]
         Target.objects.bulk_create(
-            [Target(rule=rule, method="dingtalk", config={}, secrets=dingtalk_secrets(webhook_for(token)))
+            [Target(rule=rule, method="dingtalk", config=dingtalk_config(webhook_for(token)),
+                    secrets=dingtalk_secrets(webhook_for(token)))
              for rule, token in zip(rules, tokens, strict=True)],
             batch_size=500,
         )
@@ -146,7 +155,8 @@ def build_fanout_workspace(targets: int, webhook_for) -> BotWorkspaces:
     rule_target = Target.objects.get(rule__bus__workspace_id=single.workspace_ids[0])
     tokens = [single.tokens[0]] + [f"{single.tokens[0]}-t{i}" for i in range(1, targets)]
     Target.objects.bulk_create(
-        [Target(rule=rule_target.rule, method="dingtalk", config={}, secrets=dingtalk_secrets(webhook_for(token)),
+        [Target(rule=rule_target.rule, method="dingtalk", config=dingtalk_config(webhook_for(token)),
+                secrets=dingtalk_secrets(webhook_for(token)),
                 position=i) for i, token in enumerate(tokens[1:], start=1)]
     )
     return BotWorkspaces(single.workspace_ids, single.version_ids, tokens)
@@ -200,7 +210,8 @@ def add_rules(workspace_id: int, count: int, webhook_for, other_sources_only: bo
             [RuleEventType(rule=rule, event_type=t) for rule, t in zip(rules, types, strict=True)], batch_size=1000
         )
         Target.objects.bulk_create(
-            [Target(rule=rule, method="dingtalk", config={}, secrets=dingtalk_secrets(webhook_for(f"{run}-{i}")))
+            [Target(rule=rule, method="dingtalk", config=dingtalk_config(webhook_for(f"{run}-{i}")),
+                    secrets=dingtalk_secrets(webhook_for(f"{run}-{i}")))
              for i, rule in enumerate(rules)],
             batch_size=1000,
         )

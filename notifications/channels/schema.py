@@ -111,7 +111,9 @@ class ConfigSchema:
                     f"{config_field.label} has {len(value)} characters; the limit is {MAX_VALUE_LENGTH}.")
                 continue
             if config_field.secret and is_blank_or_masked(value):
-                value = stored.get(config_field.name, "") if stored.get(config_field.name) else ""
+                # Blank keeps the saved secret; an explicit null removes an optional one.
+                removed = raw is None and config_field.name in values and not config_field.required
+                value = "" if removed else stored.get(config_field.name, "")
                 if not value and MASK_PREFIX in str(raw or ""):
                     errors.setdefault(config_field.name, []).append(
                         f"Enter the {config_field.label.lower()}: there is no saved value to keep."
@@ -150,10 +152,12 @@ class ConfigSchema:
     def masked(self, target) -> dict:
         """What the console and API show of a saved target: config, and each secret masked."""
         shown = {f.name: target.config.get(f.name, "") for f in self.fields if not f.secret}
+        # The masked copies kept in config when the target was saved. The secrets themselves are read
+        # (and decrypted) only for a target saved without them, and never when a list left them
+        # unloaded: that would cost a query per target.
+        loaded = "secrets" not in target.get_deferred_fields()
         for name in self.secret_fields():
-            # The masked copy kept in config when the target was saved; the secret itself is read
-            # (and decrypted) only for a target saved without one.
-            shown[name] = target.config.get(name) or mask((target.secrets or {}).get(name, ""))
+            shown[name] = target.config.get(name) or (mask((target.secrets or {}).get(name, "")) if loaded else "")
         return shown
 
     def summary(self, target) -> str:

@@ -134,3 +134,22 @@ def test_the_rules_table_decrypts_no_secret_and_its_queries_do_not_grow(
     assert decrypted == []
     text = response.content.decode()
     assert "more-chat" in text and not any(secret in text for secret in SECRETS)
+
+
+def test_a_list_never_loads_secrets_one_target_at_a_time(make_rule, activated_workspace, owner):
+    """A target without the masked copies in its config (written in bulk, say) shows blanks in a
+    list rather than costing a query per target; its own page (secrets loaded) still masks them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.models import Target
+    from notifications.selectors.rules import rule_get, rule_row, rules_for_workspace
+
+    rule = make_rule(targets=[dingtalk(), dingtalk(), lark()])
+    Target.objects.filter(rule=rule).update(config={})
+    with CaptureQueriesContext(connection) as captured:
+        rows = [rule_row(r) for r in rules_for_workspace(actor=owner, workspace=activated_workspace)]
+    assert len(captured.captured_queries) <= 8
+    assert [t["config"]["webhook"] for t in rows[0].targets] == ["", "", ""]
+    detail = rule_row(rule_get(actor=owner, workspace=activated_workspace, rule_id=rule.pk))
+    assert all(t["config"]["webhook"].startswith("••••••") for t in detail.targets)
