@@ -108,7 +108,7 @@ def _workspace_names(count: int) -> tuple[str, list[str]]:
 
 def build_bot_workspaces(count: int, webhook_for, account_name: str = "bench") -> BotWorkspaces:
     """`webhook_for(token)` is the fake's URL for a robot token."""
-    from notifications.models import Rule, RuleEventType, Target
+    from notifications.models import RoutingKey, Rule, RuleEventType, Target
     from workspaces.models import EventBus, Model, ModelVersion, Workspace
 
     account, owner = bench_account(account_name)
@@ -128,6 +128,10 @@ def build_bot_workspaces(count: int, webhook_for, account_name: str = "bench") -
         )
         RuleEventType.objects.bulk_create(
             [RuleEventType(rule=rule, event_type=approved_type()) for rule in rules], batch_size=500
+        )
+        RoutingKey.objects.bulk_create(  # what the rule service writes for an enabled rule scoped "all"
+            [RoutingKey(rule=rule, bus_id=rule.bus_id, event_type=approved_type(), scope_key="all") for rule in rules],
+            batch_size=500,
         )
         tokens = [f"{run}-{i}" for i in range(count)]
         Target.objects.bulk_create(
@@ -180,7 +184,7 @@ def add_rules(workspace_id: int, count: int, webhook_for, other_sources_only: bo
     scoped to another model (or all on other sources' types). Each has one DingTalk target.
     Returns the mix."""
     from notifications import catalog
-    from notifications.models import Rule, RuleEventType, Target
+    from notifications.models import RoutingKey, Rule, RuleEventType, Target
     from workspaces.models import EventBus, Model
 
     bus = EventBus.objects.select_related("workspace__created_by").get(workspace_id=workspace_id)
@@ -218,6 +222,13 @@ def add_rules(workspace_id: int, count: int, webhook_for, other_sources_only: bo
         scoped = [rule for rule in rules if rule.scope == "models"]
         Rule.scope_models.through.objects.bulk_create(
             [Rule.scope_models.through(rule_id=rule.pk, model_id=other_model.pk) for rule in scoped], batch_size=1000
+        )
+        # The routing keys the rule service writes: none for a disabled rule, one per scoped model.
+        RoutingKey.objects.bulk_create(
+            [RoutingKey(rule=rule, bus_id=bus.pk, event_type=t,
+                        scope_key="all" if rule.scope == "all" else f"model:{other_model.pk}")
+             for rule, t in zip(rules, types, strict=True) if rule.enabled],
+            batch_size=1000,
         )
     analyze()
     return mix

@@ -78,6 +78,7 @@ def world(account, owner, subuser, seed_subuser, outsider, activated_workspace):
         Target,
         TargetContact,
     )
+    from notifications.services.routing_keys import rule_routing_keys_sync
     from workspaces.models import (
         DlcJob,
         DswInstance,
@@ -96,6 +97,7 @@ def world(account, owner, subuser, seed_subuser, outsider, activated_workspace):
     version = ModelVersion.objects.create(model=model, version_name="walkver-q7", created_by=owner)
     rule = Rule.objects.create(bus=ws.event_bus, name="walkrule-q7", source="model", created_by=owner)
     RuleEventType.objects.create(rule=rule, event_type=model_type)
+    rule_routing_keys_sync(rule)
     target = Target.objects.create(rule=rule, method="dingtalk",
                                    config={"webhook": "https://oapi.dingtalk.com/robot/send"},
                                    secrets={"access_token": "walksecret-q7", "signing_key": "SECwalk"})

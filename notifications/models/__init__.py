@@ -1,7 +1,16 @@
 from .deliveries import Delivery, DeliveryAttempt
 from .events import Event
 from .ratelimit import RateLimitBucket
-from .rules import Contact, QuotaIncreaseRequest, Rule, RuleEventType, Target, TargetContact, TargetQuota
+from .rules import (
+    Contact,
+    QuotaIncreaseRequest,
+    RoutingKey,
+    Rule,
+    RuleEventType,
+    Target,
+    TargetContact,
+    TargetQuota,
+)
 from .usage import UsageCounter
 
 __all__ = [
@@ -11,6 +20,7 @@ __all__ = [
     "Event",
     "QuotaIncreaseRequest",
     "RateLimitBucket",
+    "RoutingKey",
     "Rule",
     "RuleEventType",
     "Target",

@@ -48,6 +48,28 @@ class RuleEventType(models.Model):
         return self.event_type
 
 
+class RoutingKey(models.Model):
+    """What routing looks up, kept by the rule service (`notifications.services.routing_keys`): one
+    row per event type and scope key of each *enabled* rule. Scope keys: "all"; "user:<id>" for a
+    rule scoped to its creator's resources; "model:<id>" for each model of a rule scoped to models.
+    An event matches exactly the rows of its bus and type carrying one of its own keys, so routing
+    reads the matching rules only, however many rules the bus (or the database) holds."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="routing_keys")
+    bus = models.ForeignKey("workspaces.EventBus", on_delete=models.CASCADE, related_name="+")
+    event_type = models.CharField(max_length=64)
+    scope_key = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "event_type", "scope_key"], name="routing_key_unique")
+        ]
+        indexes = [models.Index(fields=["bus", "event_type", "scope_key"], name="routing_key_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.scope_key}"
+
+
 class Contact(models.Model):
     """Message receiving settings: a person reachable by voice call, text message or email."""
 

@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from notifications import catalog
-from notifications.models import Event, RuleEventType
+from notifications.models import Event, RoutingKey
 from workspaces.models import EventBus, ServiceLinkedRole
 from workspaces.models.workspaces import SERVICE_LINKED_ROLE_NAME
 
@@ -56,7 +56,7 @@ def publish_state(workspace, *, event_type: str = "") -> tuple[EventBus | None, 
     role = ServiceLinkedRole.objects.filter(account_id=workspace.account_id, name=SERVICE_LINKED_ROLE_NAME)
     buses = EventBus.objects.filter(workspace_id=workspace.pk).annotate(has_role=Exists(role))
     if event_type:
-        listing = RuleEventType.objects.filter(event_type=event_type, rule__bus_id=OuterRef("pk"), rule__enabled=True)
+        listing = RoutingKey.objects.filter(bus_id=OuterRef("pk"), event_type=event_type)
         buses = buses.annotate(routing_wanted=Exists(listing))
     bus = buses.first()
     if bus is None:
@@ -149,8 +149,7 @@ def event_store(
     published = not not_published_reason
     wanted = published and getattr(bus, "routing_wanted", None)
     if published and wanted is None:  # a bus read without the type: ask now
-        wanted = RuleEventType.objects.filter(event_type=envelope["type"], rule__bus_id=bus.pk,
-                                              rule__enabled=True).exists()
+        wanted = RoutingKey.objects.filter(bus_id=bus.pk, event_type=envelope["type"]).exists()
     event = Event.objects.create(
         event_id=envelope["id"],
         account_id=workspace.account_id,

@@ -1,10 +1,11 @@
 """Routing: one event against the enabled rules of its bus, one delivery per recipient.
 
-Rules are found by an indexed join (RuleEventType on `event_type`, then the rule's bus, enabled flag
-and source on the `rule_routing` index) and the scope is matched in the same query: no Python scan
-of a bus's rules. A chat, HTTP or EAS target has one recipient; a contacts target has one per
-contact and channel. Deliveries are unique on (event, target, recipient): routing the same event
-twice creates nothing new, and only deliveries still pending are (re-)enqueued.
+Rules are found through their routing keys (`RoutingKey`: bus, event type and scope key, kept by the
+rule service for enabled rules only): an index range over the matching rules, however many rules
+the bus holds; no Python scan of a bus's rules. A chat, HTTP or EAS target has one recipient; a
+contacts target has one per contact and channel. Deliveries are unique on (event, target,
+recipient): routing the same event twice creates nothing new, and only deliveries still pending are
+(re-)enqueued.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from notifications.channels.message import message_from_event
 from notifications.channels.registry import CHANNELS_BY_KEY, Channel, channel_for_method, get_method
-from notifications.models import Delivery, DeliveryAttempt, Event, Rule, RuleEventType, Target
+from notifications.models import Delivery, DeliveryAttempt, Event, RoutingKey, Rule, Target
 from notifications.services.delivery import (
     attempt_open,
     attempt_send,
@@ -30,20 +31,17 @@ from notifications.services.delivery import (
     delivery_target,
 )
 from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire
+from notifications.services.routing_keys import event_scope_keys
 
 logger = logging.getLogger(__name__)
 
 
 def rules_matching(event: Event):
-    """The enabled rules of the event's bus whose source, event types and scope match."""
-    scope = Q(scope="all")
-    if event.resource_owner_id is not None:
-        scope |= Q(scope="mine", created_by_id=event.resource_owner_id)
-    if event.model_id is not None:
-        of_model = Rule.scope_models.through.objects.filter(model_id=event.model_id).values("rule_id")
-        scope |= Q(scope="models", id__in=of_model)
-    typed = RuleEventType.objects.filter(event_type=event.type).values("rule_id")
-    return Rule.objects.filter(bus_id=event.bus_id, enabled=True, source=event.source, id__in=typed).filter(scope)
+    """The enabled rules of the event's bus that list its type and whose scope covers it: an index
+    range over the routing keys of exactly those rules."""
+    keys = RoutingKey.objects.filter(bus_id=event.bus_id, event_type=event.type,
+                                     scope_key__in=event_scope_keys(event)).values("rule_id")
+    return Rule.objects.filter(id__in=keys, enabled=True)
 
 
 def _recipients(target: Target, event_type: str):

@@ -23,6 +23,7 @@ from notifications.channels.schema import CleanedConfig, SchemaContext
 from notifications.models import Rule, RuleEventType, Target, TargetContact
 from notifications.models.rules import MAX_RULES_PER_BUS
 from notifications.selectors.rules import quota_limit, target_display
+from notifications.services.routing_keys import rule_routing_keys_sync
 from workspaces.models import EventBus
 from workspaces.models import Model as PaiModel
 from workspaces.permissions import authorize, bus_arn, rule_arn
@@ -214,6 +215,7 @@ def _write(rule: Rule, *, name, source_def, types, scope, models, clean) -> dict
     have = set(rule.event_types.values_list("event_type", flat=True))
     RuleEventType.objects.bulk_create([RuleEventType(rule=rule, event_type=t) for t in types if t not in have])
     rule.scope_models.set(models if scope == "models" else [])
+    rule_routing_keys_sync(rule)
     return _save_targets(rule, clean)
 
 
@@ -286,6 +288,7 @@ def _set_enabled(*, actor, rule: Rule, enabled: bool) -> Rule:
         if rule.enabled != enabled:
             rule.enabled = enabled
             rule.save(update_fields=["enabled", "updated_at"])
+            rule_routing_keys_sync(rule)
             audit_record(actor=actor, account=workspace.account, action="rule.enable" if enabled else "rule.disable",
                          obj=rule, changes={"enabled": [not enabled, enabled]})
     return rule

@@ -37,6 +37,7 @@ def populated(activated_workspace, owner):
 
     from notifications.models import Delivery, DeliveryAttempt, Rule, RuleEventType, Target
     from notifications.services.events import publish
+    from notifications.services.routing_keys import rule_routing_keys_sync
     from tests.security.population import populate_resources
     from workspaces.models import EventBus, Model
 
@@ -45,6 +46,7 @@ def populated(activated_workspace, owner):
     bus = EventBus.objects.get(workspace=ws)
     rule = Rule.objects.create(bus=bus, name="approved-to-dingtalk", source="model", created_by=owner)
     RuleEventType.objects.create(rule=rule, event_type="pai:ModelManagement:ModelVersionApproved")
+    rule_routing_keys_sync(rule)
     target = Target.objects.create(
         rule=rule, method="dingtalk", config={},
         secrets={"webhook": "https://oapi.dingtalk.com/robot/send?access_token=" + "f" * 64,

@@ -40,12 +40,14 @@ def error_envelope(answer) -> dict:
 @pytest.fixture
 def ids(activated_workspace, owner):
     from notifications.models import Rule, RuleEventType
+    from notifications.services.routing_keys import rule_routing_keys_sync
     from workspaces.models import EventBus
 
     found = populate_resources(workspace=activated_workspace, owner=owner)
     rule = Rule.objects.create(bus=EventBus.objects.get(workspace=activated_workspace), name="existing",
                                source="model", created_by=owner)
     RuleEventType.objects.create(rule=rule, event_type="pai:ModelManagement:ModelVersionApproved")
+    rule_routing_keys_sync(rule)
     return {**found, "rule_id": rule.pk}
 
 

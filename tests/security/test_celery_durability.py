@@ -121,6 +121,7 @@ def delivery_setup(activated_workspace, owner, fake_dingtalk, fake_http_receiver
     one approval event routed into its deliveries."""
     from notifications.models import Contact, Delivery, Event, Rule, RuleEventType, Target, TargetContact
     from notifications.services.routing import event_route
+    from notifications.services.routing_keys import rule_routing_keys_sync
     from workspaces.models import EasService, EventBus, Model, ModelVersion
     from workspaces.services.resources.models import model_version_set_status
 
@@ -134,6 +135,7 @@ def delivery_setup(activated_workspace, owner, fake_dingtalk, fake_http_receiver
     bus = EventBus.objects.get(workspace=activated_workspace)
     rule = Rule.objects.create(bus=bus, name="idempotent", source="model", created_by=owner)
     RuleEventType.objects.create(rule=rule, event_type="pai:ModelManagement:ModelVersionApproved")
+    rule_routing_keys_sync(rule)
     Target.objects.create(rule=rule, method="dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
     Target.objects.create(rule=rule, method="http", config={"url": endpoint.url}, secrets={"signing_secret": WHSEC})
     Target.objects.create(rule=rule, method="eas_update", config={"eas_service": service.pk}, eas_service=service)

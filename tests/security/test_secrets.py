@@ -24,9 +24,11 @@ def stored_token(target) -> str:
 
 def make_targets(bus, count: int):
     from notifications.models import Rule, RuleEventType, Target
+    from notifications.services.routing_keys import rule_routing_keys_sync
 
     rule = Rule.objects.create(bus=bus, name="secrets", source="model")
     RuleEventType.objects.create(rule=rule, event_type="pai:ModelManagement:ModelVersionApproved")
+    rule_routing_keys_sync(rule)
     return [
         Target.objects.create(
             rule=rule, method="dingtalk", position=index,

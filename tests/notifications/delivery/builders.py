@@ -8,6 +8,7 @@ from notifications.catalog import type_key
 from notifications.models import Rule, RuleEventType, Target, TargetContact
 from notifications.services.delivery import task_send
 from notifications.services.events import publish
+from notifications.services.routing_keys import rule_routing_keys_sync
 
 
 def make_rule(workspace, *, source="dlc_job", types=("JobFailed",), scope="all", created_by=None, name=None,
@@ -18,6 +19,7 @@ def make_rule(workspace, *, source="dlc_job", types=("JobFailed",), scope="all",
         RuleEventType.objects.create(rule=rule, event_type=type_key(source, type_name))
     if scope_models:
         rule.scope_models.set(scope_models)
+    rule_routing_keys_sync(rule)  # as the rule service does after every change
     return rule
 
 

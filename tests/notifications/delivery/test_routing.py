@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from notifications.models import Contact, Delivery, Event
+from notifications.models import Contact, Delivery, Event, RoutingKey
 from notifications.services.routing import event_route, rules_matching
 from workspaces.models import EasService, Model, ModelVersion
 
@@ -71,18 +71,23 @@ def test_scope_specified_models_matches_only_those_models(ws, owner):
     assert list(rules_matching(on_churn)) == []
 
 
-def test_rules_are_found_by_an_indexed_join_not_by_scanning_every_rule(ws):
+def test_rules_are_found_through_their_routing_keys_not_by_scanning_every_rule(ws, owner):
     for number in range(30):
         make_rule(ws, types=("JobSucceeded",), name=f"other-{number}")
+        make_rule(ws, types=("JobFailed",), name=f"off-{number}", enabled=False)
+        make_rule(ws, types=("JobFailed",), name=f"someone-elses-{number}", scope="mine", created_by=None)
     make_rule(ws, types=("JobFailed",), name="the-one")
-    event = raise_event(ws)
+    make_rule(ws, types=("JobFailed",), name="mine", scope="mine", created_by=owner)
+    event = raise_event(ws, owner=owner)
     with CaptureQueriesContext(connection) as queries:
-        names = [rule.name for rule in rules_matching(event)]
-    assert names == ["the-one"]
+        names = sorted(rule.name for rule in rules_matching(event))
+    assert names == ["mine", "the-one"]
     [query] = queries.captured_queries
-    assert '"notifications_ruleeventtype"' in query["sql"] and '"event_type" = ' in query["sql"]
+    assert '"notifications_routingkey"' in query["sql"] and '"notifications_ruleeventtype"' not in query["sql"]
+    # Only the matching rules have keys among this bus's keys of the type.
+    assert RoutingKey.objects.filter(bus=ws.event_bus, event_type=event.type).count() == 2
     if connection.vendor == "sqlite":  # (PostgreSQL prefers a scan on tables this small)
-        assert "USING COVERING INDEX rule_event_type_lookup" in rules_matching(event).explain()
+        assert "routing_key_lookup" in rules_matching(event).explain()
 
 
 def test_a_contacts_target_fans_out_one_delivery_per_contact_and_channel(ws, account):
