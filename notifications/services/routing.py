@@ -36,12 +36,18 @@ from notifications.services.routing_keys import event_scope_keys
 logger = logging.getLogger(__name__)
 
 
-def rules_matching(event: Event):
-    """The enabled rules of the event's bus that list its type and whose scope covers it: an index
-    range over the routing keys of exactly those rules."""
+def matching_rule_ids(event: Event) -> list[int]:
+    """The ids of the enabled rules of the event's bus that list its type and whose scope covers it:
+    an index range over the routing keys of exactly those rules. Read on their own (a list of a few
+    ids), so that the targets are then fetched by primary key whatever the planner thinks of the
+    keys' selectivity."""
     keys = RoutingKey.objects.filter(bus_id=event.bus_id, event_type=event.type,
-                                     scope_key__in=event_scope_keys(event)).values("rule_id")
-    return Rule.objects.filter(id__in=keys, enabled=True)
+                                     scope_key__in=event_scope_keys(event))
+    return sorted(set(keys.values_list("rule_id", flat=True)))
+
+
+def rules_matching(event: Event):
+    return Rule.objects.filter(id__in=matching_rule_ids(event), enabled=True)
 
 
 def _recipients(target: Target, event_type: str):
@@ -133,11 +139,12 @@ def event_route(*, event_id: int) -> int:
     if event is None or event.status != Event.Status.PUBLISHED or event.bus_id is None:
         return 0
     now = timezone.now()
+    rule_ids = matching_rule_ids(event)
     targets = list(
-        Target.objects.filter(rule__in=rules_matching(event))
+        Target.objects.filter(rule_id__in=rule_ids, rule__enabled=True)
         .select_related("rule", "eas_service")
         .order_by("rule_id", "position", "id")
-    )
+    ) if rule_ids else []
     with_contacts = [target for target in targets if get_method(target.method).needs_contacts]
     if with_contacts:
         prefetch_related_objects(with_contacts, "contact_links__contact")
