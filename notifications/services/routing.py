@@ -47,6 +47,7 @@ def matching_rule_ids(event: Event) -> list[int]:
 
 
 def rules_matching(event: Event):
+    """The matching rules themselves (routing needs only their ids)."""
     return Rule.objects.filter(id__in=matching_rule_ids(event), enabled=True)
 
 
