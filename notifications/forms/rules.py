@@ -75,6 +75,8 @@ class TargetForm(forms.Form):
         self.fields["method"].choices = choices
         self.schema = self.delivery_method.schema()
         self.saved = self._saved_target()
+        # What the saved target shows of its secrets (masked), computed once for every field's hint.
+        self.saved_shown = target_display(self.saved)["config"] if self.saved is not None else {}
         self.schema_fields = []
         for config_field in self.schema.fields:
             self.fields[config_field.name] = self._form_field(config_field)
@@ -107,9 +109,9 @@ class TargetForm(forms.Form):
         return forms.CharField(widget=widget, **common)
 
     def saved_hint(self, name: str) -> str:
-        if self.saved is None or name not in self.schema.secret_fields():
+        if name not in self.schema.secret_fields():
             return ""
-        return target_display(self.saved)["config"].get(name, "")
+        return self.saved_shown.get(name, "")
 
     def raw_values(self) -> dict:
         values = {}

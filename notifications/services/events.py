@@ -147,9 +147,7 @@ def event_store(
     """Write one event row and, if it is published, arrange its enqueue after commit. Shared by
     `publish` and PutEvents so both take the same outbox path."""
     published = not not_published_reason
-    wanted = published and getattr(bus, "routing_wanted", None)
-    if published and wanted is None:  # a bus read without the type: ask now
-        wanted = RoutingKey.objects.filter(bus_id=bus.pk, event_type=envelope["type"]).exists()
+    wanted = published and _routing_wanted(bus, envelope["type"])
     event = Event.objects.create(
         event_id=envelope["id"],
         account_id=workspace.account_id,
@@ -165,13 +163,22 @@ def event_store(
         envelope=envelope,
         status=Event.Status.PUBLISHED if published else Event.Status.NOT_PUBLISHED,
         not_published_reason=not_published_reason,
-        routed_at=None if wanted or not published else timezone.now(),
+        routed_at=timezone.now() if published and not wanted else None,  # nothing to route
     )
     if wanted:
         transaction.on_commit(lambda: event_enqueue(event_id=event.pk), robust=True)
     elif not published:
         logger.info("event %s stored as not published: %s", event.event_id, not_published_reason)
     return event
+
+
+def _routing_wanted(bus: EventBus, event_type: str) -> bool:
+    """Whether an enabled rule of the bus lists the type: answered by `publish_state` when it was
+    given the type, else asked now (PutEvents reads the bus once for entries of several types)."""
+    known = getattr(bus, "routing_wanted", None)
+    if known is not None:
+        return known
+    return RoutingKey.objects.filter(bus_id=bus.pk, event_type=event_type).exists()
 
 
 def event_enqueue(*, event_id: int, again: bool = False) -> bool:
