@@ -12,6 +12,17 @@ DINGTALK_WEBHOOK = "https://oapi.dingtalk.com/robot/send?access_token=0123456789
 SIGNING_KEY = "SEC0123456789abcdef0123456789abcdef0123456789abcdef"
 
 
+HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+
+
+def htmx_idle(page):
+    """Wait until htmx has swapped and settled the last answer: a control changed while the new
+    content is still being processed would fire before htmx listens to it (a user is never that
+    fast; a test on a loaded machine can be)."""
+    page.wait_for_function(f"() => !document.querySelector({HTMX_BUSY!r})")
+    page.wait_for_timeout(30)  # htmx's settle delay (20 ms) has passed too
+
+
 def open_drawer(page, live_server, login, owner, workspace):
     login(page, live_server, owner)
     page.goto(f"{live_server.url}/workspaces/{workspace.pk}/configuration/event-notifications/")
@@ -32,9 +43,11 @@ def test_choosing_dingtalk_shows_the_signing_key_and_choosing_wecom_removes_it(
     method.select_option(label="WeCom notification")
     expect(target.get_by_label("Signing Key")).to_have_count(0)
     expect(drawer.get_by_test_id("target").first.get_by_label("Webhook")).to_be_visible()
+    htmx_idle(page)
     drawer.get_by_test_id("delivery-method").first.select_option(label="DingTalk notification")
     expect(drawer.get_by_test_id("target").first.get_by_label("Signing Key")).to_be_visible()
     screenshot(page, "dingtalk-signing-key")
+    htmx_idle(page)
     drawer.get_by_test_id("delivery-method").first.select_option(label="WeCom notification")
     expect(drawer.get_by_label("Signing Key")).to_have_count(0)
     assert page.url == url  # swapped by HTMX, no page load
@@ -53,6 +66,7 @@ def test_switching_the_source_to_model_offers_http_and_eas_update_and_withdraws_
     expect(options).to_have_text(["DingTalk notification", "WeCom notification", "Lark notification", "HTTP/HTTPS",
                                   "EAS service update"])
     expect(drawer.get_by_test_id("scope")).to_contain_text("Specified models")
+    htmx_idle(page)
     drawer.get_by_test_id("delivery-method").first.select_option(label="HTTP/HTTPS")
     test_button = drawer.get_by_test_id("test-connectivity")
     expect(test_button).to_be_disabled()
@@ -66,11 +80,13 @@ def test_adding_a_sixth_unit_shows_the_quota_message(page, live_server, login, o
     expect(units).to_contain_text("1 / 5")
     drawer.get_by_label("Webhook").first.fill(DINGTALK_WEBHOOK)
     for count in range(2, 7):
+        htmx_idle(page)
         drawer.get_by_test_id("add-target").click()
         expect(drawer.get_by_test_id("target")).to_have_count(count)
         expect(units).to_contain_text(f"{count} / 5")
     expect(drawer.get_by_test_id("targets-error")).to_have_text("This rule uses 6 target units; the limit is 5.")
     expect(drawer.get_by_label("Webhook").first).to_have_value(DINGTALK_WEBHOOK)  # nothing typed is lost
+    htmx_idle(page)
     drawer.get_by_test_id("remove-target").last.click()
     expect(units).to_contain_text("5 / 5")
     expect(drawer.get_by_test_id("targets-error")).to_have_count(0)
@@ -80,8 +96,10 @@ def test_a_saved_rule_appears_in_the_table_and_can_be_disabled_and_deleted(
         page, live_server, login, screenshot, owner, activated_workspace):
     drawer = open_drawer(page, live_server, login, owner, activated_workspace)
     drawer.get_by_test_id("event-source").select_option(label="DLC job")
+    htmx_idle(page)
     drawer.get_by_test_id("rule-ok").click()
     expect(drawer.get_by_text("Rule name is required.")).to_be_visible()  # errors under their fields
+    htmx_idle(page)
     drawer.get_by_test_id("rule-name").fill("job-failures")
     drawer.get_by_label("Job Failed").check()
     drawer.get_by_label("Webhook").fill(DINGTALK_WEBHOOK)
