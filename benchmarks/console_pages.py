@@ -42,7 +42,7 @@ def add_events(workspace_id: int, count: int) -> None:
             for i in range(count)
         ], batch_size=500)
         deliveries = Delivery.objects.bulk_create([
-            Delivery(event=event, rule=target.rule, target=target, channel="dingtalk",
+            Delivery(event=event, workspace=workspace, rule=target.rule, target=target, channel="dingtalk",
                      status=Delivery.Status.SUCCEEDED, attempt_count=1, deadline_at=now + timedelta(days=1),
                      succeeded_at=now)
             for event in events

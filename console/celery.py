@@ -61,5 +61,17 @@ def _tune_sqlite_broker_engine() -> None:
             cursor.close()
 
 
+def _declare_every_queue() -> None:
+    """Declare the project's queues (settings.CELERY_QUEUE_NAMES): a worker started without -Q then
+    consumes every one of them, not only `default` (routing and deliveries would wait forever).
+    Each queue is bound to an exchange of its own name with its name as routing key, as Celery's
+    create_missing_queues makes them, so queues already declared on RabbitMQ match."""
+    from django.conf import settings
+    from kombu import Exchange, Queue
+
+    app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in settings.CELERY_QUEUE_NAMES]
+
+
 _reuse_database_connections()
 _tune_sqlite_broker_engine()
+_declare_every_queue()

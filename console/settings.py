@@ -49,8 +49,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "console.health.HealthMiddleware",  # /healthz, /readyz, /metrics: before host checks and redirects
     "console.middleware.ApiBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from STATIC_ROOT, in any WSGI server
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -127,7 +129,16 @@ BILLING_TIME_ZONE = env.str("BILLING_TIME_ZONE", default="Asia/Shanghai")
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
+# Collected by `manage.py deploy` (or run_console) with content hashes in the names and gzip copies;
+# whitenoise serves them with far-future cache headers. Tests render pages without collecting.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576  # 1 MB: the largest PutEvents request, and any other body
 
 SESSION_COOKIE_HTTPONLY = True
@@ -227,11 +238,19 @@ CELERY_TASK_ROUTES = {
     "workspaces.tasks.*": {"queue": "default"},
     "console.tasks.*": {"queue": "default"},
 }
+# Every entry expires after its own period: a run still queued when the next one is due is dropped
+# instead of piling up behind a slow sweep.
 CELERY_BEAT_SCHEDULE = {
-    "requeue-unpublished-events": {"task": "notifications.tasks.requeue_unenqueued_events", "schedule": 15.0},
-    "requeue-overdue-deliveries": {"task": "notifications.tasks.requeue_overdue_deliveries", "schedule": 30.0},
-    "raise-job-timeouts": {"task": "workspaces.tasks.raise_job_timeouts", "schedule": 30.0},
-    "purge-consumed-broker-messages": {"task": "console.tasks.purge_consumed_broker_messages", "schedule": 600.0},
+    "requeue-unpublished-events": {"task": "notifications.tasks.requeue_unenqueued_events", "schedule": 15.0,
+                                   "options": {"expires": 15.0}},
+    "requeue-overdue-deliveries": {"task": "notifications.tasks.requeue_overdue_deliveries", "schedule": 30.0,
+                                   "options": {"expires": 30.0}},
+    "raise-job-timeouts": {"task": "workspaces.tasks.raise_job_timeouts", "schedule": 30.0,
+                           "options": {"expires": 30.0}},
+    "purge-consumed-broker-messages": {"task": "console.tasks.purge_consumed_broker_messages", "schedule": 600.0,
+                                       "options": {"expires": 600.0}},
+    "prune-history": {"task": "console.tasks.prune_history", "schedule": 24 * 3600.0,
+                      "options": {"expires": 3600.0}},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Per-bot rate limits (DingTalk 20/min, WeCom 20/min, Lark 5/s and 100/min). The scale shrinks every
@@ -286,8 +305,11 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "console.logjson.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": env.str("LOG_FORMAT", default="plain")}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -295,3 +317,36 @@ LOGGING = {
         "urllib3": {"level": "WARNING"},
     },
 }
+
+# --- Production: seeing inside, retention, health (README "Deploy", "Backups", "Scaling out").
+# History kept: events with their deliveries and attempts, and audit entries; `manage.py prune` and
+# the daily beat entry delete what is older, in batches (console/retention.py).
+EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=30)
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+PRUNE_BATCH_SIZE = env.int("PRUNE_BATCH_SIZE", default=2000)
+# /metrics answers a request carrying `Authorization: Bearer <METRICS_TOKEN>`, or one from these
+# networks (CIDR list). Neither set: /metrics is off (404). Behind a proxy on the same host every
+# request comes from 127.0.0.1: use the token there.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+# Counters and histograms of every process on this host (gunicorn workers, Celery pool processes)
+# are written here and summed at scrape time (prometheus-client's multiprocess mode). Emptied by
+# `manage.py deploy`. Must be set before prometheus_client is imported, hence the environment.
+PROMETHEUS_MULTIPROC_DIR = "" if TESTING else env.str("PROMETHEUS_MULTIPROC_DIR", default=str(VAR_DIR / "metrics"))
+if PROMETHEUS_MULTIPROC_DIR:
+    Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", PROMETHEUS_MULTIPROC_DIR)
+# /readyz asks the workers (a broadcast that waits this long for answers) at most once per
+# READINESS_CACHE_SECONDS per process.
+READINESS_WORKER_TIMEOUT = env.float("READINESS_WORKER_TIMEOUT", default=1.0)
+READINESS_CACHE_SECONDS = env.float("READINESS_CACHE_SECONDS", default=10.0)
+# Sentry (errors of the web process, the workers and beat) when a DSN is set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from console.sentry import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)
+# PgBouncer in transaction mode: no server-side cursors (they live across transactions).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)

@@ -28,3 +28,12 @@ def purge_consumed_broker_messages() -> int:
             return result.rowcount or 0
     finally:
         engine.dispose()
+
+
+@shared_task(name="console.tasks.prune_history")
+def prune_history() -> dict:
+    """Daily (beat): delete history past EVENT_RETENTION_DAYS / AUDIT_RETENTION_DAYS and expired
+    sessions, in batches, for at most 30 minutes a run (the next run goes on)."""
+    from console.retention import prune_history as prune
+
+    return prune(max_seconds=1800).as_dict()

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from console.system import system_view  # the admin's System page (production)
+
 # One module of routes per sub-domain; each owns its own paths and names.
 CONSOLE_ROUTES = [
     "workspaces.urls",  # login, workspaces, EventBridge activation, the service-linked role, tokens
@@ -23,6 +25,7 @@ API_ROUTES = [
 ]
 
 urlpatterns = [
+    path("admin/system/", admin.site.admin_view(system_view), name="admin-system"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -12,6 +12,10 @@ class Delivery(models.Model):
         DEAD = "dead", "Dead"
 
     event = models.ForeignKey("notifications.Event", on_delete=models.CASCADE, related_name="deliveries")
+    # The event's workspace, copied: the deliveries list of a workspace reads one index range
+    # (delivery_list) instead of joining every delivery of the installation to its event.
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="+", db_index=False)
     rule = models.ForeignKey("notifications.Rule", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     target = models.ForeignKey(
         "notifications.Target", on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
@@ -41,11 +45,24 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "target", "recipient_key"], name="delivery_once_per_recipient")
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            # The overdue sweeper's range: only deliveries still to send are in it.
+            models.Index(fields=["next_attempt_at"], name="delivery_active_due",
+                         condition=models.Q(status__in=["pending", "retrying"])),
+            # The deliveries list of a workspace, newest first, with or without a status filter.
+            models.Index(fields=["workspace", "-created_at", "-id"], name="delivery_list"),
+            models.Index(fields=["workspace", "status", "-created_at", "-id"], name="delivery_list_status"),
+        ]
         verbose_name_plural = "deliveries"
 
     def __str__(self) -> str:
         return f"{self.channel} delivery of {self.event_id}"
+
+    def save(self, *args, **kwargs):
+        if self.workspace_id is None and self.event_id is not None:
+            self.workspace_id = self.event.workspace_id
+        super().save(*args, **kwargs)
 
 
 class DeliveryAttempt(models.Model):

@@ -47,6 +47,9 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["workspace", "-created_at"], name="event_log"),
             models.Index(fields=["status", "enqueued_at"], name="event_outbox"),
+            # The outbox sweeper's range: published events not routed yet, a handful at any time.
+            models.Index(fields=["id"], name="event_unrouted",
+                         condition=models.Q(status="published", routed_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

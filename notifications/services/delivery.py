@@ -25,6 +25,7 @@ from notifications.channels.base import DeliveryError, SendContext, SendResult, 
 from notifications.channels.message import Message, message_from_event
 from notifications.channels.registry import CHANNELS_BY_KEY
 from notifications.models import Delivery, DeliveryAttempt
+from notifications.services.outcomes import delivery_outcome_record
 from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire, rate_limit_sent
 from notifications.services.usage import usage_record
 
@@ -134,6 +135,7 @@ def _send_claimed(delivery_id: int, now) -> str:
     if channel is None or delivery.target is None:
         reason = "the target was deleted" if delivery.target is None else f"unknown channel {delivery.channel!r}"
         _finish(delivery, status=Delivery.Status.DEAD, last_error=reason, next_attempt_at=None)
+        delivery_outcome_record(delivery, outcome="dead", error=reason)
         return "dead"
     adapter = channel.adapter
     config, secrets = delivery_target(delivery)
@@ -143,6 +145,7 @@ def _send_claimed(delivery_id: int, now) -> str:
     if not slot.taken:  # the bot's window is full: wait for room, no attempt recorded, nothing dropped
         _finish(delivery, next_attempt_at=now + timedelta(seconds=slot.wait))
         delivery_enqueue(delivery=delivery, countdown=slot.wait)
+        delivery_outcome_record(delivery, outcome="rate_limited", wait_seconds=slot.wait)
         return "rate_limited"
 
     # The attempt and its count in one commit: the claimed row's count numbers the attempt.
@@ -179,7 +182,10 @@ def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, confi
     rate_limit_sent(slot)
     with transaction.atomic():
         _attempt_complete(attempt, started=started, result=result, error=error)
-        return _decide(delivery, number=attempt.number, error=error)
+        outcome = _decide(delivery, number=attempt.number, error=error)
+    delivery_outcome_record(delivery, outcome=outcome, attempt=attempt, error=attempt.error,
+                            event_uuid=message.event_id)
+    return outcome
 
 
 def _attempt_complete(attempt: DeliveryAttempt, *, started: float, result: SendResult | None,
@@ -224,20 +230,33 @@ def _decide(delivery: Delivery, *, number: int, error: DeliveryError | None) -> 
 def deliveries_requeue_overdue(*, grace_seconds: float = OVERDUE_GRACE_SECONDS, limit: int = REQUEUE_BATCH) -> int:
     """Enqueue again the pending and retrying deliveries whose next attempt is well overdue (their
     task was lost: a broker restart, a worker killed while holding it). Sending twice is prevented
-    by the claim; at worst a receiver sees the same event id again."""
+    by the claim; at worst a receiver sees the same event id again.
+
+    A delivery whose channel queue still holds messages no worker has taken is left alone: its own
+    message may be among them (a queue nobody consumes, or a backlog), and a copy would only grow
+    the queue. It is enqueued again once its queue has drained and it is still overdue."""
+    from console.queues import queues_with_waiting_messages
+
     now = timezone.now()
     overdue = list(
         Delivery.objects.filter(status__in=ACTIVE, next_attempt_at__lt=now - timedelta(seconds=grace_seconds))
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .order_by("next_attempt_at")[:limit]
     )
-    for delivery in overdue:
+    queue_of = {d.pk: getattr(CHANNELS_BY_KEY.get(d.channel), "queue", "") for d in overdue}
+    waiting = queues_with_waiting_messages({queue for queue in queue_of.values() if queue})
+    requeued = [delivery for delivery in overdue if queue_of[delivery.pk] not in waiting]
+    for delivery in requeued:
         # Due again from now: the next sweep waits another grace period before trying once more.
         Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=now)
         delivery_enqueue(delivery=delivery)
-    if overdue:
-        logger.info("re-enqueued %s overdue deliveries", len(overdue))
-    return len(overdue)
+    if requeued:
+        logger.info("re-enqueued %s overdue deliveries", len(requeued))
+    if len(requeued) < len(overdue):
+        held = sorted({queue_of[d.pk] for d in overdue if queue_of[d.pk] in waiting})
+        logger.warning("%s overdue deliveries not re-enqueued: queue %s still holds messages no worker has taken "
+                       "(is a worker consuming it?)", len(overdue) - len(requeued), ", ".join(held))
+    return len(requeued)
 
 
 class RedeliverRefused(Exception):

@@ -99,7 +99,8 @@ def _plan(event: Event, targets: list[Target], now) -> list[_Planned]:
                 continue
             delivery = Delivery(
                 event=event, target=target, recipient_key=recipient_key, rule=target.rule, contact=contact,
-                channel=channel.key, recipient_label=label[:256], deadline_at=deadline, next_attempt_at=now,
+                workspace_id=event.workspace_id, channel=channel.key, recipient_label=label[:256],
+                deadline_at=deadline, next_attempt_at=now,
             )
             planned.append(_Planned(delivery, channel, created=True))
     return planned
