@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast ci install demo lint bench chaos fuzz clean
+.PHONY: run serve test test-fast ci install demo lint bench chaos fuzz clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py run_console
+
+## make serve: `make run`'s production twin: `manage.py deploy` (checks, migrate, collectstatic), then
+## the Procfile's processes through honcho: gunicorn, the two workers, beat. Configure it with the
+## environment or a .env file (README "Deploy"); it never loads the demo.
+serve: install
+	$(PY) manage.py deploy
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
 ## make test: install what the tests need and run the whole suite.
 test: install

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 STOP_TIMEOUT = 15.0  # a worker finishing its current task; then SIGKILL
@@ -70,9 +71,10 @@ class Command(BaseCommand):
         python = sys.executable
         manage = str(root / "manage.py")
         queues = ",".join(settings.CELERY_QUEUE_NAMES)
+        # Static files as in production: collected (hashed, compressed) and served by whitenoise.
+        call_command("collectstatic", interactive=False, verbosity=0)
         children = [
-            # --insecure: serve the static files (CSS, the vendored htmx) even with DEBUG off.
-            Child("web", [python, manage, "runserver", f"127.0.0.1:{port}", "--insecure",
+            Child("web", [python, manage, "runserver", f"127.0.0.1:{port}", "--nostatic",
                           *([] if reload else ["--noreload"])], self._print),
             Child("worker", [python, "-m", "celery", "-A", "console", "worker", "-Q", queues,
                              "--concurrency", str(settings.CELERY_WORKER_CONCURRENCY), "-l", "info",
