@@ -115,6 +115,15 @@ def outsider_api(outsider):
 
 
 @pytest.fixture
+def empty_broker_queues():
+    """The project's queues emptied on the test run's broker: nothing left waiting by earlier tests
+    (the overdue sweeper leaves a queue that still holds messages alone)."""
+    from celery import current_app
+
+    current_app.control.purge()
+
+
+@pytest.fixture
 def owner_client(client, owner):
     client.force_login(owner)
     return client

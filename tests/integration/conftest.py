@@ -44,7 +44,7 @@ class WorkerProcess:
         name = f"test-{uuid.uuid4().hex[:8]}@%h"
         self._log = open(self.log_path, "ab")  # noqa: SIM115  (closed in stop)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "console", "worker", "-Q", self.queues,
+            [sys.executable, "-m", "celery", "-A", "console", "worker", *(["-Q", self.queues] if self.queues else []),
              "--concurrency", str(self.concurrency), "-l", "info", "-n", name,
              "--without-mingle", "--without-gossip", "--without-heartbeat"],
             cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -100,7 +100,9 @@ def start_worker(transactional_db, tmp_path):
             env["FIELD_ENCRYPTION_KEYS"] = ",".join(dj.FIELD_ENCRYPTION_KEYS)
         env.update({key: str(value) for key, value in env_overrides.items()})
         worker = WorkerProcess(
-            tmp_path / f"worker-{len(workers)}.log", env, queues or ",".join(dj.CELERY_QUEUE_NAMES), concurrency
+            tmp_path / f"worker-{len(workers)}.log", env,
+            ",".join(dj.CELERY_QUEUE_NAMES) if queues is None else queues,  # "": no -Q at all
+            concurrency,
         )
         workers.append(worker)
         return worker.start()

@@ -214,7 +214,8 @@ def test_sweeping_unenqueued_events_twice_enqueues_each_once(activated_workspace
     assert Event.objects.count() == 3 and not Event.objects.filter(enqueued_at__isnull=True).exists()
 
 
-def test_sweeping_overdue_deliveries_twice_enqueues_each_once(delivery_setup, django_capture_on_commit_callbacks):
+def test_sweeping_overdue_deliveries_twice_enqueues_each_once(delivery_setup, empty_broker_queues,
+                                                             django_capture_on_commit_callbacks):
     from datetime import timedelta
 
     from django.utils import timezone

@@ -171,7 +171,7 @@ def test_redeliver_needs_put_events(dingtalk_delivery, subuser):
         delivery_redeliver(delivery_id=dingtalk_delivery.pk, actor=subuser)
 
 
-def test_overdue_deliveries_whose_task_was_lost_are_enqueued_again(dingtalk_delivery,
+def test_overdue_deliveries_whose_task_was_lost_are_enqueued_again(dingtalk_delivery, empty_broker_queues,
                                                                   django_capture_on_commit_callbacks):
     Delivery.objects.filter(pk=dingtalk_delivery.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=5))
     with django_capture_on_commit_callbacks() as callbacks:
