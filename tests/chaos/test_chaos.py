@@ -2,7 +2,9 @@
 Celery workers on Redis and PostgreSQL while things break:
 
 - a worker is killed with SIGKILL (and a new one started);
-- Redis is shut down without saving (every queued and unacknowledged task is lost) for 20 seconds;
+- the broker loses everything for 20 seconds: Redis is shut down without saving; on RabbitMQ the
+  run's vhost has its connections closed and its queues purged at both ends of the 20 s
+  (tests/chaos/brokers.py);
 - the fake DingTalk answers HTTP 500, then errcode 130101, for 30 seconds.
 
 At the end every delivery has succeeded, every fake has received every event id at least once, and a
@@ -11,23 +13,23 @@ counts are printed. The sweepers that beat would run (`requeue_unenqueued_events
 `requeue_overdue_deliveries`) are called by the test every two seconds.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test CELERY_BROKER_URL=redis://127.0.0.1:6379/3 make chaos
+(or CELERY_BROKER_URL=amqp://guest:guest@127.0.0.1:5672/<vhost>: CI's RabbitMQ pass).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import subprocess
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
+from tests.chaos.brokers import broker_of
 from tests.fakes.base import Answer
 from tests.fakes.dingtalk import FakeDingTalk
 from tests.fakes.http_receiver import FakeHttpReceiver
@@ -68,8 +70,8 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 def requirements_missing() -> str:
     broker = settings.CELERY_BROKER_URL
-    if not broker.startswith("redis://"):
-        return (f"the chaos run needs a Redis broker (CELERY_BROKER_URL is {broker.split(':', 1)[0]}://...): "
+    if broker_of(broker) is None:
+        return (f"the chaos run needs Redis or RabbitMQ (CELERY_BROKER_URL is {broker.split(':', 1)[0]}://...): "
                 "DATABASE_URL=postgres://postgres@127.0.0.1:5432/test "
                 "CELERY_BROKER_URL=redis://127.0.0.1:6379/3 make chaos")
     if connection.vendor != "postgresql":
@@ -92,45 +94,6 @@ class ChaosDingTalk(FakeDingTalk):
         if time.monotonic() < self.http_500_until:
             return Answer(status=500, body={"error": "injected HTTP 500"})
         return super()._next_http_failure()
-
-
-@dataclass
-class Redis:
-    """The broker's Redis server, stopped and started as an operator would."""
-
-    port: int
-    down_at: float | None = None
-
-    @classmethod
-    def of(cls, url: str) -> Redis:
-        return cls(port=urlsplit(url).port or 6379)
-
-    def flush(self, db: int) -> None:
-        """Tasks left in the broker by an earlier run would name rows of this run's fresh database."""
-        subprocess.run(["redis-cli", "-p", str(self.port), "-n", str(db), "flushdb"], check=True,
-                       capture_output=True, timeout=10)
-
-    def ping(self) -> bool:
-        result = subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True)
-        return result.stdout.strip() == "PONG"
-
-    def shutdown(self) -> None:
-        subprocess.run(["redis-cli", "-p", str(self.port), "shutdown", "nosave"], capture_output=True, timeout=10)
-        deadline = time.monotonic() + 10
-        while self.ping() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        self.down_at = time.monotonic()
-
-    def start(self) -> None:
-        if self.ping():
-            return
-        subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(self.port),
-                        "--save", "", "--appendonly", "no"], check=True, capture_output=True, timeout=10)
-        deadline = time.monotonic() + 10
-        while not self.ping():
-            assert time.monotonic() < deadline, "Redis did not come back"
-            time.sleep(0.05)
-        self.down_at = None
 
 
 @dataclass
@@ -202,11 +165,14 @@ def fakes():
 
 @pytest.fixture
 def redis_server():
-    redis = Redis.of(settings.CELERY_BROKER_URL)
-    if settings.CELERY_BROKER_URL.startswith("redis://"):
-        redis.flush(int(urlsplit(settings.CELERY_BROKER_URL).path.strip("/") or 0))
-    yield redis
-    redis.start()  # whatever happened, leave Redis running
+    """The broker under test (Redis or the run's RabbitMQ vhost), emptied first, left running."""
+    broker = broker_of(settings.CELERY_BROKER_URL)
+    if broker is None:
+        yield None
+        return
+    broker.flush()
+    yield broker
+    broker.restore()  # whatever happened, leave the broker running
 
 
 def configure_rules(workspace, owner, fakes) -> list:
@@ -310,8 +276,9 @@ def test_every_event_reaches_every_fake_through_a_killed_worker_a_redis_outage_a
         Step(SIGKILL_AT, "SIGKILL a worker", kill_a_worker),
         Step(DINGTALK_130101_AT, "DingTalk answers errcode 130101",
              lambda: fakes["dingtalk"].fail_with(130101, seconds=DINGTALK_130101_FOR)),
-        Step(REDIS_DOWN_AT, "Redis shutdown nosave", redis_server.shutdown),
-        Step(REDIS_DOWN_AT + REDIS_DOWN_FOR, "Redis started again", redis_server.start),
+        Step(REDIS_DOWN_AT, f"{redis_server.label} loses everything (down)", redis_server.shutdown),
+        Step(REDIS_DOWN_AT + REDIS_DOWN_FOR, f"{redis_server.label} back (and loses everything again)",
+             redis_server.start),
     ]
     published: list[str] = []
     expected_deliveries = EVENTS * TARGETS_PER_RULE
