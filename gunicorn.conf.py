@@ -20,3 +20,5 @@ errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 # Set by manage.py's Django settings for the workers; named here so the master's processes agree.
 raw_env = [f"DJANGO_SETTINGS_MODULE={os.environ.get('DJANGO_SETTINGS_MODULE', 'console.settings')}"]
+# gunicorn's control socket (gunicornc), per installation rather than one per user account.
+control_socket = os.path.join(os.environ.get("VAR_DIR", "var"), "gunicorn.ctl")

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import connection
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browser  # noqa: F401  (the shared Chromium)
 from tests.integration.conftest import database_url
 from tests.production.recipe import Honcho, free_port, http_get, manage, recipe_env
 
