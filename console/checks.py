@@ -118,3 +118,24 @@ def check_celery_visibility_timeout(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@checks.register()
+def check_rabbitmq_consumer_timeout(app_configs=None, **kwargs):
+    """RabbitMQ closes the channel of a consumer that holds a message unacknowledged longer than its
+    consumer_timeout (30 min by default); a retry countdown is held that way by the worker."""
+    if not settings.CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
+        return []
+    longest = min(float(settings.DELIVERY_RETRY_MAX_SECONDS), float(settings.CELERY_VISIBILITY_TIMEOUT) / 2)
+    limit = float(getattr(settings, "RABBITMQ_CONSUMER_TIMEOUT_SECONDS", 1800))
+    if longest >= limit:
+        return [
+            checks.Warning(
+                f"Retry countdowns reach {longest:g} s, not under RabbitMQ's consumer_timeout ({limit:g} s): the "
+                "broker would close the worker's channel while it holds a retry and deliver it again.",
+                hint="Lower DELIVERY_RETRY_MAX_SECONDS, or raise consumer_timeout on the server and set "
+                "RABBITMQ_CONSUMER_TIMEOUT_SECONDS to it.",
+                id="console.W005",
+            )
+        ]
+    return []

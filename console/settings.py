@@ -348,5 +348,7 @@ if SENTRY_DSN:
     from console.sentry import sentry_init
 
     sentry_init(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)
+# RabbitMQ's consumer_timeout (the server's setting, 30 min by default): retry countdowns stay under it.
+RABBITMQ_CONSUMER_TIMEOUT_SECONDS = env.float("RABBITMQ_CONSUMER_TIMEOUT_SECONDS", default=1800.0)
 # PgBouncer in transaction mode: no server-side cursors (they live across transactions).
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)

@@ -160,3 +160,16 @@ def test_sentry_reports_errors_to_the_dsn_when_set(tmp_path):
 def test_probes_are_not_redirected_or_refused_by_the_security_settings(client, settings, db, path):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get(path).status_code in (200, 503)
+
+
+def test_check_warns_when_retry_countdowns_reach_rabbitmqs_consumer_timeout(settings):
+    from console.checks import check_rabbitmq_consumer_timeout
+
+    settings.CELERY_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672//"
+    settings.DELIVERY_RETRY_MAX_SECONDS, settings.CELERY_VISIBILITY_TIMEOUT = 512, 3600
+    assert check_rabbitmq_consumer_timeout() == []
+    settings.DELIVERY_RETRY_MAX_SECONDS, settings.CELERY_VISIBILITY_TIMEOUT = 2400, 7200
+    [warning] = check_rabbitmq_consumer_timeout()
+    assert warning.id == "console.W005" and "2400 s" in warning.msg and "1800 s" in warning.msg
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    assert check_rabbitmq_consumer_timeout() == []
