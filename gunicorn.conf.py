@@ -10,8 +10,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))  # a request longer than this is killed (the worker restarts)
 graceful_timeout = 30
 keepalive = 5
-# Workers are replaced after this many requests (plus jitter), so a slow leak never grows for long.
-max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "2000"))
+# Replace a worker after this many requests (plus jitter) to bound a slow leak; 0: never. Off by
+# default: each new worker process adds its own metrics files, read at every scrape.
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 # Trust X-Forwarded-Proto / -For from the TLS proxy only (same host by default).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
