@@ -48,11 +48,16 @@ class RuleForm(forms.Form):
         self.fields["models"].choices = [(str(m.pk), m.name) for m in PaiModel.objects.filter(workspace=workspace)]
 
     def grouped_event_types(self):
+        """The source's types by group. A group of one type labelled as the group itself (Job
+        Timeout > Job Timeout) is shown as the checkbox alone; a group of several offers Select all."""
         chosen = set(self.data.getlist("event_types")) if hasattr(self.data, "getlist") else set()
-        return [
-            {"group": group, "types": [{"key": et.key, "label": et.label, "checked": et.key in chosen} for et in types]}
-            for group, types in self.source_def.groups
-        ]
+        groups = []
+        for group, types in self.source_def.groups:
+            rows = [{"key": et.key, "label": et.label, "checked": et.key in chosen} for et in types]
+            single = len(types) == 1 and types[0].label == group
+            groups.append({"group": "" if single else group, "types": rows, "selectable": len(types) > 1,
+                           "all_checked": all(row["checked"] for row in rows)})
+        return groups
 
 
 class TargetForm(forms.Form):
@@ -100,6 +105,8 @@ class TargetForm(forms.Form):
             return forms.ChoiceField(choices=[("", "Choose a running EAS service")] + [(str(s.pk), s.name)
                                                                                      for s in services], **common)
         attrs = {"autocomplete": "off", "placeholder": config_field.placeholder, "spellcheck": "false"}
+        if config_field.required:
+            attrs["aria-required"] = "true"  # marked with * in the drawer; checked by the schema on OK
         saved_hint = self.saved_hint(config_field.name)
         if saved_hint:
             attrs["placeholder"] = saved_hint
@@ -207,10 +214,12 @@ class RuleEditor:
             keys.remove(key)
         data.setlist("target_keys", keys)
         source = SOURCES_BY_KEY.get(data.get("source") or "") or SOURCES[0]
+        if op == "group":  # Select all of a group (or clear it, when all of it was chosen)
+            data.setlist("event_types", _toggle_group(data.getlist("event_types"), source, data.get("_group", "")))
         data.setlist("event_types", [t for t in data.getlist("event_types") if source.has_type(t)])
         if data.get("scope") not in source.scopes:
             data["scope"] = "all"
-        for name in ("_op", "_key", "csrfmiddlewaretoken"):
+        for name in ("_op", "_key", "_group", "csrfmiddlewaretoken"):
             data.pop(name, None)
         return cls(data, workspace=workspace, rule=rule)
 
@@ -261,7 +270,47 @@ class RuleEditor:
         return ""
 
     @property
+    def at_limit(self) -> bool:
+        """No room for one more unit: "Add event target" is disabled, a quota link offered."""
+        return self.units >= self.limit
+
+    @property
+    def over_limit(self) -> bool:
+        return self.units > self.limit
+
+    def error_summary(self) -> list[dict]:
+        """Every error shown in the drawer, in the order of the fields, each with the id of the field
+        (or block) it belongs to: the summary at the top links to them, and focus goes to the first."""
+        if not self.show_errors:
+            return []
+        items = [{"anchor": "rule-errors", "label": "", "message": m} for m in self.non_field_errors]
+        form = self.rule_form
+        anchors = {"name": "rule-name", "source": "rule-source", "event_types": "event-types",
+                   "scope": "scope", "models": "model-picker"}
+        for name, anchor in anchors.items():
+            for message in form.errors.get(name, []):
+                items.append({"anchor": anchor, "label": form.fields[name].label, "message": message})
+        for number, target in enumerate(self.targets, start=1):
+            for name, messages in target.errors.items():
+                if name == NON_FIELD_ERRORS:
+                    anchor, label = f"target-{target.key}", ""
+                else:
+                    anchor, label = target[name].id_for_label, target.fields[name].label
+                for message in messages:
+                    items.append({"anchor": anchor, "label": label, "message": message, "target": number})
+        for message in self.shown_target_errors:
+            items.append({"anchor": "target-units", "label": "", "message": message})
+        return items
+
+    @property
     def shown_target_errors(self) -> list[str]:
         over = self.over_quota_message
         return [e for e in self.target_errors if e != over] + ([over] if over else [])
 
+
+
+def _toggle_group(chosen: list[str], source, group: str) -> list[str]:
+    keys = [et.key for et in source.event_types if et.group == group]
+    if keys and all(key in chosen for key in keys):
+        return [key for key in chosen if key not in keys]
+    return chosen + [key for key in keys if key not in chosen]
