@@ -186,7 +186,8 @@ def http_send(method: str, url: str, *, body: bytes | None, headers: dict, maske
     except requests.exceptions.SSLError as exc:  # a certificate being renewed may be right tomorrow
         raise DeliveryError(f"TLS handshake failed: {_short(exc)}", permanent=False, reason="tls", **where) from None
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-        raise DeliveryError(f"connection failed: could not connect to {host or 'the receiver'} ({_connect_reason(exc)})",
+        where_to = host or "the receiver"
+        raise DeliveryError(f"connection failed: could not connect to {where_to} ({_connect_reason(exc)})",
                             permanent=False, reason="connect", **where) from None
 
 

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from console.feedback import Confirmation, confirm_render, toast
-
 from notifications.catalog import SOURCES, SOURCES_BY_KEY
 from notifications.channels.schema import SchemaContext
 from notifications.forms.rules import RuleEditor, TargetForm
