@@ -51,6 +51,7 @@ class Confirmation:
     swap: str = "outerHTML"
     testid: str = "confirm"
     error: str = ""
+    blocked: bool = False  # the action cannot be done now (the message says why): no OK button
 
 
 def confirm_render(request, confirmation: Confirmation, *, status: int = 200):
