@@ -46,7 +46,10 @@ class AccessDeniedMiddleware:
         from workspaces.services.audit import access_denied_record
 
         access_denied_record(actor=getattr(request, "user", None), error=exception, request=request)
+        from console.views import back_url
+
         context = {
+            "back_url": back_url(request),
             "exception": str(exception),
             "action": exception.action,
             "action_label": ACTIONS.get(exception.action, ""),
