@@ -44,10 +44,10 @@ class Held:
         assert len(self.routes) >= count, f"no request to {self.pattern} was made"
 
     def release(self):
-        self.page.unroute(self.pattern)
-        for route in self.routes:
+        routes, self.routes = self.routes, []
+        for route in routes:
             route.continue_()
-        self.routes = []
+        self.page.unroute(self.pattern)
 
 
 @dataclass
