@@ -25,7 +25,7 @@ def back_url(request) -> str:
     if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
                                                    require_https=request.is_secure()):
         parts = urlsplit(referer)
-        if parts.path != request.path:
+        if parts.path != request.path or request.method != "GET":  # a refused POST: back to its form
             return parts.path + (f"?{parts.query}" if parts.query else "")
     return ""
 
