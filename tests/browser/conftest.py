@@ -111,9 +111,10 @@ def pytest_terminal_summary(terminalreporter):
     rules: dict[str, int] = {}
     for result in AXE_RESULTS:
         for violation in result["violations"]:
-            impacts[violation["impact"] or "minor"] = impacts.get(violation["impact"] or "minor", 0) + 1
-            rules[f"{violation['id']} ({violation['impact']})"] = rules.get(f"{violation['id']} ({violation['impact']})",
-                                                                            0) + 1
+            impact = violation["impact"] or "minor"
+            impacts[impact] = impacts.get(impact, 0) + 1
+            key = f"{violation['id']} ({impact})"
+            rules[key] = rules.get(key, 0) + 1
     pages = len({result["name"] for result in AXE_RESULTS})
     terminalreporter.section("axe-core accessibility summary")
     terminalreporter.write_line(f"axe-core: {pages} console pages and states checked ({len(AXE_RESULTS)} runs); "

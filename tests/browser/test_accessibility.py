@@ -21,6 +21,10 @@ def _ws(scene, name, **kwargs):
     return reverse(name, kwargs={"workspace_id": scene.workspace.pk, **kwargs})
 
 
+def _contact(scene):
+    return scene.workspace.account.contacts.order_by("pk").first()
+
+
 def _version(scene):
     return scene.model.versions.get(version_name="1.1.0")
 
@@ -48,8 +52,8 @@ CONSOLE_PAGES = {
     "rule-delete": lambda s: _ws(s, "rule-delete", rule_id=s.rule.pk),
     "contact-list": lambda s: reverse("contact-list"),
     "contact-create": lambda s: reverse("contact-create"),
-    "contact-update": lambda s: reverse("contact-update", kwargs={"contact_id": s.workspace.account.contacts.first().pk}),
-    "contact-delete": lambda s: reverse("contact-delete", kwargs={"contact_id": s.workspace.account.contacts.first().pk}),
+    "contact-update": lambda s: reverse("contact-update", kwargs={"contact_id": _contact(s).pk}),
+    "contact-delete": lambda s: reverse("contact-delete", kwargs={"contact_id": _contact(s).pk}),
     "quota-page": lambda s: reverse("quota-page"),
     "usage-page": lambda s: reverse("usage-page"),
     "user-list": lambda s: reverse("user-list"),

@@ -26,7 +26,7 @@ def open_drawer(page, live_server, login, owner, workspace):
 
 def in_view(page, locator) -> bool:
     box = locator.bounding_box()
-    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
 
 
 def test_after_ok_focus_goes_to_the_first_error_and_a_summary_lists_them_all(
