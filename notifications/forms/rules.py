@@ -64,10 +64,11 @@ class TargetForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     method = forms.ChoiceField(label="Delivery Method", required=False)
 
-    def __init__(self, *args, key: str, source_key: str, workspace, **kwargs):
+    def __init__(self, *args, key: str, source_key: str, workspace, actor=None, **kwargs):
         super().__init__(*args, prefix=f"t{key}", **kwargs)
         self.key = key
         self.workspace = workspace
+        self.actor = actor
         allowed = methods_for_source(source_key)
         chosen = self.data.get(self.add_prefix("method")) or (allowed[0].key if allowed else "")
         self.delivery_method = METHODS_BY_KEY.get(chosen) or allowed[0]
@@ -98,6 +99,12 @@ class TargetForm(forms.Form):
         common = {"label": config_field.label, "required": False, "help_text": config_field.help}
         if config_field.widget == "contacts":
             contacts = contacts_for_account(account=self.workspace.account)
+            if not self.may_list_contacts():
+                # Without cms:DescribeContactList only the contacts this target already has are shown
+                # (kept on save); the account's other contacts are not listed.
+                chosen = set(self.data.getlist(self.add_prefix(config_field.name))) if hasattr(
+                    self.data, "getlist") else set()
+                contacts = [c for c in contacts if str(c.pk) in chosen]
             return forms.MultipleChoiceField(choices=[(str(c.pk), c.name) for c in contacts],
                                              widget=forms.CheckboxSelectMultiple, **common)
         if config_field.widget == "eas_service":
@@ -114,6 +121,14 @@ class TargetForm(forms.Form):
         hidden = config_field.secret and config_field.widget != "url"
         widget = forms.PasswordInput(attrs=attrs, render_value=True) if hidden else forms.TextInput(attrs=attrs)
         return forms.CharField(widget=widget, **common)
+
+    def may_list_contacts(self) -> bool:
+        if self.actor is None:
+            return True
+        from notifications.services.contacts import contact_arn
+        from workspaces.permissions import is_allowed
+
+        return is_allowed(self.actor, "cms:DescribeContactList", contact_arn(self.workspace.account))
 
     def saved_hint(self, name: str) -> str:
         if name not in self.schema.secret_fields():
@@ -155,8 +170,9 @@ class TargetForm(forms.Form):
 class RuleEditor:
     """The drawer's state: a RuleForm, the TargetForms in order, units, and errors to show."""
 
-    def __init__(self, data: QueryDict, *, workspace, rule=None, show_errors: bool = False):
+    def __init__(self, data: QueryDict, *, workspace, rule=None, show_errors: bool = False, actor=None):
         self.data = data
+        self.actor = actor
         self.workspace = workspace
         self.rule = rule
         self.show_errors = show_errors
@@ -165,21 +181,21 @@ class RuleEditor:
         self.rule_form = RuleForm(data, workspace=workspace)
         source_key = self.rule_form.source_def.key
         keys = [k for k in data.getlist("target_keys") if k.isdigit()][:MAX_TARGET_BLOCKS]
-        self.targets = [TargetForm(data, key=k, source_key=source_key, workspace=workspace)
+        self.targets = [TargetForm(data, key=k, source_key=source_key, workspace=workspace, actor=actor)
                         for k in dict.fromkeys(keys)]
         self.limit = quota_limit(account=workspace.account)
 
     # --- building the posted state ------------------------------------------------------------
     @classmethod
-    def blank(cls, *, workspace) -> RuleEditor:
+    def blank(cls, *, workspace, actor=None) -> RuleEditor:
         data = QueryDict(mutable=True)
         data["source"] = SOURCES[0].key
         data["scope"] = "all"
         data.setlist("target_keys", ["0"])
-        return cls(data, workspace=workspace)
+        return cls(data, workspace=workspace, actor=actor)
 
     @classmethod
-    def from_rule(cls, rule, *, workspace) -> RuleEditor:
+    def from_rule(cls, rule, *, workspace, actor=None) -> RuleEditor:
         rule = rules_queryset().get(pk=rule.pk)
         data = QueryDict(mutable=True)
         data.update({"name": rule.name, "source": rule.source, "scope": rule.scope})
@@ -200,10 +216,10 @@ class RuleEditor:
                 else:
                     data[f"t{key}-{name}"] = "" if value is None else str(value)
         data.setlist("target_keys", keys)
-        return cls(data, workspace=workspace, rule=rule)
+        return cls(data, workspace=workspace, rule=rule, actor=actor)
 
     @classmethod
-    def refreshed(cls, data: QueryDict, *, workspace, rule=None) -> RuleEditor:
+    def refreshed(cls, data: QueryDict, *, workspace, rule=None, actor=None) -> RuleEditor:
         """Apply the drawer's operation (`_op`: source, method, add, remove, contacts) and rebuild."""
         data = data.copy()
         op, key = data.get("_op", ""), data.get("_key", "")
@@ -221,7 +237,7 @@ class RuleEditor:
             data["scope"] = "all"
         for name in ("_op", "_key", "_group", "csrfmiddlewaretoken"):
             data.pop(name, None)
-        return cls(data, workspace=workspace, rule=rule)
+        return cls(data, workspace=workspace, rule=rule, actor=actor)
 
     # --- submitting ---------------------------------------------------------------------------
     def is_valid(self) -> bool:

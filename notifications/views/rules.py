@@ -147,13 +147,13 @@ def rule_create(request, workspace_id):
     workspace = workspace_get_for_user(request.user, workspace_id)
     if request.method == "GET":
         authorize(request.user, "eventbridge:CreateRule", bus_arn(workspace))
-        editor = RuleEditor.blank(workspace=workspace)
+        editor = RuleEditor.blank(workspace=workspace, actor=request.user)
         try:
             event_bus_for(workspace)  # ServiceNotEnable before a form that could not be saved
         except ValidationError as exc:
             editor.non_field_errors.extend(exc.messages)
         return _drawer(request, editor)
-    editor = RuleEditor(request.POST, workspace=workspace)
+    editor = RuleEditor(request.POST, workspace=workspace, actor=request.user)
 
     def save(**kwargs):
         return rule_services.rule_create(actor=request.user, workspace=workspace, **kwargs)
@@ -168,8 +168,8 @@ def rule_update(request, workspace_id, rule_id):
     rule = rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
     if request.method == "GET":
         authorize(request.user, "eventbridge:UpdateRule", rule_arn(workspace, rule.name))
-        return _drawer(request, RuleEditor.from_rule(rule, workspace=workspace))
-    editor = RuleEditor(request.POST, workspace=workspace, rule=rule)
+        return _drawer(request, RuleEditor.from_rule(rule, workspace=workspace, actor=request.user))
+    editor = RuleEditor(request.POST, workspace=workspace, rule=rule, actor=request.user)
 
     def save(**kwargs):
         return rule_services.rule_update(actor=request.user, rule=rule, **kwargs)
@@ -183,7 +183,7 @@ def rule_form_refresh(request, workspace_id):
     """Re-render the drawer's body after a change (source, method, targets, contacts, scope)."""
     workspace = workspace_get_for_user(request.user, workspace_id)
     authorize(request.user, "eventbridge:ListRules", bus_arn(workspace))
-    editor = RuleEditor.refreshed(request.POST, workspace=workspace)
+    editor = RuleEditor.refreshed(request.POST, workspace=workspace, actor=request.user)
     context = {"editor": editor, "workspace": workspace, "sources": SOURCES, **_urls(workspace)}
     return render(request, f"{DRAWER}#form_body", context)
 

@@ -235,3 +235,17 @@ def test_a_saved_lark_signing_secret_can_be_removed_with_its_box(owner_client, m
     assert target.secrets == {"webhook": LARK_WEBHOOK}
     page = owner_client.get(url("rule-update", activated_workspace, rule_id=rule.pk), **HX).content.decode()
     assert "Remove it" not in page  # nothing saved to remove any more
+
+
+def test_a_user_who_may_not_list_contacts_sees_no_contact_names_in_the_drawer(client, owner, seed_subuser,
+                                                                                activated_workspace):
+    from notifications.services.contacts import contact_create
+
+    contact_create(actor=owner, account=owner.account, name="Alice", email="alice@example.com")
+    data = {"source": "dlc_job", "scope": "all", "target_keys": "0", "t0-method": "contacts", "_op": "method",
+            "_key": "0"}
+    client.force_login(owner)
+    assert "Alice" in client.post(url("rule-form-refresh", activated_workspace), data, **HX).content.decode()
+    client.force_login(seed_subuser)  # EventBridge actions only: no cms:DescribeContactList
+    body = client.post(url("rule-form-refresh", activated_workspace), data, **HX).content.decode()
+    assert "Alice" not in body and "Choosing contacts needs <code>cms:DescribeContactList</code>" in body
