@@ -45,6 +45,7 @@ def test_the_event_page_has_tabs_with_the_delivery_records_and_their_attempts(
     assert sorted(statuses.all_inner_texts()) == ["Dead", "Succeeded"]
     expect(page.locator("[data-testid=attempts][open] [data-testid=attempt-row]").first).to_be_visible()  # dead: open
     expect(page.get_by_test_id("deliveries")).to_contain_text("310000")
+    expect(page.get_by_test_id("deliveries")).not_to_contain_text("DingTalk · DingTalk notification")
     page.get_by_test_id("tab-body").click()
     expect(page.get_by_test_id("event-envelope")).to_contain_text('"type": "pai:DLC:JobFailed"')
 

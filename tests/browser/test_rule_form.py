@@ -6,21 +6,12 @@ from playwright.sync_api import expect
 
 from notifications.models import Rule
 
+from .helpers import htmx_idle
+
 pytestmark = pytest.mark.browser
 
 DINGTALK_WEBHOOK = "https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123456789abcdef"
 SIGNING_KEY = "SEC0123456789abcdef0123456789abcdef0123456789abcdef"
-
-
-HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
-
-
-def htmx_idle(page):
-    """Wait until htmx has swapped and settled the last answer: a control changed while the new
-    content is still being processed would fire before htmx listens to it (a user is never that
-    fast; a test on a loaded machine can be)."""
-    page.wait_for_function(f"() => !document.querySelector({HTMX_BUSY!r})")
-    page.wait_for_timeout(30)  # htmx's settle delay (20 ms) has passed too
 
 
 def open_drawer(page, live_server, login, owner, workspace):
@@ -166,3 +157,32 @@ def test_editing_keeps_the_saved_signing_key_when_left_blank(page, live_server, 
     expect(page.get_by_test_id("rule-drawer")).to_have_count(0)
     expect(page.get_by_test_id("rule-row").filter(has_text="edit-me")).to_contain_text("Job Timeout")
     assert rule.targets.get().secrets["signing_key"] == SIGNING_KEY
+
+
+def test_event_type_groups_do_not_repeat_their_label_and_offer_select_all(
+        page, live_server, login, owner, activated_workspace):
+    drawer = open_drawer(page, live_server, login, owner, activated_workspace)
+    drawer.get_by_test_id("event-source").select_option(label="DLC job")
+    types = drawer.get_by_test_id("event-types")
+    expect(types).to_contain_text("Job progress")
+    assert types.inner_text().count("Automatic Fault Tolerance") == 1  # a group of one is its checkbox alone
+    htmx_idle(page)
+    group = types.locator("fieldset", has_text="Job progress")
+    group.get_by_test_id("select-group").click()
+    expect(group.get_by_role("checkbox", checked=True)).to_have_count(group.get_by_role("checkbox").count())
+    expect(types.get_by_label("Job Preempted")).not_to_be_checked()  # another group is left alone
+    htmx_idle(page)
+    group.get_by_test_id("select-group").click()  # now "Clear"
+    expect(group.get_by_role("checkbox", checked=True)).to_have_count(0)
+
+
+def test_wording_names_eas_and_calls_the_http_endpoint_a_webhook(page, live_server, login, owner,
+                                                                 activated_workspace):
+    drawer = open_drawer(page, live_server, login, owner, activated_workspace)
+    drawer.get_by_test_id("event-source").select_option(label="Model")
+    htmx_idle(page)
+    drawer.get_by_test_id("delivery-method").select_option(label="HTTP/HTTPS")
+    expect(drawer.get_by_test_id("target").first.get_by_label("Webhook")).to_be_visible()
+    htmx_idle(page)
+    drawer.get_by_test_id("delivery-method").select_option(label="EAS service update")
+    expect(drawer.get_by_test_id("target").first).to_contain_text("or EAS service update targets")
