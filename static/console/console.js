@@ -33,7 +33,7 @@
   }
 
   function initialFocus(dialog) {
-    var wanted = dialog.querySelector('[aria-invalid="true"], .error-summary, [autofocus]');
+    var wanted = dialog.querySelector('[aria-invalid="true"]') || dialog.querySelector(".error-summary, [autofocus]");
     if (!wanted && dialog.dataset.initialFocus) wanted = dialog.querySelector(dialog.dataset.initialFocus);
     if (!wanted) {
       var body = dialog.querySelector(".dialog-body") || dialog;
@@ -262,6 +262,9 @@
 
   function onLoad(root) {
     initDialogs(root);
+    if (root === document.body && !document.querySelector("dialog.modal[open]")) {
+      focusFirstError(document.getElementById("main")); // a page the server answered with errors
+    }
     (root.querySelectorAll ? root.querySelectorAll(".toast") : []).forEach(scheduleDismiss);
   }
 

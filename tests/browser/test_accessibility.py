@@ -150,6 +150,16 @@ def test_the_drawer_the_dialogs_and_the_phone_menu_have_no_serious_or_critical_v
     expect(page.get_by_test_id("new-token")).to_be_visible()
     axe_check(page, "new API token shown once")
 
+    page.goto(live_server.url + reverse("contact-create"))
+    page.get_by_role("button", name="OK").click()  # nothing typed: the page comes back with errors
+    expect(page.get_by_label("Name")).to_be_focused()  # focus on the first error of a whole page too
+    axe_check(page, "contact form with errors")
+    page.goto(live_server.url + _ws(full_scene, "dlc-job-list"))
+    page.get_by_test_id("open-create-job").click()
+    page.get_by_test_id("create-job-submit").click()
+    expect(page.get_by_test_id("create-job").get_by_test_id("form-errors")).to_be_visible()
+    axe_check(page, "create dialog with errors")
+
     login(phone, live_server, owner)
     phone.goto(live_server.url + _ws(full_scene, "event-detail", event_id=full_scene.event.pk) + "?tab=deliveries")
     phone.get_by_test_id("nav-toggle").click()
