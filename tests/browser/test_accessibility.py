@@ -188,9 +188,9 @@ def test_the_skip_link_is_the_first_stop_and_leads_to_the_page(page, live_server
     expect(skip).to_be_focused()
     expect(skip).to_be_visible()  # shown when focused
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    assert page.evaluate("() => document.activeElement.id") == "main"
     page.keyboard.press("Tab")  # the next stop is inside the page, not the navigation
-    assert page.evaluate("document.activeElement.closest('main') !== null")
+    assert page.evaluate("() => document.activeElement.closest('main') !== null")
 
 
 def test_inputs_have_the_types_that_bring_the_right_keyboard(page, live_server, login, owner, workspace):

@@ -39,7 +39,7 @@ def test_the_drawer_is_modal_takes_and_keeps_focus_closes_on_esc_and_gives_focus
     for _ in range(40):  # Tab never leaves the drawer
         page.keyboard.press("Tab")
         assert active_inside(page, "[data-testid=rule-dialog]") or page.evaluate(
-            "document.activeElement === document.body")
+            "() => document.activeElement === document.body")
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
     expect(create).to_be_focused()

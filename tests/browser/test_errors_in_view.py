@@ -67,7 +67,7 @@ def test_the_summary_links_lead_to_their_fields(page, live_server, login, owner,
     summary = drawer.get_by_test_id("rule-errors")
     expect(summary).to_be_visible()
     summary.get_by_role("link", name="Event Types").first.click()
-    assert page.evaluate("document.activeElement.id") == "event-types" or "event-types" in page.url
+    assert page.evaluate("() => document.activeElement.id") == "event-types" or "event-types" in page.url
 
 
 def test_required_fields_are_marked_before_anything_is_typed(page, live_server, login, owner, activated_workspace):

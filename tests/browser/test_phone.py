@@ -14,7 +14,7 @@ PHONE_WIDTH = 390
 
 
 def page_width(page) -> int:
-    return page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+    return page.evaluate("() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
 
 
 def test_every_console_page_fits_a_phone_without_sideways_scroll(phone, live_server, login, owner, scene):

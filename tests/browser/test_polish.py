@@ -70,7 +70,7 @@ def test_values_shown_once_have_a_copy_button(browser, live_server, login, owner
     key = page.get_by_test_id("new-token").input_value()
     page.get_by_test_id("copy-token").click()
     expect(page.get_by_test_id("copy-token")).to_have_text("Copied")
-    assert page.evaluate("navigator.clipboard.readText()") == key
+    assert page.evaluate("() => navigator.clipboard.readText()") == key
 
     from notifications.services.rules import rule_create
 
@@ -92,7 +92,7 @@ def test_values_shown_once_have_a_copy_button(browser, live_server, login, owner
     value = secret.get_by_test_id("revealed-secret").input_value()
     assert value.startswith("whsec_")
     secret.get_by_test_id("copy-secret").click()
-    assert page.evaluate("navigator.clipboard.readText()") == value
+    assert page.evaluate("() => navigator.clipboard.readText()") == value
     assert rule_create  # the rule exists: created through the drawer above
     context.close()
 
@@ -102,7 +102,7 @@ def test_the_navigation_stays_in_view_on_a_long_page(page, live_server, login, o
     page.set_viewport_size({"width": 1366, "height": 500})
     page.goto(f"{live_server.url}/workspaces/{scene.workspace.pk}/events/{scene.event.pk}/?tab=deliveries")
     page.mouse.wheel(0, 2000)
-    page.wait_for_function("window.scrollY > 100")
+    page.wait_for_function("() => window.scrollY > 100")
     expect(page.get_by_test_id("sidenav").get_by_role("link", name="Event Log")).to_be_in_viewport()
 
 

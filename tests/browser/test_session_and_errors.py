@@ -62,7 +62,7 @@ def test_a_stale_form_gets_a_console_page_that_says_what_happened(page, live_ser
 def test_an_htmx_request_with_a_stale_token_gets_a_toast_not_a_page(page, live_server, login, owner,
                                                                       activated_workspace):
     open_drawer(page, live_server, login, owner, activated_workspace)
-    page.evaluate("document.body.setAttribute('hx-headers', JSON.stringify({'X-CSRFToken': 'stale'}))")
+    page.evaluate("() => document.body.setAttribute('hx-headers', JSON.stringify({'X-CSRFToken': 'stale'}))")
     drop_cookies(page, "csrftoken")
     page.context.add_cookies([{"name": "csrftoken", "value": "x" * 32, "url": live_server.url}])
     page.get_by_test_id("event-source").select_option(label="DLC job")

@@ -69,7 +69,7 @@ def test_the_readme_tour(browser, live_server, login, demo, fake_dingtalk, shots
     drawer.get_by_label("Webhook").fill("https://oapi.dingtalk.com/robot/send?access_token=4f2a…")
     drawer.get_by_label("Signing Key").fill(DINGTALK_KEY)
     expect(drawer.get_by_test_id("target-units")).to_contain_text("1 / 5")
-    page.evaluate("document.activeElement.blur(); document.getElementById('rule-form-body').scrollTop = 0")
+    page.evaluate("() => { document.activeElement.blur(); document.getElementById('rule-form-body').scrollTop = 0; }")
     page.screenshot(path=str(shots_dir / "3-create-notice-rule.png"))
     page.keyboard.press("Escape")
 
