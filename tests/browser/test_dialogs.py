@@ -130,3 +130,31 @@ def test_approving_a_version_asks_first_and_names_the_rules_and_eas_services_it_
     expect(page.get_by_test_id("toast").filter(has_text="Version 1.1.0 is now Rejected.")).to_be_visible()
     version.refresh_from_db()
     assert version.approval_status == "Rejected"
+
+
+def test_policy_delete_and_detach_use_the_same_confirmation(page, live_server, login, owner, account):
+    from workspaces.models import Policy, User
+
+    no_native_dialogs(page)
+    policy = Policy.objects.create(account=account, name="ReadEvents", document={
+        "Version": "1", "Statement": [{"Effect": "Allow", "Action": ["eventbridge:QueryEvent"], "Resource": "*"}]})
+    spare = Policy.objects.create(account=account, name="Spare", document=policy.document)
+    bob = User.objects.create_user(username="bob", password="correct-horse-42", account=account)
+    bob.policies.add(policy)
+    login(page, live_server, owner)
+    page.goto(f"{live_server.url}/account/users/")
+    page.get_by_test_id("detach-ReadEvents").click()
+    dialog = confirm_pattern(page, "confirm-detach")
+    expect(dialog).to_contain_text("Detach ReadEvents from bob?")
+    dialog.get_by_test_id("confirm-ok").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_test_id("toast").filter(has_text="Policy ReadEvents detached from bob.")).to_be_visible()
+    expect(page.get_by_test_id("attached-ReadEvents")).to_have_count(0)
+    assert not bob.policies.exists()
+
+    page.goto(f"{live_server.url}/account/policies/")
+    page.get_by_test_id("delete-Spare").click()
+    dialog = confirm_pattern(page, "confirm-delete-policy")
+    dialog.get_by_test_id("confirm-ok").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Policy Spare deleted.")).to_be_visible()
+    assert not Policy.objects.filter(pk=spare.pk).exists()
