@@ -71,6 +71,8 @@ class Command(BaseCommand):
         python = sys.executable
         manage = str(root / "manage.py")
         queues = ",".join(settings.CELERY_QUEUE_NAMES)
+        # The children read PORT: CONSOLE_BASE_URL (links in messages) defaults to this port.
+        os.environ["PORT"] = str(port)
         # Static files as in production: collected (hashed, compressed) and served by whitenoise.
         call_command("collectstatic", interactive=False, verbosity=0)
         children = [
