@@ -30,6 +30,7 @@ def main(base: str, username: str, password: str, screenshot: str) -> dict:
         page.fill("#id_password", password)
         page.click("[data-testid=sign-in]")
         page.wait_for_url(lambda url: "/login/" not in url)
+        page.get_by_test_id("open-create-workspace").click()
         page.fill("#id_name", "first_workspace")
         page.get_by_test_id("create-workspace").click()
         page.get_by_role("link", name="first_workspace").first.click()
