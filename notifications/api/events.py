@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from console import serializers as api_serializers
+from console.input import json_loads_checked
 from notifications import catalog
 from notifications.models import Event
 from notifications.selectors.events import event_filters_clean, event_get, events_for_workspace
@@ -170,10 +171,12 @@ def put_events_entries(raw: bytes) -> list:
     if not text.strip():
         raise BadBody("malformed_json", "The request body is empty; send a JSON array of CloudEvents.")
     try:
-        payload = json.loads(text)
+        payload = json_loads_checked(text)
     except json.JSONDecodeError as error:
         raise BadBody("malformed_json", f"The request body is not valid JSON: {error.msg} at line {error.lineno} "
                                         f"column {error.colno}.")
+    except ValueError as error:  # nested too deep to parse
+        raise BadBody("malformed_json", f"The request body is not valid JSON: {error}.")
     if isinstance(payload, dict):
         payload = payload.get("entries", payload.get("Entries"))
     if not isinstance(payload, list):

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from console.crypto import UNREADABLE_MESSAGE, secrets_unreadable
 from notifications.channels.base import DeliveryError, SendContext, SendResult, mask_url, trim
 from notifications.channels.message import Message, message_from_event
 from notifications.channels.registry import CHANNELS_BY_KEY
@@ -79,7 +80,8 @@ def delivery_target(delivery: Delivery) -> tuple[dict, dict]:
     EAS service this delivery is for."""
     target = delivery.target
     config = dict(target.config or {})
-    secrets = dict(target.secrets or {})
+    # Secrets no key can read stay marked as such: the send records a failed attempt saying so.
+    secrets = target.secrets if secrets_unreadable(target.secrets) else dict(target.secrets or {})
     if delivery.contact_id is not None:
         contact = delivery.contact
         config["contact"] = {"name": contact.name, "mobile": contact.mobile, "email": contact.email}
@@ -169,6 +171,10 @@ def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, confi
     result: SendResult | None = None
     error: DeliveryError | None = None
     try:
+        if secrets_unreadable(secrets):
+            # Retryable: a worker started with the wrong keys is fixed by restarting it with the right ones.
+            logger.error("delivery %s: %s", delivery.pk, UNREADABLE_MESSAGE)
+            raise DeliveryError(UNREADABLE_MESSAGE, permanent=False)
         result = channel.adapter.send(message, config, secrets,
                                       SendContext(delivery_id=delivery.pk, attempt=attempt.number))
     except DeliveryError as exc:

@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from console.input import json_text_problem
 from notifications import catalog
 from notifications.models import Event
 from notifications.services.events import DATA_CONTENT_TYPE, aliyun_extensions, event_store, publish_state, rfc3339
@@ -62,12 +63,14 @@ def entry_validate(entry) -> catalog.EventSource:
     catalog source or raise EntryError."""
     if not isinstance(entry, dict):
         raise EntryError("InvalidEvent", f"An event must be a JSON object, not {type(entry).__name__}.")
+    # Text that cannot be stored (NUL, lone surrogates) or nesting past the limit: this event fails
+    # alone, the others of the request are judged on their own.
+    if (problem := json_text_problem(entry)) is not None:
+        raise EntryError("InvalidEvent", f"The event {problem}.")
     size = entry_size(entry)
     if size > MAX_ENTRY_BYTES:
         raise EntryError("EventTooLarge", f"The event is {size} bytes; an event may be at most {MAX_ENTRY_BYTES} "
                                           "bytes (256 KB).")
-    if "\\u0000" in json.dumps(entry):  # PostgreSQL's jsonb cannot store a NUL character
-        raise EntryError("InvalidEvent", "The event contains a NUL (\\u0000) character, which cannot be stored.")
     for name in REQUIRED:
         if name not in entry or entry[name] in (None, ""):
             raise EntryError("MissingAttribute", f"The required attribute {name} is missing.")

@@ -15,7 +15,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from workspaces.models import Policy, User
-from workspaces.permissions import actions_matching, authorize, forget_policies, policy_arn, user_arn
+from workspaces.permissions import (
+    MAX_PATTERN_LENGTH,
+    MAX_PATTERN_STARS,
+    actions_matching,
+    authorize,
+    forget_policies,
+    policy_arn,
+    user_arn,
+)
 from workspaces.services.accounts import subuser_create  # noqa: F401  (sub-users are created there)
 from workspaces.services.audit import audit_record
 
@@ -93,9 +101,22 @@ def _entries(statement: dict, key: str, where: str, problems: list[PolicyProblem
     return []
 
 
+def _pattern_problem(pattern: str) -> str | None:
+    """A pattern over the limits (wildcards cost the same to match however many there are, but a
+    policy is read by people, and the limits keep every check cheap)."""
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        return f"at most {MAX_PATTERN_LENGTH} characters, got {len(pattern)}"
+    stars = pattern.count("*")
+    if stars > MAX_PATTERN_STARS:
+        return f'at most {MAX_PATTERN_STARS} wildcards ("*") in one pattern, got {stars}'
+    return None
+
+
 def _check_action(place: str, action: object, problems: list[PolicyProblem]) -> None:
     if not isinstance(action, str):
         problems.append(PolicyProblem(place, "must be a string"))
+    elif problem := _pattern_problem(action):
+        problems.append(PolicyProblem(place, problem))
     elif not ACTION_FORMAT.match(action):
         problems.append(PolicyProblem(place, f'"{action}" is not an action: write "<service>:<Action>" or "*"'))
     elif not actions_matching(action):
@@ -105,6 +126,8 @@ def _check_action(place: str, action: object, problems: list[PolicyProblem]) -> 
 def _check_resource(place: str, resource: object, problems: list[PolicyProblem]) -> None:
     if not isinstance(resource, str):
         problems.append(PolicyProblem(place, "must be a string"))
+    elif problem := _pattern_problem(resource):
+        problems.append(PolicyProblem(place, problem))
     elif resource != "*" and not (resource.startswith("acs:") and len(resource.split(":", 4)) == 5):
         problems.append(PolicyProblem(
             place, f'"{resource}" must be "*" or an ARN "acs:<service>:<region>:<account>:<resource>"'
@@ -164,7 +187,7 @@ def policy_validate(document: str | dict) -> dict:
 
 
 def _check_name(name: str) -> None:
-    if not POLICY_NAME.match(name or ""):
+    if not isinstance(name, str) or not POLICY_NAME.match(name):
         raise ValidationError({"name": ["1 to 128 characters: letters, digits and hyphens"]})
 
 
@@ -177,6 +200,8 @@ def _document_or_field_error(document) -> dict:
 
 @transaction.atomic
 def policy_create(*, actor, account, name: str, document: str | dict, description: str = "") -> Policy:
+    if name:  # a name given is checked before authorizing: it goes into the ARN policies are matched against
+        _check_name(name)
     authorize(actor, "ram:CreatePolicy", policy_arn(account, name or "*"))
     _check_name(name)
     if len(description) > 1024:
