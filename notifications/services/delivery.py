@@ -131,7 +131,8 @@ def delivery_release(delivery_id: int) -> None:
 
 
 def _send_claimed(delivery_id: int, now) -> str:
-    delivery = Delivery.objects.select_related("event__workspace", "target", "contact").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("event__workspace", "event__account", "target", "contact").get(
+        pk=delivery_id)
     channel = CHANNELS_BY_KEY.get(delivery.channel)
     if channel is None or delivery.target is None:
         reason = "the target was deleted" if delivery.target is None else f"unknown channel {delivery.channel!r}"
@@ -175,8 +176,9 @@ def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, confi
             # Retryable: a worker started with the wrong keys is fixed by restarting it with the right ones.
             logger.error("delivery %s: %s", delivery.pk, UNREADABLE_MESSAGE)
             raise DeliveryError(UNREADABLE_MESSAGE, permanent=False)
-        result = channel.adapter.send(message, config, secrets,
-                                      SendContext(delivery_id=delivery.pk, attempt=attempt.number))
+        result = channel.adapter.send(message, config, secrets, SendContext(
+            delivery_id=delivery.pk, attempt=attempt.number,
+            tenant_networks=delivery.event.account.outbound_allowed_networks))
     except DeliveryError as exc:
         error = exc
     except Exception as exc:  # a bug in an adapter must not lose the delivery: record it, retry

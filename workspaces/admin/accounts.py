@@ -26,6 +26,7 @@ class AccountAdmin(admin.ModelAdmin):
     list_filter = (("eventbridge_activated_at", admin.EmptyFieldListFilter), "created_at")
     search_fields = ("name", "uid", "alias", "users__username")
     readonly_fields = ("created_at",)
+    fields = ("name", "uid", "alias", "eventbridge_activated_at", "outbound_allowed_networks", "created_at")
     inlines = [WorkspaceInline]
     actions = ["activate_eventbridge", "grant_service_role"]
 

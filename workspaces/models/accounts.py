@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -29,6 +30,13 @@ class Account(models.Model):
         blank=True,
     )
     eventbridge_activated_at = models.DateTimeField(null=True, blank=True)
+    # Private networks this account's targets may reach (CIDR, comma or line separated), granted by
+    # an operator in admin: e.g. a receiver inside the company network. Empty: public addresses only.
+    outbound_allowed_networks = models.TextField(
+        "outbound allowed networks", blank=True,
+        help_text="Private or loopback networks (CIDR, e.g. 10.1.2.0/24, one per line) that this account's "
+                  "HTTP targets and chat webhooks may reach. Empty: public addresses only.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -36,6 +44,14 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        from notifications.channels.outbound import parse_networks
+
+        try:
+            parse_networks(self.outbound_allowed_networks)
+        except ValueError as exc:
+            raise ValidationError({"outbound_allowed_networks": [str(exc)]})
 
     def save(self, *args, **kwargs):
         if not self.alias:

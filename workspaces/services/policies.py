@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from console.input import json_loads_checked, json_text_problem
 from workspaces.models import Policy, User
 from workspaces.permissions import (
     MAX_PATTERN_LENGTH,
@@ -81,10 +82,12 @@ class PolicyInUse(ValidationError):
 
 def _parse(text: str) -> object:
     try:
-        return json.loads(text)
+        return json_loads_checked(text)
     except json.JSONDecodeError as error:
         place = f"line {error.lineno}, column {error.colno}"
         raise PolicyDocumentError([PolicyProblem(place, f"malformed JSON: {error.msg}", error.lineno, error.colno)])
+    except ValueError as error:  # nested too deep to parse
+        raise PolicyDocumentError([PolicyProblem("Document", str(error))])
 
 
 def _entries(statement: dict, key: str, where: str, problems: list[PolicyProblem]) -> list[tuple[str, object]]:
@@ -156,6 +159,8 @@ def policy_validate(document: str | dict) -> dict:
     """The document as a dict when it is a valid policy; else PolicyDocumentError naming the place
     of each error. Accepts the JSON text (malformed JSON is reported by line and column)."""
     parsed = _parse(document) if isinstance(document, str | bytes) else document
+    if (problem := json_text_problem(parsed)) is not None:  # nothing below could measure or store it
+        raise PolicyDocumentError([PolicyProblem("Document", problem)])
     problems: list[PolicyProblem] = []
     if not isinstance(parsed, dict):
         raise PolicyDocumentError([PolicyProblem("Document", 'must be a JSON object with "Version" and "Statement"')])
@@ -177,8 +182,6 @@ def policy_validate(document: str | dict) -> dict:
         for index, statement in enumerate(statements):
             _check_statement(index, statement, problems)
     size = len(json.dumps(parsed, separators=(",", ":")))
-    if "\\u0000" in json.dumps(parsed):  # PostgreSQL's jsonb cannot store a NUL character
-        problems.append(PolicyProblem("Document", "must not contain NUL (\\u0000) characters"))
     if size > MAX_DOCUMENT_CHARS:
         problems.append(PolicyProblem("Document", f"at most {MAX_DOCUMENT_CHARS} characters, got {size}"))
     if problems:
