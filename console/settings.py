@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -196,7 +197,10 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        # <style> elements need the page's nonce (htmx's indicator styles get it from the htmx-config
+        # meta); style="" attributes are allowed (they can load nothing img-src would refuse).
+        "style-src": ["'self'", NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -340,11 +344,20 @@ MAX_JSON_DEPTH = env.int("MAX_JSON_DEPTH", default=32)
 # where the per-bot rate limits are (Redis or the database), so every web process shares it; over
 # it, 429 with Retry-After. 0: no limit.
 PUT_EVENTS_PER_MINUTE = env.int("PUT_EVENTS_PER_MINUTE", default=300)
+# Whether /api/schema/, /api/docs/ (Swagger UI) and /api/redoc/ answer without a login (console/api_docs.py
+# says why they do by default).
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=True)
 SPECTACULAR_SETTINGS = {
     "TITLE": "PAI Event Notifications API",
     "DESCRIPTION": "Workspaces, EventBridge activation, notice rules, targets, events and deliveries.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files, never a CDN (console/api_docs.py).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny" if API_DOCS_PUBLIC
+                          else "rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

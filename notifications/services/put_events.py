@@ -13,6 +13,7 @@ import json
 import re
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from console.input import json_text_problem
 from notifications import catalog
 from notifications.models import Event
 from notifications.services.events import DATA_CONTENT_TYPE, aliyun_extensions, event_store, publish_state, rfc3339
+from notifications.services.ratelimit import rate_limit_acquire
 from workspaces.models import Model
 from workspaces.permissions import authorize, bus_arn
 
@@ -34,6 +36,17 @@ ATTRIBUTE_NAME_RE = re.compile(r"^[a-z0-9]{1,20}$")
 RFC3339_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 # Attributes EventBridge itself sets; a publisher's values are replaced.
 ALIYUN_ATTRIBUTES = ("aliyunaccountid", "aliyunregionid", "aliyuneventbusname", "aliyunpublishtime")
+
+
+def put_events_wait(*, account) -> float:
+    """0 when the account may publish now (and this request is counted), else the seconds until it
+    may: settings.PUT_EVENTS_PER_MINUTE requests a minute per account, a sliding window kept where
+    the per-bot rate limits are (Redis or the database), so every web process counts together."""
+    limit = int(getattr(settings, "PUT_EVENTS_PER_MINUTE", 0) or 0)
+    if limit <= 0:
+        return 0.0
+    slot = rate_limit_acquire(channel_key="put-events", identity=f"account:{account.uid}", limits=((limit, 60.0),))
+    return 0.0 if slot.taken else slot.wait
 
 
 class EntryError(Exception):

@@ -45,6 +45,11 @@ class Account(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.alias:
+            self.alias = self.uid
+        super().save(*args, **kwargs)
+
     def clean(self):
         from notifications.channels.outbound import parse_networks
 
@@ -52,11 +57,6 @@ class Account(models.Model):
             parse_networks(self.outbound_allowed_networks)
         except ValueError as exc:
             raise ValidationError({"outbound_allowed_networks": [str(exc)]})
-
-    def save(self, *args, **kwargs):
-        if not self.alias:
-            self.alias = self.uid
-        super().save(*args, **kwargs)
 
     @property
     def eventbridge_active(self) -> bool:
