@@ -12,20 +12,16 @@ logger = logging.getLogger(__name__)
 MASK = "••••••"
 
 
-def _mask(secret: str) -> str:  # console.crypto.mask as of this migration
-    return MASK + (secret[-4:] if len(secret) > 12 else "") if secret else ""
-
-
 def _masked(url: str) -> str:  # notifications.channels.http.schema.credentials_masked as of this migration
     try:
         parts = urlsplit(url)
         host, port = parts.hostname or "", parts.port
     except ValueError:
-        return _mask(url)
+        return MASK
     netloc = (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
     if parts.username or parts.password:
-        netloc = f"{_mask(parts.username or '')}{':' + _mask(parts.password) if parts.password else ''}@{netloc}"
-    query = "&".join(f"{quote(name, safe='')}={_mask(value) if value else ''}"
+        netloc = f"{MASK}{':' + MASK if parts.password else ''}@{netloc}"
+    query = "&".join(f"{quote(name, safe='')}={MASK if value else ''}"
                      for name, value in parse_qsl(parts.query, keep_blank_values=True))
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 

@@ -11,7 +11,7 @@ import base64
 import secrets as random_secrets
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
-from console.crypto import mask
+from console.crypto import MASK, mask
 from notifications.channels.schema import CleanedConfig, ConfigField, ConfigSchema, split_url
 
 SECRET_PREFIX = "whsec_"
@@ -23,17 +23,18 @@ def new_signing_secret() -> str:
 
 def credentials_masked(url: str) -> str:
     """The URL as shown: scheme, host, port and path as written; user info and each query value
-    masked (any of them may be a credential; the names stay, so the URL is still recognisable)."""
+    masked whole (any of them may be a credential, a short one too; the names stay, so the URL is
+    still recognisable)."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
         port = parts.port
     except ValueError:
-        return mask(url)
+        return MASK
     netloc = (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
     if parts.username or parts.password:
-        netloc = f"{mask(parts.username or '')}{':' + mask(parts.password) if parts.password else ''}@{netloc}"
-    query = "&".join(f"{quote(name, safe='')}={mask(value) if value else ''}"
+        netloc = f"{MASK}{':' + MASK if parts.password else ''}@{netloc}"
+    query = "&".join(f"{quote(name, safe='')}={MASK if value else ''}"
                      for name, value in parse_qsl(parts.query, keep_blank_values=True))
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
