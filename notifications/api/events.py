@@ -226,11 +226,6 @@ class PutEventsView(APIView):
     def post(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
         authorize(request.user, "eventbridge:PutEvents", bus_arn(workspace))
-        wait = put_events_wait(account=workspace.account)
-        if wait > 0:
-            raise exceptions.Throttled(wait=math.ceil(wait), detail=(
-                f"PutEvents takes at most {settings.PUT_EVENTS_PER_MINUTE} requests a minute per account; "
-                f"try again in {math.ceil(wait)} s."))
         try:
             raw = request.body
         except RequestDataTooBig:
@@ -238,5 +233,11 @@ class PutEventsView(APIView):
         if len(raw) > MAX_REQUEST_BYTES:
             raise _too_large(len(raw))
         entries = put_events_entries(raw)
+        # Counted once the body is known to be a batch (a refused body stores nothing, counts nothing).
+        wait = put_events_wait(account=workspace.account)
+        if wait > 0:
+            raise exceptions.Throttled(wait=math.ceil(wait), detail=(
+                f"PutEvents takes at most {settings.PUT_EVENTS_PER_MINUTE} requests a minute per account; "
+                f"try again in {math.ceil(wait)} s."))
         return Response(events_put(workspace=workspace, entries=entries, actor=request.user))
 

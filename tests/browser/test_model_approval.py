@@ -39,7 +39,9 @@ def test_approving_a_model_version_in_the_console_shows_both_model_events_in_the
     screenshot(page, "3-event-log")
 
     page.select_option("[data-testid=filter-type]", "pai:ModelManagement:ModelVersionApproved")
-    page.wait_for_function("document.querySelectorAll('[data-testid=event-row]').length === 1")
+    # A function, not an expression: Playwright evaluates a bare expression with eval(), which the
+    # console's Content-Security-Policy refuses.
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=event-row]').length === 1")
     assert "type=pai" in page.url  # the filter is in the address (hx-push-url)
 
     page.locator("[data-testid=event-row] a").first.click()

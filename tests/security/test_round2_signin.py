@@ -138,6 +138,23 @@ def test_f13_user_names_are_unique_per_account_without_a_cross_tenant_oracle(own
     assert sign_in(Client(), "bob", PASSWORD).status_code == 200  # refused: a sub-user needs the alias
 
 
+def test_f13_operators_create_a_same_named_user_in_another_account_in_admin(subuser, outsider):
+    from workspaces.models import User
+
+    admin = Client()
+    admin.force_login(User.objects.create_superuser(username="root", password=PASSWORD))
+    form = {"username": "bob", "password1": "globex-bob-pass-7", "password2": "globex-bob-pass-7",
+            "usable_password": "true", "is_account_owner": ""}
+    created = admin.post("/admin/workspaces/user/add/", {**form, "account": outsider.account_id})
+    assert created.status_code == 302, created.content[:2000]
+    assert User.objects.filter(username="bob").count() == 2
+    again = admin.post("/admin/workspaces/user/add/", {**form, "username": "Bob", "account": outsider.account_id})
+    assert again.status_code == 200 and b"A user with this name already exists in the account." in again.content
+    # The API answers each user's sign-in name.
+    listed = api_client_for(outsider).get("/api/v1/users/").json()["results"]
+    assert sorted(row["sign_in_name"] for row in listed) == ["bob@6543210987654321", "mallory"]
+
+
 @pytest.mark.parametrize("name", ["оwner", "owner ", " owner", "admin\u202egnp.exe", "a@b", "tab\tname", "x" * 65,
                                   "-leading", "ünïcode", "<img>"])
 def test_f13_user_names_outside_the_documented_characters_are_refused(owner_api, name):
