@@ -30,7 +30,11 @@ def violations(page) -> list[str]:
 def test_f16_the_console_and_its_htmx_drawer_work_under_the_csp(watched, live_server, login, owner,
                                                                 activated_workspace):
     page = watched
+    answers = []
+    page.on("response", lambda response: answers.append(response) if response.request.is_navigation_request()
+            else None)
     drawer = open_drawer(page, live_server, login, owner, activated_workspace)
+    assert "script-src 'self'" in answers[-1].headers["content-security-policy"]  # the page is under the policy
     assert page.evaluate("typeof htmx") == "object"  # the vendored htmx loaded
     drawer.get_by_test_id("delivery-method").first.select_option(label="WeCom notification")  # an htmx swap
     expect(drawer.get_by_test_id("target").first.get_by_label("Signing Key")).to_have_count(0)
@@ -70,6 +74,7 @@ def test_f16_django_admin_works_under_the_csp(watched, live_server, login, db):
     page.fill("#id_username", operator.username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.goto(f"{live_server.url}/admin/workspaces/account/add/")
+    answer = page.goto(f"{live_server.url}/admin/workspaces/account/add/")
+    assert "script-src 'self'" in answer.headers["content-security-policy"]
     expect(page.locator("#id_name")).to_be_visible()
     assert violations(page) == []

@@ -65,7 +65,7 @@ def test_f1_the_worst_policy_patterns_match_a_1_mb_name_in_under_50_ms():
     ("*rule/prod-*", "acs:eventbridge:r:1:eventbus/b/rule/prod-x", True),
     ("*rule/prod-*", "acs:eventbridge:r:1:eventbus/b/rule/dev-x", False),
 ])
-def test_f1_the_linear_matcher_means_what_the_wildcards_say(pattern, value, expected):
+def test_the_linear_matcher_means_what_the_wildcards_say(pattern, value, expected):
     from workspaces.permissions import wildcard_match
 
     assert wildcard_match(pattern, value) is expected

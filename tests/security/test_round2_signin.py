@@ -68,7 +68,7 @@ def test_f7_the_token_endpoint_is_locked_out_and_x_forwarded_for_does_not_change
     assert answer.json()["error"]["code"] == "too_many_sign_in_failures"
 
 
-def test_f7_behind_num_proxies_the_address_the_proxy_appended_is_the_client(settings):
+def test_behind_num_proxies_the_address_the_proxy_appended_is_the_client(settings):
     from django.test import RequestFactory
     from rest_framework.throttling import AnonRateThrottle
 
@@ -200,7 +200,7 @@ class QuickPBKDF2(PBKDF2PasswordHasher):
     iterations = 1000
 
 
-def test_f15_a_password_hash_upgraded_at_sign_in_revokes_nothing(settings, subuser):
+def test_a_password_hash_upgraded_at_sign_in_revokes_no_token(settings, subuser):
     settings.PASSWORD_HASHERS = [f"{__name__}.QuickPBKDF2",  # a stronger hasher first
                                  "django.contrib.auth.hashers.MD5PasswordHasher"]
     token = Token.objects.create(user=subuser)

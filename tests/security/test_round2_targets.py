@@ -143,17 +143,13 @@ def test_f12_private_networks_are_granted_per_account_by_an_operator(private_rec
     assert _deliver(theirs, url).error.startswith("address not allowed") and len(private_receiver.requests) == seen
 
 
-def test_f12_an_http_target_answer_from_a_private_address_is_not_stored(private_receiver):
-    from notifications.channels.base import DeliveryError, SendContext
-    from notifications.channels.message import message_example
-    from notifications.channels.registry import get_channel
-
-    url = f"{private_receiver.base_url}/internal"
-    with pytest.raises(DeliveryError) as failed:  # the fake answers 404 with a body
-        get_channel("http").adapter.send(message_example(), {}, {"url": url, "signing_secret": "whsec_c2VjcmV0"},
-                                         SendContext(tenant_networks="127.0.0.1/32"))
-    assert failed.value.http_status == 404 and "no such endpoint" not in failed.value.response_body
-    assert failed.value.response_body == "(not stored: the answer of a private address)"
+def test_f12_an_http_target_answer_from_a_private_address_is_not_stored(private_receiver, activated_workspace):
+    account = activated_workspace.account
+    account.outbound_allowed_networks = "127.0.0.1/32"  # granted: the request goes there...
+    account.save()
+    attempt = _deliver(activated_workspace, f"{private_receiver.base_url}/internal")
+    assert attempt.http_status == 404 and private_receiver.requests  # (the fake answers 404 with a body)
+    assert attempt.response_body == "(not stored: the answer of a private address)"  # ...its answer is not kept
 
 
 def test_f12_operators_grant_networks_in_admin_and_bad_ones_are_refused(owner):
