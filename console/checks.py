@@ -75,6 +75,21 @@ def check_field_encryption_keys(app_configs=None, **kwargs):
     return []
 
 
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(app_configs=None, **kwargs):
+    """The API's throttles count in the default cache: a per-process memory cache gives every web
+    process its own count."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend.endswith(("locmem.LocMemCache", "dummy.DummyCache")):
+        return [checks.Warning(
+            f"The default cache ({backend.rsplit('.', 1)[-1]}) is not shared between processes: each web process "
+            "would count the API's throttles on its own.",
+            hint="Leave CACHE_URL unset (the database cache) or point it at Redis (redis://host:6379/1).",
+            id="console.W005",
+        )]
+    return []
+
+
 def run_startup_checks(process: str) -> None:
     """Run the system checks in a process that Django's commands do not check for us (a Celery
     worker or beat, a WSGI server): an Error stops it, as it stops runserver and migrate."""

@@ -211,8 +211,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# The cache holds the API's throttle counters (per client and per account), so it must be shared
-# by every web process: the database (table made by a migration) or Redis by URL
+# The cache holds the API's throttle counters (per client address), so it must be shared by every
+# web process: the database (its table is made by a migration) or Redis by URL
 # (redis://host:6379/1). The tests keep a per-process memory cache.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://" if TESTING else "dbcache://console_cache")}
 

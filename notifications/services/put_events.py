@@ -45,7 +45,10 @@ def put_events_wait(*, account) -> float:
     limit = int(getattr(settings, "PUT_EVENTS_PER_MINUTE", 0) or 0)
     if limit <= 0:
         return 0.0
-    slot = rate_limit_acquire(channel_key="put-events", identity=f"account:{account.uid}", limits=((limit, 60.0),))
+    # The account row's own identity (its uid and creation time): the counters outlive a database
+    # that is recreated (a test run) in Redis, and must not be inherited by a new account.
+    identity = f"account:{account.uid}:{account.created_at.isoformat()}"
+    slot = rate_limit_acquire(channel_key="put-events", identity=identity, limits=((limit, 60.0),))
     return 0.0 if slot.taken else slot.wait
 
 

@@ -92,6 +92,11 @@ def test_f7_the_throttles_count_in_a_cache_shared_by_every_web_process(db, setti
              "print(s.CACHES['default']['BACKEND'])")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "django.core.cache.backends.db.DatabaseCache", done.stderr
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    with pytest.raises(SystemCheckError, match="console.W005"):  # check --deploy warns about a memory cache
+        call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "caches")
     # `migrate` makes its table (the tests' memory cache needs none, so the migration is run here
     # with the database cache configured).
     import importlib
