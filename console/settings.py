@@ -46,7 +46,8 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[_default_keys
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute base of links put into notifications (event -> console page).
-CONSOLE_BASE_URL = env.str("CONSOLE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Defaults to the port the console runs on (`PORT`, read by run_console), so links work out of the box.
+CONSOLE_BASE_URL = env.str("CONSOLE_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -80,8 +81,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.middleware.AccessDeniedMiddleware",
+    "console.middleware.HtmxSessionMiddleware",  # an ended session: HX-Redirect to sign-in, not a page in a drawer
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into a 429
 ]
+# A failed CSRF check gets a console page (or, for htmx, a worded toast / sign-in redirect).
+CSRF_FAILURE_VIEW = "console.views.csrf_failure"
 
 ROOT_URLCONF = "console.urls"
 WSGI_APPLICATION = "console.wsgi.application"
@@ -197,8 +201,8 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        # <style> elements need the page's nonce (htmx's indicator styles get it from the htmx-config
-        # meta); style="" attributes are allowed (they can load nothing img-src would refuse).
+        # A <style> element needs the page's nonce (the console has none; Swagger UI's page has one);
+        # style="" attributes are allowed (they can load nothing img-src would refuse).
         "style-src": ["'self'", NONCE],
         "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],

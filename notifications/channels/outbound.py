@@ -42,7 +42,13 @@ MAX_ANSWER_BYTES = 64 * 1024  # more than any bot's answer; stored attempts keep
 
 
 class OutboundRefused(Exception):
-    """The URL may not be called: bad scheme, unresolvable host, or a forbidden address."""
+    """The URL may not be called: bad scheme, unresolvable host, or a forbidden address. `reason`
+    says which ("url", "dns", "address"): a DNS failure may pass, the others will not."""
+
+    def __init__(self, message: str, *, reason: str = "url", host: str = ""):
+        super().__init__(message)
+        self.reason = reason
+        self.host = host
 
 
 @dataclass(frozen=True)
@@ -171,16 +177,17 @@ def destination_check(url: str, *, tenant_networks=None) -> CheckedDestination:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
-        raise OutboundRefused(f"the host {host!r} cannot be resolved ({exc})") from None
+        logger.info("DNS lookup of %r failed: %s", host, exc)
+        raise OutboundRefused(f"could not reach {host} (DNS lookup failed)", reason="dns", host=host) from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not addresses:
-        raise OutboundRefused(f"the host {host!r} has no address")
+        raise OutboundRefused(f"could not reach {host} (DNS lookup found no address)", reason="dns", host=host)
     networks = networks_for(host, port, tenant_networks)
     for address in addresses:
         if not address_allowed(address, networks):
             # The caller learns that it may not go there, not where the name points.
             logger.warning("outbound request refused: %r resolves to %s, which is not allowed", host, address)
-            raise OutboundRefused(NOT_ALLOWED)
+            raise OutboundRefused(NOT_ALLOWED, reason="address", host=host)
     public = all(address_is_public(ipaddress.ip_address(address.split("%", 1)[0])) for address in addresses)
     return CheckedDestination(scheme=scheme, host=host, port=port, address=addresses[0], public=public)
 

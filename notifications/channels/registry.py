@@ -32,7 +32,7 @@ class DeliveryMethod:
     # Why Test Connectivity is disabled (the FAQ's reason), for methods without it.
     test_disabled_reason: str = (
         "Test Connectivity is only available for DingTalk, WeCom, and Lark delivery methods. "
-        "It is not available for HTTP/HTTPS or voice/text/email targets."
+        "It is not available for HTTP/HTTPS, voice/text/email or EAS service update targets."
     )
 
     @property

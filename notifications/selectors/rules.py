@@ -166,3 +166,38 @@ def contacts_visible_to(*, actor, account) -> QuerySet[Contact]:
 
     authorize(actor, "cms:DescribeContactList", contact_arn(account))
     return contacts_for_account(account=account).prefetch_related("target_links")
+
+
+# --- what a change will trigger (asked before a final action) ------------------------------------
+@dataclass
+class Triggered:
+    """The enabled rules an event would match, and the EAS services their targets would switch."""
+
+    rules: list[Rule]
+    eas_services: list[str]
+    bus_ready: bool
+
+
+def rules_triggered_by(*, workspace, event_types: list[str], owner_id=None, model_id=None) -> Triggered:
+    """The enabled rules of the workspace's bus that the given event types of one resource (its
+    owner, its model) would match, read from the routing keys as routing reads them; and the EAS
+    services of their EAS targets that act on those types. Shown in a confirmation, never used to route."""
+    from notifications.channels.registry import channel_for_method
+    from notifications.models import RoutingKey
+    from notifications.services.routing_keys import ALL
+
+    bus = getattr(workspace, "event_bus", None)
+    if bus is None or not workspace.account.eventbridge_active:
+        return Triggered([], [], False)
+    scope_keys = [ALL] + ([f"user:{owner_id}"] if owner_id else []) + ([f"model:{model_id}"] if model_id else [])
+    rule_ids = set(RoutingKey.objects.filter(bus_id=bus.pk, event_type__in=event_types, scope_key__in=scope_keys)
+                   .values_list("rule_id", flat=True))
+    rules = list(Rule.objects.filter(pk__in=rule_ids, enabled=True).order_by("name")
+                 .prefetch_related(Prefetch("targets", queryset=Target.objects.select_related("eas_service"))))
+    services = []
+    for rule in rules:
+        for target in rule.targets.all():
+            channel = channel_for_method(target.method)
+            if target.eas_service_id and channel is not None and any(channel.handles(t) for t in event_types):
+                services.append(target.eas_service.name)
+    return Triggered(rules, sorted(set(services)), True)

@@ -176,7 +176,9 @@ def test_the_tab_shows_service_not_enable_with_activate_for_free(owner_client, w
     text = owner_client.get(tab_url(workspace)).content.decode()
     assert "ServiceNotEnable" in text and SERVICE_NOT_ENABLE in text and "Activate for Free" in text
     assert "Grant Access</button>" not in text and "create-notice-rule" not in text
-    assert "Workspace Details</a><span class=\"sep\">&gt;</span><span>Configuration</span>" in text
+    # One breadcrumb style: Workspaces > workspace > Configuration > Event Notification Configuration.
+    crumbs = '>ws_demo</a></li><li>Configuration</li><li aria-current="page">Event Notification Configuration</li>'
+    assert crumbs in text
 
 
 def test_activate_without_javascript_redirects_back_to_the_tab(owner_client, workspace):

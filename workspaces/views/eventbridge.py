@@ -22,7 +22,8 @@ from workspaces.services.eventbridge import (
 TEMPLATE = "workspaces/event_notifications.html"
 
 
-def _context(request, workspace, *, error: str = "", notice: str = "") -> dict:
+def event_notifications_context(request, workspace, *, error: str = "", notice: str = "") -> dict:
+    """What the tab shows; the rule views render it too, with a drawer open, for a plain GET."""
     user, account = request.user, workspace.account
     account.refresh_from_db(fields=["eventbridge_activated_at"])
     can_list_buses = is_allowed(user, "eventbridge:ListEventBuses", account_arn("eventbridge", account, "eventbus/*"))
@@ -56,9 +57,10 @@ def _answer(request, workspace, *, error: str = "", notice: str = ""):
     """The re-rendered setup partial (HTMX), or back to the tab (a plain form post)."""
     if request.htmx:
         # htmx swaps 2xx answers only, so a refusal comes back as 200 with the red notice in it.
-        return render(request, f"{TEMPLATE}#setup", _context(request, workspace, error=error, notice=notice))
+        context = event_notifications_context(request, workspace, error=error, notice=notice)
+        return render(request, f"{TEMPLATE}#setup", context)
     if error:
-        return render(request, TEMPLATE, _context(request, workspace, error=error), status=403)
+        return render(request, TEMPLATE, event_notifications_context(request, workspace, error=error), status=403)
     messages.success(request, notice)
     return redirect("workspace-event-notifications", workspace_id=workspace.pk)
 
@@ -67,7 +69,7 @@ def _answer(request, workspace, *, error: str = "", notice: str = ""):
 @require_GET
 def event_notifications(request, workspace_id: int):
     workspace = workspace_get_for_user(request.user, workspace_id)
-    return render(request, TEMPLATE, _context(request, workspace))
+    return render(request, TEMPLATE, event_notifications_context(request, workspace))
 
 
 @login_required

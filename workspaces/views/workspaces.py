@@ -66,7 +66,12 @@ def workspace_list(request):
             status = 400
         if request.htmx:
             # htmx swaps 2xx answers only; the errors are in the partial.
-            return render(request, f"{template}#workspace-panel", _list_context(request, form, created))
+            response = render(request, f"{template}#workspace-panel", _list_context(request, form, created))
+            if created is not None:
+                from console.feedback import toast
+
+                toast(response, f"Workspace {created.name} created.")
+            return response
     return render(request, template, _list_context(request, form), status=status)
 
 

@@ -41,7 +41,8 @@ def credentials_masked(url: str) -> str:
 
 class HttpConfig(ConfigSchema):
     fields = (
-        ConfigField("url", "URL", widget="url", secret=True, placeholder="https://example.com/pai-events",
+        # The guide calls every endpoint field "Webhook".
+        ConfigField("url", "Webhook", widget="url", secret=True, placeholder="https://example.com/pai-events",
                     help="Receives the standard template: the CloudEvents envelope, signed per Standard "
                          "Webhooks (webhook-id, webhook-timestamp, webhook-signature). The URL may carry "
                          "credentials (a token in the query, user:password@ for Basic auth): it is stored "
