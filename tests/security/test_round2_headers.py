@@ -19,8 +19,9 @@ def policy(answer) -> dict[str, list[str]]:
     return directives
 
 
-@pytest.mark.parametrize("path", ["/login/", "/", "/workspaces/{ws}/rules/", "/admin/login/", "/api/v1/workspaces/",
-                                  "/api/docs/", "/api/redoc/", "/api/schema/", "/no-such-page/"])
+@pytest.mark.parametrize("path", ["/login/", "/", "/workspaces/{ws}/configuration/event-notifications/",
+                                  "/admin/login/", "/api/v1/workspaces/", "/api/docs/", "/api/redoc/", "/api/schema/",
+                                  "/no-such-page/"])
 def test_f16_every_answer_has_a_content_security_policy_without_inline_script(path, owner_client,
                                                                               activated_workspace):
     answer = owner_client.get(path.format(ws=activated_workspace.pk))

@@ -47,7 +47,7 @@ def test_f11_credentials_in_an_http_target_url_are_encrypted_and_shown_masked(ow
     console = Client()
     console.force_login(owner)
     for answer in (created, owner_api.get(rules), owner_api.get(f"{rules}{target.rule_id}/"),
-                   console.get(f"/workspaces/{activated_workspace.pk}/rules/"),
+                   console.get(f"/workspaces/{activated_workspace.pk}/configuration/event-notifications/"),
                    console.get(f"/workspaces/{activated_workspace.pk}/rules/{target.rule_id}/edit/"),
                    admin.get(f"/admin/notifications/target/{target.pk}/change/"),
                    admin.get(f"/admin/notifications/rule/{target.rule_id}/change/")):
