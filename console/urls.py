@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from console.api_docs import RedocDocsView, SwaggerDocsView
 from console.system import system_view  # the admin's System page (production)
 
 # One module of routes per sub-domain; each owns its own paths and names.
@@ -28,7 +29,8 @@ urlpatterns = [
     path("admin/system/", admin.site.admin_view(system_view), name="admin-system"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SwaggerDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", RedocDocsView.as_view(url_name="api-schema"), name="api-redoc"),
     *[path("api/v1/", include(module)) for module in API_ROUTES],
     *[path("", include(module)) for module in CONSOLE_ROUTES],
 ]

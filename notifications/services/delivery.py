@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from console.crypto import UNREADABLE_MESSAGE, secrets_unreadable
 from notifications.channels.base import DeliveryError, SendContext, SendResult, mask_url, trim
 from notifications.channels.message import Message, message_from_event
 from notifications.channels.registry import CHANNELS_BY_KEY
@@ -80,7 +81,8 @@ def delivery_target(delivery: Delivery) -> tuple[dict, dict]:
     EAS service this delivery is for."""
     target = delivery.target
     config = dict(target.config or {})
-    secrets = dict(target.secrets or {})
+    # Secrets no key can read stay marked as such: the send records a failed attempt saying so.
+    secrets = target.secrets if secrets_unreadable(target.secrets) else dict(target.secrets or {})
     if delivery.contact_id is not None:
         contact = delivery.contact
         config["contact"] = {"name": contact.name, "mobile": contact.mobile, "email": contact.email}
@@ -130,7 +132,8 @@ def delivery_release(delivery_id: int) -> None:
 
 
 def _send_claimed(delivery_id: int, now) -> str:
-    delivery = Delivery.objects.select_related("event__workspace", "target", "contact").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("event__workspace", "event__account", "target", "contact").get(
+        pk=delivery_id)
     channel = CHANNELS_BY_KEY.get(delivery.channel)
     if channel is None or delivery.target is None:
         reason = "the target was deleted" if delivery.target is None else f"unknown channel {delivery.channel!r}"
@@ -172,8 +175,13 @@ def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, confi
     result: SendResult | None = None
     error: DeliveryError | None = None
     try:
-        result = channel.adapter.send(message, config, secrets,
-                                      SendContext(delivery_id=delivery.pk, attempt=attempt.number))
+        if secrets_unreadable(secrets):
+            # Retryable: a worker started with the wrong keys is fixed by restarting it with the right ones.
+            logger.error("delivery %s: %s", delivery.pk, UNREADABLE_MESSAGE)
+            raise DeliveryError(UNREADABLE_MESSAGE, permanent=False)
+        result = channel.adapter.send(message, config, secrets, SendContext(
+            delivery_id=delivery.pk, attempt=attempt.number,
+            tenant_networks=delivery.event.account.outbound_allowed_networks))
     except DeliveryError as exc:
         error = exc
     except Exception as exc:  # a bug in an adapter must not lose the delivery: record it, retry

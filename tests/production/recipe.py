@@ -35,7 +35,7 @@ def recipe_env(*, database_url: str, broker_url: str, var_dir: Path, port: int, 
     env.update(
         PATH=f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
         DATABASE_URL=database_url, CELERY_BROKER_URL=broker_url, VAR_DIR=str(var_dir), PORT=str(port),
-        DEBUG="false", REQUIRE_SECRET_KEY="true", SECRET_KEY="production-recipe-test-" + "k" * 40,
+        DEBUG="false", SECRET_KEY="production-recipe-test-" + "k" * 40,
         ALLOWED_HOSTS="127.0.0.1", CONSOLE_BASE_URL=f"http://127.0.0.1:{port}",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(), PYTHONUNBUFFERED="1",
         WEB_CONCURRENCY="2", CELERY_WORKER_CONCURRENCY="1",

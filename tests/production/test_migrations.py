@@ -4,16 +4,19 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("notifications", "0003_routing_keys")]
-AFTER = [("notifications", "0005_history_indexes")]
+BEFORE = [("notifications", "0004_http_target_url_secret")]
+AFTER = [("notifications", "0006_history_indexes")]
 
 
 def test_existing_deliveries_get_their_events_workspace(transactional_db):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     try:
-        old = executor.loader.project_state(BEFORE).apps
-        account = old.get_model("workspaces", "Account").objects.create(name="acme", uid="1234567890123456")
+        # The models as they are with every other app at its latest migration.
+        others = [key for key in executor.loader.graph.leaf_nodes() if key[0] != "notifications"]
+        old = executor.loader.project_state(BEFORE + others).apps
+        account = old.get_model("workspaces", "Account").objects.create(name="acme", uid="1234567890123456",
+                                                                        alias="acme")
         workspace = old.get_model("workspaces", "Workspace").objects.create(account=account, name="ws")
         event = old.get_model("notifications", "Event").objects.create(
             event_id="e", account=account, workspace=workspace, source="dlc_job", type="pai:DLC:JobFailed",

@@ -57,7 +57,7 @@ def test_the_procfile_recipe_serves_css_and_htmx_and_a_first_account_creates_a_r
     created = manage("create_account", "--alias", "acme", "--owner", OWNER, "--email", "owner@acme.example",
                      "--noinput", env={**env, "ACCOUNT_OWNER_PASSWORD": PASSWORD})
     assert created.returncode == 0, created.stdout + created.stderr
-    assert re.search(r"Account acme \(uid [1-9]\d{15}\) created with owner first-owner", created.stdout)
+    assert re.search(r"Account acme \(alias acme, uid [1-9]\d{15}\) created with owner first-owner", created.stdout)
 
     honcho.start()
     honcho.wait_for(lambda: http_get(f"{base}/healthz")[0] == 200, 60, "an answer from gunicorn on /healthz")

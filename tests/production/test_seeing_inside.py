@@ -170,6 +170,6 @@ def test_check_warns_when_retry_countdowns_reach_rabbitmqs_consumer_timeout(sett
     assert check_rabbitmq_consumer_timeout() == []
     settings.DELIVERY_RETRY_MAX_SECONDS, settings.CELERY_VISIBILITY_TIMEOUT = 2400, 7200
     [warning] = check_rabbitmq_consumer_timeout()
-    assert warning.id == "console.W005" and "2400 s" in warning.msg and "1800 s" in warning.msg
+    assert warning.id == "console.W007" and "2400 s" in warning.msg and "1800 s" in warning.msg
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
     assert check_rabbitmq_consumer_timeout() == []

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
@@ -21,10 +22,11 @@ class WorkspaceInline(admin.TabularInline):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ("name", "uid", "eventbridge_activated_at", "owner_names", "workspace_count", "created_at")
+    list_display = ("name", "uid", "alias", "eventbridge_activated_at", "owner_names", "workspace_count", "created_at")
     list_filter = (("eventbridge_activated_at", admin.EmptyFieldListFilter), "created_at")
-    search_fields = ("name", "uid", "users__username")
+    search_fields = ("name", "uid", "alias", "users__username")
     readonly_fields = ("created_at",)
+    fields = ("name", "uid", "alias", "eventbridge_activated_at", "outbound_allowed_networks", "created_at")
     inlines = [WorkspaceInline]
     actions = ["activate_eventbridge", "grant_service_role"]
 
@@ -53,9 +55,18 @@ class AccountAdmin(admin.ModelAdmin):
                           messages.SUCCESS)
 
 
+class ConsoleUserCreationForm(AdminUserCreationForm):
+    def clean_username(self):
+        """Names are unique per account (and among the names that sign in alone), not globally as
+        Django's form assumes: the model's constraints judge it, with the account known."""
+        return self.cleaned_data.get("username")
+
+
 @admin.register(User)
 class ConsoleUserAdmin(UserAdmin):
-    list_display = ("username", "email", "account", "is_account_owner", "is_staff", "is_active", "last_login")
+    add_form = ConsoleUserCreationForm
+    list_display = ("username", "sign_in", "email", "account", "is_account_owner", "is_staff", "is_active",
+                    "last_login")
     list_filter = ("account", "is_account_owner", "is_staff", "is_superuser", "is_active")
     search_fields = ("username", "email", "first_name", "last_name", "account__name", "account__uid")
     list_select_related = ("account",)
@@ -68,6 +79,10 @@ class ConsoleUserAdmin(UserAdmin):
         *UserAdmin.add_fieldsets,
         ("Account", {"fields": ("account", "is_account_owner")}),
     )
+
+    @admin.display(description="Signs in as")
+    def sign_in(self, user):
+        return user.sign_in_name
 
 
 @admin.register(Workspace)

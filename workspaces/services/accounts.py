@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.contrib.auth.password_validation import validate_password
@@ -11,6 +12,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from workspaces.models import Account, Policy, User
+from workspaces.models.accounts import ALIAS_PATTERN, ALIAS_RULE, USER_NAME_PATTERN, USER_NAME_RULE, sign_in_lookup
 from workspaces.permissions import account_arn, authorize
 from workspaces.services.audit import audit_record
 
@@ -25,19 +27,37 @@ def account_uid_generate() -> str:
             return uid
 
 
-def _user_validate(*, username: str, password: str, email: str) -> None:
+def user_name_checked(username) -> str:
+    """The name when it follows the documented rule (USER_NAME_RULE: ASCII letters, digits, dots,
+    hyphens, underscores; no look-alikes, spaces or control characters), else ValidationError. Checked
+    before authorizing: the name goes into the ARN that policies are matched against."""
+    if not isinstance(username, str) or not re.match(USER_NAME_PATTERN, username):
+        raise ValidationError({"username": [f"A user name is {USER_NAME_RULE}."]})
+    return username
+
+
+def _user_validate(*, account: Account | None, username: str, password: str, email: str) -> None:
+    """`account` None: an account owner's name, which must be free among the names that sign in
+    alone (owners and operators). A sub-user's name need only be free in its own account: nothing
+    tells one tenant which names another uses."""
     errors: dict[str, list[str]] = {}
-    if not username or len(username) > 150:
-        errors["username"] = ["The username must be 1 to 150 characters."]
-    elif User.objects.filter(username=username).exists():
-        errors["username"] = [f"A user named {username} already exists."]
+    try:
+        user_name_checked(username)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    else:
+        taken = (User.objects.filter(account=account, username__iexact=username) if account is not None
+                 else User.objects.filter(sign_in_lookup(username)))
+        if taken.exists():
+            where = "in this account" if account is not None else "(owners and operators sign in by name)"
+            errors["username"] = [f"A user named {username} already exists {where}."]
     if email:
         try:
             validate_email(email)
         except ValidationError:
             errors["email"] = [f"{email} is not a valid email address."]
     try:
-        validate_password(password)
+        validate_password(password, User(username=username, email=email))
     except ValidationError as exc:
         errors["password"] = list(exc.messages)
     if errors:
@@ -45,15 +65,21 @@ def _user_validate(*, username: str, password: str, email: str) -> None:
 
 
 @transaction.atomic
-def account_create(*, name: str, owner_username: str, owner_password: str, owner_email: str = "") -> Account:
-    """A new account and its owner, who may do everything in it."""
+def account_create(*, name: str, owner_username: str, owner_password: str, owner_email: str = "",
+                   alias: str = "") -> Account:
+    """A new account and its owner, who may do everything in it. Its sub-users sign in as
+    `name@<alias>` (the account's uid when no alias is given)."""
     name = (name or "").strip()
     if not name or len(name) > 64:
         raise ValidationError({"name": ["The account name must be 1 to 64 characters."]})
     if Account.objects.filter(name=name).exists():
         raise ValidationError({"name": [f"An account named {name} already exists."]})
-    _user_validate(username=owner_username, password=owner_password, email=owner_email)
-    account = Account.objects.create(name=name, uid=account_uid_generate())
+    if alias and not re.match(ALIAS_PATTERN, alias):
+        raise ValidationError({"alias": [f"The alias must be {ALIAS_RULE}."]})
+    if alias and Account.objects.filter(alias=alias).exists():
+        raise ValidationError({"alias": [f"The alias {alias} is taken."]})
+    _user_validate(account=None, username=owner_username, password=owner_password, email=owner_email)
+    account = Account.objects.create(name=name, uid=account_uid_generate(), alias=alias)
     owner = User.objects.create_user(
         username=owner_username, password=owner_password, email=owner_email, account=account, is_account_owner=True
     )
@@ -65,9 +91,17 @@ def account_create(*, name: str, owner_username: str, owner_password: str, owner
 @transaction.atomic
 def subuser_create(*, actor: User | None, account: Account, username: str, password: str, email: str = "",
                    policies: list[Policy] | tuple = ()) -> User:
-    """A sub-user (RAM user) of `account`; it acts only as the attached policies allow."""
-    authorize(actor, "ram:CreateUser", account_arn("ram", account, f"user/{username}"))
-    _user_validate(username=username, password=password, email=email)
+    """A sub-user (RAM user) of `account`; it acts only as the attached policies allow. It signs in
+    as `username@<account alias>`."""
+    if username:  # a name given is checked before authorizing: it goes into the ARN
+        try:
+            user_name_checked(username)
+        except ValidationError:
+            # Say everything wrong with the input at once (nothing here depends on who asks).
+            _user_validate(account=account, username=username, password=password, email=email)
+            raise
+    authorize(actor, "ram:CreateUser", account_arn("ram", account, f"user/{username or '*'}"))
+    _user_validate(account=account, username=username, password=password, email=email)
     foreign = [policy.name for policy in policies if policy.account_id != account.pk]
     if foreign:
         raise ValidationError({"policies": [f"Policy {foreign[0]} belongs to another account."]})

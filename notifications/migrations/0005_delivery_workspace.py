@@ -14,7 +14,7 @@ WHERE workspace_id IS NULL
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_routing_keys'),
+        ('notifications', '0004_http_target_url_secret'),
         ('workspaces', '0001_initial'),
     ]
 
