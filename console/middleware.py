@@ -6,10 +6,13 @@ by `console.api.exception_handler` for the API) and, for a change or a 403 answe
 caught to show the message in place (collected while the request runs, recorded after it, outside
 any transaction that the refusal rolled back)."""
 
+from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
 from django_htmx.http import trigger_client_event
 
-from workspaces.permissions import ACTIONS, AccessDenied, collect_refusals
+from workspaces.iam.audit import access_denied_record
+from workspaces.iam.permissions import ACTIONS, AccessDenied, collect_refusals
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -31,16 +34,12 @@ class AccessDeniedMiddleware:
     def _record(request, refusals: list[AccessDenied]) -> None:
         """The first refusal is the one that stopped the operation; later ones come from drawing the
         answer (a section the user may not see either) and are not attempts of their own."""
-        from workspaces.services.audit import access_denied_record
-
         if not any(refusal.recorded for refusal in refusals):
             access_denied_record(actor=getattr(request, "user", None), error=refusals[0], request=request)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, AccessDenied):
             return None
-        from workspaces.services.audit import access_denied_record
-
         access_denied_record(actor=getattr(request, "user", None), error=exception, request=request)
         context = {
             "exception": str(exception),
@@ -65,9 +64,6 @@ class ApiBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.http import JsonResponse
-
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if request.path.startswith("/api/") and limit is not None:
             try:

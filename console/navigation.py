@@ -3,6 +3,9 @@ and the account menu. Links whose route does not exist are left out rather than 
 
 from django.urls import NoReverseMatch, reverse
 
+from workspaces.iam.permissions import arn, is_allowed
+from workspaces.tenancy.selectors import workspaces_for_user
+
 WORKSPACE_NAV = (
     ("Model Development and Training", (
         ("Interactive Modeling (DSW)", "dsw-list"),
@@ -65,13 +68,9 @@ def navigation(request):
         if (url := _url(name))
     ]
     workspaces = []
-    if user.account_id:
-        from workspaces.permissions import arn, is_allowed
-        from workspaces.selectors import workspaces_for_user
-
-        if is_allowed(user, "pai:ListWorkspaces", arn("pai", user.account, "workspace/*")):
-            # The switcher shows the first few; the workspace list (always linked) has them all.
-            workspaces = list(workspaces_for_user(user).order_by("name").values("id", "name")[:SWITCHER_LIMIT])
+    if user.account_id and is_allowed(user, "pai:ListWorkspaces", arn("pai", user.account, "workspace/*")):
+        # The switcher shows the first few; the workspace list (always linked) has them all.
+        workspaces = list(workspaces_for_user(user).order_by("name").values("id", "name")[:SWITCHER_LIMIT])
     return {
         "nav_groups": groups,
         "nav_account_links": account_links,

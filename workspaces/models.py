@@ -1,6 +1,8 @@
-from .accounts import Account, Policy, User
-from .audit import AuditLogEntry
-from .resources import (
+"""The workspaces app's models, defined in its sub-packages (one Django app, one app label): identity
+and access (`iam`), tenancy (`tenancy`) and the PAI resources (`pai_resources`)."""
+
+from workspaces.iam.models import AuditLogEntry, Policy, User
+from workspaces.pai_resources.models import (
     DlcJob,
     DswInstance,
     EasService,
@@ -9,7 +11,7 @@ from .resources import (
     Model,
     ModelVersion,
 )
-from .workspaces import EventBus, ServiceLinkedRole, Workspace
+from workspaces.tenancy.models import Account, EventBus, ServiceLinkedRole, Workspace
 
 __all__ = [
     "Account",

@@ -1,14 +1,16 @@
-"""What every API view shares: one error envelope for every 4xx, pagination, and helpers."""
+"""The API plumbing every API view shares (named by REST_FRAMEWORK in settings): the exception
+handler that writes the one error envelope (documented in `console.api.errors`) and records refusals,
+409 Conflict, and pagination. Base serializers: `console.api.serializers`."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from workspaces.permissions import AccessDenied
+from workspaces.iam.audit import access_denied_record
+from workspaces.iam.permissions import AccessDenied
 
 
 class Pagination(PageNumberPagination):
@@ -63,13 +65,11 @@ def exception_handler(exc, context):
 
     {"error": {"code": "validation_error", "message": "name: ...", "fields": {"name": ["..."]}}}
 
-    A refusal (workspaces.permissions.AccessDenied) is recorded in the audit log and names what was
+    A refusal (workspaces.iam.permissions.AccessDenied) is recorded in the audit log and names what was
     missing: {"error": {"code": "access_denied", "message": "...", "action": "...", "resource": "..."}}
     """
     refusal = exc if isinstance(exc, AccessDenied) else None
     if refusal is not None:
-        from workspaces.services.audit import access_denied_record  # models: import once apps are ready
-
         request = context.get("request")
         access_denied_record(actor=getattr(request, "user", None), error=refusal, request=request)
     if isinstance(exc, DjangoValidationError):
@@ -98,6 +98,3 @@ def exception_handler(exc, context):
     response.data = body
     return response
 
-
-def error_response(status_code: int, code: str, message: str, **extra) -> Response:
-    return Response({"error": {"code": code, "message": message, **extra}}, status=status_code)

@@ -11,16 +11,16 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from console import serializers as api_serializers
+from console.api import serializers as api_serializers
+from console.api.errors import errors
 from notifications.catalog import SCOPE_CHOICES, SOURCE_CHOICES
 from notifications.channels.registry import METHOD_CHOICES, get_method
 from notifications.channels.schema import SchemaContext
 from notifications.models.rules import MAX_TARGETS_PER_RULE
 from notifications.selectors.rules import rule_get, rule_row, rules_for_workspace, target_get_in_workspace
 from notifications.services import rules as rule_services
-from workspaces.api.errors import errors
-from workspaces.permissions import authorize, bus_arn, rule_arn
-from workspaces.selectors import workspace_get_for_user
+from workspaces.iam.permissions import authorize, bus_arn, rule_arn
+from workspaces.tenancy.selectors import workspace_get_for_user
 
 CONFIG_HELP = (
     "The delivery method's fields. dingtalk: webhook, signing_key; wecom: webhook; lark: webhook, "

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from notifications import catalog
 from notifications.models import Event
-from workspaces.permissions import authorize, bus_arn
+from workspaces.iam.permissions import authorize, bus_arn
 
 FILTERS = ("source", "type", "status")
 

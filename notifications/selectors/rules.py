@@ -12,7 +12,7 @@ from notifications.catalog import SCOPE_LABELS, event_type_label, get_source
 from notifications.channels.registry import METHODS_BY_KEY, get_method
 from notifications.models import Contact, QuotaIncreaseRequest, Rule, Target, TargetContact, TargetQuota
 from notifications.models.rules import DEFAULT_TARGETS_PER_RULE
-from workspaces.permissions import authorize, bus_arn, rule_arn
+from workspaces.iam.permissions import authorize, bus_arn, rule_arn
 
 
 # --- quotas ------------------------------------------------------------------------------------

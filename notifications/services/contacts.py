@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 
 from notifications.models import Contact
 from notifications.selectors.rules import contact_channels_in_use, contact_rules
-from workspaces.permissions import account_arn, authorize
-from workspaces.services.audit import audit_record
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import account_arn, authorize
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 CHINA_MOBILE = re.compile(r"^1[3-9]\d{9}$")

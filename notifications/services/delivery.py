@@ -251,8 +251,8 @@ def delivery_redeliver(*, delivery_id: int, actor) -> Delivery:
     """Send a dead or failed (retrying) delivery again now: back to pending, with a fresh deadline.
     Needs eventbridge:PutEvents on the event's bus. Raises RedeliverRefused for a delivery that
     succeeded or is being sent right now."""
-    from workspaces.permissions import authorize, bus_arn
-    from workspaces.services.audit import audit_record
+    from workspaces.iam.audit import audit_record
+    from workspaces.iam.permissions import authorize, bus_arn
 
     delivery = Delivery.objects.select_related("event__workspace__account").get(pk=delivery_id)
     workspace = delivery.event.workspace

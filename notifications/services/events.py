@@ -24,7 +24,7 @@ from django.utils import timezone
 from notifications import catalog
 from notifications.models import Event, RoutingKey
 from workspaces.models import EventBus, ServiceLinkedRole
-from workspaces.models.workspaces import SERVICE_LINKED_ROLE_NAME
+from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from notifications import catalog
 from notifications.models import Event
 from notifications.services.events import DATA_CONTENT_TYPE, aliyun_extensions, event_store, publish_state, rfc3339
+from workspaces.iam.permissions import authorize, bus_arn
 from workspaces.models import Model
-from workspaces.permissions import authorize, bus_arn
 
 MAX_ENTRIES = 16
 MAX_ENTRY_BYTES = 256 * 1024

@@ -24,10 +24,10 @@ from notifications.models import Rule, RuleEventType, Target, TargetContact
 from notifications.models.rules import MAX_RULES_PER_BUS
 from notifications.selectors.rules import quota_limit, target_display
 from notifications.services.routing_keys import rule_routing_keys_sync
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import authorize, bus_arn, rule_arn
 from workspaces.models import EventBus
 from workspaces.models import Model as PaiModel
-from workspaces.permissions import authorize, bus_arn, rule_arn
-from workspaces.services.audit import audit_record
 
 RULE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,126}$")
 NAME_HELP = "2 to 127 letters, digits, hyphens (-) and underscores (_), starting with a letter or digit."

@@ -6,8 +6,8 @@ from django import template
 
 from notifications.models.rules import MAX_RULES_PER_BUS
 from notifications.selectors.rules import rule_row, rules_for_workspace
+from workspaces.iam.permissions import AccessDenied, bus_arn, is_allowed, rule_arn
 from workspaces.models import EventBus
-from workspaces.permissions import AccessDenied, bus_arn, is_allowed, rule_arn
 
 register = template.Library()
 

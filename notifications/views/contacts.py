@@ -10,7 +10,7 @@ from notifications.forms.contacts import ContactForm
 from notifications.selectors.rules import contact_get, contact_rules, contacts_visible_to
 from notifications.services import contacts as contact_services
 from notifications.services.contacts import contact_arn
-from workspaces.permissions import authorize
+from workspaces.iam.permissions import authorize
 
 
 def _account(request):

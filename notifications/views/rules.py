@@ -22,8 +22,8 @@ from notifications.services import rules as rule_services
 from notifications.services.connectivity import connectivity_test
 from notifications.services.rules import event_bus_for
 from notifications.templatetags.notice_rules import rules_section_context
-from workspaces.permissions import AccessDenied, authorize, bus_arn, rule_arn
-from workspaces.selectors import workspace_get_for_user
+from workspaces.iam.permissions import AccessDenied, authorize, bus_arn, rule_arn
+from workspaces.tenancy.selectors import workspace_get_for_user
 
 DRAWER = "notifications/rules/drawer.html"
 PAGE = "notifications/rules/page.html"

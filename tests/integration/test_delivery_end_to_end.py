@@ -46,7 +46,7 @@ def fakes():
 
 def test_approving_a_model_version_reaches_dingtalk_the_http_receiver_and_the_eas_service(
         start_worker, fakes, activated_workspace, owner, settings):
-    from workspaces.services.resources.models import model_version_set_status
+    from workspaces.pai_resources.services.model_registry import model_version_set_status
 
     dingtalk, receiver, eas_api = fakes["dingtalk"], fakes["http"], fakes["eas"]
     bot = dingtalk.add_bot(secret=SECRET)

@@ -123,7 +123,7 @@ def delivery_setup(activated_workspace, owner, fake_dingtalk, fake_http_receiver
     from notifications.services.routing import event_route
     from notifications.services.routing_keys import rule_routing_keys_sync
     from workspaces.models import EasService, EventBus, Model, ModelVersion
-    from workspaces.services.resources.models import model_version_set_status
+    from workspaces.pai_resources.services.model_registry import model_version_set_status
 
     bot = fake_dingtalk.add_bot(secret=SECRET)
     endpoint = fake_http_receiver.add_endpoint(secret=WHSEC)

@@ -1,15 +1,20 @@
-"""Django admin for RAM policies (the document pretty-printed, validated on save) and the audit log
-(read-only: operators search and filter it, nobody edits history)."""
+"""Django admin of identity and access: users, RAM policies (the document pretty-printed, validated on
+save), the audit log (read-only: operators search and filter it, nobody edits history) and API tokens
+(masked)."""
 
 import json
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
 from django.utils.html import format_html
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
-from workspaces.models import AuditLogEntry, Policy
-from workspaces.services.audit import audit_changes, audit_record
-from workspaces.services.policies import PolicyDocumentError, policy_validate
+from console.crypto import mask
+from workspaces.iam.audit import audit_changes, audit_record
+from workspaces.iam.services.policies import PolicyDocumentError, policy_validate
+from workspaces.models import AuditLogEntry, Policy, User
 
 
 class PrettyJSONWidget(forms.Textarea):
@@ -97,3 +102,34 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(User)
+class ConsoleUserAdmin(UserAdmin):
+    list_display = ("username", "email", "account", "is_account_owner", "is_staff", "is_active", "last_login")
+    list_filter = ("account", "is_account_owner", "is_staff", "is_superuser", "is_active")
+    search_fields = ("username", "email", "first_name", "last_name", "account__name", "account__uid")
+    list_select_related = ("account",)
+    filter_horizontal = ("groups", "user_permissions", "policies")
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("Account", {"fields": ("account", "is_account_owner", "policies")}),
+    )
+    add_fieldsets = (
+        *UserAdmin.add_fieldsets,
+        ("Account", {"fields": ("account", "is_account_owner")}),
+    )
+
+
+# DRF's own token admin lists keys in clear; API keys are secrets, so show only their start.
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class MaskedTokenAdmin(TokenAdmin):
+    list_display = ("masked_key", "user", "created")
+
+    @admin.display(description="Key")
+    def masked_key(self, token):
+        return mask(token.key)

@@ -84,7 +84,7 @@ def audit_record(*, actor, account, action: str, obj=None, object_type: str = ""
 
 
 def access_denied_record(*, actor, error, request=None) -> AuditLogEntry | None:
-    """Record a refused operation (`error` is a workspaces.permissions.AccessDenied), once. Users
+    """Record a refused operation (`error` is a workspaces.iam.permissions.AccessDenied), once. Users
     without an account (operators) have no audit log to write to: nothing is recorded for them."""
     if getattr(error, "recorded", False):
         return None  # already in the log (the API's handler and the middleware both see API refusals)

@@ -344,7 +344,7 @@ def _decide(user, action: str, resource: str) -> bool:
 
 def is_allowed(user, action: str, resource: str) -> bool:
     if action not in ACTIONS:
-        raise ValueError(f"unknown action {action!r}: add it to workspaces.permissions.ACTIONS")
+        raise ValueError(f"unknown action {action!r}: add it to workspaces.iam.permissions.ACTIONS")
     allowed = _decide(user, action, resource)
     checks = _recorded_checks.get()
     if checks is not None:

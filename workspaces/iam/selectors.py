@@ -9,15 +9,9 @@ from datetime import datetime
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
+from console.accounts import account_of
+from workspaces.iam.permissions import audit_arn, authorize, policy_arn, user_arn
 from workspaces.models import AuditLogEntry, Policy, User
-from workspaces.permissions import audit_arn, authorize, policy_arn, user_arn
-
-
-def account_of(actor):
-    """The reader's account; 404 for a user without one (operators use Django admin)."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or actor.account_id is None:
-        raise Http404("No account")
-    return actor.account
 
 
 def _int(pk) -> int:

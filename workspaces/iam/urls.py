@@ -1,10 +1,14 @@
-"""Console routes for users, RAM policies and the audit log (account pages under /account/)."""
+"""Console routes of identity and access: sign in and out, users, RAM policies, the audit log and API
+tokens (account pages under /account/)."""
 
 from django.urls import path
 
-from workspaces.views import audit, policies, users
+from workspaces.iam.views import audit, policies, tokens, users
+from workspaces.iam.views.auth import LoginView, LogoutView
 
 urlpatterns = [
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("account/users/", users.user_list_view, name="user-list"),
     path("account/users/new/", users.user_create_view, name="user-create"),
     path("account/users/<int:pk>/policies/attach/", users.user_attach_policy_view, name="user-attach-policy"),
@@ -16,4 +20,5 @@ urlpatterns = [
     path("account/policies/<int:pk>/", policies.policy_edit_view, name="policy-edit"),
     path("account/policies/<int:pk>/delete/", policies.policy_delete_view, name="policy-delete"),
     path("account/audit/", audit.audit_log_view, name="audit-log"),
+    path("account/tokens/", tokens.token_page, name="token-page"),
 ]

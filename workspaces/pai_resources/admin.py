@@ -5,9 +5,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from workspaces.models import DlcJob, DswInstance, EasService, EasServiceRevision, FlowTask, Model, ModelVersion
-from workspaces.services.resources.dlc import dlc_jobs_raise_timeouts
-from workspaces.services.resources.models import model_version_set_status
-from workspaces.services.resources.transitions import StateConflict
+from workspaces.pai_resources.services.dlc import dlc_jobs_raise_timeouts
+from workspaces.pai_resources.services.model_registry import model_version_set_status
+from workspaces.pai_resources.services.transitions import StateConflict
 
 WORKSPACE_SEARCH = ("workspace__name", "workspace__account__name", "workspace__account__uid")
 

@@ -1,10 +1,10 @@
 """The PAI resources that raise events. Their state changes go through the services in
-`workspaces.services.resources`, which publish the matching events in the same transaction."""
+`workspaces.pai_resources.services`, which publish the matching events in the same transaction."""
 
 from django.conf import settings
 from django.db import models
 
-from .workspaces import Workspace
+from workspaces.tenancy.models import Workspace
 
 
 class WorkspaceResource(models.Model):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch
 from django.http import Http404
 
+from workspaces.iam.permissions import authorize, workspace_arn
 from workspaces.models import DlcJob, DswInstance, EasService, EasServiceRevision, FlowTask, Model, ModelVersion
-from workspaces.permissions import authorize, workspace_arn
 
 
 def _get(queryset, pk, what: str):

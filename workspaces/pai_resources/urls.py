@@ -2,7 +2,11 @@
 
 from django.urls import path
 
-from workspaces.views import resources_dlc, resources_dsw, resources_eas, resources_flow, resources_models
+from workspaces.pai_resources.views import dlc as resources_dlc
+from workspaces.pai_resources.views import dsw as resources_dsw
+from workspaces.pai_resources.views import eas as resources_eas
+from workspaces.pai_resources.views import flow as resources_flow
+from workspaces.pai_resources.views import model_registry as resources_models
 
 W = "workspaces/<int:workspace_id>"
 

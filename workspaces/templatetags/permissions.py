@@ -15,7 +15,7 @@ The user is the template's `request.user` (or `user`). ARN filters: `bus_arn`, `
 
 from django import template
 
-from workspaces import permissions
+from workspaces.iam import permissions
 
 register = template.Library()
 

@@ -1,13 +1,9 @@
-"""Django admin for accounts, users, workspaces, event buses and service-linked roles (operators)."""
+"""Django admin for accounts, workspaces, event buses and service-linked roles (operators)."""
 
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
-from rest_framework.authtoken.admin import TokenAdmin
-from rest_framework.authtoken.models import TokenProxy
 
-from console.crypto import mask
-from workspaces.models import Account, EventBus, ServiceLinkedRole, User, Workspace
-from workspaces.services.eventbridge import eventbridge_activate, service_role_grant
+from workspaces.models import Account, EventBus, ServiceLinkedRole, Workspace
+from workspaces.tenancy.services.eventbridge import eventbridge_activate, service_role_grant
 
 
 class WorkspaceInline(admin.TabularInline):
@@ -53,23 +49,6 @@ class AccountAdmin(admin.ModelAdmin):
                           messages.SUCCESS)
 
 
-@admin.register(User)
-class ConsoleUserAdmin(UserAdmin):
-    list_display = ("username", "email", "account", "is_account_owner", "is_staff", "is_active", "last_login")
-    list_filter = ("account", "is_account_owner", "is_staff", "is_superuser", "is_active")
-    search_fields = ("username", "email", "first_name", "last_name", "account__name", "account__uid")
-    list_select_related = ("account",)
-    filter_horizontal = ("groups", "user_permissions", "policies")
-    fieldsets = (
-        *UserAdmin.fieldsets,
-        ("Account", {"fields": ("account", "is_account_owner", "policies")}),
-    )
-    add_fieldsets = (
-        *UserAdmin.add_fieldsets,
-        ("Account", {"fields": ("account", "is_account_owner")}),
-    )
-
-
 @admin.register(Workspace)
 class WorkspaceAdmin(admin.ModelAdmin):
     list_display = ("name", "account", "event_bus_name", "created_by", "created_at")
@@ -102,17 +81,3 @@ class ServiceLinkedRoleAdmin(admin.ModelAdmin):
     list_select_related = ("account", "created_by")
     raw_id_fields = ("created_by",)
     readonly_fields = ("arn", "created_at")
-
-
-# DRF's own token admin lists keys in clear; API keys are secrets, so show only their start.
-if admin.site.is_registered(TokenProxy):
-    admin.site.unregister(TokenProxy)
-
-
-@admin.register(TokenProxy)
-class MaskedTokenAdmin(TokenAdmin):
-    list_display = ("masked_key", "user", "created")
-
-    @admin.display(description="Key")
-    def masked_key(self, token):
-        return mask(token.key)

@@ -1,10 +1,31 @@
+"""Tenancy: accounts (the tenants), their workspaces, each workspace's event bus and the account's
+service-linked role."""
+
 from django.conf import settings
 from django.db import models
 
-from .accounts import Account
-
 SERVICE_LINKED_ROLE_NAME = "AliyunServiceRoleForPAIWorkspace"
-EVENT_BUS_PREFIX = "pai-system-"
+EVENT_BUS_PREFIX = "pai-system-"  # a workspace's bus is pai-system-<workspace name>
+
+
+class Account(models.Model):
+    """The cloud account: the tenant. Owns workspaces, contacts, quotas, usage and billing."""
+
+    name = models.CharField(max_length=64, unique=True)
+    # The numeric id shown in ARNs (acs:eventbridge:*:<uid>:eventbus/...).
+    uid = models.CharField(max_length=20, unique=True)
+    eventbridge_activated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def eventbridge_active(self) -> bool:
+        return self.eventbridge_activated_at is not None
 
 
 class Workspace(models.Model):

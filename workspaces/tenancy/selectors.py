@@ -3,6 +3,7 @@
 
 from django.http import Http404
 
+from workspaces.iam.permissions import arn, authorize
 from workspaces.models import Workspace
 
 
@@ -21,8 +22,6 @@ def workspace_get_for_user(user, pk) -> Workspace:
 
 def workspaces_list_authorized(user):
     """The account's workspaces, for a caller allowed `pai:ListWorkspaces`."""
-    from workspaces.permissions import arn, authorize
-
     if user is not None and user.is_authenticated and user.account_id is not None:
         authorize(user, "pai:ListWorkspaces", arn("pai", user.account, "workspace/*"))
     return workspaces_for_user(user)
@@ -31,8 +30,6 @@ def workspaces_list_authorized(user):
 def workspace_get_authorized(user, pk) -> Workspace:
     """One workspace of the caller's account (404 otherwise), for a caller allowed `pai:GetWorkspace`.
     Pages under a workspace (rules, events, resources) check their own actions instead."""
-    from workspaces.permissions import arn, authorize
-
     workspace = workspace_get_for_user(user, pk)
     authorize(user, "pai:GetWorkspace", arn("pai", workspace.account, f"workspace/{workspace.name}"))
     return workspace

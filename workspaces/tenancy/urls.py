@@ -1,14 +1,10 @@
-"""Console routes of the foundation: sign in, workspaces, EventBridge activation, Grant Access and
-API tokens."""
+"""Console routes of tenancy: workspaces, EventBridge activation and Grant Access."""
 
 from django.urls import path
 
-from workspaces.views import eventbridge, tokens, workspaces
-from workspaces.views.auth import LoginView, LogoutView
+from workspaces.tenancy.views import eventbridge, workspaces
 
 urlpatterns = [
-    path("login/", LoginView.as_view(), name="login"),
-    path("logout/", LogoutView.as_view(), name="logout"),
     path("", workspaces.workspace_list, name="workspace-list"),
     path("workspaces/<int:workspace_id>/", workspaces.workspace_detail, name="workspace-detail"),
     path(
@@ -26,5 +22,4 @@ urlpatterns = [
         eventbridge.service_role_grant_view,
         name="service-role-grant",
     ),
-    path("account/tokens/", tokens.token_page, name="token-page"),
 ]

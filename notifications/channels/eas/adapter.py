@@ -58,8 +58,8 @@ class EasUpdateAdapter(ChannelAdapter):
 
     def send(self, message, target_config: dict, secrets: dict, context: SendContext | None = None) -> SendResult:
         from workspaces.models import EasServiceRevision, ModelVersion
-        from workspaces.services.resources.eas import eas_service_switch_version
-        from workspaces.services.resources.transitions import StateConflict
+        from workspaces.pai_resources.services.eas import eas_service_switch_version
+        from workspaces.pai_resources.services.transitions import StateConflict
 
         context = context or SendContext()
         service = self._service(target_config)

@@ -12,7 +12,7 @@ from notifications.services.delivery import (
     retry_delay,
 )
 from notifications.services.routing import event_route
-from workspaces.permissions import AccessDenied
+from workspaces.iam.permissions import AccessDenied
 
 from .builders import add_target, enqueued, make_rule, raise_event
 

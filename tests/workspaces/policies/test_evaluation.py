@@ -3,8 +3,7 @@ policy never reaches into another account, whatever its wildcards say."""
 
 import pytest
 
-from workspaces.models import Policy
-from workspaces.permissions import (
+from workspaces.iam.permissions import (
     ACTIONS,
     AccessDenied,
     authorize,
@@ -14,6 +13,7 @@ from workspaces.permissions import (
     is_allowed,
     rule_arn,
 )
+from workspaces.models import Policy
 
 
 def allow(actions, resource="*"):

@@ -4,9 +4,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
-from console import serializers as api_serializers
-from workspaces.access_selectors import AuditFilters, audit_entries, audit_entries_filter
-from workspaces.api.errors import errors
+from console.api import serializers as api_serializers
+from console.api.errors import errors
+from workspaces.iam.selectors import AuditFilters, audit_entries, audit_entries_filter
 from workspaces.models import AuditLogEntry
 
 

@@ -10,19 +10,20 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from console import serializers as api_serializers
+from console.accounts import account_of
 from console.api import Conflict
-from workspaces.access_selectors import account_of, policy_get, policy_get_for_change, policy_list
-from workspaces.api.errors import errors
-from workspaces.models import Policy
-from workspaces.permissions import AccessDenied, is_allowed, policy_arn
-from workspaces.services.policies import (
+from console.api import serializers as api_serializers
+from console.api.errors import errors
+from workspaces.iam.permissions import AccessDenied, is_allowed, policy_arn
+from workspaces.iam.selectors import policy_get, policy_get_for_change, policy_list
+from workspaces.iam.services.policies import (
     PolicyInUse,
     policy_create,
     policy_delete,
     policy_update,
     policy_validate,
 )
+from workspaces.models import Policy
 
 DOCUMENT_HELP = (
     'A policy document: {"Version": "1", "Statement": [{"Effect", "Action", "Resource"}]} (or its JSON text)'

@@ -4,15 +4,25 @@ drf_create_token <username>`."""
 
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from workspaces.api.serializers import ErrorResponseSerializer, TokenObtainSerializer, TokenSerializer
-from workspaces.services.accounts import api_token_get, api_token_issue, api_token_revoke
+from console.api import serializers as api_serializers
+from console.api.errors import ErrorResponseSerializer
+from workspaces.iam.services.users import api_token_get, api_token_issue, api_token_revoke
+
+
+class TokenObtainSerializer(api_serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, write_only=True)
+
+
+class TokenSerializer(api_serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
 
 
 class TokenObtainThrottle(AnonRateThrottle):

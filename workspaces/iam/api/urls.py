@@ -1,12 +1,14 @@
-"""API routes for users, RAM policies and the audit log (under /api/v1/)."""
+"""API routes of identity and access: API tokens, users, RAM policies and the audit log (under /api/v1/)."""
 
 from django.urls import path
 
-from workspaces.api.audit import AuditLogView
-from workspaces.api.policies import PolicyDetailView, PolicyListCreateView, PolicyValidateView
-from workspaces.api.users import UserAttachPolicyView, UserDetachPolicyView, UserDetailView, UserListCreateView
+from workspaces.iam.api.audit import AuditLogView
+from workspaces.iam.api.policies import PolicyDetailView, PolicyListCreateView, PolicyValidateView
+from workspaces.iam.api.tokens import TokenView
+from workspaces.iam.api.users import UserAttachPolicyView, UserDetachPolicyView, UserDetailView, UserListCreateView
 
 urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("policies/", PolicyListCreateView.as_view(), name="api-policy-list"),
     path("policies/validate/", PolicyValidateView.as_view(), name="api-policy-validate"),
     path("policies/<int:pk>/", PolicyDetailView.as_view(), name="api-policy-detail"),

@@ -6,13 +6,14 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from console import serializers as api_serializers
-from workspaces.access_selectors import account_of, policy_get_by_reference, user_get, user_list
-from workspaces.api.errors import errors
+from console.accounts import account_of
+from console.api import serializers as api_serializers
+from console.api.errors import errors
+from workspaces.iam.permissions import authorize, user_arn
+from workspaces.iam.selectors import policy_get_by_reference, user_get, user_list
+from workspaces.iam.services.policies import policy_attach, policy_detach
+from workspaces.iam.services.users import subuser_create
 from workspaces.models import User
-from workspaces.permissions import authorize, user_arn
-from workspaces.services.accounts import subuser_create
-from workspaces.services.policies import policy_attach, policy_detach
 
 
 class UserSerializer(api_serializers.ModelSerializer):

@@ -1,5 +1,5 @@
 """RAM policies: validate a policy document, write policies, attach them to sub-users (created by
-`workspaces.services.accounts.subuser_create`, re-exported here).
+`workspaces.iam.services.users.subuser_create`).
 
 Every change is authorized (`ram:*` actions on `acs:ram::<account>:policy/<name>` or `user/<name>`)
 and recorded in the audit log.
@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import actions_matching, authorize, forget_policies, policy_arn, user_arn
 from workspaces.models import Policy, User
-from workspaces.permissions import actions_matching, authorize, forget_policies, policy_arn, user_arn
-from workspaces.services.accounts import subuser_create  # noqa: F401  (sub-users are created there)
-from workspaces.services.audit import audit_record
 
 POLICY_VERSION = "1"
 EFFECTS = ("Allow", "Deny")

@@ -1,8 +1,7 @@
-"""Accounts (the tenants), their users, and the users' API tokens."""
+"""Users: sub-users (RAM users) of an account and every user's API token. Accounts and their owners
+are created by `workspaces.tenancy.services.accounts`."""
 
 from __future__ import annotations
-
-import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -10,22 +9,13 @@ from django.core.validators import validate_email
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import account_arn, authorize
 from workspaces.models import Account, Policy, User
-from workspaces.permissions import account_arn, authorize
-from workspaces.services.audit import audit_record
-
-UID_DIGITS = 16
 
 
-def account_uid_generate() -> str:
-    """A random 16-digit account id (no leading zero), unused so far. It appears in every ARN."""
-    while True:
-        uid = str(secrets.randbelow(9 * 10 ** (UID_DIGITS - 1)) + 10 ** (UID_DIGITS - 1))
-        if not Account.objects.filter(uid=uid).exists():
-            return uid
-
-
-def _user_validate(*, username: str, password: str, email: str) -> None:
+def user_validate(*, username: str, password: str, email: str) -> None:
+    """Refuse a bad username, email or password for a new user, each field with its message."""
     errors: dict[str, list[str]] = {}
     if not username or len(username) > 150:
         errors["username"] = ["The username must be 1 to 150 characters."]
@@ -45,29 +35,11 @@ def _user_validate(*, username: str, password: str, email: str) -> None:
 
 
 @transaction.atomic
-def account_create(*, name: str, owner_username: str, owner_password: str, owner_email: str = "") -> Account:
-    """A new account and its owner, who may do everything in it."""
-    name = (name or "").strip()
-    if not name or len(name) > 64:
-        raise ValidationError({"name": ["The account name must be 1 to 64 characters."]})
-    if Account.objects.filter(name=name).exists():
-        raise ValidationError({"name": [f"An account named {name} already exists."]})
-    _user_validate(username=owner_username, password=owner_password, email=owner_email)
-    account = Account.objects.create(name=name, uid=account_uid_generate())
-    owner = User.objects.create_user(
-        username=owner_username, password=owner_password, email=owner_email, account=account, is_account_owner=True
-    )
-    audit_record(actor=owner, account=account, action="account.create", obj=account,
-                 changes={"name": [None, name], "owner": [None, owner.username]})
-    return account
-
-
-@transaction.atomic
 def subuser_create(*, actor: User | None, account: Account, username: str, password: str, email: str = "",
                    policies: list[Policy] | tuple = ()) -> User:
     """A sub-user (RAM user) of `account`; it acts only as the attached policies allow."""
     authorize(actor, "ram:CreateUser", account_arn("ram", account, f"user/{username}"))
-    _user_validate(username=username, password=password, email=email)
+    user_validate(username=username, password=password, email=email)
     foreign = [policy.name for policy in policies if policy.account_id != account.pk]
     if foreign:
         raise ValidationError({"policies": [f"Policy {foreign[0]} belongs to another account."]})

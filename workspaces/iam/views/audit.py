@@ -7,9 +7,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from workspaces.access_selectors import (
+from console.accounts import account_of
+from workspaces.iam.selectors import (
     AuditFilters,
-    account_of,
     audit_entries,
     audit_entries_filter,
     audit_object_types,

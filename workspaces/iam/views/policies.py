@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from workspaces.access_selectors import account_of, policy_get, policy_get_for_change, policy_list
-from workspaces.permissions import AccessDenied, is_allowed, policy_arn
-from workspaces.services.policies import (
+from console.accounts import account_of
+from workspaces.iam.permissions import AccessDenied, is_allowed, policy_arn
+from workspaces.iam.selectors import policy_get, policy_get_for_change, policy_list
+from workspaces.iam.services.policies import (
     SEED_POLICY_DOCUMENT,
     PolicyDocumentError,
     PolicyInUse,
@@ -23,7 +24,7 @@ from workspaces.services.policies import (
     policy_update,
     policy_validate,
 )
-from workspaces.views.users import field_errors
+from workspaces.iam.views.users import field_errors
 
 LIST_TEMPLATE = "workspaces/policies/policies.html"
 EDITOR_TEMPLATE = "workspaces/policies/editor.html"

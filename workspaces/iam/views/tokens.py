@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from console.crypto import mask
-from workspaces.services.accounts import api_token_get, api_token_issue, api_token_revoke
+from workspaces.iam.services.users import api_token_get, api_token_issue, api_token_revoke
 
 TEMPLATE = "workspaces/tokens.html"
 

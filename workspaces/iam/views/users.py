@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from workspaces.access_selectors import account_of, policy_get_by_reference, user_get, user_list
+from console.accounts import account_of
+from workspaces.iam.permissions import authorize, is_allowed, policy_arn, user_arn
+from workspaces.iam.selectors import policy_get_by_reference, user_get, user_list
+from workspaces.iam.services.policies import policy_attach, policy_detach
+from workspaces.iam.services.users import subuser_create
 from workspaces.models import Policy
-from workspaces.permissions import authorize, is_allowed, policy_arn, user_arn
-from workspaces.services.accounts import subuser_create
-from workspaces.services.policies import policy_attach, policy_detach
 
 LIST_TEMPLATE = "workspaces/policies/users.html"
 CREATE_TEMPLATE = "workspaces/policies/user_form.html"

@@ -11,8 +11,8 @@ from rest_framework import serializers
 
 from console.api import Conflict
 from workspaces.models import ModelVersion
-from workspaces.selectors import workspace_get_for_user
-from workspaces.services.resources.transitions import StateConflict
+from workspaces.pai_resources.services.transitions import StateConflict
+from workspaces.tenancy.selectors import workspace_get_for_user
 
 T = TypeVar("T")
 
@@ -61,11 +61,3 @@ class UsernameField(serializers.CharField):
     def get_attribute(self, instance):
         return getattr(instance, self.source_attrs[0], None) if self.source_attrs else None
 
-
-
-def state_field(values) -> serializers.CharField:
-    """A read-only state, documented by its values in the description rather than as an enum:
-    drf-spectacular names enum components by field name, and the many different `status` sets of
-    this API would collide (its enum hook warns)."""
-    values = [value[0] if isinstance(value, tuple | list) else value for value in values]
-    return serializers.CharField(read_only=True, help_text="One of: " + ", ".join(v or '""' for v in values) + ".")

@@ -8,11 +8,12 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from console import serializers as api_serializers
-from workspaces.api.errors import errors
+from console.api import serializers as api_serializers
+from console.api.errors import errors
+from console.api.serializers import state_field
 from workspaces.models import EasService, EasServiceRevision
-from workspaces.resource_selectors import eas_service_get, eas_services_list
-from workspaces.services.resources.eas import (
+from workspaces.pai_resources.selectors import eas_service_get, eas_services_list
+from workspaces.pai_resources.services.eas import (
     ACTIONS,
     eas_service_create,
     eas_service_create_authorize,
@@ -20,13 +21,12 @@ from workspaces.services.resources.eas import (
     eas_service_switch_version,
 )
 
-from .resources_common import (
+from .common import (
     UsernameField,
     WorkspaceScoped,
     model_version_in_workspace,
     requested_name,
     state_change,
-    state_field,
 )
 
 

@@ -9,10 +9,11 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from console import serializers as api_serializers
-from workspaces.api.errors import errors
+from console.api import serializers as api_serializers
+from console.api.errors import errors
+from console.api.serializers import state_field
 from workspaces.models import DlcJob, DswInstance, FlowTask
-from workspaces.resource_selectors import (
+from workspaces.pai_resources.selectors import (
     dlc_job_get,
     dlc_jobs_list,
     dsw_instance_get,
@@ -20,9 +21,9 @@ from workspaces.resource_selectors import (
     flow_task_get,
     flow_tasks_list,
 )
-from workspaces.services.resources import dlc, dsw, flow
+from workspaces.pai_resources.services import dlc, dsw, flow
 
-from .resources_common import UsernameField, WorkspaceScoped, requested_name, state_change, state_field
+from .common import UsernameField, WorkspaceScoped, requested_name, state_change
 
 
 class DlcJobSerializer(api_serializers.ModelSerializer):

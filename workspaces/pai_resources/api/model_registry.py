@@ -7,18 +7,19 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from console import serializers as api_serializers
-from workspaces.api.errors import errors
+from console.api import serializers as api_serializers
+from console.api.errors import errors
+from console.api.serializers import state_field
 from workspaces.models import Model, ModelVersion
-from workspaces.resource_selectors import model_get, model_version_get, models_list
-from workspaces.services.resources.models import (
+from workspaces.pai_resources.selectors import model_get, model_version_get, models_list
+from workspaces.pai_resources.services.model_registry import (
     model_create,
     model_create_authorize,
     model_version_create,
     model_version_set_status,
 )
 
-from .resources_common import UsernameField, WorkspaceScoped, requested_name, state_change, state_field
+from .common import UsernameField, WorkspaceScoped, requested_name, state_change
 
 
 class ModelVersionSerializer(api_serializers.ModelSerializer):

@@ -2,9 +2,8 @@
 
 from django.urls import path
 
-from workspaces.api import resources_eas as eas
-from workspaces.api import resources_lifecycle as lifecycle
-from workspaces.api import resources_models as models
+from workspaces.pai_resources.api import eas, lifecycle
+from workspaces.pai_resources.api import model_registry as models
 
 W = "workspaces/<int:workspace_id>"
 

@@ -10,7 +10,7 @@ from .dlc import dlc_job_create, dlc_job_set_status
 from .dsw import dsw_instance_create, dsw_instance_set_status
 from .eas import eas_service_create
 from .flow import flow_task_create
-from .models import model_create, model_version_create
+from .model_registry import model_create, model_version_create
 
 DEMO_MODEL = "resnet50_classifier"
 

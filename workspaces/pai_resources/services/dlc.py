@@ -17,12 +17,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from notifications.services.events import publish
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import authorize, workspace_arn
 from workspaces.models import DlcJob
-from workspaces.permissions import authorize, workspace_arn
-from workspaces.services.audit import audit_record
 
 from .console_paths import console_path
-from .models import NAME_RE, NAME_RULE
+from .model_registry import NAME_RE, NAME_RULE
 from .transitions import StateConflict, transition_apply
 
 logger = logging.getLogger(__name__)

@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import authorize, workspace_arn
 from workspaces.models import EasService, EasServiceRevision, ModelVersion
-from workspaces.permissions import authorize, workspace_arn
-from workspaces.services.audit import audit_record
 
-from .models import NAME_RE, NAME_RULE
+from .model_registry import NAME_RE, NAME_RULE
 from .transitions import StateConflict, transition_apply
 
 S = EasService.Status

@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from notifications.services.events import publish
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import authorize, workspace_arn
 from workspaces.models import FlowTask
-from workspaces.permissions import authorize, workspace_arn
-from workspaces.services.audit import audit_record
 
 from .console_paths import console_path
-from .models import NAME_RE, NAME_RULE
+from .model_registry import NAME_RE, NAME_RULE
 from .transitions import transition_apply
 
 S = FlowTask.Status

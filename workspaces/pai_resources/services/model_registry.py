@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.services.events import publish
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import authorize, workspace_arn
 from workspaces.models import Model, ModelVersion
-from workspaces.permissions import authorize, workspace_arn
-from workspaces.services.audit import audit_record
 
 from .console_paths import console_path
 from .transitions import StateConflict

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils import timezone
+
 
 class StateConflict(Exception):
     """The object's current state forbids the change (the API answers 409, the console shows the
@@ -34,8 +36,6 @@ def transition_apply(*, obj, kind: str, table: Mapping[str, frozenset[str] | set
     conditional UPDATE (of two concurrent moves from the same state exactly one wins). Call inside
     the transaction that also publishes the move's events. Returns the previous state; raises
     StateConflict (nothing written) otherwise. `updates` are more columns to set (expressions ok)."""
-    from django.utils import timezone
-
     manager = type(obj)._default_manager
     current = manager.filter(pk=obj.pk).values_list(field, flat=True).first()
     transition_check(kind=kind, table=table, current=current, target=target)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
-from workspaces.services.resources.transitions import StateConflict
+from workspaces.pai_resources.services.transitions import StateConflict
 
 
 def action_perform(request, change: Callable[[], object], *, success: str) -> bool:

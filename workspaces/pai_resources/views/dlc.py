@@ -8,19 +8,19 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workspaces.resource_selectors import dlc_job_get, dlc_jobs_list
-from workspaces.selectors import workspace_get_for_user
-from workspaces.services.resources.dlc import (
+from workspaces.pai_resources.selectors import dlc_job_get, dlc_jobs_list
+from workspaces.pai_resources.services.dlc import (
     ACTIONS,
     TRANSITIONS,
     dlc_job_create,
     dlc_job_set_status,
     dlc_job_set_timeout,
 )
-from workspaces.services.resources.transitions import StateConflict, allowed_targets
+from workspaces.pai_resources.services.transitions import StateConflict, allowed_targets
+from workspaces.tenancy.selectors import workspace_get_for_user
 
-from .resources_common import action_perform, lifecycle_actions
-from .resources_forms import DlcJobCreateForm, DlcSchedulingForm, form_add_service_errors
+from .common import action_perform, lifecycle_actions
+from .forms import DlcJobCreateForm, DlcSchedulingForm, form_add_service_errors
 
 
 @login_required

@@ -9,9 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workspaces.models import DswInstance
-from workspaces.resource_selectors import dsw_instance_get, dsw_instances_list
-from workspaces.selectors import workspace_get_for_user
-from workspaces.services.resources.dsw import (
+from workspaces.pai_resources.selectors import dsw_instance_get, dsw_instances_list
+from workspaces.pai_resources.services.dsw import (
     ACTIONS,
     IMAGE_ACTIONS,
     IMAGE_TRANSITIONS,
@@ -20,10 +19,11 @@ from workspaces.services.resources.dsw import (
     dsw_instance_create,
     dsw_instance_set_status,
 )
-from workspaces.services.resources.transitions import allowed_targets
+from workspaces.pai_resources.services.transitions import allowed_targets
+from workspaces.tenancy.selectors import workspace_get_for_user
 
-from .resources_common import action_perform, lifecycle_actions
-from .resources_forms import NamedResourceForm, form_add_service_errors
+from .common import action_perform, lifecycle_actions
+from .forms import NamedResourceForm, form_add_service_errors
 
 
 @login_required

@@ -8,19 +8,19 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workspaces.resource_selectors import eas_service_get, eas_services_list, model_versions_in_workspace
-from workspaces.selectors import workspace_get_for_user
-from workspaces.services.resources.eas import (
+from workspaces.pai_resources.selectors import eas_service_get, eas_services_list, model_versions_in_workspace
+from workspaces.pai_resources.services.eas import (
     ACTIONS,
     TRANSITIONS,
     eas_service_create,
     eas_service_set_status,
     eas_service_switch_version,
 )
-from workspaces.services.resources.transitions import StateConflict, allowed_targets
+from workspaces.pai_resources.services.transitions import StateConflict, allowed_targets
+from workspaces.tenancy.selectors import workspace_get_for_user
 
-from .resources_common import action_perform, lifecycle_actions
-from .resources_forms import EasServiceCreateForm, EasSwitchVersionForm, form_add_service_errors
+from .common import action_perform, lifecycle_actions
+from .forms import EasServiceCreateForm, EasSwitchVersionForm, form_add_service_errors
 
 
 @login_required

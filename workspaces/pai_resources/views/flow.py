@@ -9,13 +9,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from workspaces.models import FlowTask
-from workspaces.resource_selectors import flow_task_get, flow_tasks_list
-from workspaces.selectors import workspace_get_for_user
-from workspaces.services.resources.flow import ACTIONS, TRANSITIONS, flow_task_create, flow_task_set_status
-from workspaces.services.resources.transitions import allowed_targets
+from workspaces.pai_resources.selectors import flow_task_get, flow_tasks_list
+from workspaces.pai_resources.services.flow import ACTIONS, TRANSITIONS, flow_task_create, flow_task_set_status
+from workspaces.pai_resources.services.transitions import allowed_targets
+from workspaces.tenancy.selectors import workspace_get_for_user
 
-from .resources_common import action_perform, lifecycle_actions
-from .resources_forms import FlowTaskCreateForm, form_add_service_errors
+from .common import action_perform, lifecycle_actions
+from .forms import FlowTaskCreateForm, form_add_service_errors
 
 
 @login_required

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from workspaces.models import ModelVersion
-from workspaces.services.resources.dlc import MAX_TIMEOUT_MINUTES
+from workspaces.pai_resources.services.dlc import MAX_TIMEOUT_MINUTES
 
 
 def form_add_service_errors(form: forms.Form, error: ValidationError) -> None:

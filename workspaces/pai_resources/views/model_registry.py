@@ -9,17 +9,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workspaces.models import ModelVersion
-from workspaces.resource_selectors import model_get, model_version_get, models_list
-from workspaces.selectors import workspace_get_for_user
-from workspaces.services.resources.models import (
+from workspaces.pai_resources.selectors import model_get, model_version_get, models_list
+from workspaces.pai_resources.services.model_registry import (
     APPROVAL_TRANSITIONS,
     model_create,
     model_version_create,
     model_version_set_status,
 )
+from workspaces.tenancy.selectors import workspace_get_for_user
 
-from .resources_common import action_perform
-from .resources_forms import ModelCreateForm, ModelVersionCreateForm, form_add_service_errors
+from .common import action_perform
+from .forms import ModelCreateForm, ModelVersionCreateForm, form_add_service_errors
 
 # The buttons of a version row: target state -> label.
 APPROVAL_ACTIONS = {ModelVersion.ApprovalStatus.APPROVED: "Approve", ModelVersion.ApprovalStatus.REJECTED: "Reject"}

@@ -6,19 +6,18 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workspaces.api.serializers import (
-    ERRORS_AUTH,
-    ERRORS_READ,
+from console.accounts import account_of
+from console.api.errors import ERRORS_AUTH, ERRORS_READ
+from workspaces.iam.permissions import account_arn, authorize, role_arn
+from workspaces.tenancy.api.serializers import (
     ActivationSerializer,
     EventBridgeStatusSerializer,
     EventBusSerializer,
     ServiceLinkedRoleGrantSerializer,
     ServiceLinkedRoleSerializer,
 )
-from workspaces.api.workspaces import account_of
-from workspaces.models.workspaces import SERVICE_LINKED_ROLE_NAME
-from workspaces.permissions import account_arn, authorize, role_arn
-from workspaces.services.eventbridge import (
+from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
+from workspaces.tenancy.services.eventbridge import (
     event_buses_for_account,
     eventbridge_activate,
     eventbridge_status_get,

@@ -1,37 +1,12 @@
-"""Serializers of the foundation's API: workspaces, EventBridge status and activation, the
-service-linked role, event buses, tokens, and the one error envelope (documented for every 4xx)."""
+"""Serializers of the tenancy API: workspaces, EventBridge status and activation, the service-linked
+role and event buses."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from console import serializers as api_serializers
+from console.api import serializers as api_serializers
 from workspaces.models import EventBus, Workspace
-from workspaces.services.workspaces import DESCRIPTION_MAX, NAME_PATTERN, NAME_RULE
-
-
-class ErrorDetailSerializer(api_serializers.Serializer):
-    code = serializers.CharField(help_text="validation_error, not_authenticated, permission_denied, not_found, ...")
-    message = serializers.CharField(help_text="What is wrong, naming the field and the limit.")
-
-    def get_fields(self):
-        # "fields" cannot be declared as a class attribute: it is the Serializer's own property.
-        fields = super().get_fields()
-        fields["fields"] = serializers.DictField(
-            required=False, help_text="Per-field messages (validation errors only)."
-        )
-        return fields
-
-
-class ErrorResponseSerializer(api_serializers.Serializer):
-    """Every 4xx answer: {"error": {"code", "message", "fields"?}}."""
-
-    error = ErrorDetailSerializer()
-
-
-# Reusable `responses=` entries for @extend_schema.
-ERRORS_AUTH = {401: ErrorResponseSerializer, 403: ErrorResponseSerializer}
-ERRORS_READ = {**ERRORS_AUTH, 404: ErrorResponseSerializer}
-ERRORS_WRITE = {400: ErrorResponseSerializer, **ERRORS_READ}
+from workspaces.tenancy.services.workspaces import DESCRIPTION_MAX, NAME_PATTERN, NAME_RULE
 
 
 class WorkspaceSerializer(api_serializers.ModelSerializer):
@@ -99,12 +74,3 @@ class ServiceLinkedRoleSerializer(api_serializers.Serializer):
 
 class ServiceLinkedRoleGrantSerializer(ServiceLinkedRoleSerializer):
     created_now = serializers.BooleanField(help_text="False when the role already existed.")
-
-
-class TokenObtainSerializer(api_serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, write_only=True)
-
-
-class TokenSerializer(api_serializers.Serializer):
-    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")

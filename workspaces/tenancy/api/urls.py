@@ -1,9 +1,11 @@
+"""API routes of tenancy: workspaces, EventBridge status and activation, the service-linked role,
+event buses (under /api/v1/)."""
+
 from django.urls import path
 
-from workspaces.api import eventbridge, tokens, workspaces
+from workspaces.tenancy.api import eventbridge, workspaces
 
 urlpatterns = [
-    path("auth/token/", tokens.TokenView.as_view(), name="api-token"),
     path("workspaces/", workspaces.WorkspaceListCreateView.as_view(), name="api-workspace-list"),
     # <str:...>: a malformed id reaches the view and gets the JSON 404, not Django's HTML one.
     path("workspaces/<str:workspace_id>/", workspaces.WorkspaceDetailView.as_view(), name="api-workspace-detail"),

@@ -4,26 +4,18 @@ account's)."""
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from console.accounts import account_of
 from console.api import Conflict
-from workspaces.api.serializers import (
-    ERRORS_READ,
-    ERRORS_WRITE,
+from console.api.errors import ERRORS_READ, ERRORS_WRITE
+from workspaces.iam.permissions import arn, authorize
+from workspaces.tenancy.api.serializers import (
     WorkspaceCreateSerializer,
     WorkspaceSerializer,
 )
-from workspaces.permissions import arn, authorize
-from workspaces.selectors import workspace_get_authorized, workspaces_list_authorized
-from workspaces.services.workspaces import WorkspaceNameTaken, workspace_create
-
-
-def account_of(user):
-    """The caller's account; operators (staff with no account) have none and act in Django admin."""
-    if user.account_id is None:
-        raise PermissionDenied("Your user belongs to no account; operators use Django admin.")
-    return user.account
+from workspaces.tenancy.selectors import workspace_get_authorized, workspaces_list_authorized
+from workspaces.tenancy.services.workspaces import WorkspaceNameTaken, workspace_create
 
 
 class WorkspaceListCreateView(generics.ListAPIView):

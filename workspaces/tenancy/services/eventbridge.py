@@ -13,10 +13,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import account_arn, authorize, role_arn
 from workspaces.models import Account, EventBus, ServiceLinkedRole, User, Workspace
-from workspaces.models.workspaces import EVENT_BUS_PREFIX, SERVICE_LINKED_ROLE_NAME
-from workspaces.permissions import account_arn, authorize, role_arn
-from workspaces.services.audit import audit_record
+from workspaces.tenancy.models import EVENT_BUS_PREFIX, SERVICE_LINKED_ROLE_NAME
 
 
 def event_bus_name(workspace: Workspace) -> str:

@@ -7,10 +7,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import arn, authorize
 from workspaces.models import Account, User, Workspace
-from workspaces.permissions import arn, authorize
-from workspaces.services.audit import audit_record
-from workspaces.services.eventbridge import event_bus_ensure
+from workspaces.tenancy.services.eventbridge import event_bus_ensure
 
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,22}")
 NAME_RULE = "Use letters, digits and underscores, starting with a letter, 3 to 23 characters."

@@ -9,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from workspaces.models.workspaces import EVENT_BUS_PREFIX, SERVICE_LINKED_ROLE_NAME
-from workspaces.permissions import AccessDenied, account_arn, is_allowed, role_arn
-from workspaces.selectors import workspace_get_for_user
-from workspaces.services.eventbridge import (
+from workspaces.iam.audit import access_denied_record
+from workspaces.iam.permissions import AccessDenied, account_arn, is_allowed, role_arn
+from workspaces.tenancy.models import EVENT_BUS_PREFIX, SERVICE_LINKED_ROLE_NAME
+from workspaces.tenancy.selectors import workspace_get_for_user
+from workspaces.tenancy.services.eventbridge import (
     event_buses_for_account,
     eventbridge_activate,
     eventbridge_status_get,
@@ -46,8 +47,6 @@ def _context(request, workspace, *, error: str = "", notice: str = "") -> dict:
 def _refused(request, workspace, exc: AccessDenied):
     """Shown on the tab itself (not the generic 403 page) so the user keeps the context; recorded
     in the audit log as the console middleware would."""
-    from workspaces.services.audit import access_denied_record
-
     access_denied_record(actor=request.user, error=exc, request=request)
     return _answer(request, workspace, error=str(exc))
 

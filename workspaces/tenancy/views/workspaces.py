@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from workspaces.models.workspaces import SERVICE_LINKED_ROLE_NAME
-from workspaces.permissions import AccessDenied, arn, is_allowed
-from workspaces.selectors import workspace_get_authorized, workspaces_list_authorized
-from workspaces.services.eventbridge import eventbridge_status_get
-from workspaces.services.workspaces import DESCRIPTION_MAX, NAME_RULE, workspace_create
+from workspaces.iam.audit import access_denied_record
+from workspaces.iam.permissions import AccessDenied, arn, is_allowed
+from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
+from workspaces.tenancy.selectors import workspace_get_authorized, workspaces_list_authorized
+from workspaces.tenancy.services.eventbridge import eventbridge_status_get
+from workspaces.tenancy.services.workspaces import DESCRIPTION_MAX, NAME_RULE, workspace_create
 
 
 class WorkspaceCreateForm(forms.Form):
@@ -52,8 +53,6 @@ def workspace_list(request):
             except ValidationError as exc:
                 form.add_error(None, exc)
             except AccessDenied as exc:
-                from workspaces.services.audit import access_denied_record
-
                 access_denied_record(actor=request.user, error=exc, request=request)
                 form.add_error(None, str(exc))
                 status = 403
