@@ -9,6 +9,10 @@ handled by the delivery service itself, which records the attempt and schedules 
 from celery import shared_task
 from django.db import DatabaseError
 
+from notifications.services.delivery import deliveries_requeue_overdue, delivery_send
+from notifications.services.events import events_requeue_unenqueued
+from notifications.services.routing import event_route
+
 DB_RETRY = {
     "autoretry_for": (DatabaseError,),
     "retry_backoff": 1,
@@ -21,14 +25,10 @@ DB_RETRY = {
 @shared_task(name="notifications.tasks.route_event", acks_late=True, **DB_RETRY)
 def route_event(event_id: int) -> int:
     """Match one event against the enabled rules of its bus; one delivery per recipient; enqueue."""
-    from notifications.services.routing import event_route
-
     return event_route(event_id=event_id)
 
 
 def _deliver(delivery_id: int) -> str:
-    from notifications.services.delivery import delivery_send
-
     return delivery_send(delivery_id=delivery_id)
 
 
@@ -60,14 +60,10 @@ def deliver_eas(delivery_id: int) -> str:
 @shared_task(name="notifications.tasks.requeue_unenqueued_events")
 def requeue_unenqueued_events() -> int:
     """The outbox sweeper: enqueue published events whose enqueue at commit never happened."""
-    from notifications.services.events import events_requeue_unenqueued
-
     return events_requeue_unenqueued()
 
 
 @shared_task(name="notifications.tasks.requeue_overdue_deliveries")
 def requeue_overdue_deliveries() -> int:
     """Re-enqueue deliveries whose next attempt is overdue (their task was lost with a broker)."""
-    from notifications.services.delivery import deliveries_requeue_overdue
-
     return deliveries_requeue_overdue()

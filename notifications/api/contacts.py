@@ -12,9 +12,9 @@ from console.accounts import account_of
 from console.api import Conflict
 from console.api import serializers as api_serializers
 from console.api.errors import errors
-from notifications.selectors.rules import contact_get, contacts_visible_to
+from notifications.selectors.rules import contact_arn, contact_get, contacts_visible_to
 from notifications.services import contacts as contact_services
-from notifications.services.contacts import MOBILE_HELP, ContactInUse, contact_arn
+from notifications.services.contacts import MOBILE_HELP, ContactInUse
 from workspaces.iam.permissions import authorize
 
 

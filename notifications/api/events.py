@@ -23,7 +23,8 @@ from notifications import catalog
 from notifications.models import Event
 from notifications.selectors.events import event_filters_clean, event_get, events_for_workspace
 from notifications.services.put_events import MAX_ENTRIES, MAX_REQUEST_BYTES, events_put
-from workspaces.iam.permissions import authorize, bus_arn
+from workspaces.iam.permissions import authorize
+from workspaces.tenancy.bus import bus_arn
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 

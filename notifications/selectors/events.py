@@ -7,7 +7,8 @@ from django.http import Http404
 
 from notifications import catalog
 from notifications.models import Event
-from workspaces.iam.permissions import authorize, bus_arn
+from workspaces.iam.permissions import authorize
+from workspaces.tenancy.bus import bus_arn
 
 FILTERS = ("source", "type", "status")
 

@@ -12,7 +12,8 @@ from notifications.catalog import SCOPE_LABELS, event_type_label, get_source
 from notifications.channels.registry import METHODS_BY_KEY, get_method
 from notifications.models import Contact, QuotaIncreaseRequest, Rule, Target, TargetContact, TargetQuota
 from notifications.models.rules import DEFAULT_TARGETS_PER_RULE
-from workspaces.iam.permissions import authorize, bus_arn, rule_arn
+from workspaces.iam.permissions import account_arn, authorize
+from workspaces.tenancy.bus import bus_arn, rule_arn
 
 
 # --- quotas ------------------------------------------------------------------------------------
@@ -138,6 +139,10 @@ def method_label(key: str) -> str:
 
 
 # --- contacts ------------------------------------------------------------------------------------
+def contact_arn(account, name: str = "*") -> str:
+    return account_arn("cms", account, f"contact/{name}")
+
+
 def contacts_for_account(*, account) -> QuerySet[Contact]:
     return Contact.objects.filter(account=account)
 
@@ -162,7 +167,5 @@ def contact_channels_in_use(*, contact) -> set[str]:
 
 def contacts_visible_to(*, actor, account) -> QuerySet[Contact]:
     """The message receiving settings page's list (cms:DescribeContactList)."""
-    from notifications.services.contacts import contact_arn
-
     authorize(actor, "cms:DescribeContactList", contact_arn(account))
     return contacts_for_account(account=account).prefetch_related("target_links")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
@@ -27,6 +28,9 @@ from notifications.channels.registry import CHANNELS_BY_KEY
 from notifications.models import Delivery, DeliveryAttempt
 from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire, rate_limit_sent
 from notifications.services.usage import usage_record
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import authorize
+from workspaces.tenancy.bus import bus_arn
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +92,7 @@ def delivery_target(delivery: Delivery) -> tuple[dict, dict]:
     return config, secrets
 
 
-def claim_until(now):
+def _claim_until(now):
     """When a claim taken now lapses: longer than any send can take (its timeouts are hard)."""
     lease = float(settings.OUTBOUND_CONNECT_TIMEOUT) + float(settings.OUTBOUND_READ_TIMEOUT) + CLAIM_MARGIN_SECONDS
     return now + timedelta(seconds=lease)
@@ -99,7 +103,7 @@ def _claim(delivery_id: int, now) -> bool:
         Delivery.objects.filter(pk=delivery_id, status__in=ACTIVE)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=EARLY_SLACK_SECONDS)))
-        .update(claimed_until=claim_until(now))
+        .update(claimed_until=_claim_until(now))
     )
 
 
@@ -137,9 +141,7 @@ def _send_claimed(delivery_id: int, now) -> str:
         return "dead"
     adapter = channel.adapter
     config, secrets = delivery_target(delivery)
-
-    slot = rate_limit_acquire(channel_key=channel.key, identity=adapter.rate_limit_identity(config, secrets),
-                              limits=adapter.rate_limits)
+    slot = _slot(channel, config, secrets)
     if not slot.taken:  # the bot's window is full: wait for room, no attempt recorded, nothing dropped
         _finish(delivery, next_attempt_at=now + timedelta(seconds=slot.wait))
         delivery_enqueue(delivery=delivery, countdown=slot.wait)
@@ -147,18 +149,51 @@ def _send_claimed(delivery_id: int, now) -> str:
 
     # The attempt and its count in one commit: the claimed row's count numbers the attempt.
     with transaction.atomic():
-        attempt = attempt_open(delivery, number=delivery.attempt_count + 1, adapter=adapter, config=config,
-                               secrets=secrets)
+        attempt = _attempt_open(delivery, number=delivery.attempt_count + 1, adapter=adapter, config=config,
+                                secrets=secrets)
         attempt.save(force_insert=True)
         Delivery.objects.filter(pk=delivery.pk).update(attempt_count=F("attempt_count") + 1)
     return attempt_send(delivery, attempt, channel=channel, config=config, secrets=secrets, slot=slot,
                         message=message_from_event(delivery.event))
 
 
-def attempt_open(delivery: Delivery, *, number: int, adapter, config: dict, secrets: dict) -> DeliveryAttempt:
+def _slot(channel, config: dict, secrets: dict) -> RateLimitSlot:
+    adapter = channel.adapter
+    return rate_limit_acquire(channel_key=channel.key, identity=adapter.rate_limit_identity(config, secrets),
+                              limits=adapter.rate_limits)
+
+
+def _attempt_open(delivery: Delivery, *, number: int, adapter, config: dict, secrets: dict) -> DeliveryAttempt:
     """The attempt row written (by the caller, in its transaction) before the send."""
     return DeliveryAttempt(delivery=delivery, number=number, started_at=timezone.now(),
                            request_url=mask_url(adapter.destination(config, secrets))[:1024])
+
+
+@dataclass
+class FirstSend:
+    """A new delivery claimed for its first send by the routing task itself: its target's config and
+    secrets, the bot's rate-limit slot and attempt 1, not yet saved (routing writes both with the
+    delivery, in one transaction, before the send). `wait` is set instead when the bot's window is
+    full: nothing is claimed, and the delivery goes through its queue after that many seconds."""
+
+    config: dict
+    secrets: dict
+    slot: RateLimitSlot
+    attempt: DeliveryAttempt | None = None
+    wait: float | None = None
+
+
+def delivery_claim_first(delivery: Delivery, *, channel, now) -> FirstSend:
+    """Claim an unsaved new delivery for a send right now (see FirstSend)."""
+    config, secrets = delivery_target(delivery)
+    slot = _slot(channel, config, secrets)
+    if not slot.taken:
+        delivery.next_attempt_at = now + timedelta(seconds=slot.wait)
+        return FirstSend(config, secrets, slot, wait=slot.wait)
+    delivery.claimed_until = _claim_until(now)
+    delivery.attempt_count = 1
+    attempt = _attempt_open(delivery, number=1, adapter=channel.adapter, config=config, secrets=secrets)
+    return FirstSend(config, secrets, slot, attempt=attempt)
 
 
 def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, config: dict, secrets: dict,
@@ -251,9 +286,6 @@ def delivery_redeliver(*, delivery_id: int, actor) -> Delivery:
     """Send a dead or failed (retrying) delivery again now: back to pending, with a fresh deadline.
     Needs eventbridge:PutEvents on the event's bus. Raises RedeliverRefused for a delivery that
     succeeded or is being sent right now."""
-    from workspaces.iam.audit import audit_record
-    from workspaces.iam.permissions import authorize, bus_arn
-
     delivery = Delivery.objects.select_related("event__workspace__account").get(pk=delivery_id)
     workspace = delivery.event.workspace
     authorize(actor, "eventbridge:PutEvents", bus_arn(workspace))

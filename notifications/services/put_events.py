@@ -4,7 +4,7 @@ Limits are EventBridge's (PROTOCOLS.md 6.1 and 4.4): at most 16 events a request
 256 KB, the request at most 1 MB; `id` at most 128 letters, digits and hyphens, `source` 128,
 `type` 64, `subject` 512 characters. Each entry is checked against the catalog; the answer reports
 each entry's EventId or ErrorCode and ErrorMessage, as EventBridge's does. Valid entries are stored in
-one transaction and take the same outbox path as events raised in the console.
+one transaction by `events.publish_entries`, the same outbox path as events raised in the console.
 """
 
 from __future__ import annotations
@@ -13,14 +13,10 @@ import json
 import re
 from datetime import datetime
 
-from django.db import transaction
-from django.utils import timezone
-
 from notifications import catalog
-from notifications.models import Event
-from notifications.services.events import DATA_CONTENT_TYPE, aliyun_extensions, event_store, publish_state, rfc3339
-from workspaces.iam.permissions import authorize, bus_arn
-from workspaces.models import Model
+from notifications.services.events import DATA_CONTENT_TYPE, publish_entries
+from workspaces.iam.permissions import authorize
+from workspaces.tenancy.bus import bus_arn
 
 MAX_ENTRIES = 16
 MAX_ENTRY_BYTES = 256 * 1024
@@ -31,8 +27,6 @@ STRING_ATTRIBUTES = ("id", "source", "specversion", "type", "subject", "time", "
 ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
 ATTRIBUTE_NAME_RE = re.compile(r"^[a-z0-9]{1,20}$")
 RFC3339_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
-# Attributes EventBridge itself sets; a publisher's values are replaced.
-ALIYUN_ATTRIBUTES = ("aliyunaccountid", "aliyunregionid", "aliyuneventbusname", "aliyunpublishtime")
 
 
 class EntryError(Exception):
@@ -101,17 +95,6 @@ def entry_validate(entry) -> catalog.EventSource:
     return source
 
 
-def _text(value) -> str:
-    return value if isinstance(value, str) else ("" if value is None else str(value))
-
-
-def _model_of(workspace, data):
-    model_id = _text(data.get("modelId")) if isinstance(data, dict) else ""
-    if model_id.isdigit():
-        return Model.objects.filter(workspace=workspace, pk=int(model_id)).first()
-    return None
-
-
 def events_put(*, workspace, entries: list, actor=None) -> dict:
     """Store the valid entries (one transaction) and answer as EventBridge's PutEvents:
     {"FailedEntryCount": n, "EntryList": [{"EventId": ...} | {"ErrorCode": ..., "ErrorMessage": ...}]}.
@@ -119,7 +102,7 @@ def events_put(*, workspace, entries: list, actor=None) -> dict:
     (a publisher's retry). The caller has checked the count and the request size."""
     authorize(actor, "eventbridge:PutEvents", bus_arn(workspace))
     results: list[dict] = []
-    accepted: list[tuple[dict, catalog.EventSource]] = []
+    accepted: list[tuple[dict, str]] = []
     for entry in entries:
         try:
             source = entry_validate(entry)
@@ -127,27 +110,8 @@ def events_put(*, workspace, entries: list, actor=None) -> dict:
             results.append({"ErrorCode": error.code, "ErrorMessage": error.message})
             continue
         results.append({"EventId": entry["id"]})
-        accepted.append((entry, source))
+        accepted.append((entry, source.key))
     if accepted:
-        bus, reason = publish_state(workspace)
-        now = timezone.now()
-        with transaction.atomic():
-            known = set(Event.objects.filter(workspace=workspace, event_id__in=[e["id"] for e, _ in accepted])
-                        .values_list("event_id", flat=True))
-            for entry, source in accepted:
-                if entry["id"] in known:
-                    continue
-                known.add(entry["id"])
-                envelope = {k: v for k, v in entry.items() if k not in ALIYUN_ATTRIBUTES}
-                envelope.setdefault("time", rfc3339(now))
-                envelope.setdefault("datacontenttype", DATA_CONTENT_TYPE)
-                envelope.update(aliyun_extensions(workspace=workspace, bus=bus, published=not reason, now=now))
-                data = entry.get("data")
-                data = data if isinstance(data, dict) else {}
-                event_store(
-                    workspace=workspace, bus=bus, source=source.key, envelope=envelope, not_published_reason=reason,
-                    resource_id=_text(data.get("resourceId")), resource_name=_text(data.get("resourceName")),
-                    model=_model_of(workspace, data) if source.key == "model" else None,
-                )
+        publish_entries(workspace=workspace, entries=accepted)
     failed = sum(1 for result in results if "ErrorCode" in result)
     return {"FailedEntryCount": failed, "EntryList": results}

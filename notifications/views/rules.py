@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,7 +23,8 @@ from notifications.services import rules as rule_services
 from notifications.services.connectivity import connectivity_test
 from notifications.services.rules import event_bus_for
 from notifications.templatetags.notice_rules import rules_section_context
-from workspaces.iam.permissions import AccessDenied, authorize, bus_arn, rule_arn
+from workspaces.iam.permissions import AccessDenied, authorize
+from workspaces.tenancy.bus import bus_arn, rule_arn
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 DRAWER = "notifications/rules/drawer.html"
@@ -70,8 +72,6 @@ def _drawer(request, editor: RuleEditor, *, status: int = 200):
 
 
 def _section(request, workspace, *, oob: bool = False) -> dict:
-    from django.middleware.csrf import get_token
-
     return rules_section_context(user=request.user, workspace=workspace, csrf_token=get_token(request), oob=oob)
 
 

@@ -6,7 +6,8 @@ The account owner may do everything. A sub-user may do what an attached policy a
 denies (explicit Deny beats Allow). Operators (staff users with no account) act in Django admin only.
 
 Resources are ARNs: `acs:<service>:<region>:<account uid>:<path>`, built by `arn()` and the helpers
-below, e.g. the bus of workspace `ws1`: `acs:eventbridge:cn-shanghai:1234:eventbus/pai-system-ws1`.
+below (the bus's and the role's: `workspaces.tenancy.bus`), e.g. the bus of workspace `ws1`:
+`acs:eventbridge:cn-shanghai:1234:eventbus/pai-system-ws1`.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-
-EVENT_BUS_PREFIX = "pai-system-"
 
 # Every action a policy may name. Policies naming anything else (after wildcards) are refused.
 ACTIONS: dict[str, str] = {
@@ -213,18 +212,6 @@ def collect_refusals() -> Iterator[list[AccessDenied]]:
 def arn(service: str, account, path: str, region: str | None = None) -> str:
     region = settings.EAS_REGION if region is None else region
     return f"acs:{service}:{region}:{account.uid}:{path}"
-
-
-def bus_arn(workspace) -> str:
-    return arn("eventbridge", workspace.account, f"eventbus/{EVENT_BUS_PREFIX}{workspace.name}")
-
-
-def rule_arn(workspace, rule_name: str) -> str:
-    return f"{bus_arn(workspace)}/rule/{rule_name}"
-
-
-def role_arn(account) -> str:
-    return arn("ram", account, "role/aliyunserviceroleforpaiworkspace", region="")
 
 
 def workspace_arn(service: str, workspace, path: str = "") -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from notifications.channels.schema import CleanedConfig, ConfigField, ConfigSchema
+from notifications.models import Contact
 
 CHANNELS = (
     # channel, label, the contact attribute it needs, that attribute's name
@@ -43,8 +44,6 @@ class ContactsConfig(ConfigSchema):
         return total
 
     def clean_values(self, values, *, context, stored_secrets):
-        from notifications.models import Contact
-
         errors: dict[str, list[str]] = {}
         config: dict[str, list[int]] = {}
         links = []

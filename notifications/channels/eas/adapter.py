@@ -1,11 +1,11 @@
 """EAS service update: when a model version is approved, switch the target's running EAS service to
 it and record a revision (PRODUCT.md 4; PROTOCOLS.md 4.2).
 
-When `settings.EAS_API_URL` is set the switch is also made on that API first, with UpdateService
+The switch goes through the EAS port (`port.py`): it checks the service and the version first; then,
+when `settings.EAS_API_URL` is set, this adapter makes the switch on that API with UpdateService
 (`PUT {EAS_API_URL}/api/v2/services/{region}/{name}`, a merge update of the service config,
-PROTOCOLS.md 4.5); its answer is kept on the revision. The local switch goes through the workspaces
-service `eas_service_switch_version` with the delivery id, so delivering twice switches once (a
-repeat finds the revision already recorded and sends nothing).
+PROTOCOLS.md 4.5), and the port records the revision with that answer. A delivery switches once: a
+repeat finds the revision already recorded and sends nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 
 from notifications.channels.base import (
     ChannelAdapter,
@@ -28,81 +27,70 @@ from notifications.channels.base import (
     trim,
 )
 
+from .port import SwitchPlan, SwitchRefused, SwitchRequest, eas_port
+
 
 def update_service_url(service_name: str) -> str:
     return f"{settings.EAS_API_URL.rstrip('/')}/api/v2/services/{quote(settings.EAS_REGION)}/{quote(service_name)}"
 
 
+def _service_id(target_config: dict) -> int | None:
+    raw = target_config.get("eas_service_id") or target_config.get("eas_service")
+    return int(raw) if str(raw or "").isdigit() else None
+
+
 class EasUpdateAdapter(ChannelAdapter):
     key = "eas"
 
-    def _service(self, target_config: dict):
-        from workspaces.models import EasService
+    def _service_name(self, target_config: dict) -> str:
+        name = target_config.get("eas_service_name", "")
+        if not name and _service_id(target_config) is not None:
+            service = eas_port().service_get(service_id=_service_id(target_config))
+            name = service.name if service else ""
+        return name
 
-        service_id = target_config.get("eas_service_id") or target_config.get("eas_service")
-        return EasService.objects.select_related("workspace").filter(pk=service_id).first() if service_id else None
-
-    def destination(self, target_config: dict, secrets: dict) -> str:
-        service = self._service(target_config)
-        name = service.name if service else target_config.get("eas_service_name", "")
+    def _shown(self, name: str) -> str:
         return mask_url(update_service_url(name)) if settings.EAS_API_URL else f"eas:{name}"
 
-    def _version(self, message):
-        from workspaces.models import ModelVersion
-
-        data = (message.envelope or {}).get("data") or {}
-        version_id = data.get("versionId") or data.get("resourceId")
-        if not str(version_id or "").isdigit():
-            return None
-        return ModelVersion.objects.select_related("model").filter(pk=int(version_id)).first()
+    def destination(self, target_config: dict, secrets: dict) -> str:
+        return self._shown(self._service_name(target_config))
 
     def send(self, message, target_config: dict, secrets: dict, context: SendContext | None = None) -> SendResult:
-        from workspaces.models import EasServiceRevision, ModelVersion
-        from workspaces.pai_resources.services.eas import eas_service_switch_version
-        from workspaces.pai_resources.services.transitions import StateConflict
-
         context = context or SendContext()
-        service = self._service(target_config)
-        if service is None:
+        service_id = _service_id(target_config)
+        if service_id is None:
             raise DeliveryError("the EAS service no longer exists", permanent=True)
+        request = SwitchRequest(service_id=service_id, event_id=message.event_id,
+                                event_data=(message.envelope or {}).get("data") or {},
+                                delivery_id=context.delivery_id)
+        remote: list[SendResult] = []
+
+        def update_remote(plan: SwitchPlan) -> str:
+            remote.append(self._update_remote(plan, context))
+            return remote[0].response_body
+
         shown = self.destination(target_config, secrets)
-        version = self._version(message)
-        if version is None:
-            raise DeliveryError("the event names no model version of this workspace", permanent=True,
-                                request_url=shown)
-        if version.approval_status != ModelVersion.ApprovalStatus.APPROVED:
-            raise DeliveryError(f"model version {version} is {version.approval_status}, not Approved", permanent=True,
-                                request_url=shown)
-        if context.delivery_id is not None:
-            done = EasServiceRevision.objects.filter(service=service, delivery_id=context.delivery_id).first()
-            if done is not None:
-                return SendResult(request_url=shown, detail=f"already switched (revision {done.number})",
-                                  response_body=trim(done.remote_response))
-        if service.status != service.Status.RUNNING:
-            raise DeliveryError(f"EAS service {service.name} is {service.status}, not Running", permanent=True,
-                                request_url=shown)
-        remote = self._update_remote(service, version, shown, context) if settings.EAS_API_URL else None
         try:
-            revision = eas_service_switch_version(
-                service=service, model_version=version, delivery_id=context.delivery_id,
-                reason=f"Model version {version} approved (event {message.event_id})",
-                remote_response=remote.response_body if remote else "",
-            )
-        except (StateConflict, ValidationError) as exc:
-            raise DeliveryError(str(getattr(exc, "messages", [exc])[0]), permanent=True, request_url=shown) from None
-        detail = f"switched {service.name} to {version} (revision {revision.number})"
+            outcome = eas_port().switch(request, update_remote=update_remote if settings.EAS_API_URL else None)
+        except SwitchRefused as refusal:
+            raise DeliveryError(str(refusal), permanent=True, request_url=shown) from None
+        shown = self._shown(outcome.service_name)
+        if outcome.already:
+            return SendResult(request_url=shown, detail=f"already switched (revision {outcome.revision})",
+                              response_body=trim(outcome.remote_response))
+        detail = f"switched {outcome.service_name} to {outcome.version_label} (revision {outcome.revision})"
         if remote:
-            remote.detail = detail
-            return remote
+            remote[0].detail = detail
+            return remote[0]
         return SendResult(request_url=shown, detail=detail)
 
-    def _update_remote(self, service, version, shown: str, context: SendContext) -> SendResult:
-        config = {"name": service.name, "model_path": version.uri or f"pai-model://{version.model.name}/"
-                                                                      f"{version.version_name}"}
+    def _update_remote(self, plan: SwitchPlan, context: SendContext) -> SendResult:
+        shown = self._shown(plan.service_name)
+        config = {"name": plan.service_name, "model_path": plan.model_path}
         headers = {"Content-Type": "application/json"}
         if settings.EAS_API_TOKEN:
             headers["Authorization"] = settings.EAS_API_TOKEN
-        url = update_service_url(service.name)
+        url = update_service_url(plan.service_name)
         answer = http_send("PUT", url, body=json_bytes(config), headers=headers, masked_url=shown, context=context)
         data = json_body(answer) or {}
         judge_http_status(answer, masked_url=shown, provider_code=str(data.get("Code", "")))

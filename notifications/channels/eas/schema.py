@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 
 from notifications.channels.schema import CleanedConfig, ConfigField, ConfigSchema
 
+from .port import eas_port
+
 
 class EasUpdateConfig(ConfigSchema):
     fields = (
@@ -15,17 +17,14 @@ class EasUpdateConfig(ConfigSchema):
     )
 
     def clean_values(self, values, *, context, stored_secrets):
-        from workspaces.models import EasService
-
-        try:
-            service = EasService.objects.get(pk=int(values["eas_service"]), workspace=context.workspace)
-        except (EasService.DoesNotExist, ValueError, TypeError):
+        service = eas_port().service_in_workspace(workspace=context.workspace, service_id=values["eas_service"])
+        if service is None:
             raise ValidationError({"eas_service": ["Choose an EAS service of this workspace."]})
-        if service.status != EasService.Status.RUNNING:
+        if not service.running:
             message = f"EAS service {service.name} is not running; choose a running one."
             raise ValidationError({"eas_service": [message]})
-        return CleanedConfig(config={"eas_service": service.pk, "eas_service_name": service.name}, secrets={},
-                             eas_service=service)
+        return CleanedConfig(config={"eas_service": service.id, "eas_service_name": service.name}, secrets={},
+                             eas_service=service.id)
 
     def initial_values(self, target) -> dict:
         return {"eas_service": str(target.eas_service_id or target.config.get("eas_service", ""))}

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from workspaces.iam.permissions import AccessDenied, bus_arn, is_allowed
+from workspaces.iam.permissions import AccessDenied, is_allowed
 from workspaces.iam.services.policies import (
     SEED_POLICY_DOCUMENT,
     PolicyInUse,
@@ -14,6 +14,7 @@ from workspaces.iam.services.policies import (
     policy_update,
 )
 from workspaces.models import AuditLogEntry, Policy
+from workspaces.tenancy.bus import bus_arn
 
 READ_ONLY = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "eventbridge:List*", "Resource": "*"}]}
 

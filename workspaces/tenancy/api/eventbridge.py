@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from console.accounts import account_of
 from console.api.errors import ERRORS_AUTH, ERRORS_READ
-from workspaces.iam.permissions import account_arn, authorize, role_arn
+from workspaces.iam.permissions import account_arn, authorize
 from workspaces.tenancy.api.serializers import (
     ActivationSerializer,
     EventBridgeStatusSerializer,
@@ -16,14 +16,10 @@ from workspaces.tenancy.api.serializers import (
     ServiceLinkedRoleGrantSerializer,
     ServiceLinkedRoleSerializer,
 )
+from workspaces.tenancy.bus import role_arn
 from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
-from workspaces.tenancy.services.eventbridge import (
-    event_buses_for_account,
-    eventbridge_activate,
-    eventbridge_status_get,
-    service_role_get,
-    service_role_grant,
-)
+from workspaces.tenancy.selectors import event_buses_for_account, eventbridge_status_get, service_role_get
+from workspaces.tenancy.services.eventbridge import eventbridge_activate, service_role_grant
 
 
 def _status_data(account) -> dict:

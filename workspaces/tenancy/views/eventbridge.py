@@ -10,15 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from workspaces.iam.audit import access_denied_record
-from workspaces.iam.permissions import AccessDenied, account_arn, is_allowed, role_arn
+from workspaces.iam.permissions import AccessDenied, account_arn, is_allowed
+from workspaces.tenancy.bus import bus_readiness, buses_arn, role_arn
 from workspaces.tenancy.models import EVENT_BUS_PREFIX, SERVICE_LINKED_ROLE_NAME
-from workspaces.tenancy.selectors import workspace_get_for_user
-from workspaces.tenancy.services.eventbridge import (
-    event_buses_for_account,
-    eventbridge_activate,
-    eventbridge_status_get,
-    service_role_grant,
-)
+from workspaces.tenancy.selectors import event_buses_for_account, eventbridge_status_get, workspace_get_for_user
+from workspaces.tenancy.services.eventbridge import eventbridge_activate, service_role_grant
 
 TEMPLATE = "workspaces/event_notifications.html"
 
@@ -30,10 +26,10 @@ def _context(request, workspace, *, error: str = "", notice: str = "") -> dict:
     return {
         "workspace": workspace,
         "status": eventbridge_status_get(account=account),
-        "event_bus": getattr(workspace, "event_bus", None),
+        "event_bus": bus_readiness(workspace).bus,
         "event_buses": event_buses_for_account(account=account) if can_list_buses else None,
         "can_activate": is_allowed(
-            user, "eventbridge:CreateEventBus", account_arn("eventbridge", account, f"eventbus/{EVENT_BUS_PREFIX}*")
+            user, "eventbridge:CreateEventBus", buses_arn(account)
         ),
         "can_grant": is_allowed(user, "ram:CreateServiceLinkedRole", role_arn(account)),
         "role_name": SERVICE_LINKED_ROLE_NAME,
