@@ -218,11 +218,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_CREATE_MISSING_QUEUES = True
 CELERY_TASK_ROUTES = {
     "notifications.tasks.route_event": {"queue": "events"},
-    "notifications.tasks.deliver_chat": {"queue": "chat"},
-    "notifications.tasks.deliver_http": {"queue": "http"},
-    "notifications.tasks.deliver_email": {"queue": "email"},
-    "notifications.tasks.deliver_telephony": {"queue": "telephony"},
-    "notifications.tasks.deliver_eas": {"queue": "eas"},
+    # notifications.tasks.deliver goes to its channel's queue, named in the channel's package.
     "notifications.tasks.*": {"queue": "default"},
     "workspaces.tasks.*": {"queue": "default"},
     "console.tasks.*": {"queue": "default"},

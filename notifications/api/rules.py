@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from console.api import serializers as api_serializers
 from console.api.errors import errors
 from notifications.catalog import SCOPE_CHOICES, SOURCE_CHOICES
-from notifications.channels.registry import METHOD_CHOICES, get_method
+from notifications.channels.registry import METHOD_CHOICES, config_help, get_method
 from notifications.channels.schema import SchemaContext
 from notifications.models.rules import MAX_TARGETS_PER_RULE
 from notifications.selectors.rules import (
@@ -30,10 +30,8 @@ from workspaces.tenancy.bus import bus_arn, rule_arn
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 CONFIG_HELP = (
-    "The delivery method's fields. dingtalk: webhook, signing_key; wecom: webhook; lark: webhook, "
-    "signing_secret (optional); http: url; contacts: voice, sms, email (lists of contact ids); eas_update: "
-    "eas_service (a running EAS service id). Secrets are write-only: on update, leave one out (or blank) "
-    "to keep the saved value; send null to remove an optional one (lark's signing_secret)."
+    f"The delivery method's fields. {config_help()}. Secrets are write-only: on update, leave one out "
+    "(or blank) to keep the saved value; send null to remove an optional one (lark's signing_secret)."
 )
 
 

@@ -17,14 +17,13 @@ from django.http import QueryDict
 
 from notifications.catalog import SCOPE_LABELS, SOURCE_CHOICES, SOURCES, SOURCES_BY_KEY
 from notifications.channels.registry import METHODS_BY_KEY, methods_for_source
+from notifications.channels.schema import SchemaContext
 from notifications.selectors.rules import (
-    contacts_for_account,
     quota_limit,
     rules_queryset,
     target_display,
     target_get_in_workspace,
 )
-from workspaces.models import EasService
 from workspaces.models import Model as PaiModel
 
 TARGET_ERROR = re.compile(r"^targets\[(\d+)\]\.(\w+)$")
@@ -91,14 +90,12 @@ class TargetForm(forms.Form):
 
     def _form_field(self, config_field):
         common = {"label": config_field.label, "required": False, "help_text": config_field.help}
-        if config_field.widget == "contacts":
-            contacts = contacts_for_account(account=self.workspace.account)
-            return forms.MultipleChoiceField(choices=[(str(c.pk), c.name) for c in contacts],
-                                             widget=forms.CheckboxSelectMultiple, **common)
-        if config_field.widget == "eas_service":
-            services = EasService.objects.filter(workspace=self.workspace, status=EasService.Status.RUNNING)
-            return forms.ChoiceField(choices=[("", "Choose a running EAS service")] + [(str(s.pk), s.name)
-                                                                                     for s in services], **common)
+        if config_field.picks:
+            context = SchemaContext(account=self.workspace.account, workspace=self.workspace)
+            choices = self.schema.choices(config_field.name, context=context)
+            if config_field.multiple:
+                return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
+            return forms.ChoiceField(choices=[("", config_field.placeholder), *choices], **common)
         attrs = {"autocomplete": "off", "placeholder": config_field.placeholder, "spellcheck": "false"}
         saved_hint = self.saved_hint(config_field.name)
         if saved_hint:
@@ -117,7 +114,7 @@ class TargetForm(forms.Form):
         values = {}
         for config_field in self.schema_fields:
             name = self.add_prefix(config_field.name)
-            if config_field.widget == "contacts":
+            if config_field.multiple:
                 values[config_field.name] = self.data.getlist(name) if hasattr(self.data, "getlist") else []
             elif self.removes(config_field):
                 values[config_field.name] = None  # the schema's "remove this optional secret"

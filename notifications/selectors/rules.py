@@ -70,7 +70,7 @@ def rules_queryset(*, with_secrets: bool = True) -> QuerySet[Rule]:
     """Rules with everything their pages show. Lists pass `with_secrets=False`: targets come without
     their encrypted secrets (pages show the masked copies kept in config), so listing many rules
     decrypts nothing."""
-    targets = Target.objects.select_related("eas_service").prefetch_related(
+    targets = Target.objects.prefetch_related(
         Prefetch("contact_links", queryset=TargetContact.objects.select_related("contact").order_by("id"))
     )
     if not with_secrets:

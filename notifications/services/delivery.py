@@ -35,6 +35,7 @@ from workspaces.tenancy.bus import bus_arn
 logger = logging.getLogger(__name__)
 
 ACTIVE = (Delivery.Status.PENDING, Delivery.Status.RETRYING)
+DELIVER_TASK = "notifications.tasks.deliver"
 # A task may arrive a little before the delivery's next attempt is due (clocks, ETA rounding).
 EARLY_SLACK_SECONDS = 2
 # How long a claim holds: longer than any send can take (timeouts are hard), then it lapses.
@@ -58,8 +59,8 @@ def retry_delay(*, attempt: int, retry_after: float | None = None) -> float:
 
 
 def delivery_enqueue(*, delivery: Delivery, countdown: float | None = None) -> None:
-    """Send the delivery's task (by its channel's task name and queue) once the current transaction
-    commits. A broker that refuses is logged: the overdue sweeper enqueues the delivery later."""
+    """Send the delivery's task to its channel's queue once the current transaction commits. A broker
+    that refuses is logged: the overdue sweeper enqueues the delivery later."""
     channel = CHANNELS_BY_KEY.get(delivery.channel)
     if channel is None:
         logger.error("delivery %s has unknown channel %r", delivery.pk, delivery.channel)
@@ -68,27 +69,26 @@ def delivery_enqueue(*, delivery: Delivery, countdown: float | None = None) -> N
     # countdowns below it. A task that arrives early is skipped and the sweeper takes it when due.
     limit = float(getattr(settings, "CELERY_VISIBILITY_TIMEOUT", 3600)) / 2
     countdown = min(countdown, limit) if countdown else None
-    transaction.on_commit(partial(task_send, channel.task_name, delivery.pk, countdown), robust=True)
+    transaction.on_commit(partial(task_send, channel.queue, delivery.pk, countdown), robust=True)
 
 
-def task_send(task_name: str, delivery_id: int, countdown: float | None) -> None:
+def task_send(queue: str, delivery_id: int, countdown: float | None) -> None:
+    """The one deliver task, by name, on the channel's queue (notifications.tasks imports this module)."""
     try:
-        current_app.send_task(task_name, args=[delivery_id], countdown=countdown)
+        current_app.send_task(DELIVER_TASK, args=[delivery_id], countdown=countdown, queue=queue)
     except Exception:  # kombu's OperationalError and friends: the row stays due for the sweeper
         logger.warning("could not enqueue delivery %s; the sweeper will retry", delivery_id, exc_info=True)
 
 
 def delivery_target(delivery: Delivery) -> tuple[dict, dict]:
-    """The adapter's view of the recipient: the target's config and secrets, plus the contact or the
-    EAS service this delivery is for."""
+    """The adapter's view of the recipient: the target's config and secrets, plus the contact this
+    delivery is for (a contacts target reaches several)."""
     target = delivery.target
     config = dict(target.config or {})
     secrets = dict(target.secrets or {})
     if delivery.contact_id is not None:
         contact = delivery.contact
         config["contact"] = {"name": contact.name, "mobile": contact.mobile, "email": contact.email}
-    if target.eas_service_id is not None:
-        config["eas_service_id"] = target.eas_service_id
     return config, secrets
 
 

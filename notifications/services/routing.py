@@ -62,8 +62,7 @@ def _recipients(target: Target, event_type: str):
     channel = channel_for_method(target.method)
     if channel is None or not channel.handles(event_type):
         return
-    label = str(target.eas_service.name) if target.eas_service_id else method.label
-    yield channel, "", None, label
+    yield channel, "", None, method.schema().recipient_label(target) or method.label
 
 
 @dataclass
@@ -132,7 +131,7 @@ def event_route(*, event_id: int) -> int:
     rule_ids = matching_rule_ids(event)
     targets = list(
         Target.objects.filter(rule_id__in=rule_ids, rule__enabled=True)
-        .select_related("rule", "eas_service")
+        .select_related("rule")
         .order_by("rule_id", "position", "id")
     ) if rule_ids else []
     with_contacts = [target for target in targets if get_method(target.method).needs_contacts]

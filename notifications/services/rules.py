@@ -178,7 +178,6 @@ def _save_targets(rule: Rule, clean: list[_CleanTarget]) -> dict[int, dict]:
         target.method = item.spec.method
         target.config = item.cleaned.config
         target.secrets = item.cleaned.secrets
-        target.eas_service_id = item.cleaned.eas_service
         target.position = position
         target.save()
         target.contact_links.all().delete()

@@ -1,5 +1,5 @@
 """The EAS services as the notification channel *EAS service update* sees them: the port it declares
-(`notifications.channels.eas.port`), provided here over the EAS service and registered by
+(`notifications.channels.eas_update.port`), provided here over the EAS service and registered by
 `WorkspacesConfig.ready`. The switch itself is `eas_service_switch_version`, with the delivery id."""
 
 from __future__ import annotations
@@ -8,7 +8,13 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 
-from notifications.channels.eas.port import EasServiceRef, SwitchOutcome, SwitchPlan, SwitchRefused, SwitchRequest
+from notifications.channels.eas_update.port import (
+    EasServiceRef,
+    SwitchOutcome,
+    SwitchPlan,
+    SwitchRefused,
+    SwitchRequest,
+)
 from workspaces.pai_resources.models import EasService, EasServiceRevision, ModelVersion
 from workspaces.pai_resources.services.eas import eas_service_switch_version
 from workspaces.pai_resources.services.transitions import StateConflict

@@ -29,7 +29,8 @@ def _ids(raw) -> list:
 
 class ContactsConfig(ConfigSchema):
     fields = tuple(
-        ConfigField(channel, label, widget="contacts", required=False, channel=channel,
+        ConfigField(channel, label, widget="contacts", required=False, channel=channel, picks=True, multiple=True,
+                    api_value="a list of contact ids",
                     help=f"Contacts reached by {label.lower()}; each one uses one quota unit.")
         for channel, label, _, _ in CHANNELS
     )
@@ -72,6 +73,9 @@ class ContactsConfig(ConfigSchema):
         if errors:
             raise ValidationError(errors)
         return CleanedConfig(config=config, secrets={}, units=len(links), contacts=links)
+
+    def choices(self, name, *, context):
+        return [(str(contact.pk), contact.name) for contact in Contact.objects.filter(account=context.account)]
 
     def saved_units(self, target) -> int:
         return target.contact_links.count() if target.pk else 0

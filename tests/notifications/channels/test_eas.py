@@ -1,7 +1,7 @@
 import pytest
 
 from notifications.channels.base import DeliveryError, SendContext
-from notifications.channels.eas.adapter import EasUpdateAdapter
+from notifications.channels.eas_update.adapter import EasUpdateAdapter
 from notifications.channels.message import message_from_event
 from tests.notifications.delivery.builders import raise_event
 from workspaces.models import EasService, EasServiceRevision, Model, ModelVersion

@@ -40,7 +40,7 @@ def _service_id(target_config: dict) -> int | None:
 
 
 class EasUpdateAdapter(ChannelAdapter):
-    key = "eas"
+    key = "eas_update"
 
     def _service_name(self, target_config: dict) -> str:
         name = target_config.get("eas_service_name", "")
