@@ -38,11 +38,10 @@ class SendContext:
     timeout: tuple[float, float] | None = None
     total_timeout: float | None = None
     test: bool = False
-
-    @property
-    def idempotency_key(self) -> str:
-        """Stable across retries of one delivery (DingTalk's msgUuid, the EAS revision)."""
-        return f"delivery-{self.delivery_id}" if self.delivery_id is not None else ""
+    # Who published the event (Event.origin: "platform" or "put_events"; "" when unknown) and, for
+    # PutEvents, the user's id: a channel that acts on resources acts within that user's rights.
+    event_origin: str = ""
+    publisher_id: int | None = None
 
 
 @dataclass

@@ -204,8 +204,9 @@ def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, confi
     result: SendResult | None = None
     error: DeliveryError | None = None
     try:
-        result = channel.adapter.send(message, config, secrets,
-                                      SendContext(delivery_id=delivery.pk, attempt=attempt.number))
+        context = SendContext(delivery_id=delivery.pk, attempt=attempt.number, event_origin=delivery.event.origin,
+                              publisher_id=delivery.event.published_by_id)
+        result = channel.adapter.send(message, config, secrets, context)
     except DeliveryError as exc:
         error = exc
     except Exception as exc:  # a bug in an adapter must not lose the delivery: record it, retry

@@ -135,6 +135,7 @@ def publish(
     return _store(
         workspace=workspace, bus=bus, source=source, envelope=envelope, not_published_reason=reason,
         resource_id=str(resource_id), resource_name=resource_name, resource_owner=resource_owner, model=model,
+        origin=Event.Origin.PLATFORM,
     )
 
 
@@ -147,10 +148,11 @@ def _model_of(workspace, data: dict):
     return Model.objects.filter(workspace=workspace, pk=int(model_id)).first() if model_id.isdigit() else None
 
 
-def publish_entries(*, workspace, entries: list[tuple[dict, str]]) -> list[Event]:
-    """Store a publisher's entries, each with its catalog source key, in one transaction: the envelope
-    as given, with the `aliyun*` attributes EventBridge sets replaced. An entry whose id the workspace
-    already holds is not stored twice (a publisher's retry). Returns the events stored now."""
+def publish_entries(*, workspace, entries: list[tuple[dict, str]], publisher) -> list[Event]:
+    """Store the entries `publisher` put, each with its catalog source key, in one transaction: the
+    envelope as given, with the `aliyun*` attributes EventBridge sets replaced. Each event records its
+    publisher, whose own permissions bound what it may cause. An entry whose id the workspace already
+    holds is not stored twice (a publisher's retry). Returns the events stored now."""
     bus, reason = publish_state(workspace)
     now = timezone.now()
     stored = []
@@ -170,13 +172,14 @@ def publish_entries(*, workspace, entries: list[tuple[dict, str]]) -> list[Event
                 workspace=workspace, bus=bus, source=source, envelope=envelope, not_published_reason=reason,
                 resource_id=_text(data.get("resourceId")), resource_name=_text(data.get("resourceName")),
                 model=_model_of(workspace, data) if source == "model" else None,
+                origin=Event.Origin.PUT_EVENTS, published_by=publisher,
             ))
     return stored
 
 
 def _store(
-    *, workspace, bus, source: str, envelope: dict, not_published_reason: str, resource_id: str = "",
-    resource_name: str = "", resource_owner=None, model=None,
+    *, workspace, bus, source: str, envelope: dict, not_published_reason: str, origin: str, published_by=None,
+    resource_id: str = "", resource_name: str = "", resource_owner=None, model=None,
 ) -> Event:
     """Write one event row and, if it is published, arrange its enqueue after commit: the one outbox
     write, whoever publishes."""
@@ -195,6 +198,8 @@ def _store(
         resource_owner=resource_owner if getattr(resource_owner, "pk", None) else None,
         model=model,
         envelope=envelope,
+        origin=origin,
+        published_by=published_by if getattr(published_by, "pk", None) else None,
         status=Event.Status.PUBLISHED if published else Event.Status.NOT_PUBLISHED,
         not_published_reason=not_published_reason,
         routed_at=timezone.now() if published and not wanted else None,  # nothing to route

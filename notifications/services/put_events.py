@@ -13,10 +13,13 @@ import json
 import re
 from datetime import datetime
 
+from django.db import transaction
+
 from notifications import catalog
 from notifications.services.events import DATA_CONTENT_TYPE, publish_entries
+from workspaces.iam.audit import audit_record
 from workspaces.iam.permissions import authorize
-from workspaces.tenancy.bus import bus_arn
+from workspaces.tenancy.bus import bus_arn, event_bus_name
 
 MAX_ENTRIES = 16
 MAX_ENTRY_BYTES = 256 * 1024
@@ -99,7 +102,8 @@ def events_put(*, workspace, entries: list, actor=None) -> dict:
     """Store the valid entries (one transaction) and answer as EventBridge's PutEvents:
     {"FailedEntryCount": n, "EntryList": [{"EventId": ...} | {"ErrorCode": ..., "ErrorMessage": ...}]}.
     An entry whose id this workspace already holds is answered with that id and not stored twice
-    (a publisher's retry). The caller has checked the count and the request size."""
+    (a publisher's retry). The caller has checked the count and the request size. Each event records
+    its publisher; the call is audited with the entries' count and ids."""
     authorize(actor, "eventbridge:PutEvents", bus_arn(workspace))
     results: list[dict] = []
     accepted: list[tuple[dict, str]] = []
@@ -111,7 +115,13 @@ def events_put(*, workspace, entries: list, actor=None) -> dict:
             continue
         results.append({"EventId": entry["id"]})
         accepted.append((entry, source.key))
-    if accepted:
-        publish_entries(workspace=workspace, entries=accepted)
     failed = sum(1 for result in results if "ErrorCode" in result)
+    with transaction.atomic():
+        if accepted:
+            publish_entries(workspace=workspace, entries=accepted, publisher=actor)
+        audit_record(actor=actor, account=workspace.account, action="events.put", object_type="event_bus",
+                     object_repr=event_bus_name(workspace), resource=bus_arn(workspace), changes={
+                         "entries": [None, len(entries)], "failed": [None, failed],
+                         "event_ids": [None, [entry["id"] for entry, _ in accepted]],
+                     })
     return {"FailedEntryCount": failed, "EntryList": results}

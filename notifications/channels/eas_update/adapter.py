@@ -62,7 +62,8 @@ class EasUpdateAdapter(ChannelAdapter):
             raise DeliveryError("the EAS service no longer exists", permanent=True)
         request = SwitchRequest(service_id=service_id, event_id=message.event_id,
                                 event_data=(message.envelope or {}).get("data") or {},
-                                delivery_id=context.delivery_id)
+                                delivery_id=context.delivery_id, origin=context.event_origin,
+                                publisher_id=context.publisher_id)
         remote: list[SendResult] = []
 
         def update_remote(plan: SwitchPlan) -> str:

@@ -3,8 +3,11 @@ the workspaces app (`workspaces.pai_resources.eas_port`, registered in its AppCo
 channel never imports the resources' services: it hands the port a request and gets an outcome, or a
 refusal whose message is safe to show the tenant.
 
-`switch` checks everything before anything changes, then calls `update_remote` (the channel's
-UpdateService call, when an EAS API is configured) and only then records the switch locally.
+`switch` checks everything before anything changes (the service, the event's publisher, that the
+version is the approved version of the named model in the service's own workspace), then calls
+`update_remote` (the channel's UpdateService call, when an EAS API is configured) and only then
+records the switch locally. A refusal says the same for a version that is absent and one of another
+tenant.
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ class SwitchRequest:
     event_id: str
     event_data: dict = field(default_factory=dict)
     delivery_id: int | None = None  # the same delivery switches once
+    # Who published the event: "platform" (a real approval), "put_events" (then `publisher_id`, whose
+    # own eas:UpdateService on the service is required), or "" (unknown: refused).
+    origin: str = ""
+    publisher_id: int | None = None
 
 
 @dataclass(frozen=True)

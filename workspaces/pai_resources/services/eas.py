@@ -61,11 +61,12 @@ def eas_service_create(*, workspace, name: str, model_version: ModelVersion, act
 
 def eas_service_switch_version(
     *, service: EasService, model_version: ModelVersion, reason: str, delivery_id: int | None = None,
-    actor=None, remote_response: str = "",
+    actor=None, remote_response: str = "", cause: dict | None = None,
 ) -> EasServiceRevision:
     """Switch a running service to `model_version`, recording a revision. With a `delivery_id` the
     switch happens once per delivery: a repeat returns the revision already recorded. A stopped
-    service is refused with StateConflict (the update target names a *running* service)."""
+    service is refused with StateConflict (the update target names a *running* service). `cause`
+    ({"event": ..., "publisher": ...} for an EAS update target) is written into the audit entry."""
     workspace = service.workspace
     authorize(actor, "eas:UpdateService", eas_service_arn(workspace, service.name))
     _version_in_workspace(workspace, model_version)
@@ -86,7 +87,8 @@ def eas_service_switch_version(
             )
             EasService.objects.filter(pk=locked.pk).update(model_version=model_version, updated_at=timezone.now())
             audit_record(actor=actor, account=workspace.account, action="eas_service.switch_version", obj=locked,
-                         changes={"model_version": [str(previous) if previous else None, str(model_version)]})
+                         changes={"model_version": [str(previous) if previous else None, str(model_version)],
+                                  **{key: [None, value] for key, value in (cause or {}).items()}})
     except IntegrityError:
         # Another worker recorded this delivery's switch first (unique service + delivery_id).
         if delivery_id is None:
