@@ -1,15 +1,11 @@
 """Tenancy reads: workspaces scoped to the signed-in user's account (another account's do not exist for a
-user: 404, never 403), and where the account stands with EventBridge."""
-
-from dataclasses import dataclass
-from datetime import datetime
+user: 404, never 403). Where the account stands with EventBridge: `services.eventbridge`, beside the
+activation it reports on."""
 
 from django.http import Http404
 
 from workspaces.iam.permissions import arn, authorize
-from workspaces.models import Account, EventBus, ServiceLinkedRole, Workspace
-from workspaces.tenancy.bus import setup_step
-from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
+from workspaces.models import Workspace
 
 
 def workspaces_for_user(user):
@@ -38,39 +34,3 @@ def workspace_get_authorized(user, pk) -> Workspace:
     workspace = workspace_get_for_user(user, pk)
     authorize(user, "pai:GetWorkspace", arn("pai", workspace.account, f"workspace/{workspace.name}"))
     return workspace
-
-
-# --- EventBridge: what the Event Notification Configuration tab and the API show.
-def service_role_get(*, account: Account) -> ServiceLinkedRole | None:
-    return ServiceLinkedRole.objects.filter(account=account, name=SERVICE_LINKED_ROLE_NAME).first()
-
-
-def event_buses_for_account(*, account: Account):
-    return EventBus.objects.filter(account=account).select_related("workspace", "account").order_by("name")
-
-
-@dataclass(frozen=True)
-class EventBridgeStatus:
-    """Where the account stands on the way to notice rules, in the order the tab asks for it."""
-
-    activated: bool
-    activated_at: datetime | None
-    role_granted: bool
-    role_created_at: datetime | None
-    event_bus_count: int
-
-    @property
-    def step(self) -> str:
-        """`activate` (ServiceNotEnable), then `grant`, then `ready` (the rule of workspaces.tenancy.bus)."""
-        return setup_step(activated=self.activated, role_granted=self.role_granted)
-
-
-def eventbridge_status_get(*, account: Account) -> EventBridgeStatus:
-    role = service_role_get(account=account)
-    return EventBridgeStatus(
-        activated=account.eventbridge_active,
-        activated_at=account.eventbridge_activated_at,
-        role_granted=role is not None,
-        role_created_at=role.created_at if role else None,
-        event_bus_count=EventBus.objects.filter(account=account).count(),
-    )

@@ -13,8 +13,13 @@ from workspaces.iam.audit import access_denied_record
 from workspaces.iam.permissions import AccessDenied, account_arn, is_allowed
 from workspaces.tenancy.bus import bus_readiness, buses_arn, role_arn
 from workspaces.tenancy.models import EVENT_BUS_PREFIX, SERVICE_LINKED_ROLE_NAME
-from workspaces.tenancy.selectors import event_buses_for_account, eventbridge_status_get, workspace_get_for_user
-from workspaces.tenancy.services.eventbridge import eventbridge_activate, service_role_grant
+from workspaces.tenancy.selectors import workspace_get_for_user
+from workspaces.tenancy.services.eventbridge import (
+    event_buses_for_account,
+    eventbridge_activate,
+    eventbridge_status_get,
+    service_role_grant,
+)
 
 TEMPLATE = "workspaces/event_notifications.html"
 

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods
 from workspaces.iam.audit import access_denied_record
 from workspaces.iam.permissions import AccessDenied, arn, is_allowed
 from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
-from workspaces.tenancy.selectors import eventbridge_status_get, workspace_get_authorized, workspaces_list_authorized
+from workspaces.tenancy.selectors import workspace_get_authorized, workspaces_list_authorized
+from workspaces.tenancy.services.eventbridge import eventbridge_status_get
 from workspaces.tenancy.services.workspaces import DESCRIPTION_MAX, NAME_RULE, workspace_create
 
 
