@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast ci install demo lint bench chaos fuzz clean
+.PHONY: run test test-fast ci install demo lint bench chaos fuzz clean screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ chaos: install
 ## make fuzz: schemathesis against the project's own OpenAPI schema (FUZZ_EXAMPLES=n per operation).
 fuzz: install
 	$(PY) -m pytest tests/security/test_api_fuzz.py -s
+
+## make screenshots: re-shoot the README's tour (docs/screenshots/) from the console as it is.
+screenshots: install
+	TOUR_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_tour.py -q
 
 clean:
 	rm -rf var/*.sqlite3* var/celerybeat-schedule*

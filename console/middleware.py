@@ -6,11 +6,15 @@ by `console.api.exception_handler` for the API) and, for a change or a 403 answe
 caught to show the message in place (collected while the request runs, recorded after it, outside
 any transaction that the refusal rolled back)."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import JsonResponse
-from django.shortcuts import render
-from django_htmx.http import trigger_client_event
+from django.shortcuts import render, resolve_url
+from django.utils.http import urlencode
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from console.navigation import back_url
 from workspaces.iam.audit import access_denied_record
 from workspaces.iam.permissions import ACTIONS, AccessDenied, collect_refusals
 
@@ -42,6 +46,7 @@ class AccessDeniedMiddleware:
             return None
         access_denied_record(actor=getattr(request, "user", None), error=exception, request=request)
         context = {
+            "back_url": back_url(request),
             "exception": str(exception),
             "action": exception.action,
             "action_label": ACTIONS.get(exception.action, ""),
@@ -76,3 +81,30 @@ class ApiBodyLimitMiddleware:
                     "message": f"The request body is {length} bytes; the limit is {limit} bytes.",
                 }}, status=413)
         return self.get_response(request)
+
+
+def login_url_for(request) -> str:
+    """The sign-in page with `next` set to the page the user was on. For an htmx request that is
+    the page in the address bar (HX-Current-URL), not the partial that was asked for."""
+    next_path = request.get_full_path()
+    htmx = getattr(request, "htmx", None)
+    if htmx and htmx.current_url:
+        parts = urlsplit(htmx.current_url)
+        next_path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_path})}"
+
+
+class HtmxSessionMiddleware:
+    """An htmx request made after the session ended would follow the redirect to the sign-in page
+    and swap that whole page into a drawer or a table. Answer it with HX-Redirect instead: htmx
+    then loads the sign-in page as a page, with `next` back to where the user was."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (getattr(request, "htmx", False) and response.status_code in (301, 302)
+                and urlsplit(response.get("Location", "")).path == resolve_url(settings.LOGIN_URL)):
+            return HttpResponseClientRedirect(login_url_for(request))
+        return response

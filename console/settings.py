@@ -29,7 +29,8 @@ if SECRET_KEY == _DEV_SECRET and not DEBUG and env.bool("REQUIRE_SECRET_KEY", de
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute base of links put into notifications (event -> console page).
-CONSOLE_BASE_URL = env.str("CONSOLE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Defaults to the port the console runs on (`PORT`, read by run_console), so links work out of the box.
+CONSOLE_BASE_URL = env.str("CONSOLE_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,7 +60,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.middleware.AccessDeniedMiddleware",
+    "console.middleware.HtmxSessionMiddleware",  # an ended session: HX-Redirect to sign-in, not a page in a drawer
 ]
+# A failed CSRF check gets a console page (or, for htmx, a worded toast / sign-in redirect).
+CSRF_FAILURE_VIEW = "console.views.csrf_failure"
 
 ROOT_URLCONF = "console.urls"
 WSGI_APPLICATION = "console.wsgi.application"

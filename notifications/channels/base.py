@@ -57,10 +57,15 @@ class DeliveryError(Exception):
     """The one error a channel raises. `permanent` failures are not retried (bad token, bad
     signature, a 4xx); the others are, after `retry_after` seconds when the receiver said so."""
 
+    # `reason` says where it failed, for words a user can act on (Test Connectivity): "dns",
+    # "address", "url", "connect", "timeout", "tls" (the receiver was never reached), "http" (it
+    # answered an HTTP error), "bot" (it answered its own error code), "answer" (unreadable), "".
     def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None,
                  http_status: int | None = None, provider_code: str | int | None = "",
-                 response_body: str = "", request_url: str = ""):
+                 response_body: str = "", request_url: str = "", reason: str = "", host: str = ""):
         super().__init__(message)
+        self.reason = reason
+        self.host = host
         self.message = message
         self.permanent = permanent
         self.retry_after = retry_after
@@ -164,16 +169,32 @@ def http_send(method: str, url: str, *, body: bytes | None, headers: dict, maske
     destination is permanent; timeouts and connection errors are retryable."""
     context = context or SendContext()
     try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    where = {"request_url": masked_url, "host": host}
+    try:
         return outbound_request(method, url, headers=headers, body=body, timeout=context.timeout,
                                 total_timeout=context.total_timeout)
     except OutboundRefused as exc:
-        raise DeliveryError(str(exc), permanent=True, request_url=masked_url) from None
+        # A name that does not resolve today may resolve after a DNS outage: retried with backoff.
+        # A forbidden address or a bad URL will not change: permanent.
+        raise DeliveryError(str(exc), permanent=exc.reason != "dns", reason=exc.reason, **where) from None
     except (requests.Timeout, urllib3.exceptions.TimeoutError) as exc:
-        raise DeliveryError(f"timed out: {_short(exc)}", permanent=False, request_url=masked_url) from None
+        raise DeliveryError(f"timed out: {_short(exc)}", permanent=False, reason="timeout", **where) from None
     except requests.exceptions.SSLError as exc:  # a certificate being renewed may be right tomorrow
-        raise DeliveryError(f"TLS handshake failed: {_short(exc)}", permanent=False, request_url=masked_url) from None
+        raise DeliveryError(f"TLS handshake failed: {_short(exc)}", permanent=False, reason="tls", **where) from None
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-        raise DeliveryError(f"connection failed: {_short(exc)}", permanent=False, request_url=masked_url) from None
+        where_to = host or "the receiver"
+        raise DeliveryError(f"connection failed: could not connect to {where_to} ({_connect_reason(exc)})",
+                            permanent=False, reason="connect", **where) from None
+
+
+def _connect_reason(exc: Exception) -> str:
+    """"Connection refused" rather than requests' nested repr of urllib3's pool error."""
+    text = str(exc)
+    match = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", text)
+    return match.group(1).strip() if match else _short(exc)
 
 
 def _short(exc: Exception) -> str:
@@ -193,11 +214,11 @@ def judge_http_status(answer: OutboundAnswer, *, masked_url: str, provider_code:
     body = trim(answer.text)
     common = {"http_status": status, "response_body": body, "request_url": masked_url, "provider_code": provider_code}
     if 300 <= status < 400:
-        raise DeliveryError(f"HTTP {status}: redirects are not followed", permanent=True, **common)
+        raise DeliveryError(f"HTTP {status}: redirects are not followed", permanent=True, reason="http", **common)
     retry_after = retry_after_seconds(answer.headers.get("retry-after"))
     if status in (408, 429) or status >= 500:
-        raise DeliveryError(f"HTTP {status}", permanent=False, retry_after=retry_after, **common)
-    raise DeliveryError(f"HTTP {status}", permanent=True, **common)
+        raise DeliveryError(f"HTTP {status}", permanent=False, retry_after=retry_after, reason="http", **common)
+    raise DeliveryError(f"HTTP {status}", permanent=True, reason="http", **common)
 
 
 def json_body(answer: OutboundAnswer) -> dict | None:
@@ -252,12 +273,13 @@ def judge_bot_answer(answer: OutboundAnswer, *, masked_url: str, code_keys: tupl
                 break
     if code is None:
         raise DeliveryError("the bot's answer has no result code", permanent=False, http_status=answer.status,
-                            response_body=body, request_url=masked_url)
+                            response_body=body, request_url=masked_url, reason="answer")
     try:
         code = int(code)
     except (TypeError, ValueError):
         raise DeliveryError(f"the bot answered an unreadable code {code!r}", permanent=False,
-                            http_status=answer.status, response_body=body, request_url=masked_url) from None
+                            http_status=answer.status, response_body=body, request_url=masked_url,
+                            reason="answer") from None
     if code == 0:
         return SendResult(request_url=masked_url, http_status=answer.status, provider_code="0", response_body=body,
                           detail="sent")
@@ -265,5 +287,5 @@ def judge_bot_answer(answer: OutboundAnswer, *, masked_url: str, code_keys: tupl
     retryable = code in retryable_codes
     raise DeliveryError(
         f"{code} {text}".strip(), permanent=not retryable, retry_after=retryable_codes.get(code),
-        http_status=answer.status, provider_code=code, response_body=body, request_url=masked_url,
+        http_status=answer.status, provider_code=code, response_body=body, request_url=masked_url, reason="bot",
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import ipaddress
+import logging
 import os
 import socket
 import threading
@@ -26,11 +27,19 @@ import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 
+logger = logging.getLogger(__name__)
+
 MAX_ANSWER_BYTES = 64 * 1024  # more than any bot's answer; stored attempts keep 2 KB of it
 
 
 class OutboundRefused(Exception):
-    """The URL may not be called: bad scheme, unresolvable host, or a forbidden address."""
+    """The URL may not be called: bad scheme, unresolvable host, or a forbidden address. `reason`
+    says which ("url", "dns", "address"): a DNS failure may pass, the others will not."""
+
+    def __init__(self, message: str, *, reason: str = "url", host: str = ""):
+        super().__init__(message)
+        self.reason = reason
+        self.host = host
 
 
 @dataclass(frozen=True)
@@ -121,15 +130,16 @@ def destination_check(url: str) -> CheckedDestination:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
-        raise OutboundRefused(f"the host {host!r} cannot be resolved ({exc})") from None
+        logger.info("DNS lookup of %r failed: %s", host, exc)
+        raise OutboundRefused(f"could not reach {host} (DNS lookup failed)", reason="dns", host=host) from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not addresses:
-        raise OutboundRefused(f"the host {host!r} has no address")
+        raise OutboundRefused(f"could not reach {host} (DNS lookup found no address)", reason="dns", host=host)
     for address in addresses:
         if not address_allowed(address):
             raise OutboundRefused(
                 f"the host {host!r} resolves to {address}, a loopback, private, link-local, multicast or "
-                "reserved address, which notifications may not reach"
+                "reserved address, which notifications may not reach", reason="address", host=host,
             )
     return CheckedDestination(scheme=scheme, host=host, port=port, address=addresses[0])
 

@@ -43,6 +43,10 @@ class ConfigField:
     multiple: bool = False
     # What the API takes, when more than text: "a list of contact ids".
     api_value: str = ""
+    # A picker whose options a user sees only with this action on `<service>:...:<list_resource>`
+    # (contacts: cms:DescribeContactList on contact/*); others see the options already chosen.
+    list_action: str = ""
+    list_resource: str = ""
 
     def help_line(self) -> str:
         """`name (what it takes)`, for the API's documentation of a target's config."""

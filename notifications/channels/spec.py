@@ -17,7 +17,7 @@ from notifications.catalog import sources_allowing
 
 TEST_DISABLED_REASON = (
     "Test Connectivity is only available for DingTalk, WeCom, and Lark delivery methods. "
-    "It is not available for HTTP/HTTPS or voice/text/email targets."
+    "It is not available for HTTP/HTTPS, voice/text/email or EAS service update targets."
 )
 
 

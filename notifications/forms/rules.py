@@ -24,6 +24,7 @@ from notifications.selectors.rules import (
     target_display,
     target_get_in_workspace,
 )
+from workspaces.iam.permissions import account_arn, is_allowed
 from workspaces.models import Model as PaiModel
 
 TARGET_ERROR = re.compile(r"^targets\[(\d+)\]\.(\w+)$")
@@ -47,21 +48,27 @@ class RuleForm(forms.Form):
         self.fields["models"].choices = [(str(m.pk), m.name) for m in PaiModel.objects.filter(workspace=workspace)]
 
     def grouped_event_types(self):
+        """The source's types by group. A group of one type labelled as the group itself (Job
+        Timeout > Job Timeout) is shown as the checkbox alone; a group of several offers Select all."""
         chosen = set(self.data.getlist("event_types")) if hasattr(self.data, "getlist") else set()
-        return [
-            {"group": group, "types": [{"key": et.key, "label": et.label, "checked": et.key in chosen} for et in types]}
-            for group, types in self.source_def.groups
-        ]
+        groups = []
+        for group, types in self.source_def.groups:
+            rows = [{"key": et.key, "label": et.label, "checked": et.key in chosen} for et in types]
+            single = len(types) == 1 and types[0].label == group
+            groups.append({"group": "" if single else group, "types": rows, "selectable": len(types) > 1,
+                           "all_checked": all(row["checked"] for row in rows)})
+        return groups
 
 
 class TargetForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     method = forms.ChoiceField(label="Delivery Method", required=False)
 
-    def __init__(self, *args, key: str, source_key: str, workspace, **kwargs):
+    def __init__(self, *args, key: str, source_key: str, workspace, actor=None, **kwargs):
         super().__init__(*args, prefix=f"t{key}", **kwargs)
         self.key = key
         self.workspace = workspace
+        self.actor = actor
         allowed = methods_for_source(source_key)
         chosen = self.data.get(self.add_prefix("method")) or (allowed[0].key if allowed else "")
         self.delivery_method = METHODS_BY_KEY.get(chosen) or allowed[0]
@@ -93,10 +100,18 @@ class TargetForm(forms.Form):
         if config_field.picks:
             context = SchemaContext(account=self.workspace.account, workspace=self.workspace)
             choices = self.schema.choices(config_field.name, context=context)
+            if not self.may_list(config_field):
+                # A user who may not list these options sees only those the target already has (kept on
+                # save): without cms:DescribeContactList, not the account's other contacts.
+                chosen = set(self.data.getlist(self.add_prefix(config_field.name))) if hasattr(
+                    self.data, "getlist") else set()
+                choices = [choice for choice in choices if choice[0] in chosen]
             if config_field.multiple:
                 return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
             return forms.ChoiceField(choices=[("", config_field.placeholder), *choices], **common)
         attrs = {"autocomplete": "off", "placeholder": config_field.placeholder, "spellcheck": "false"}
+        if config_field.required:
+            attrs["aria-required"] = "true"  # marked with * in the drawer; checked by the schema on OK
         saved_hint = self.saved_hint(config_field.name)
         if saved_hint:
             attrs["placeholder"] = saved_hint
@@ -104,6 +119,19 @@ class TargetForm(forms.Form):
         hidden = config_field.secret and config_field.widget != "url"
         widget = forms.PasswordInput(attrs=attrs, render_value=True) if hidden else forms.TextInput(attrs=attrs)
         return forms.CharField(widget=widget, **common)
+
+    def may_list_contacts(self) -> bool:
+        """For the drawer: whether every option of this target's pickers is shown (only the contacts
+        picker names an action today)."""
+        return all(self.may_list(config_field) for config_field in self.schema_fields if config_field.picks)
+
+    def may_list(self, config_field) -> bool:
+        """Whether the user may see every option of a picker (the action its schema field names)."""
+        if self.actor is None or not config_field.list_action:
+            return True
+        service = config_field.list_action.split(":", 1)[0]
+        resource = account_arn(service, self.workspace.account, config_field.list_resource)
+        return is_allowed(self.actor, config_field.list_action, resource)
 
     def saved_hint(self, name: str) -> str:
         if name not in self.schema.secret_fields():
@@ -145,8 +173,9 @@ class TargetForm(forms.Form):
 class RuleEditor:
     """The drawer's state: a RuleForm, the TargetForms in order, units, and errors to show."""
 
-    def __init__(self, data: QueryDict, *, workspace, rule=None, show_errors: bool = False):
+    def __init__(self, data: QueryDict, *, workspace, rule=None, show_errors: bool = False, actor=None):
         self.data = data
+        self.actor = actor
         self.workspace = workspace
         self.rule = rule
         self.show_errors = show_errors
@@ -155,21 +184,21 @@ class RuleEditor:
         self.rule_form = RuleForm(data, workspace=workspace)
         source_key = self.rule_form.source_def.key
         keys = [k for k in data.getlist("target_keys") if k.isdigit()][:MAX_TARGET_BLOCKS]
-        self.targets = [TargetForm(data, key=k, source_key=source_key, workspace=workspace)
+        self.targets = [TargetForm(data, key=k, source_key=source_key, workspace=workspace, actor=actor)
                         for k in dict.fromkeys(keys)]
         self.limit = quota_limit(account=workspace.account)
 
     # --- building the posted state ------------------------------------------------------------
     @classmethod
-    def blank(cls, *, workspace) -> RuleEditor:
+    def blank(cls, *, workspace, actor=None) -> RuleEditor:
         data = QueryDict(mutable=True)
         data["source"] = SOURCES[0].key
         data["scope"] = "all"
         data.setlist("target_keys", ["0"])
-        return cls(data, workspace=workspace)
+        return cls(data, workspace=workspace, actor=actor)
 
     @classmethod
-    def from_rule(cls, rule, *, workspace) -> RuleEditor:
+    def from_rule(cls, rule, *, workspace, actor=None) -> RuleEditor:
         rule = rules_queryset().get(pk=rule.pk)
         data = QueryDict(mutable=True)
         data.update({"name": rule.name, "source": rule.source, "scope": rule.scope})
@@ -190,10 +219,10 @@ class RuleEditor:
                 else:
                     data[f"t{key}-{name}"] = "" if value is None else str(value)
         data.setlist("target_keys", keys)
-        return cls(data, workspace=workspace, rule=rule)
+        return cls(data, workspace=workspace, rule=rule, actor=actor)
 
     @classmethod
-    def refreshed(cls, data: QueryDict, *, workspace, rule=None) -> RuleEditor:
+    def refreshed(cls, data: QueryDict, *, workspace, rule=None, actor=None) -> RuleEditor:
         """Apply the drawer's operation (`_op`: source, method, add, remove, contacts) and rebuild."""
         data = data.copy()
         op, key = data.get("_op", ""), data.get("_key", "")
@@ -204,12 +233,14 @@ class RuleEditor:
             keys.remove(key)
         data.setlist("target_keys", keys)
         source = SOURCES_BY_KEY.get(data.get("source") or "") or SOURCES[0]
+        if op == "group":  # Select all of a group (or clear it, when all of it was chosen)
+            data.setlist("event_types", _toggle_group(data.getlist("event_types"), source, data.get("_group", "")))
         data.setlist("event_types", [t for t in data.getlist("event_types") if source.has_type(t)])
         if data.get("scope") not in source.scopes:
             data["scope"] = "all"
-        for name in ("_op", "_key", "csrfmiddlewaretoken"):
+        for name in ("_op", "_key", "_group", "csrfmiddlewaretoken"):
             data.pop(name, None)
-        return cls(data, workspace=workspace, rule=rule)
+        return cls(data, workspace=workspace, rule=rule, actor=actor)
 
     # --- submitting ---------------------------------------------------------------------------
     def is_valid(self) -> bool:
@@ -258,7 +289,47 @@ class RuleEditor:
         return ""
 
     @property
+    def at_limit(self) -> bool:
+        """No room for one more unit: "Add event target" is disabled, a quota link offered."""
+        return self.units >= self.limit
+
+    @property
+    def over_limit(self) -> bool:
+        return self.units > self.limit
+
+    def error_summary(self) -> list[dict]:
+        """Every error shown in the drawer, in the order of the fields, each with the id of the field
+        (or block) it belongs to: the summary at the top links to them, and focus goes to the first."""
+        if not self.show_errors:
+            return []
+        items = [{"anchor": "rule-errors", "label": "", "message": m} for m in self.non_field_errors]
+        form = self.rule_form
+        anchors = {"name": "rule-name", "source": "rule-source", "event_types": "event-types",
+                   "scope": "scope", "models": "model-picker"}
+        for name, anchor in anchors.items():
+            for message in form.errors.get(name, []):
+                items.append({"anchor": anchor, "label": form.fields[name].label, "message": message})
+        for number, target in enumerate(self.targets, start=1):
+            for name, messages in target.errors.items():
+                if name == NON_FIELD_ERRORS:
+                    anchor, label = f"target-{target.key}", ""
+                else:
+                    anchor, label = target[name].id_for_label, target.fields[name].label
+                for message in messages:
+                    items.append({"anchor": anchor, "label": label, "message": message, "target": number})
+        for message in self.shown_target_errors:
+            items.append({"anchor": "target-units", "label": "", "message": message})
+        return items
+
+    @property
     def shown_target_errors(self) -> list[str]:
         over = self.over_quota_message
         return [e for e in self.target_errors if e != over] + ([over] if over else [])
 
+
+
+def _toggle_group(chosen: list[str], source, group: str) -> list[str]:
+    keys = [et.key for et in source.event_types if et.group == group]
+    if keys and all(key in chosen for key in keys):
+        return [key for key in chosen if key not in keys]
+    return chosen + [key for key in keys if key not in chosen]

@@ -9,11 +9,12 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from notifications.catalog import SCOPE_LABELS, event_type_label, get_source
-from notifications.channels.registry import METHODS_BY_KEY, get_method
-from notifications.models import Contact, QuotaIncreaseRequest, Rule, Target, TargetContact, TargetQuota
+from notifications.channels.registry import METHODS_BY_KEY, channel_for_method, get_method
+from notifications.models import Contact, QuotaIncreaseRequest, RoutingKey, Rule, Target, TargetContact, TargetQuota
 from notifications.models.rules import DEFAULT_TARGETS_PER_RULE
+from notifications.services.routing_keys import ALL
 from workspaces.iam.permissions import account_arn, authorize
-from workspaces.tenancy.bus import bus_arn, rule_arn
+from workspaces.tenancy.bus import bus_arn, bus_readiness, rule_arn
 
 
 # --- quotas ------------------------------------------------------------------------------------
@@ -169,3 +170,37 @@ def contacts_visible_to(*, actor, account) -> QuerySet[Contact]:
     """The message receiving settings page's list (cms:DescribeContactList)."""
     authorize(actor, "cms:DescribeContactList", contact_arn(account))
     return contacts_for_account(account=account).prefetch_related("target_links")
+
+
+# --- what a change will trigger (asked before a final action) ------------------------------------
+@dataclass
+class Triggered:
+    """The enabled rules an event would match, and the EAS services their targets would switch."""
+
+    rules: list[Rule]
+    eas_services: list[str]
+    bus_ready: bool
+
+
+def rules_triggered_by(*, workspace, event_types: list[str], owner_id=None, model_id=None) -> Triggered:
+    """The enabled rules of the workspace's bus that the given event types of one resource (its
+    owner, its model) would match, read from the routing keys as routing reads them; and the EAS
+    services of their EAS targets that act on those types. Shown in a confirmation, never used to route."""
+    readiness = bus_readiness(workspace)
+    bus = readiness.bus
+    if not readiness.accepts_rules:
+        return Triggered([], [], False)
+    scope_keys = [ALL] + ([f"user:{owner_id}"] if owner_id else []) + ([f"model:{model_id}"] if model_id else [])
+    rule_ids = set(RoutingKey.objects.filter(bus_id=bus.pk, event_type__in=event_types, scope_key__in=scope_keys)
+                   .values_list("rule_id", flat=True))
+    rules = list(Rule.objects.filter(pk__in=rule_ids, enabled=True).order_by("name")
+                 .prefetch_related("targets"))
+    services = []
+    for rule in rules:
+        for target in rule.targets.all():
+            # A target that names its recipient (an EAS service) and whose channel acts on these types.
+            method, channel = METHODS_BY_KEY.get(target.method), channel_for_method(target.method)
+            recipient = method.schema().recipient_label(target) if method else ""
+            if recipient and channel is not None and any(channel.handles(t) for t in event_types):
+                services.append(recipient)
+    return Triggered(rules, sorted(set(services)), True)

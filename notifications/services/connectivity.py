@@ -29,6 +29,15 @@ class ConnectivityResult:
     ok: bool
     code: str  # the bot's own code ("0" on success, "310000", "HTTP 404", "rate_limited", ...)
     message: str  # the bot's own message, or ours when the request never reached it
+    # Where it failed (DeliveryError.reason): "dns", "address", "url", "connect", "timeout", "tls"
+    # mean the bot was never reached; "http" and "bot" that it answered; the drawer words each.
+    reason: str = ""
+    host: str = ""
+
+    @property
+    def reached(self) -> bool:
+        """Whether the bot (or a server at its address) answered at all."""
+        return self.ok or self.reason in ("http", "bot", "answer")
 
     @property
     def display(self) -> str:
@@ -51,7 +60,7 @@ def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: d
     if not slot.taken:
         return ConnectivityResult(
             False, "rate_limited",
-            f"The bot has reached its rate limit; try again in {max(1, round(slot.wait))} s.",
+            f"The bot has reached its rate limit; try again in {max(1, round(slot.wait))} s.", reason="rate_limited",
         )
     context = SendContext(
         test=True,
@@ -67,6 +76,6 @@ def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: d
         if exc.provider_code and message.startswith(exc.provider_code):
             message = message[len(exc.provider_code):].strip()
         logger.info("connectivity test of a %s target failed: %s %s", method, code, message)
-        return ConnectivityResult(False, code, message)
+        return ConnectivityResult(False, code, message, reason=exc.reason, host=exc.host)
     rate_limit_sent(slot)
     return ConnectivityResult(True, result.provider_code or "0", "The test message was delivered.")

@@ -3,7 +3,7 @@ deliveries section of the event's page (the page's view has already authorized t
 
 from django import template
 
-from notifications.channels.registry import CHANNELS_BY_KEY
+from notifications.channels.registry import CHANNELS_BY_KEY, METHODS_BY_KEY
 from notifications.selectors.deliveries import deliveries_for_event
 from notifications.services.delivery import REDELIVERABLE
 
@@ -19,6 +19,11 @@ def event_deliveries(event):
     for delivery in deliveries:
         channel = CHANNELS_BY_KEY.get(delivery.channel)
         delivery.channel_label = channel.label if channel else delivery.channel
+        # The recipient when it says more than the channel ("Alice (Email)", an EAS service), not the
+        # method's own label again ("DingTalk · DingTalk notification").
+        method = METHODS_BY_KEY.get(channel.method) if channel else None
+        labels = {delivery.channel_label, method.label if method else ""}
+        delivery.recipient_display = "" if delivery.recipient_label in labels else delivery.recipient_label
         delivery.status_tag = STATUS_TAGS.get(delivery.status, "tag-grey")
         delivery.redeliverable = delivery.status in REDELIVERABLE
         for attempt in delivery.attempts.all():

@@ -1,15 +1,18 @@
 """Message receiving settings: the account's contacts (list, create, edit, delete)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from console.feedback import Confirmation, confirm_render
 from notifications.forms.contacts import ContactForm
 from notifications.selectors.rules import contact_arn, contact_get, contact_rules, contacts_visible_to
 from notifications.services import contacts as contact_services
-from workspaces.iam.permissions import authorize
+from workspaces.iam.permissions import authorize, is_allowed
 
 
 def _account(request):
@@ -19,8 +22,8 @@ def _account(request):
 
 
 def _apply(form: ContactForm, exc: ValidationError) -> None:
-    for key, messages in exc.message_dict.items():
-        for message in messages:
+    for key, texts in exc.message_dict.items():
+        for message in texts:
             form.add_error(key if key in form.fields else None, message)
 
 
@@ -29,7 +32,8 @@ def contact_list(request):
     account = _account(request)
     contacts = contacts_visible_to(actor=request.user, account=account)
     rows = [{"contact": c, "units": len(c.target_links.all())} for c in contacts]
-    return render(request, "notifications/contacts/list.html", {"rows": rows})
+    can_put = is_allowed(request.user, "cms:PutContact", contact_arn(account))
+    return render(request, "notifications/contacts/list.html", {"rows": rows, "can_put": can_put})
 
 
 @login_required
@@ -40,10 +44,11 @@ def contact_create(request):
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            contact_services.contact_create(actor=request.user, account=account, **form.cleaned_data)
+            contact = contact_services.contact_create(actor=request.user, account=account, **form.cleaned_data)
         except ValidationError as exc:
             _apply(form, exc)
         else:
+            messages.success(request, f"Contact {contact.name} created.")
             return redirect("contact-list")
     return render(request, "notifications/contacts/form.html", {"form": form, "title": "Create Contact"},
                   status=400 if form.errors else 200)
@@ -63,6 +68,7 @@ def contact_update(request, contact_id):
         except ValidationError as exc:
             _apply(form, exc)
         else:
+            messages.success(request, f"Contact {form.cleaned_data.get('name') or contact.name} saved.")
             return redirect("contact-list")
     return render(request, "notifications/contacts/form.html",
                   {"form": form, "contact": contact, "title": f"Edit Contact {contact.name}"},
@@ -77,12 +83,22 @@ def contact_delete(request, contact_id):
     authorize(request.user, "cms:DeleteContact", contact_arn(account, contact.name))
     error = ""
     if request.method == "POST":
+        name = contact.name
         try:
             contact_services.contact_delete(actor=request.user, contact=contact)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
+            messages.success(request, f"Contact {name} deleted.")
             return redirect("contact-list")
-    return render(request, "notifications/contacts/confirm_delete.html",
-                  {"contact": contact, "rules": contact_rules(contact=contact), "error": error},
-                  status=409 if error else 200)
+    rules = contact_rules(contact=contact)
+    in_use = [f"{rule.name} (workspace {rule.bus.workspace.name})" for rule in rules]
+    confirmation = Confirmation(
+        title="Delete contact",
+        message=(f"{contact.name} is used by these notice rules; remove the contact from them before deleting it:"
+                 if in_use else f"Delete the contact {contact.name}? This cannot be undone."),
+        consequences=in_use, action_url=reverse("contact-delete", kwargs={"contact_id": contact.pk}),
+        ok_label="Delete", busy_label="Deleting…", cancel_url=reverse("contact-list"),
+        error=error, blocked=bool(in_use), testid="confirm-delete-contact",
+    )
+    return confirm_render(request, confirmation, status=409 if error else 200)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from notifications.models import Delivery
@@ -42,4 +43,5 @@ def delivery_redeliver_view(request, workspace_id, delivery_id):
         return render(request, PARTIAL, {"workspace": workspace, "event": event, "redeliver_message": text,
                                          "redeliver_level": level})
     (messages.info if level == "info" else messages.error)(request, text)
-    return redirect("event-detail", workspace_id=workspace.pk, event_id=event.pk)
+    return redirect(reverse("event-detail", kwargs={"workspace_id": workspace.pk, "event_id": event.pk})
+                    + "?tab=deliveries")

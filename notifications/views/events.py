@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from notifications import catalog
-from notifications.models import Event
+from notifications.models import Delivery, Event
 from notifications.selectors.events import FILTERS, event_filters_clean, event_get, events_for_workspace
 from workspaces.tenancy.selectors import workspace_get_for_user
 
@@ -51,13 +52,26 @@ def event_log(request, workspace_id):
     return render(request, template, context)
 
 
+EVENT_TABS = ("basic", "body", "deliveries")  # Basic information, Event body, Delivery records
+
+
 @login_required
 @require_GET
 def event_detail(request, workspace_id, event_id):
+    """One event, in tabs (`?tab=`): basic information, the event body (CloudEvents envelope), and the
+    delivery records with their attempts. The server renders the chosen tab; htmx swaps it in."""
     workspace = workspace_get_for_user(request.user, workspace_id)
     event = event_get(workspace=workspace, actor=request.user, event_pk=event_id)
-    return render(request, "notifications/events/detail.html", {
+    tab = request.GET.get("tab") if request.GET.get("tab") in EVENT_TABS else "basic"
+    counts = dict(Delivery.objects.filter(event=event).values_list("status").annotate(n=Count("id")))
+    context = {
         "workspace": workspace,
         "event": event,
+        "tab": tab,
+        "delivery_counts": [(label, counts[value]) for value, label in Delivery.Status.choices if counts.get(value)],
+        "delivery_total": sum(counts.values()),
         "envelope_json": json.dumps(event.envelope, indent=2, ensure_ascii=False, sort_keys=False),
-    })
+    }
+    if request.htmx and request.htmx.target == "event-tabs":
+        return render(request, "notifications/events/detail.html#tabs", context)
+    return render(request, "notifications/events/detail.html", context)

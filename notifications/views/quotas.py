@@ -1,5 +1,6 @@
 """Quotas: the account's target units per rule, the largest rule's use, and increase requests."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -28,12 +29,14 @@ def quota_page(request):
     form = QuotaRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            quota_request_create(actor=request.user, account=account, **form.cleaned_data)
+            created = quota_request_create(actor=request.user, account=account, **form.cleaned_data)
         except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                for message in messages:
+            for key, texts in exc.message_dict.items():
+                for message in texts:
                     form.add_error(key if key in form.fields else None, message)
         else:
+            messages.success(request, f"Quota increase request for {created.requested_limit} target units per rule "
+                                      "submitted: an operator decides on it.")
             return redirect("quota-page")
     largest, largest_rule = largest_rule_units(account=account)
     return render(request, "notifications/quotas/page.html", {

@@ -7,6 +7,7 @@ user's account (404 otherwise), calls the service, and re-renders server-side pa
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -14,7 +15,9 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
+from console.feedback import Confirmation, confirm_render, toast
 from notifications.catalog import SOURCES, SOURCES_BY_KEY
 from notifications.channels.schema import SchemaContext
 from notifications.forms.rules import RuleEditor, TargetForm
@@ -25,17 +28,27 @@ from notifications.services.rules import event_bus_for
 from notifications.templatetags.notice_rules import rules_section_context
 from workspaces.iam.permissions import AccessDenied, authorize
 from workspaces.tenancy.bus import bus_arn, rule_arn
-from workspaces.tenancy.selectors import workspace_get_for_user
+from workspaces.tenancy.selectors import event_notifications_tab, workspace_get_for_user
 
 DRAWER = "notifications/rules/drawer.html"
-PAGE = "notifications/rules/page.html"
+PAGE = "notifications/rules/page.html"  # the Configuration tab with a drawer open
 
 
 def _render(request, partial: str, context: dict, *, status: int = 200):
-    """An HTMX request gets the drawer partial; a plain one the whole page with the drawer open."""
+    """An HTMX request gets the drawer partial; a plain one the Configuration tab (the one rules
+    page) with the drawer open."""
     if request.htmx:
         return render(request, f"{DRAWER}#{partial}", context)
-    return render(request, PAGE, {**context, "drawer_partial": f"{DRAWER}#{partial}"}, status=status)
+    page = event_notifications_tab(user=request.user, workspace=context["workspace"])
+    return render(request, PAGE, {**page, **context, "drawer_partial": f"{DRAWER}#{partial}"}, status=status)
+
+
+def _done(request, response, message: str):
+    """Tell the user what happened: a toast after an htmx action, a message after a redirect."""
+    if request.htmx:
+        return toast(response, message)
+    messages.success(request, message)
+    return response
 
 
 def tab_url(workspace) -> str:
@@ -75,41 +88,55 @@ def _section(request, workspace, *, oob: bool = False) -> dict:
     return rules_section_context(user=request.user, workspace=workspace, csrf_token=get_token(request), oob=oob)
 
 
-def _saved(request, workspace, rule):
-    """After a save: close the drawer (or show the secrets made now, once) and refresh the table."""
+def _saved(request, workspace, rule, *, created: bool):
+    """After a save: close the drawer (or show the secrets made now, once), refresh the table, and
+    say so in a toast."""
+    message = f"Notice rule {rule.name} {'created' if created else 'saved'}."
     revealed = [
         {"target": target, "secrets": rule.revealed_secrets[target.pk]}
         for target in rule.targets.all() if target.pk in getattr(rule, "revealed_secrets", {})
     ]
     if not request.htmx and not revealed:
-        return redirect(tab_url(workspace))
+        return _done(request, redirect(tab_url(workspace)), message)
     context = {"workspace": workspace, "rule": rule, "revealed": revealed,
                "close_url": reverse("rule-drawer-close"), "cancel_url": tab_url(workspace)}
     if request.htmx:
         context.update(_section(request, workspace, oob=True))
-    return _render(request, "saved", context)
+    return _done(request, _render(request, "saved", context), message)
 
 
-def _submit(request, editor: RuleEditor, save):
+def _invalid(request, editor: RuleEditor, *, status: int):
+    """The drawer again with its errors. For htmx only the form's body is swapped (HX-Retarget), so
+    the dialog stays open with the user's focus; console.js then focuses the first error."""
+    if not request.htmx:
+        return _drawer(request, editor, status=status)
+    context = {"editor": editor, "workspace": editor.workspace, "rule": editor.rule, "sources": SOURCES,
+               **_urls(editor.workspace, editor.rule)}
+    response = render(request, f"{DRAWER}#form_body", context)
+    return reswap(retarget(response, "#rule-form-body"), "innerHTML")
+
+
+def _submit(request, editor: RuleEditor, save, *, created: bool):
     if editor.is_valid():
         try:
             rule = save(**editor.service_kwargs())
         except ValidationError as exc:
             editor.add_service_errors(exc)
         except AccessDenied as exc:
+            editor.show_errors = True
             editor.non_field_errors.append(str(exc))
-            return _drawer(request, editor, status=403)
+            return _invalid(request, editor, status=403)
         else:
-            return _saved(request, editor.workspace, rule)
-    return _drawer(request, editor, status=400)
+            return _saved(request, editor.workspace, rule, created=created)
+    return _invalid(request, editor, status=400)
 
 
 @login_required
 @require_http_methods(["GET"])
 def rule_list(request, workspace_id):
-    """The rules table on its own page (the tab embeds the same section)."""
+    """The rules live on one page, the Configuration tab: this address leads there."""
     workspace = workspace_get_for_user(request.user, workspace_id)
-    return render(request, PAGE, {"workspace": workspace})
+    return redirect(tab_url(workspace))
 
 
 @login_required
@@ -118,18 +145,18 @@ def rule_create(request, workspace_id):
     workspace = workspace_get_for_user(request.user, workspace_id)
     if request.method == "GET":
         authorize(request.user, "eventbridge:CreateRule", bus_arn(workspace))
-        editor = RuleEditor.blank(workspace=workspace)
+        editor = RuleEditor.blank(workspace=workspace, actor=request.user)
         try:
             event_bus_for(workspace)  # ServiceNotEnable before a form that could not be saved
         except ValidationError as exc:
             editor.non_field_errors.extend(exc.messages)
         return _drawer(request, editor)
-    editor = RuleEditor(request.POST, workspace=workspace)
+    editor = RuleEditor(request.POST, workspace=workspace, actor=request.user)
 
     def save(**kwargs):
         return rule_services.rule_create(actor=request.user, workspace=workspace, **kwargs)
 
-    return _submit(request, editor, save)
+    return _submit(request, editor, save, created=True)
 
 
 @login_required
@@ -139,13 +166,13 @@ def rule_update(request, workspace_id, rule_id):
     rule = rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
     if request.method == "GET":
         authorize(request.user, "eventbridge:UpdateRule", rule_arn(workspace, rule.name))
-        return _drawer(request, RuleEditor.from_rule(rule, workspace=workspace))
-    editor = RuleEditor(request.POST, workspace=workspace, rule=rule)
+        return _drawer(request, RuleEditor.from_rule(rule, workspace=workspace, actor=request.user))
+    editor = RuleEditor(request.POST, workspace=workspace, rule=rule, actor=request.user)
 
     def save(**kwargs):
         return rule_services.rule_update(actor=request.user, rule=rule, **kwargs)
 
-    return _submit(request, editor, save)
+    return _submit(request, editor, save, created=False)
 
 
 @login_required
@@ -154,7 +181,7 @@ def rule_form_refresh(request, workspace_id):
     """Re-render the drawer's body after a change (source, method, targets, contacts, scope)."""
     workspace = workspace_get_for_user(request.user, workspace_id)
     authorize(request.user, "eventbridge:ListRules", bus_arn(workspace))
-    editor = RuleEditor.refreshed(request.POST, workspace=workspace)
+    editor = RuleEditor.refreshed(request.POST, workspace=workspace, actor=request.user)
     context = {"editor": editor, "workspace": workspace, "sources": SOURCES, **_urls(workspace)}
     return render(request, f"{DRAWER}#form_body", context)
 
@@ -195,10 +222,12 @@ def rule_test_connectivity(request, workspace_id):
     return render(request, f"{DRAWER}#connectivity_result", {**context, "result": result})
 
 
-def _after_row_action(request, workspace):
+def _after_row_action(request, workspace, message: str):
     if request.htmx:
-        return render(request, "notifications/rules/_section.html", _section(request, workspace))
-    return redirect(tab_url(workspace))
+        response = render(request, "notifications/rules/_section.html", _section(request, workspace))
+    else:
+        response = redirect(tab_url(workspace))
+    return _done(request, response, message)
 
 
 @login_required
@@ -207,7 +236,7 @@ def rule_enable(request, workspace_id, rule_id):
     workspace = workspace_get_for_user(request.user, workspace_id)
     rule = rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
     rule_services.rule_enable(actor=request.user, rule=rule)
-    return _after_row_action(request, workspace)
+    return _after_row_action(request, workspace, f"Notice rule {rule.name} enabled.")
 
 
 @login_required
@@ -216,20 +245,30 @@ def rule_disable(request, workspace_id, rule_id):
     workspace = workspace_get_for_user(request.user, workspace_id)
     rule = rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
     rule_services.rule_disable(actor=request.user, rule=rule)
-    return _after_row_action(request, workspace)
+    return _after_row_action(request, workspace, f"Notice rule {rule.name} disabled: its targets get no events "
+                                                 "until it is enabled again.")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def rule_delete(request, workspace_id, rule_id):
-    """GET asks for confirmation (in the drawer); POST deletes."""
+    """GET asks for confirmation (the console's confirmation dialog); POST deletes."""
     workspace = workspace_get_for_user(request.user, workspace_id)
     rule = rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
     if request.method == "GET":
-        context = {"workspace": workspace, "rule": rule, "target_count": rule.targets.count(),
-                   "close_url": reverse("rule-drawer-close"), "cancel_url": tab_url(workspace)}
-        return _render(request, "confirm_delete", context)
+        count = rule.targets.count()
+        url = reverse("rule-delete", kwargs={"workspace_id": workspace.pk, "rule_id": rule.pk})
+        return confirm_render(request, Confirmation(
+            title="Delete notice rule",
+            message=f"Delete the notice rule {rule.name} and its {count} event target{'s' if count != 1 else ''}? "
+                    "Events will no longer be sent to them. This cannot be undone.",
+            action_url=url, ok_label="Delete", busy_label="Deleting…", cancel_url=tab_url(workspace),
+            target="#drawer-host", swap="innerHTML", testid="confirm-delete",
+        ))
+    name = rule.name
     rule_services.rule_delete(actor=request.user, rule=rule)
     if request.htmx:
-        return render(request, f"{DRAWER}#closed", _section(request, workspace, oob=True))
-    return redirect(tab_url(workspace))
+        response = render(request, f"{DRAWER}#closed", _section(request, workspace, oob=True))
+    else:
+        response = redirect(tab_url(workspace))
+    return _done(request, response, f"Notice rule {name} deleted.")

@@ -21,8 +21,8 @@ def test_an_owner_activates_eventbridge_and_grants_access_up_to_create_notice_ru
     screenshot(page, "2-workspace-details")
 
     page.get_by_test_id("tab-configuration").click()
-    expect(page.locator(".breadcrumb")).to_have_text(
-        "Workspace Details>Configuration>Event Notification Configuration")
+    expect(page.locator(".breadcrumb li")).to_have_text(  # one breadcrumb style: Workspaces > workspace > ...
+        ["Workspaces", "ws_demo", "Configuration", "Event Notification Configuration"])
     notice = page.get_by_test_id("service-not-enable")
     expect(notice).to_contain_text("ServiceNotEnable")
     expect(notice).to_contain_text("EventBridge service has not been activated")

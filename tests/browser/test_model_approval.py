@@ -22,6 +22,8 @@ def test_approving_a_model_version_in_the_console_shows_both_model_events_in_the
     screenshot(page, "1-pending")
 
     row.locator("[data-testid=version-approved]").click()
+    dialog = page.get_by_test_id("confirm-approval")  # final, so the console asks first
+    dialog.get_by_test_id("confirm-ok").click()
     page.wait_for_selector("text=Version 1.1.0 is now Approved.")
     assert row.locator("[data-status]").inner_text() == "Approved"
     assert row.locator("[data-testid=version-approved]").count() == 0  # Approved is final
@@ -39,10 +41,13 @@ def test_approving_a_model_version_in_the_console_shows_both_model_events_in_the
     screenshot(page, "3-event-log")
 
     page.select_option("[data-testid=filter-type]", "pai:ModelManagement:ModelVersionApproved")
-    page.wait_for_function("document.querySelectorAll('[data-testid=event-row]').length === 1")
+    # A function, not an expression: Playwright evaluates a bare expression with eval(), which the
+    # console's Content-Security-Policy refuses.
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=event-row]').length === 1")
     assert "type=pai" in page.url  # the filter is in the address (hx-push-url)
 
     page.locator("[data-testid=event-row] a").first.click()
+    page.get_by_test_id("tab-body").click()  # the event detail is in tabs
     envelope = page.locator("[data-testid=event-envelope]").inner_text()
     assert '"type": "pai:ModelManagement:ModelVersionApproved"' in envelope
     assert '"aliyuneventbusname": "pai-system-ws_demo"' in envelope

@@ -6,21 +6,12 @@ from playwright.sync_api import expect
 
 from notifications.models import Rule
 
+from .helpers import htmx_idle
+
 pytestmark = pytest.mark.browser
 
 DINGTALK_WEBHOOK = "https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123456789abcdef"
 SIGNING_KEY = "SEC0123456789abcdef0123456789abcdef0123456789abcdef"
-
-
-HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
-
-
-def htmx_idle(page):
-    """Wait until htmx has swapped and settled the last answer: a control changed while the new
-    content is still being processed would fire before htmx listens to it (a user is never that
-    fast; a test on a loaded machine can be)."""
-    page.wait_for_function(f"() => !document.querySelector({HTMX_BUSY!r})")
-    page.wait_for_timeout(30)  # htmx's settle delay (20 ms) has passed too
 
 
 def open_drawer(page, live_server, login, owner, workspace):
@@ -74,20 +65,42 @@ def test_switching_the_source_to_model_offers_http_and_eas_update_and_withdraws_
     screenshot(page, "model-source")
 
 
-def test_adding_a_sixth_unit_shows_the_quota_message(page, live_server, login, owner, activated_workspace):
+def test_at_the_limit_add_is_disabled_with_a_quota_link_and_past_it_the_counter_turns_red(
+        page, live_server, login, owner, activated_workspace):
+    from notifications.services.contacts import contact_create
+
+    for name in ("Alice", "Tony"):
+        contact_create(actor=owner, account=owner.account, name=name, email=f"{name.lower()}@example.com")
     drawer = open_drawer(page, live_server, login, owner, activated_workspace)
     units = drawer.get_by_test_id("target-units")
     expect(units).to_contain_text("1 / 5")
     drawer.get_by_label("Webhook").first.fill(DINGTALK_WEBHOOK)
-    for count in range(2, 7):
+    for count in range(2, 6):
         htmx_idle(page)
         drawer.get_by_test_id("add-target").click()
         expect(drawer.get_by_test_id("target")).to_have_count(count)
         expect(units).to_contain_text(f"{count} / 5")
+    # At the limit: no sixth target, and a link to request more that opens in a new tab (the draft stays).
+    expect(drawer.get_by_test_id("add-target")).to_be_disabled()
+    link = drawer.get_by_test_id("request-quota")
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("href", "/account/quotas/")
+    expect(units).to_have_attribute("data-over", "false")
+    # Past the limit (two contacts under one target): the counter turns red and says so.
+    htmx_idle(page)
+    drawer.get_by_test_id("delivery-method").last.select_option(label="Voice call, text message, and email")
+    htmx_idle(page)
+    drawer.get_by_test_id("target").last.get_by_test_id("field-email").get_by_label("Alice").check()
+    htmx_idle(page)
+    drawer.get_by_test_id("target").last.get_by_test_id("field-email").get_by_label("Tony").check()
+    expect(units).to_contain_text("6 / 5 (over the limit)")
+    expect(units).to_have_attribute("data-over", "true")
+    color = units.evaluate("element => getComputedStyle(element).color")
+    assert color == "rgb(196, 38, 29)", color  # the console's danger red
     expect(drawer.get_by_test_id("targets-error")).to_have_text("This rule uses 6 target units; the limit is 5.")
     expect(drawer.get_by_label("Webhook").first).to_have_value(DINGTALK_WEBHOOK)  # nothing typed is lost
     htmx_idle(page)
-    drawer.get_by_test_id("remove-target").last.click()
+    drawer.get_by_test_id("target").last.get_by_test_id("field-email").get_by_label("Tony").uncheck()
     expect(units).to_contain_text("5 / 5")
     expect(drawer.get_by_test_id("targets-error")).to_have_count(0)
 
@@ -98,7 +111,7 @@ def test_a_saved_rule_appears_in_the_table_and_can_be_disabled_and_deleted(
     drawer.get_by_test_id("event-source").select_option(label="DLC job")
     htmx_idle(page)
     drawer.get_by_test_id("rule-ok").click()
-    expect(drawer.get_by_text("Rule name is required.")).to_be_visible()  # errors under their fields
+    expect(drawer.locator(".field-error", has_text="Rule name is required.")).to_be_visible()  # under the field
     htmx_idle(page)
     drawer.get_by_test_id("rule-name").fill("job-failures")
     drawer.get_by_label("Job Failed").check()
@@ -120,7 +133,7 @@ def test_a_saved_rule_appears_in_the_table_and_can_be_disabled_and_deleted(
     assert Rule.objects.get().enabled is False
     row.get_by_test_id("rule-delete").click()
     expect(page.get_by_test_id("confirm-delete")).to_contain_text("This cannot be undone.")
-    page.get_by_test_id("confirm-delete-ok").click()
+    page.get_by_test_id("confirm-delete").get_by_test_id("confirm-ok").click()
     expect(page.get_by_test_id("rule-row")).to_have_count(0)
     assert not Rule.objects.exists()
 
@@ -144,3 +157,32 @@ def test_editing_keeps_the_saved_signing_key_when_left_blank(page, live_server, 
     expect(page.get_by_test_id("rule-drawer")).to_have_count(0)
     expect(page.get_by_test_id("rule-row").filter(has_text="edit-me")).to_contain_text("Job Timeout")
     assert rule.targets.get().secrets["signing_key"] == SIGNING_KEY
+
+
+def test_event_type_groups_do_not_repeat_their_label_and_offer_select_all(
+        page, live_server, login, owner, activated_workspace):
+    drawer = open_drawer(page, live_server, login, owner, activated_workspace)
+    drawer.get_by_test_id("event-source").select_option(label="DLC job")
+    types = drawer.get_by_test_id("event-types")
+    expect(types).to_contain_text("Job progress")
+    assert types.inner_text().count("Automatic Fault Tolerance") == 1  # a group of one is its checkbox alone
+    htmx_idle(page)
+    group = types.locator("fieldset", has_text="Job progress")
+    group.get_by_test_id("select-group").click()
+    expect(group.get_by_role("checkbox", checked=True)).to_have_count(group.get_by_role("checkbox").count())
+    expect(types.get_by_label("Job Preempted")).not_to_be_checked()  # another group is left alone
+    htmx_idle(page)
+    group.get_by_test_id("select-group").click()  # now "Clear"
+    expect(group.get_by_role("checkbox", checked=True)).to_have_count(0)
+
+
+def test_wording_names_eas_and_calls_the_http_endpoint_a_webhook(page, live_server, login, owner,
+                                                                 activated_workspace):
+    drawer = open_drawer(page, live_server, login, owner, activated_workspace)
+    drawer.get_by_test_id("event-source").select_option(label="Model")
+    htmx_idle(page)
+    drawer.get_by_test_id("delivery-method").select_option(label="HTTP/HTTPS")
+    expect(drawer.get_by_test_id("target").first.get_by_label("Webhook")).to_be_visible()
+    htmx_idle(page)
+    drawer.get_by_test_id("delivery-method").select_option(label="EAS service update")
+    expect(drawer.get_by_test_id("target").first).to_contain_text("or EAS service update targets")

@@ -6,7 +6,8 @@ from django.urls import reverse
 from tests.conftest import api_client_for
 from workspaces.iam.permissions import AccessDenied
 from workspaces.models import AuditLogEntry, EventBus, ServiceLinkedRole, Workspace
-from workspaces.tenancy.services.eventbridge import eventbridge_activate, eventbridge_status_get, service_role_grant
+from workspaces.tenancy.selectors import eventbridge_status_get
+from workspaces.tenancy.services.eventbridge import eventbridge_activate, service_role_grant
 from workspaces.tenancy.services.workspaces import workspace_create
 
 SERVICE_NOT_ENABLE = ("This error indicates that the EventBridge service has not been activated. "
@@ -172,7 +173,9 @@ def test_the_tab_shows_service_not_enable_with_activate_for_free(owner_client, w
     text = owner_client.get(tab_url(workspace)).content.decode()
     assert "ServiceNotEnable" in text and SERVICE_NOT_ENABLE in text and "Activate for Free" in text
     assert "Grant Access</button>" not in text and "create-notice-rule" not in text
-    assert "Workspace Details</a><span class=\"sep\">&gt;</span><span>Configuration</span>" in text
+    # One breadcrumb style: Workspaces > workspace > Configuration > Event Notification Configuration.
+    crumbs = '>ws_demo</a></li><li>Configuration</li><li aria-current="page">Event Notification Configuration</li>'
+    assert crumbs in text
 
 
 def test_activate_without_javascript_redirects_back_to_the_tab(owner_client, workspace):

@@ -115,7 +115,9 @@ def audit_entries_filter(entries: QuerySet[AuditLogEntry], filters: AuditFilters
 
 
 def audit_object_types(*, account) -> list[str]:
+    """Each object type once. (`.distinct()` over a model with a default ordering would select the
+    ordering column too and return one row per entry: `order_by()` clears it.)"""
     return sorted(
-        AuditLogEntry.objects.filter(account=account).exclude(object_type="")
+        AuditLogEntry.objects.filter(account=account).exclude(object_type="").order_by()
         .values_list("object_type", flat=True).distinct()
     )

@@ -30,7 +30,7 @@ def _ids(raw) -> list:
 class ContactsConfig(ConfigSchema):
     fields = tuple(
         ConfigField(channel, label, widget="contacts", required=False, channel=channel, picks=True, multiple=True,
-                    api_value="a list of contact ids",
+                    api_value="a list of contact ids", list_action="cms:DescribeContactList", list_resource="contact/*",
                     help=f"Contacts reached by {label.lower()}; each one uses one quota unit.")
         for channel, label, _, _ in CHANNELS
     )

@@ -18,7 +18,7 @@ def new_signing_secret() -> str:
 
 class HttpConfig(ConfigSchema):
     fields = (
-        ConfigField("url", "URL", widget="url", placeholder="https://example.com/pai-events",
+        ConfigField("url", "Webhook", widget="url",  # the guide calls every endpoint field "Webhook" placeholder="https://example.com/pai-events",
                     help="Receives the standard template: the CloudEvents envelope, signed per Standard "
                          "Webhooks (webhook-id, webhook-timestamp, webhook-signature)."),
     )

@@ -105,6 +105,19 @@ def test_a_refused_connection_is_a_retryable_failure(outbound_to_fakes):
     with pytest.raises(DeliveryError) as caught:
         http_send("POST", f"http://127.0.0.1:{port}/", body=b"{}", headers={}, masked_url="m")
     assert caught.value.permanent is False and "connection failed" in caught.value.message
+    # Worded for a reader: which host and why, not requests' nested repr of urllib3's pool error.
+    assert caught.value.message == "connection failed: could not connect to 127.0.0.1 (Connection refused)"
+    assert caught.value.reason == "connect"
+
+
+def test_a_name_that_does_not_resolve_is_retried_not_dead_and_says_so_in_words():
+    """A DNS failure may be a short outage: retried with backoff like a refused connection (the
+    review's D-m12), and worded "could not reach <host> (DNS lookup failed)" without the errno."""
+    with pytest.raises(DeliveryError) as caught:
+        http_send("POST", "https://robot.invalid/send?access_token=secret", body=b"{}", headers={}, masked_url="m")
+    error = caught.value
+    assert (error.permanent, error.reason, error.host) == (False, "dns", "robot.invalid")
+    assert error.message == "could not reach robot.invalid (DNS lookup failed)"
 
 
 def test_keep_alive_reuses_one_connection(fake_http_receiver):

@@ -29,7 +29,7 @@ def detail_url(delivery):
 
 
 def test_the_event_page_shows_deliveries_attempts_masked_urls_and_the_bots_answer(owner_client, dead_delivery):
-    page = owner_client.get(detail_url(dead_delivery)).content.decode()
+    page = owner_client.get(detail_url(dead_delivery) + "?tab=deliveries").content.decode()  # the records' tab
     assert 'data-testid="delivery-row"' in page and "Dead" in page
     assert "310000" in page and "sign not match" in page
     assert dead_delivery.bot.token not in page and "SECwrongwrong" not in page
@@ -55,7 +55,7 @@ def test_redeliver_without_htmx_redirects_back_to_the_event(owner_client, dead_d
                                                 "delivery_id": dead_delivery.pk})
     with django_capture_on_commit_callbacks():
         response = owner_client.post(url)
-    assert response.status_code == 302 and response.url == detail_url(dead_delivery)
+    assert response.status_code == 302 and response.url == detail_url(dead_delivery) + "?tab=deliveries"
 
 
 def test_another_accounts_delivery_is_not_found(client, outsider, dead_delivery):

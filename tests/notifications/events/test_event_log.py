@@ -104,15 +104,20 @@ def test_the_event_detail_pretty_prints_the_envelope_and_the_not_published_reaso
                                                                                   some_events):
     event = some_events["dsw"]
 
-    response = owner_client.get(reverse("event-detail", kwargs={"workspace_id": activated_workspace.pk,
-                                                                "event_id": event.pk}))
+    url = reverse("event-detail", kwargs={"workspace_id": activated_workspace.pk, "event_id": event.pk})
 
+    # The detail is in tabs: basic information (the default), event body, delivery records.
+    html = owner_client.get(url).content.decode()
+    assert "The service-linked role AliyunServiceRoleForPAIWorkspace does not exist" in html
+    assert "Basic information" in html and "Delivery records (0)" in html
+    response = owner_client.get(url + "?tab=body")
     html = response.content.decode()
     assert response.status_code == 200
     assert "    &quot;resourceName&quot;: &quot;notebook&quot;," in html
     assert '  &quot;specversion&quot;: &quot;1.0&quot;' in html
     assert "The service-linked role AliyunServiceRoleForPAIWorkspace does not exist" in html
-    assert "<h2>Deliveries</h2>" in html
+    html = owner_client.get(url + "?tab=deliveries").content.decode()
+    assert "<h2 id=\"deliveries-title\">Delivery records</h2>" in html
 
 
 def test_another_accounts_event_log_and_event_are_404(client, outsider, activated_workspace, some_events):

@@ -100,7 +100,7 @@ def test_the_quotas_page_shows_the_limit_the_largest_rule_and_requests(owner_cli
 
 def test_workspace_pages_never_show_saved_secrets(owner_client, make_rule, activated_workspace):
     rule = make_rule(targets=[dingtalk(), lark()])
-    for url in (reverse("rule-list", kwargs={"workspace_id": activated_workspace.pk}),
+    for url in (reverse("workspace-event-notifications", kwargs={"workspace_id": activated_workspace.pk}),
                 reverse("rule-update", kwargs={"workspace_id": activated_workspace.pk, "rule_id": rule.pk})):
         text = owner_client.get(url).content.decode()
         assert not any(secret in text for secret in SECRETS)
@@ -114,7 +114,7 @@ def test_the_rules_table_decrypts_no_secret_and_its_queries_do_not_grow(
 
     from console import crypto
 
-    url = reverse("rule-list", kwargs={"workspace_id": activated_workspace.pk})
+    url = reverse("workspace-event-notifications", kwargs={"workspace_id": activated_workspace.pk})
     make_rule(name="chat", targets=[dingtalk(), wecom(), lark()])
     with CaptureQueriesContext(connection) as few:
         assert owner_client.get(url).status_code == 200

@@ -109,7 +109,7 @@ def test_editing_shows_secrets_masked_and_keeps_them_when_left_blank(owner_clien
 
 def test_the_table_shows_masked_targets_and_disabling_turns_the_tag_grey(owner_client, make_rule, activated_workspace):
     rule = make_rule()
-    table = owner_client.get(url("rule-list", activated_workspace)).content.decode()
+    table = owner_client.get(url("workspace-event-notifications", activated_workspace)).content.decode()
     assert "DingTalk notification" in table and "tag-green" in table and DINGTALK_TOKEN not in table
     body = owner_client.post(url("rule-disable", activated_workspace, rule_id=rule.pk), **HX).content.decode()
     assert "tag-grey" in body and "Disabled" in body
@@ -134,7 +134,7 @@ def test_another_accounts_rule_is_not_found(client, outsider, make_rule, activat
 
 def test_a_sub_user_without_create_rule_sees_no_create_button(client, subuser, activated_workspace):
     client.force_login(subuser)
-    page = client.get(url("rule-list", activated_workspace)).content.decode()
+    page = client.get(url("workspace-event-notifications", activated_workspace)).content.decode()
     assert "eventbridge:ListRules" in page and 'hx-get="/workspaces' not in page
     assert client.get(url("rule-create", activated_workspace)).status_code == 403
 
@@ -177,7 +177,7 @@ def test_a_new_http_targets_signing_secret_is_shown_once_after_saving(owner_clie
     body = owner_client.post(url("rule-create", activated_workspace), data, **HX).content.decode()
     secret = Rule.objects.get().targets.get().secrets["signing_secret"]
     assert 'data-testid="secret-once"' in body and secret in body
-    later = owner_client.get(url("rule-list", activated_workspace)).content.decode()
+    later = owner_client.get(url("workspace-event-notifications", activated_workspace)).content.decode()
     edit = owner_client.get(url("rule-update", activated_workspace, rule_id=Rule.objects.get().pk)).content.decode()
     assert secret not in later and secret not in edit
 
@@ -185,7 +185,7 @@ def test_a_new_http_targets_signing_secret_is_shown_once_after_saving(owner_clie
 def test_at_fifty_rules_the_create_button_is_disabled(owner_client, activated_workspace):
     Rule.objects.bulk_create([Rule(bus=activated_workspace.event_bus, name=f"r{n:02d}", source="dlc_job")
                               for n in range(50)])
-    page = owner_client.get(url("rule-list", activated_workspace)).content.decode()
+    page = owner_client.get(url("workspace-event-notifications", activated_workspace)).content.decode()
     assert "already has 50 rules; the limit is 50." in page
 
 
@@ -235,3 +235,17 @@ def test_a_saved_lark_signing_secret_can_be_removed_with_its_box(owner_client, m
     assert target.secrets == {"webhook": LARK_WEBHOOK}
     page = owner_client.get(url("rule-update", activated_workspace, rule_id=rule.pk), **HX).content.decode()
     assert "Remove it" not in page  # nothing saved to remove any more
+
+
+def test_a_user_who_may_not_list_contacts_sees_no_contact_names_in_the_drawer(client, owner, seed_subuser,
+                                                                                activated_workspace):
+    from notifications.services.contacts import contact_create
+
+    contact_create(actor=owner, account=owner.account, name="Alice", email="alice@example.com")
+    data = {"source": "dlc_job", "scope": "all", "target_keys": "0", "t0-method": "contacts", "_op": "method",
+            "_key": "0"}
+    client.force_login(owner)
+    assert "Alice" in client.post(url("rule-form-refresh", activated_workspace), data, **HX).content.decode()
+    client.force_login(seed_subuser)  # EventBridge actions only: no cms:DescribeContactList
+    body = client.post(url("rule-form-refresh", activated_workspace), data, **HX).content.decode()
+    assert "Alice" not in body and "Choosing contacts needs <code>cms:DescribeContactList</code>" in body

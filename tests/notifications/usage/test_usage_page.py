@@ -108,7 +108,7 @@ def test_picking_a_month_shows_that_month_and_htmx_gets_only_the_summary(owner_c
     partial = owner_client.get(URL, {"month": "2025-03"}, headers={"HX-Request": "true"}).content.decode()
 
     assert figure(full, "sent") == "42" and "Sent in March 2025" in full
-    assert partial.lstrip().startswith('<div id="usage-summary">')
+    assert partial.lstrip().startswith('<div id="usage-summary" class="refreshing">')
     assert "<html" not in partial and figure(partial, "sent") == "42"
     assert 'href="?month=2025-02"' in partial and 'href="?month=2025-04"' in partial
 

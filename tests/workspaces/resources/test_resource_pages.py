@@ -70,7 +70,7 @@ def test_a_refused_change_in_the_console_shows_the_message_and_changes_nothing(o
     response = owner_client.post(url, {"approval_status": "Rejected"}, follow=True)
 
     assert any("from Approved to Rejected" in m and "already Approved" in m for m in _messages(response))
-    assert 'class="notice notice-error"' in response.content.decode()
+    assert 'class="toast toast-error"' in response.content.decode()  # messages show as toasts; errors stay
     assert ModelVersion.objects.get(pk=released.pk).approval_status == "Approved"
     assert Event.objects.count() == before
 

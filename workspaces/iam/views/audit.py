@@ -17,6 +17,7 @@ from workspaces.iam.selectors import (
 from workspaces.models import User
 
 TEMPLATE = "workspaces/policies/audit.html"
+ISO_INPUTS = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
 PAGE_SIZE = 50
 
 
@@ -24,10 +25,10 @@ class AuditFilterForm(forms.Form):
     user = forms.CharField(required=False, max_length=150)
     object_type = forms.CharField(required=False, max_length=64)
     object_id = forms.CharField(required=False, max_length=64)
-    since = forms.DateTimeField(required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
-                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    until = forms.DateTimeField(required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
-                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    # ISO dates as every date on the page shows them ("2026-11-30 14:05"), typed as text: a
+    # datetime-local picker would show the browser's locale format instead.
+    since = forms.DateTimeField(required=False, input_formats=ISO_INPUTS)
+    until = forms.DateTimeField(required=False, input_formats=ISO_INPUTS)
 
     def clean(self):
         data = super().clean()

@@ -145,9 +145,22 @@ def policy_validate_view(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def policy_delete_view(request, pk: int):
+    """GET asks first (the console's confirmation dialog); POST deletes."""
     policy = policy_get_for_change(actor=request.user, pk=pk)
+    if request.method == "GET":
+        from console.feedback import Confirmation, confirm_render
+
+        users = [user.username for user in policy.users.all()]
+        return confirm_render(request, Confirmation(
+            title="Delete policy",
+            message=(f"The policy {policy.name} is attached to {', '.join(users)}: detach it from them first."
+                     if users else f"Delete the policy {policy.name}? This cannot be undone."),
+            action_url=reverse("policy-delete", kwargs={"pk": policy.pk}), ok_label="Delete",
+            busy_label="Deleting…", cancel_url=reverse("policy-list"), blocked=bool(users),
+            testid="confirm-delete-policy",
+        ))
     try:
         policy_delete(actor=request.user, policy=policy)
     except PolicyInUse as error:

@@ -76,7 +76,11 @@ def user_create_view(request):
 
 def _row_answer(request, user, *, error: str = "", notice: str = ""):
     if request.htmx:
-        return render(request, f"{LIST_TEMPLATE}#user-row", _row_context(request, user, error=error))
+        from console.feedback import close_dialog, toast
+
+        response = render(request, f"{LIST_TEMPLATE}#user-row", _row_context(request, user, error=error))
+        close_dialog(response)
+        return toast(response, notice) if notice and not error else response
     if error:
         messages.error(request, error)
     elif notice:
@@ -101,11 +105,22 @@ def user_attach_policy_view(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def user_detach_policy_view(request, pk: int, policy_id: int):
+    """GET asks first (the console's confirmation dialog); POST detaches."""
     user = user_get(actor=request.user, pk=pk, authorize_read=False)
     authorize(request.user, "ram:DetachPolicyFromUser", user_arn(user.account, user.username))
     policy = policy_get_by_reference(account=user.account, reference=policy_id)
+    if request.method == "GET":
+        from console.feedback import Confirmation, confirm_render
+
+        return confirm_render(request, Confirmation(
+            title="Detach policy",
+            message=f"Detach {policy.name} from {user.username}? {user.username} loses what it allows at once.",
+            action_url=reverse("user-detach-policy", kwargs={"pk": user.pk, "policy_id": policy.pk}),
+            ok_label="Detach", busy_label="Detaching…", cancel_url=reverse("user-list"),
+            target=f"#user-{user.pk}", testid="confirm-detach",
+        ))
     try:
         policy_detach(actor=request.user, policy=policy, user=user)
     except ValidationError as error:

@@ -70,6 +70,8 @@ class Command(BaseCommand):
         python = sys.executable
         manage = str(root / "manage.py")
         queues = ",".join(settings.CELERY_QUEUE_NAMES)
+        # The children read PORT: CONSOLE_BASE_URL (links in messages) defaults to this port.
+        os.environ["PORT"] = str(port)
         children = [
             # --insecure: serve the static files (CSS, the vendored htmx) even with DEBUG off.
             Child("web", [python, manage, "runserver", f"127.0.0.1:{port}", "--insecure",

@@ -18,13 +18,8 @@ from workspaces.tenancy.api.serializers import (
 )
 from workspaces.tenancy.bus import role_arn
 from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
-from workspaces.tenancy.services.eventbridge import (
-    event_buses_for_account,
-    eventbridge_activate,
-    eventbridge_status_get,
-    service_role_get,
-    service_role_grant,
-)
+from workspaces.tenancy.selectors import event_buses_for_account, eventbridge_status_get, service_role_get
+from workspaces.tenancy.services.eventbridge import eventbridge_activate, service_role_grant
 
 
 def _status_data(account) -> dict:

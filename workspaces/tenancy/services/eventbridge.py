@@ -8,7 +8,6 @@ again changes nothing and records nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils import timezone
 from workspaces.iam.audit import audit_record
 from workspaces.iam.permissions import authorize
 from workspaces.models import Account, EventBus, ServiceLinkedRole, User, Workspace
-from workspaces.tenancy.bus import buses_arn, event_bus_name, role_arn, setup_step
+from workspaces.tenancy.bus import buses_arn, event_bus_name, role_arn
 from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
 
 
@@ -83,40 +82,3 @@ def service_role_grant(*, actor: User | None, account: Account) -> RoleGrant:
         audit_record(actor=actor, account=account, action="service_role.create", obj=role,
                      changes={"name": [None, role.name]})
     return RoleGrant(role=role, created=created)
-
-
-# --- Reads: what the Event Notification Configuration tab and the API show.
-
-def service_role_get(*, account: Account) -> ServiceLinkedRole | None:
-    return ServiceLinkedRole.objects.filter(account=account, name=SERVICE_LINKED_ROLE_NAME).first()
-
-
-def event_buses_for_account(*, account: Account):
-    return EventBus.objects.filter(account=account).select_related("workspace", "account").order_by("name")
-
-
-@dataclass(frozen=True)
-class EventBridgeStatus:
-    """Where the account stands on the way to notice rules, in the order the tab asks for it."""
-
-    activated: bool
-    activated_at: datetime | None
-    role_granted: bool
-    role_created_at: datetime | None
-    event_bus_count: int
-
-    @property
-    def step(self) -> str:
-        """`activate` (ServiceNotEnable), then `grant`, then `ready` (the rule of workspaces.tenancy.bus)."""
-        return setup_step(activated=self.activated, role_granted=self.role_granted)
-
-
-def eventbridge_status_get(*, account: Account) -> EventBridgeStatus:
-    role = service_role_get(account=account)
-    return EventBridgeStatus(
-        activated=account.eventbridge_active,
-        activated_at=account.eventbridge_activated_at,
-        role_granted=role is not None,
-        role_created_at=role.created_at if role else None,
-        event_bus_count=EventBus.objects.filter(account=account).count(),
-    )

@@ -10,39 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from workspaces.iam.audit import access_denied_record
-from workspaces.iam.permissions import AccessDenied, account_arn, is_allowed
-from workspaces.tenancy.bus import bus_readiness, buses_arn, role_arn
-from workspaces.tenancy.models import EVENT_BUS_PREFIX, SERVICE_LINKED_ROLE_NAME
-from workspaces.tenancy.selectors import workspace_get_for_user
-from workspaces.tenancy.services.eventbridge import (
-    event_buses_for_account,
-    eventbridge_activate,
-    eventbridge_status_get,
-    service_role_grant,
-)
+from workspaces.iam.permissions import AccessDenied
+from workspaces.tenancy.selectors import event_notifications_tab, workspace_get_for_user
+from workspaces.tenancy.services.eventbridge import eventbridge_activate, service_role_grant
 
 TEMPLATE = "workspaces/event_notifications.html"
-
-
-def _context(request, workspace, *, error: str = "", notice: str = "") -> dict:
-    user, account = request.user, workspace.account
-    account.refresh_from_db(fields=["eventbridge_activated_at"])
-    can_list_buses = is_allowed(user, "eventbridge:ListEventBuses", account_arn("eventbridge", account, "eventbus/*"))
-    return {
-        "workspace": workspace,
-        "status": eventbridge_status_get(account=account),
-        "event_bus": bus_readiness(workspace).bus,
-        "event_buses": event_buses_for_account(account=account) if can_list_buses else None,
-        "can_activate": is_allowed(
-            user, "eventbridge:CreateEventBus", buses_arn(account)
-        ),
-        "can_grant": is_allowed(user, "ram:CreateServiceLinkedRole", role_arn(account)),
-        "role_name": SERVICE_LINKED_ROLE_NAME,
-        "bus_prefix": EVENT_BUS_PREFIX,
-        "error": error,
-        "notice": notice,
-        "active_tab": "configuration",
-    }
 
 
 def _refused(request, workspace, exc: AccessDenied):
@@ -56,9 +28,11 @@ def _answer(request, workspace, *, error: str = "", notice: str = ""):
     """The re-rendered setup partial (HTMX), or back to the tab (a plain form post)."""
     if request.htmx:
         # htmx swaps 2xx answers only, so a refusal comes back as 200 with the red notice in it.
-        return render(request, f"{TEMPLATE}#setup", _context(request, workspace, error=error, notice=notice))
+        context = event_notifications_tab(user=request.user, workspace=workspace, error=error, notice=notice)
+        return render(request, f"{TEMPLATE}#setup", context)
     if error:
-        return render(request, TEMPLATE, _context(request, workspace, error=error), status=403)
+        context = event_notifications_tab(user=request.user, workspace=workspace, error=error)
+        return render(request, TEMPLATE, context, status=403)
     messages.success(request, notice)
     return redirect("workspace-event-notifications", workspace_id=workspace.pk)
 
@@ -67,7 +41,7 @@ def _answer(request, workspace, *, error: str = "", notice: str = ""):
 @require_GET
 def event_notifications(request, workspace_id: int):
     workspace = workspace_get_for_user(request.user, workspace_id)
-    return render(request, TEMPLATE, _context(request, workspace))
+    return render(request, TEMPLATE, event_notifications_tab(user=request.user, workspace=workspace))
 
 
 @login_required

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_http_methods
 from workspaces.iam.audit import access_denied_record
 from workspaces.iam.permissions import AccessDenied, arn, is_allowed
 from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
-from workspaces.tenancy.selectors import workspace_get_authorized, workspaces_list_authorized
-from workspaces.tenancy.services.eventbridge import eventbridge_status_get
+from workspaces.tenancy.selectors import eventbridge_status_get, workspace_get_authorized, workspaces_list_authorized
 from workspaces.tenancy.services.workspaces import DESCRIPTION_MAX, NAME_RULE, workspace_create
 
 
@@ -65,7 +64,12 @@ def workspace_list(request):
             status = 400
         if request.htmx:
             # htmx swaps 2xx answers only; the errors are in the partial.
-            return render(request, f"{template}#workspace-panel", _list_context(request, form, created))
+            response = render(request, f"{template}#workspace-panel", _list_context(request, form, created))
+            if created is not None:
+                from console.feedback import toast
+
+                toast(response, f"Workspace {created.name} created.")
+            return response
     return render(request, template, _list_context(request, form), status=status)
 
 
