@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml | $(PY)
 install: $(STAMP)
 
 ## make run: install, migrate, load the demo account (prints its logins), start web + worker + beat.
+## DEBUG=true (unless set otherwise) is the development path: fixed development keys, no real ones needed.
+run: export DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_VAR = ROOT / "var" / "bench"
 SECRET = "SECbench0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
 BENCH_SECRET_KEY = "bench-secret-key-not-for-production-0123456789abcdefghijklmnop"
+BENCH_FIELD_ENCRYPTION_KEY = "YmVuY2gta2V5LW5vdC1mb3ItcHJvZHVjdGlvbi0wMTI="  # the bench's own, not for production
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "bench"
 REDIS_BENCH_URL = "redis://127.0.0.1:6379/5"  # 0 is the default, 3 is CI's
@@ -64,6 +65,7 @@ def profile_env(profile: Profile) -> dict[str, str]:
         DATABASE_URL=profile.database_url,
         CELERY_BROKER_URL=profile.broker_url,
         SECRET_KEY=BENCH_SECRET_KEY,
+        FIELD_ENCRYPTION_KEYS=BENCH_FIELD_ENCRYPTION_KEY,  # no start without real keys (issue 13, F5)
         OUTBOUND_ALLOWED_NETWORKS="127.0.0.1/32",
         WEBHOOK_EXTRA_HOSTS="127.0.0.1",
         LOG_LEVEL="WARNING",

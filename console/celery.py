@@ -63,3 +63,30 @@ def _tune_sqlite_broker_engine() -> None:
 
 _reuse_database_connections()
 _tune_sqlite_broker_engine()
+
+
+def _refuse_to_start_on_check_errors() -> None:
+    """Celery's Django fixup runs the system checks but ignores what they find; a worker or beat
+    with DEBUG off and no real keys (console/checks.py) must stop there, as runserver does."""
+    import sys
+
+    from celery.signals import beat_init, worker_init
+
+    def check(sender=None, **kwargs):
+        from django.core.management.base import SystemCheckError
+
+        from console.checks import run_startup_checks
+
+        process = "celery beat" if sender.__class__.__name__ == "Service" else "celery worker"
+        try:
+            run_startup_checks(process)
+        except SystemCheckError as error:
+            sys.stderr.write(f"{error}\n")
+            sys.stderr.flush()
+            raise SystemExit(1) from None  # Celery's signals swallow exceptions, not an exit
+
+    worker_init.connect(check, weak=False)
+    beat_init.connect(check, weak=False)
+
+
+_refuse_to_start_on_check_errors()

@@ -2,8 +2,17 @@
 
 Rotation: put a new key first in FIELD_ENCRYPTION_KEYS, keep the old ones after it, run
 `manage.py rotate_secrets` (re-encrypts every stored secret with the newest key), then drop the old
-keys. Without FIELD_ENCRYPTION_KEYS a key is derived from SECRET_KEY (demo only); once real keys are
-set, that derived key stays last in the ring, so secrets saved before can still be read and rotated.
+keys. The keys are their own: never derived from SECRET_KEY, so rotating SECRET_KEY (with
+SECRET_KEY_FALLBACKS) leaves every secret readable. Production must set them (a system check refuses
+to start without; DEBUG and the tests have their own development keys, see settings).
+
+Versions before issue 13 encrypted with a key derived from SECRET_KEY when FIELD_ENCRYPTION_KEYS was
+unset. Those keys (from SECRET_KEY and each of SECRET_KEY_FALLBACKS) are kept at the end of the ring
+to *read* such secrets, never to encrypt: `rotate_secrets` re-encrypts them with FIELD_ENCRYPTION_KEYS.
+
+A secret no key can read does not break whatever loads its row: the field reads back as
+`UnreadableSecrets` (empty, and saved back unchanged), and a delivery to that target records a
+failed attempt saying so (notifications.services.delivery) instead of failing the routing.
 """
 
 import base64
@@ -21,12 +30,18 @@ from django.db.models.query_utils import DeferredAttribute
 MASK = "••••••"
 
 
-def _derived_key(secret_key: str) -> bytes:
+def _legacy_key(secret_key: str) -> bytes:
+    """The key versions before issue 13 derived from SECRET_KEY: for reading their secrets only."""
     return base64.urlsafe_b64encode(hashlib.sha256(("field-encryption:" + secret_key).encode()).digest())
 
 
 @lru_cache(maxsize=8)
-def _keys(keys: tuple[str, ...], secret_key: str) -> tuple[Fernet, ...]:
+def _keys(keys: tuple[str, ...], legacy_secret_keys: tuple[str, ...]) -> tuple[Fernet, ...]:
+    if not keys:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS is not set: secrets cannot be encrypted. Set it to a Fernet key, e.g. from "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
+        )
     try:
         configured = [Fernet(key.encode()) for key in keys]
     except (ValueError, TypeError) as exc:
@@ -34,11 +49,12 @@ def _keys(keys: tuple[str, ...], secret_key: str) -> tuple[Fernet, ...]:
             "FIELD_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes), "
             "e.g. from `python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
         ) from exc
-    return (*configured, Fernet(_derived_key(secret_key)))
+    return (*configured, *(Fernet(_legacy_key(secret)) for secret in legacy_secret_keys if secret))
 
 
 def _ring() -> tuple[Fernet, ...]:
-    return _keys(tuple(settings.FIELD_ENCRYPTION_KEYS), settings.SECRET_KEY)
+    legacy = (settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", ()))
+    return _keys(tuple(settings.FIELD_ENCRYPTION_KEYS), tuple(legacy))
 
 
 def fernet() -> MultiFernet:
@@ -50,11 +66,15 @@ def encrypt(plaintext: str) -> str:
     return fernet().encrypt(plaintext.encode()).decode()
 
 
+class UndecryptableSecret(ImproperlyConfigured):
+    """A stored secret that none of the keys can read."""
+
+
 def decrypt(token: str) -> str:
     try:
         return fernet().decrypt(token.encode()).decode()
     except InvalidToken as exc:
-        raise ImproperlyConfigured(
+        raise UndecryptableSecret(
             "A stored secret cannot be decrypted with FIELD_ENCRYPTION_KEYS (was a key removed before "
             "`manage.py rotate_secrets` ran?)"
         ) from exc
@@ -127,6 +147,31 @@ class WriteOnlySecretsFormField(forms.CharField):
         return bool((data or "").strip())
 
 
+class UnreadableSecrets(SecretDict):
+    """What an EncryptedJSONField reads back when no key can decrypt it: no values (senders see an
+    empty dict and `secrets_unreadable()` says why), and the stored token kept, so that saving the
+    row again does not overwrite it (restoring the key makes it readable again)."""
+
+    def __init__(self, token: str):
+        super().__init__()
+        self.token = token
+
+
+def secrets_unreadable(secrets) -> bool:
+    return isinstance(secrets, UnreadableSecrets)
+
+
+UNREADABLE_MESSAGE = ("the target's secrets cannot be decrypted with FIELD_ENCRYPTION_KEYS (a key was removed "
+                      "or replaced): restore the key, or enter the target's secrets again")
+
+
+def _read(value: str) -> SecretDict:
+    try:
+        return SecretDict(json.loads(decrypt(value)))
+    except UndecryptableSecret:
+        return UnreadableSecrets(value)
+
+
 class _SecretsAttribute(DeferredAttribute):
     """Wraps whatever dict is assigned (`Target(secrets={...})`, a default) in a SecretDict, so even
     an unsaved instance never prints its secrets."""
@@ -145,7 +190,7 @@ class EncryptedJSONField(models.TextField):
     def from_db_value(self, value, expression, connection):
         if value in (None, ""):
             return SecretDict()
-        return SecretDict(json.loads(decrypt(value)))
+        return _read(value)
 
     def to_python(self, value):
         if isinstance(value, SecretDict):
@@ -154,9 +199,11 @@ class EncryptedJSONField(models.TextField):
             return SecretDict(value)
         if value in (None, ""):
             return SecretDict()
-        return SecretDict(json.loads(decrypt(value)))
+        return _read(value)
 
     def get_prep_value(self, value):
+        if isinstance(value, UnreadableSecrets):
+            return value.token  # as stored: still readable once the key is back
         if value in (None, "", {}):
             return ""
         return encrypt(json.dumps(dict(value), sort_keys=True))

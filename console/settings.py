@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -22,10 +22,27 @@ if env_file.exists():
     env.read_env(str(env_file))
 
 DEBUG = env.bool("DEBUG", default=False)
-_DEV_SECRET = "insecure-development-key-change-me-in-production-0123456789"
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET)
-if SECRET_KEY == _DEV_SECRET and not DEBUG and env.bool("REQUIRE_SECRET_KEY", default=False):
-    raise ImproperlyConfigured("SECRET_KEY must be set when REQUIRE_SECRET_KEY is true")
+# --- Keys. Production (DEBUG off) must set SECRET_KEY and FIELD_ENCRYPTION_KEYS: the system checks
+# (console/checks.py), which web, worker and beat each run before starting, refuse to start without
+# them. Development has an explicit path: with DEBUG on (`make run` sets it) both default to fixed,
+# public development keys; the tests make random ones per run (and hand them to the workers they start).
+DEV_SECRET_KEY = "django-insecure-development-key-for-DEBUG-only-never-in-production"
+DEV_FIELD_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQta2V5LWZvci1ERUJVRy1vbmx5ISE="  # base64("development-key-for-DEBUG-only!!")
+if TESTING:
+    import secrets as _secrets
+
+    from cryptography.fernet import Fernet as _Fernet
+
+    _default_keys = (_secrets.token_urlsafe(50), _Fernet.generate_key().decode())
+else:
+    _default_keys = (DEV_SECRET_KEY, DEV_FIELD_ENCRYPTION_KEY if DEBUG else "")
+SECRET_KEY = env.str("SECRET_KEY", default=_default_keys[0])
+# Earlier SECRET_KEYs still accepted for sessions and signatures (Django's key rotation). Secrets at
+# rest do not depend on SECRET_KEY, so rotating it stops nothing.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+# Secrets at rest (signing keys, webhook tokens, credentials in HTTP target URLs): MultiFernet keys,
+# newest first. Rotation: a new key first, `manage.py rotate_secrets`, then drop the old one.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[_default_keys[1]] if _default_keys[1] else [])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute base of links put into notifications (event -> console page).
@@ -44,6 +61,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc from our own static files, not a CDN
+    "axes",  # sign-in throttling and lockout
     "console",
     "workspaces",
     "notifications",
@@ -51,7 +70,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "console.middleware.ApiBodyLimitMiddleware",
+    "console.input.UnsafeRequestTextMiddleware",  # NUL in a path or query: 404/400, never a 500
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -61,6 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "console.middleware.AccessDeniedMiddleware",
     "console.middleware.HtmxSessionMiddleware",  # an ended session: HX-Redirect to sign-in, not a page in a drawer
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into a 429
 ]
 # A failed CSRF check gets a console page (or, for htmx, a worded toast / sign-in redirect).
 CSRF_FAILURE_VIEW = "console.views.csrf_failure"
@@ -119,8 +141,34 @@ if TESTING:  # hashing real passwords costs ~1 s per user on a loaded 2-core mac
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in: axes first (refuses a locked-out user name or address before any password is hashed),
+# then Django's backend; users are found by sign-in name (`name@alias` for sub-users,
+# workspaces.iam.models.users.sign_in_lookup), which is why user names need not be unique.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]  # user names are unique per account; sign-in names are unique
+# Failed sign-ins (console, admin, the API's token endpoint), counted in the database and shared by
+# every web process: this many for one user name, or from one client address, lock that name or
+# address out for LOGIN_LOCKOUT_MINUTES (429), then it may try again.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LOGIN_LOCKOUT_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one: per user name and per address
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "console.signin.attempted_sign_in_name"
+AXES_CLIENT_IP_CALLABLE = "console.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "console.signin.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# The number of proxies in front of the web processes that append to X-Forwarded-For (0: none, the
+# TCP peer is the client). The one setting behind every per-client limit: sign-in lockout and the
+# API's throttles (DRF's NUM_PROXIES). Never more than there are: the client could then choose its
+# address.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -137,14 +185,44 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576  # 1 MB: the largest PutEvents request, 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+# HTTPS (see the README's production settings): HSTS seconds (0 = no header), redirect http to
+# https, and the header a TLS-terminating proxy sets, as "HEADER_NAME,value"
+# (e.g. "HTTP_X_FORWARDED_PROTO,https"); empty = trust no such header.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) if _proxy_ssl_header else None
+# Content-Security-Policy on every answer (django-csp): scripts, styles, images and fonts from this
+# origin only (htmx is vendored, Swagger UI and Redoc come from drf-spectacular-sidecar), no inline
+# script, no framing, forms post here only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # A <style> element needs the page's nonce (the console has none; Swagger UI's page has one);
+        # style="" attributes are allowed (they can load nothing img-src would refuse).
+        "style-src": ["'self'", NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# The cache holds the API's throttle counters (per client address), so it must be shared by every
+# web process: the database (its table is made by a migration) or Redis by URL
+# (redis://host:6379/1). The tests keep a per-process memory cache.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://" if TESTING else "dbcache://console_cache")}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PAI notifications <noreply@localhost>")
-
-# --- Secrets at rest: MultiFernet keys, newest first. Without FIELD_ENCRYPTION_KEYS a key is
-# derived from SECRET_KEY (fine for a demo, not for production: set real keys).
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
 # --- Outbound requests (chat bots, HTTP targets, EAS API).
 # Hosts admitted as chat webhooks besides the providers' own (self-hosted relays, tests).
@@ -255,12 +333,31 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "console.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # JSON nested deeper than MAX_JSON_DEPTH, lone surrogates and NUL in any string: 400.
+    "DEFAULT_PARSER_CLASSES": ["console.input.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
+    "NUM_PROXIES": NUM_PROXIES,
 }
+# How deep a JSON request body may nest (objects and arrays); deeper is refused with 400.
+MAX_JSON_DEPTH = env.int("MAX_JSON_DEPTH", default=32)
+# PutEvents requests per account and minute (each up to 16 events and 1 MB), a sliding window counted
+# where the per-bot rate limits are (Redis or the database), so every web process shares it; over
+# it, 429 with Retry-After. 0: no limit.
+PUT_EVENTS_PER_MINUTE = env.int("PUT_EVENTS_PER_MINUTE", default=300)
+# Whether /api/schema/, /api/docs/ (Swagger UI) and /api/redoc/ answer without a login (console/api_docs.py
+# says why they do by default).
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=True)
 SPECTACULAR_SETTINGS = {
     "TITLE": "PAI Event Notifications API",
     "DESCRIPTION": "Workspaces, EventBridge activation, notice rules, targets, events and deliveries.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files, never a CDN (console/api_docs.py).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny" if API_DOCS_PUBLIC
+                          else "rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -293,5 +390,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # urllib3 logs request lines at DEBUG: webhook tokens and signatures are in their query.
         "urllib3": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # its banner on every start
     },
 }

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+
+from console.api_docs import RedocDocsView, SwaggerDocsView
 
 # One module of routes per sub-domain; each owns its own paths and names.
 CONSOLE_ROUTES = [
@@ -25,7 +27,8 @@ API_ROUTES = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SwaggerDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", RedocDocsView.as_view(url_name="api-schema"), name="api-redoc"),
     *[path("api/v1/", include(module)) for module in API_ROUTES],
     *[path("", include(module)) for module in CONSOLE_ROUTES],
 ]

@@ -8,7 +8,9 @@ raw, so that a request over 1 MB gets 413 before anything is parsed, and bad UTF
 from __future__ import annotations
 
 import json
+import math
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers, status
@@ -19,10 +21,11 @@ from rest_framework.views import APIView
 from console.api import serializers as api_serializers
 from console.api.errors import ErrorResponseSerializer, errors
 from console.api.serializers import state_field
+from console.input import json_loads_checked
 from notifications import catalog
 from notifications.models import Event
 from notifications.selectors.events import event_filters_clean, event_get, events_for_workspace
-from notifications.services.put_events import MAX_ENTRIES, MAX_REQUEST_BYTES, events_put
+from notifications.services.put_events import MAX_ENTRIES, MAX_REQUEST_BYTES, events_put, put_events_wait
 from workspaces.iam.permissions import authorize
 from workspaces.tenancy.bus import bus_arn
 from workspaces.tenancy.selectors import workspace_get_for_user
@@ -59,6 +62,8 @@ FILTER_PARAMETERS = [
     OpenApiParameter("source", str, enum=list(catalog.SOURCES_BY_KEY), description="Only events of this source."),
     OpenApiParameter("type", str, enum=list(catalog.EVENT_TYPES_BY_KEY), description="Only events of this type."),
     OpenApiParameter("status", str, enum=Event.Status.values, description="published or not_published."),
+    OpenApiParameter("since", str, description="Only events created at or after this moment: an ISO 8601 date "
+                                               "and time, e.g. 2026-11-30T08:00:00Z (anything else: 400)."),
 ]
 
 
@@ -170,10 +175,12 @@ def put_events_entries(raw: bytes) -> list:
     if not text.strip():
         raise BadBody("malformed_json", "The request body is empty; send a JSON array of CloudEvents.")
     try:
-        payload = json.loads(text)
+        payload = json_loads_checked(text)
     except json.JSONDecodeError as error:
         raise BadBody("malformed_json", f"The request body is not valid JSON: {error.msg} at line {error.lineno} "
                                         f"column {error.colno}.")
+    except ValueError as error:  # nested too deep to parse
+        raise BadBody("malformed_json", f"The request body is not valid JSON: {error}.")
     if isinstance(payload, dict):
         payload = payload.get("entries", payload.get("Entries"))
     if not isinstance(payload, list):
@@ -206,7 +213,9 @@ class PutEventsView(APIView):
         operation_id="put_events",
         request={"application/json": PUT_EVENTS_BODY},
         responses={200: PutEventsResultSerializer, **errors(400, 404),
-                   413: OpenApiResponse(ErrorResponseSerializer, description="The request body is over 1 MB")},
+                   413: OpenApiResponse(ErrorResponseSerializer, description="The request body is over 1 MB"),
+                   429: OpenApiResponse(ErrorResponseSerializer, description="The account's PutEvents rate limit "
+                                        "(PUT_EVENTS_PER_MINUTE) is reached; Retry-After says when to try again")},
         examples=[OpenApiExample("One model event", request_only=True, value=[{
             "id": "8c1e5a4e-4d2b-4e55-9f0e-2f8d1b0c7a11", "source": "acs.pai", "specversion": "1.0",
             "type": "pai:ModelManagement:ModelVersionApproved", "subject": "acs.pai:cn-shanghai:1234:ModelVersion/7",
@@ -224,5 +233,11 @@ class PutEventsView(APIView):
         if len(raw) > MAX_REQUEST_BYTES:
             raise _too_large(len(raw))
         entries = put_events_entries(raw)
+        # Counted once the body is known to be a batch (a refused body stores nothing, counts nothing).
+        wait = put_events_wait(account=workspace.account)
+        if wait > 0:
+            raise exceptions.Throttled(wait=math.ceil(wait), detail=(
+                f"PutEvents takes at most {settings.PUT_EVENTS_PER_MINUTE} requests a minute per account; "
+                f"try again in {math.ceil(wait)} s."))
         return Response(events_put(workspace=workspace, entries=entries, actor=request.user))
 

@@ -13,7 +13,7 @@ import email.utils
 import json
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
 
 import requests
@@ -42,6 +42,14 @@ class SendContext:
     # PutEvents, the user's id: a channel that acts on resources acts within that user's rights.
     event_origin: str = ""
     publisher_id: int | None = None
+    # The private networks an operator granted the account whose target this is (CIDR text or list;
+    # notifications.channels.outbound). None: a destination the operator configured (the EAS API,
+    # the SMS/voice provider), which settings.OUTBOUND_ALLOWED_NETWORKS governs.
+    tenant_networks: str | tuple | None = None
+
+    def for_operator(self) -> SendContext:
+        """The same send, to a destination the operator configured (not the tenant)."""
+        return replace(self, tenant_networks=None)
 
 
 @dataclass
@@ -127,8 +135,8 @@ def mask_url(url: str) -> str:
         userinfo, _, hostport = netloc.rpartition("@")
         user = userinfo.split(":", 1)[0]
         netloc = f"{user}:••••••@{hostport}" if ":" in userinfo else f"{user}@{hostport}"
-    query = "&".join(
-        f"{quote_plus(k)}=" + ("••••••" if k.lower() in SECRET_QUERY_KEYS and v else quote_plus(v))
+    query = "&".join(  # (values masked before stay as they are: masking twice changes nothing)
+        f"{quote_plus(k)}=" + ("••••••" if k.lower() in SECRET_QUERY_KEYS and v else quote_plus(v, safe="•"))
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
     )
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
@@ -175,7 +183,7 @@ def http_send(method: str, url: str, *, body: bytes | None, headers: dict, maske
     where = {"request_url": masked_url, "host": host}
     try:
         return outbound_request(method, url, headers=headers, body=body, timeout=context.timeout,
-                                total_timeout=context.total_timeout)
+                                total_timeout=context.total_timeout, tenant_networks=context.tenant_networks)
     except OutboundRefused as exc:
         # A name that does not resolve today may resolve after a DNS outage: retried with backoff.
         # A forbidden address or a bad URL will not change: permanent.
@@ -205,13 +213,23 @@ def _short(exc: Exception) -> str:
     return text[:300]
 
 
-def judge_http_status(answer: OutboundAnswer, *, masked_url: str, provider_code: str = "") -> None:
+PRIVATE_ANSWER = "(not stored: the answer of a private address)"
+
+
+def kept_body(answer: OutboundAnswer, *, private_kept: bool = True) -> str:
+    """What an attempt stores of the answer: 2 KB of it; nothing of an HTTP target's answer from a
+    private address (an allowed network must not become a way to read internal services)."""
+    return trim(answer.text) if private_kept or answer.public else PRIVATE_ANSWER
+
+
+def judge_http_status(answer: OutboundAnswer, *, masked_url: str, provider_code: str = "",
+                      private_kept: bool = True) -> None:
     """Raise DeliveryError unless the answer is a 2xx. 3xx: permanent (never followed);
     408, 429 and 5xx: retryable, honouring Retry-After; other 4xx: permanent."""
     status = answer.status
     if 200 <= status < 300:
         return
-    body = trim(answer.text)
+    body = kept_body(answer, private_kept=private_kept)
     common = {"http_status": status, "response_body": body, "request_url": masked_url, "provider_code": provider_code}
     if 300 <= status < 400:
         raise DeliveryError(f"HTTP {status}: redirects are not followed", permanent=True, reason="http", **common)

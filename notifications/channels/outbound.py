@@ -2,13 +2,22 @@
 
 The guard resolves the destination's host once, refuses addresses a user-supplied URL must not
 reach (loopback, private, link-local including 169.254.169.254, multicast, reserved, unspecified)
-unless `settings.OUTBOUND_ALLOWED_NETWORKS` admits them, and then connects to *that* address: the
+unless an allowed network admits them, and then connects to *that* address: the
 connection pool is keyed by the checked IP while the Host header and TLS SNI/certificate checks keep
 the original name, so a DNS answer that changes between check and connect (rebinding) changes
 nothing. Redirects are never followed; connect and read timeouts are hard, and so is a total
 deadline on reading the answer.
 
 One `requests.Session` per process (keep-alive; Celery's prefork children each build their own).
+
+Which private networks are allowed depends on who chose the destination (issue 13, F12):
+- a tenant's target (an HTTP endpoint, a chat webhook): only the networks an operator granted that
+  account (`Account.outbound_allowed_networks`, in admin), and, for a host the operator listed in
+  WEBHOOK_EXTRA_HOSTS (a self-hosted relay: host or host:port), settings.OUTBOUND_ALLOWED_NETWORKS;
+- what the operator configured (the EAS API, the SMS/voice provider; `tenant_networks=None`):
+  settings.OUTBOUND_ALLOWED_NETWORKS.
+A refusal tells the caller "address not allowed", never what a name resolved to (that would make
+attempt errors an oracle of internal DNS); the log has the detail.
 """
 
 from __future__ import annotations
@@ -48,6 +57,7 @@ class CheckedDestination:
     host: str  # the name as written in the URL (Host header, SNI, certificate check)
     port: int
     address: str  # the checked IP the connection goes to
+    public: bool = True  # False: a private address an allowed network admitted
 
 
 @dataclass
@@ -58,18 +68,49 @@ class OutboundAnswer:
     elapsed_ms: float
     url: str = ""
     extra: dict = field(default_factory=dict)
+    public: bool = True  # whether the answer came from a public address
 
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
 
 
-def allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(entries) -> list[Network]:
+    """CIDR entries (a list, or text separated by commas, spaces or new lines); ValueError names a bad one."""
+    if isinstance(entries, str):
+        entries = entries.replace(",", " ").split()
     networks = []
-    for entry in settings.OUTBOUND_ALLOWED_NETWORKS:
+    for entry in entries or ():
         entry = entry.strip()
         if entry:
-            networks.append(ipaddress.ip_network(entry, strict=False))
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                raise ValueError(f"{entry!r} is not a network: use CIDR notation, e.g. 10.1.2.0/24") from None
+    return networks
+
+
+def allowed_networks() -> list[Network]:
+    """The operator's list (settings.OUTBOUND_ALLOWED_NETWORKS)."""
+    return parse_networks(settings.OUTBOUND_ALLOWED_NETWORKS)
+
+
+def operator_listed_host(host: str, port: int) -> bool:
+    """Whether the operator listed this host (or host:port) in WEBHOOK_EXTRA_HOSTS."""
+    entries = {entry.strip().lower() for entry in getattr(settings, "WEBHOOK_EXTRA_HOSTS", []) if entry.strip()}
+    return host.lower() in entries or f"{host.lower()}:{port}" in entries
+
+
+def networks_for(host: str, port: int, tenant_networks) -> list[Network]:
+    """The private networks a destination may be on (see the module's docstring)."""
+    if tenant_networks is None:
+        return allowed_networks()
+    networks = parse_networks(tenant_networks)
+    if operator_listed_host(host, port):
+        networks += allowed_networks()
     return networks
 
 
@@ -104,17 +145,23 @@ def address_is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) ->
     )
 
 
-def address_allowed(address: str) -> bool:
+def address_allowed(address: str, networks: list[Network] | None = None) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if address_is_public(ip):
         return True
-    return any(ip in network for network in allowed_networks() if network.version == ip.version)
+    networks = allowed_networks() if networks is None else networks
+    return any(ip in network for network in networks if network.version == ip.version)
 
 
-def destination_check(url: str) -> CheckedDestination:
+NOT_ALLOWED = ("address not allowed: notifications may not reach loopback, private, link-local, multicast or "
+               "reserved addresses (an operator can allow a network for an account)")
+
+
+def destination_check(url: str, *, tenant_networks=None) -> CheckedDestination:
     """Resolve the URL's host once and return the address to connect to, or raise OutboundRefused.
     Every resolved address must be allowed: a name answering with one public and one private
-    address is refused rather than tried."""
+    address is refused rather than tried. `tenant_networks`: the networks granted to the account
+    whose target this is (None: a destination the operator configured)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -135,13 +182,14 @@ def destination_check(url: str) -> CheckedDestination:
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not addresses:
         raise OutboundRefused(f"could not reach {host} (DNS lookup found no address)", reason="dns", host=host)
+    networks = networks_for(host, port, tenant_networks)
     for address in addresses:
-        if not address_allowed(address):
-            raise OutboundRefused(
-                f"the host {host!r} resolves to {address}, a loopback, private, link-local, multicast or "
-                "reserved address, which notifications may not reach", reason="address", host=host,
-            )
-    return CheckedDestination(scheme=scheme, host=host, port=port, address=addresses[0])
+        if not address_allowed(address, networks):
+            # The caller learns that it may not go there, not where the name points.
+            logger.warning("outbound request refused: %r resolves to %s, which is not allowed", host, address)
+            raise OutboundRefused(NOT_ALLOWED, reason="address", host=host)
+    public = all(address_is_public(ipaddress.ip_address(address.split("%", 1)[0])) for address in addresses)
+    return CheckedDestination(scheme=scheme, host=host, port=port, address=addresses[0], public=public)
 
 
 class PinnedHTTPAdapter(HTTPAdapter):
@@ -196,11 +244,12 @@ def default_timeout() -> tuple[float, float]:
 
 
 def outbound_request(method: str, url: str, *, headers: dict | None = None, body: bytes | None = None,
-                     timeout: tuple[float, float] | None = None, total_timeout: float | None = None) -> OutboundAnswer:
+                     timeout: tuple[float, float] | None = None, total_timeout: float | None = None,
+                     tenant_networks=None) -> OutboundAnswer:
     """Send one request through the guard. Raises OutboundRefused, or requests' own exceptions for
     timeouts and connection errors (the caller judges them). A 3xx answer is returned as is: never
-    followed."""
-    destination = destination_check(url)
+    followed. `tenant_networks`: see destination_check."""
+    destination = destination_check(url, tenant_networks=tenant_networks)
     connect_timeout, read_timeout = timeout or default_timeout()
     total = total_timeout if total_timeout is not None else connect_timeout + read_timeout
     request_headers = {"User-Agent": "pai-event-notifications/1.0", **(headers or {})}
@@ -238,6 +287,7 @@ def outbound_request(method: str, url: str, *, headers: dict | None = None, body
         body=b"".join(chunks)[:MAX_ANSWER_BYTES],
         elapsed_ms=(time.monotonic() - started) * 1000,
         url=url,
+        public=destination.public,
     )
 
 

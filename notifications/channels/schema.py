@@ -197,7 +197,7 @@ def extra_host_admitted(parts) -> bool:
     return host in entries or netloc in entries
 
 
-def split_url(url: str, field_name: str):
+def split_url(url: str, field_name: str, *, allow_userinfo: bool = False):
     if len(url) > MAX_URL_LENGTH:
         raise ValidationError({field_name: [f"The URL has {len(url)} characters; the limit is {MAX_URL_LENGTH}."]})
     try:
@@ -207,7 +207,7 @@ def split_url(url: str, field_name: str):
         raise ValidationError({field_name: ["Enter a valid URL."]})
     if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
         raise ValidationError({field_name: ["Enter a valid http:// or https:// URL."]})
-    if parts.username or parts.password:
+    if (parts.username or parts.password) and not allow_userinfo:
         raise ValidationError({field_name: ["The URL must not contain a user name or password."]})
     return parts
 

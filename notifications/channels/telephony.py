@@ -101,7 +101,7 @@ class AliyunProvider:
         url = f"{base}{'&' if '?' in base else '?'}{self.signed_query(kind, number, message)}"
         shown = f"{base} ({'SendSms' if kind == 'sms' else 'SingleCallByTts'} to {masked_number(number)})"
         answer = http_send("GET", url, body=None, headers={"Accept": "application/json"}, masked_url=shown,
-                           context=context)
+                           context=context.for_operator())  # the provider's API is the operator's
         data = json_body(answer) or {}
         code = str(data.get("Code", ""))
         body = trim(answer.text)

@@ -64,6 +64,7 @@ def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: d
         )
     context = SendContext(
         test=True,
+        tenant_networks=workspace.account.outbound_allowed_networks,
         timeout=(TEST_CONNECT_TIMEOUT, TEST_TOTAL_SECONDS - TEST_CONNECT_TIMEOUT),
         total_timeout=TEST_TOTAL_SECONDS - TEST_CONNECT_TIMEOUT,
     )

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from console.crypto import UNREADABLE_MESSAGE, secrets_unreadable
 from notifications.channels.base import DeliveryError, SendContext, SendResult, mask_url, trim
 from notifications.channels.message import Message, message_from_event
 from notifications.channels.registry import CHANNELS_BY_KEY
@@ -85,7 +86,8 @@ def delivery_target(delivery: Delivery) -> tuple[dict, dict]:
     delivery is for (a contacts target reaches several)."""
     target = delivery.target
     config = dict(target.config or {})
-    secrets = dict(target.secrets or {})
+    # Secrets no key can read stay marked as such: the send records a failed attempt saying so.
+    secrets = target.secrets if secrets_unreadable(target.secrets) else dict(target.secrets or {})
     if delivery.contact_id is not None:
         contact = delivery.contact
         config["contact"] = {"name": contact.name, "mobile": contact.mobile, "email": contact.email}
@@ -133,7 +135,8 @@ def delivery_release(delivery_id: int) -> None:
 
 
 def _send_claimed(delivery_id: int, now) -> str:
-    delivery = Delivery.objects.select_related("event__workspace", "target", "contact").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("event__workspace", "event__account", "target", "contact").get(
+        pk=delivery_id)
     channel = CHANNELS_BY_KEY.get(delivery.channel)
     if channel is None or delivery.target is None:
         reason = "the target was deleted" if delivery.target is None else f"unknown channel {delivery.channel!r}"
@@ -204,9 +207,14 @@ def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, confi
     result: SendResult | None = None
     error: DeliveryError | None = None
     try:
-        context = SendContext(delivery_id=delivery.pk, attempt=attempt.number, event_origin=delivery.event.origin,
-                              publisher_id=delivery.event.published_by_id)
-        result = channel.adapter.send(message, config, secrets, context)
+        if secrets_unreadable(secrets):
+            # Retryable: a worker started with the wrong keys is fixed by restarting it with the right ones.
+            logger.error("delivery %s: %s", delivery.pk, UNREADABLE_MESSAGE)
+            raise DeliveryError(UNREADABLE_MESSAGE, permanent=False)
+        event = delivery.event
+        result = channel.adapter.send(message, config, secrets, SendContext(
+            delivery_id=delivery.pk, attempt=attempt.number, event_origin=event.origin,
+            publisher_id=event.published_by_id, tenant_networks=event.account.outbound_allowed_networks))
     except DeliveryError as exc:
         error = exc
     except Exception as exc:  # a bug in an adapter must not lose the delivery: record it, retry

@@ -13,10 +13,13 @@ import json
 import re
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 
+from console.input import json_text_problem
 from notifications import catalog
 from notifications.services.events import DATA_CONTENT_TYPE, publish_entries
+from notifications.services.ratelimit import rate_limit_acquire
 from workspaces.iam.audit import audit_record
 from workspaces.iam.permissions import authorize
 from workspaces.tenancy.bus import bus_arn, event_bus_name
@@ -30,6 +33,20 @@ STRING_ATTRIBUTES = ("id", "source", "specversion", "type", "subject", "time", "
 ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
 ATTRIBUTE_NAME_RE = re.compile(r"^[a-z0-9]{1,20}$")
 RFC3339_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def put_events_wait(*, account) -> float:
+    """0 when the account may publish now (and this request is counted), else the seconds until it
+    may: settings.PUT_EVENTS_PER_MINUTE requests a minute per account, a sliding window kept where
+    the per-bot rate limits are (Redis or the database), so every web process counts together."""
+    limit = int(getattr(settings, "PUT_EVENTS_PER_MINUTE", 0) or 0)
+    if limit <= 0:
+        return 0.0
+    # The account row's own identity (its uid and creation time): the counters outlive a database
+    # that is recreated (a test run) in Redis, and must not be inherited by a new account.
+    identity = f"account:{account.uid}:{account.created_at.isoformat()}"
+    slot = rate_limit_acquire(channel_key="put-events", identity=identity, limits=((limit, 60.0),))
+    return 0.0 if slot.taken else slot.wait
 
 
 class EntryError(Exception):
@@ -59,12 +76,14 @@ def entry_validate(entry) -> catalog.EventSource:
     catalog source or raise EntryError."""
     if not isinstance(entry, dict):
         raise EntryError("InvalidEvent", f"An event must be a JSON object, not {type(entry).__name__}.")
+    # Text that cannot be stored (NUL, lone surrogates) or nesting past the limit: this event fails
+    # alone, the others of the request are judged on their own.
+    if (problem := json_text_problem(entry)) is not None:
+        raise EntryError("InvalidEvent", f"The event {problem}.")
     size = entry_size(entry)
     if size > MAX_ENTRY_BYTES:
         raise EntryError("EventTooLarge", f"The event is {size} bytes; an event may be at most {MAX_ENTRY_BYTES} "
                                           "bytes (256 KB).")
-    if "\\u0000" in json.dumps(entry):  # PostgreSQL's jsonb cannot store a NUL character
-        raise EntryError("InvalidEvent", "The event contains a NUL (\\u0000) character, which cannot be stored.")
     for name in REQUIRED:
         if name not in entry or entry[name] in (None, ""):
             raise EntryError("MissingAttribute", f"The required attribute {name} is missing.")

@@ -51,7 +51,7 @@ def login():
 
     def sign_in(page, live_server, user, password: str = PASSWORD):
         page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", user.username)
+        page.fill("#id_username", user.sign_in_name)  # name@alias for a sub-user
         page.fill("#id_password", password)
         page.click("[data-testid=sign-in]")
         page.wait_for_url(lambda url: "/login/" not in url)

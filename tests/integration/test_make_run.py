@@ -30,10 +30,13 @@ def free_port() -> int:
 
 
 def fresh_machine_env(var_dir: Path, port: int) -> dict:
-    """The embedded defaults: no DATABASE_URL, no CELERY_BROKER_URL, everything under VAR_DIR."""
+    """The embedded defaults: no DATABASE_URL, no CELERY_BROKER_URL, everything under VAR_DIR, no keys:
+    DEBUG=true, as `make run` sets it (the development keys)."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "TEST_SQLITE_NAME", "RATE_LIMIT_REDIS_URL")}
-    env.update(VAR_DIR=str(var_dir), PORT=str(port), PYTHONUNBUFFERED="1", DJANGO_SETTINGS_MODULE="console.settings")
+           if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "TEST_SQLITE_NAME", "RATE_LIMIT_REDIS_URL", "SECRET_KEY",
+                        "FIELD_ENCRYPTION_KEYS", "CACHE_URL")}
+    env.update(VAR_DIR=str(var_dir), PORT=str(port), PYTHONUNBUFFERED="1", DJANGO_SETTINGS_MODULE="console.settings",
+               DEBUG="true")
     return env
 
 
@@ -84,7 +87,7 @@ def test_run_console_serves_pages_runs_tasks_and_ctrl_c_stops_every_process(tmp_
     done = subprocess.run([*MANAGE, "shell", "--no-startup", "-c", setup], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "owner" in done.stdout and "developer" in done.stdout  # load_demo printed the logins
+    assert "owner" in done.stdout and "developer@demo" in done.stdout  # load_demo printed the logins
 
     console = subprocess.Popen([*MANAGE, "run_console"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, start_new_session=True)

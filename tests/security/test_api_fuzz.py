@@ -4,11 +4,19 @@ through the WSGI application, authenticated as the owner of a populated, activat
 Every operation gets schema-valid and schema-invalid requests; every answer must be something other
 than a 5xx, have a documented status code and content type, and match the documented schema;
 schema-invalid input must be refused. A summary line is printed (also without -s).
-FUZZ_EXAMPLES (default 6) sets the examples per operation and mode."""
+FUZZ_EXAMPLES (default 6) sets the examples per operation and mode.
 
+Then hostile text (issue 13, F8): schema-valid requests with one string replaced by one holding a
+lone surrogate or a NUL (custom hypothesis strategies), a body nested deeper than MAX_JSON_DEPTH, a
+NUL in a path parameter or a query value: 400 or 404 in the error envelope, never a 500 or a logged
+error (PutEvents may instead report the entry on its own, in a 200)."""
+
+import json
+import logging
 import os
 import time
 from collections import defaultdict
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.core.wsgi import get_wsgi_application
@@ -213,3 +221,145 @@ def fixed_path_parameters(operation, populated: dict) -> dict:
         if key in populated:
             fixed[name] = populated[key]
     return fixed
+
+
+# --- hostile text (issue 13, F8)
+
+PUT_EVENTS = "/api/v1/workspaces/{workspace_id}/events/put/"
+
+
+def hostile_text():
+    """A string around something no handler should store: a lone surrogate, or a NUL."""
+    from hypothesis import strategies as st
+
+    bad = st.sampled_from(["\ud800", "\udfff", "\udbff", "\x00", "\ud83d\x00", "x\udc00y"])
+    return st.builds(lambda before, piece, after: before + piece + after, st.text(max_size=4), bad,
+                     st.text(max_size=4))
+
+
+def deep_json():
+    from django.conf import settings as django_settings
+    from hypothesis import strategies as st
+
+    return st.integers(django_settings.MAX_JSON_DEPTH + 1, 3000).map(lambda depth: "[" * depth + "]" * depth)
+
+
+def _string_places(value, place=()):
+    """Where strings are in a JSON value: (path, "value" | "key")."""
+    if isinstance(value, str):
+        yield place, "value"
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield (*place, key), "key"
+            yield from _string_places(child, (*place, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _string_places(child, (*place, index))
+
+
+def _with_text(body, place, kind, text):
+    """A copy of `body` with the string at `place` (a value, or a key's name) replaced by `text`."""
+    if not place:
+        return text
+    body = json.loads(json.dumps(body))
+    parent = body
+    for step in place[:-1]:
+        parent = parent[step]
+    if kind == "key":
+        parent[text] = parent.pop(place[-1])
+    else:
+        parent[place[-1]] = text
+    return body
+
+
+def hostile_request(case, data) -> tuple[str, str, bytes | None, str]:
+    """(kind, url, body, expected) for one generated case, spoiled in one place drawn by hypothesis."""
+    from hypothesis import strategies as st
+
+    path_parameters = dict(case.path_parameters or {})
+    query = dict(case.query or {})
+    has_json = case.media_type == "application/json" and case.body is not None and not isinstance(case.body, bytes)
+    kinds = (["body-text", "body-deep"] if has_json else []) + (["path-nul"] if path_parameters else [])
+    kinds += ["query-nul"] if query else []
+    if not kinds:
+        return "", "", None, ""
+    kind = data.draw(st.sampled_from(kinds), label="kind")
+    body = json.dumps(case.body).encode() if has_json else None  # ensure_ascii: \ud800 as an escape
+    if kind == "body-text":
+        places = list(_string_places(case.body)) or [((), "value")]
+        place, where = data.draw(st.sampled_from(places), label="place")
+        body = json.dumps(_with_text(case.body, place, where, data.draw(hostile_text(), label="text"))).encode()
+    elif kind == "body-deep":
+        body = data.draw(deep_json(), label="deep").encode()
+    elif kind == "path-nul":
+        name = data.draw(st.sampled_from(sorted(path_parameters)), label="parameter")
+        path_parameters[name] = f"{path_parameters[name]}\x00"
+    else:
+        name = data.draw(st.sampled_from(sorted(query)), label="query")
+        query[name] = f"{query[name]}\x00"
+    path = case.operation.path
+    for name, value in path_parameters.items():
+        path = path.replace(f"{{{name}}}", quote(str(value), safe=""))
+    url = path + (f"?{urlencode(query, doseq=True)}" if query else "")
+    return kind, url, body, {"path-nul": "404", "query-nul": "400"}.get(kind, "400")
+
+
+def hostile_problem(kind, label, answer, expected) -> str:
+    """What is wrong with the answer to a hostile request ("" when nothing)."""
+    try:
+        body = answer.json()
+    except ValueError:
+        return f"{kind}: {answer.status_code} without a JSON body"
+    if label.endswith(PUT_EVENTS) and kind == "body-text" and answer.status_code == 200:
+        return "" if body.get("FailedEntryCount", 0) >= 1 else f"{kind}: PutEvents accepted every entry"
+    if str(answer.status_code) != expected or set(body) != {"error"} or not body["error"].get("message"):
+        return f"{kind}: expected {expected} in the error envelope, got {answer.status_code} {str(body)[:200]}"
+    return ""
+
+
+def hostile_runner(strategy, label, client, counts, failures):
+    from hypothesis import strategies as st
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+    @given(case=strategy, data=st.data())
+    def run(case, data):
+        kind, url, body, expected = hostile_request(case, data)
+        if not kind:
+            return
+        counts[kind] += 1
+        answer = client.generic(case.method.upper(), url, body or b"", content_type="application/json")
+        problem = hostile_problem(kind, label, answer, expected)
+        if problem and len(failures[label]) < SHOWN_PER_OPERATION:
+            failures[label].append(f"{problem}\n    {case.method.upper()} {url[:200]} {(body or b'')[:200]!r}")
+
+    return run
+
+
+def test_hostile_text_anywhere_answers_400_or_404_never_500(populated, owner, in_process_wsgi, caplog, capsys):
+    from django.test import Client
+    from schemathesis import GenerationMode
+
+    caplog.set_level(logging.ERROR)
+    token = Token.objects.get_or_create(user=owner)[0].key
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    schema = load_schema(in_process_wsgi)
+    failures: dict[str, list[str]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        label = f"{operation.method.upper()} {operation.path}"
+        fixed = fixed_path_parameters(operation, populated)
+        strategy = operation.as_strategy(generation_mode=GenerationMode.POSITIVE, path_parameters=fixed or None)
+
+        run = hostile_runner(strategy, label, client, counts, failures)
+        try:
+            run()
+        except Unsatisfiable:
+            continue
+    errors = [record.getMessage()[:300] for record in caplog.records if record.levelno >= logging.ERROR]
+    with capsys.disabled():
+        print(f"\nhostile text: {dict(sorted(counts.items()))} requests; {sum(map(len, failures.values()))} failures")
+    assert sum(counts.values()) > 100 and set(counts) == {"body-text", "body-deep", "path-nul", "query-nul"}
+    assert not failures, "\n".join(f"{label}: {items[0]}" for label, items in sorted(failures.items()))
+    assert errors == [], errors[:5]

@@ -6,9 +6,11 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.db import connection
+from django.core.management.base import SystemCheckError
+from django.db import connection, models
 
-from console.crypto import EncryptedJSONField, SecretDict
+from console.crypto import EncryptedJSONField, SecretDict, secrets_unreadable
+from console.settings import DEV_FIELD_ENCRYPTION_KEY, DEV_SECRET_KEY
 
 OLD_KEY = Fernet.generate_key().decode()
 NEW_KEY = Fernet.generate_key().decode()
@@ -78,12 +80,21 @@ def test_rotation_with_a_new_key_first_lets_the_old_key_be_removed(settings, bus
     assert "re-encrypted 0 of 3 stored secrets (3 already on the newest key)" in rotate()
 
 
-def test_without_rotation_removing_the_old_key_makes_secrets_unreadable(settings, bus):
+def test_without_rotation_removing_the_old_key_makes_secrets_unreadable_but_not_lost(settings, bus):
+    """(Issue 13, F6: the row still loads, so a page or a routing task does not fail on it; the
+    delivery records the failure.) Saving the row keeps the stored token: the key can come back."""
+    from notifications.models import Target
+
     settings.FIELD_ENCRYPTION_KEYS = [OLD_KEY]
     [target] = make_targets(bus, 1)
+    token = stored_token(target)
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY]
-    with pytest.raises(ImproperlyConfigured, match="rotate_secrets"):
-        target.refresh_from_db()
+    target.refresh_from_db()
+    assert secrets_unreadable(target.secrets) and target.secrets == {}
+    target.save()
+    assert stored_token(target) == token
+    settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY]
+    assert Target.objects.get(pk=target.pk).secrets["signing_key"] == SIGNING_KEY
 
 
 def test_a_dry_run_counts_but_changes_nothing(settings, bus):
@@ -98,9 +109,20 @@ def test_a_dry_run_counts_but_changes_nothing(settings, bus):
     assert [stored_token(target) for target in targets] == before
 
 
-def test_secrets_saved_before_keys_were_configured_can_be_rotated_onto_the_first_key(settings, bus):
-    settings.FIELD_ENCRYPTION_KEYS = []  # the demo: a key derived from SECRET_KEY
+def test_secrets_saved_by_versions_that_derived_the_key_from_secret_key_are_read_and_rotated(settings, bus):
+    """Before issue 13 a deployment without FIELD_ENCRYPTION_KEYS encrypted with a key derived from
+    SECRET_KEY. Such secrets stay readable (never written with that key again) until rotated."""
+    import base64
+    import hashlib
+    import json
+
+    from notifications.models import Target
+
+    settings.FIELD_ENCRYPTION_KEYS = [OLD_KEY]
     [target] = make_targets(bus, 1)
+    legacy = base64.urlsafe_b64encode(hashlib.sha256(("field-encryption:" + settings.SECRET_KEY).encode()).digest())
+    old_token = Fernet(legacy).encrypt(json.dumps({"signing_key": SIGNING_KEY}).encode()).decode()
+    Target.objects.filter(pk=target.pk).update(secrets=models.Value(old_token, output_field=models.TextField()))
 
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY]
     assert "re-encrypted 1 of 1" in rotate()
@@ -168,14 +190,17 @@ def check_ids(settings_changes: dict, settings) -> set[str]:
     for name, value in settings_changes.items():
         setattr(settings, name, value)
     found = set()
-    for check in (checks.check_field_encryption_keys, checks.check_telephony_provider, checks.check_eas_api,
+    for check in (checks.check_secret_key, checks.check_field_encryption_keys, checks.check_telephony_provider,
+                  checks.check_eas_api,
                   checks.check_outbound_allowed_networks, checks.check_celery_visibility_timeout):
         found |= {message.id for message in check()}
     return found
 
 
+REAL_SECRET_KEY = "kq8Zt2vP0xWmR7nYb4cLh1sJ9dFg6aUe3iOo5pTrQwEyXzCvBn"
 FULLY_CONFIGURED = {
-    "DEBUG": False, "FIELD_ENCRYPTION_KEYS": [NEW_KEY], "TELEPHONY_PROVIDER": "logging", "EAS_API_URL": "",
+    "DEBUG": False, "SECRET_KEY": REAL_SECRET_KEY, "SECRET_KEY_FALLBACKS": [],
+    "FIELD_ENCRYPTION_KEYS": [NEW_KEY], "TELEPHONY_PROVIDER": "logging", "EAS_API_URL": "",
     "OUTBOUND_ALLOWED_NETWORKS": [], "CELERY_BROKER_TRANSPORT_OPTIONS": {},
 }
 
@@ -184,8 +209,13 @@ FULLY_CONFIGURED = {
     ("changes", "expected"),
     [
         ({}, set()),
-        ({"FIELD_ENCRYPTION_KEYS": []}, {"console.W001"}),
+        ({"FIELD_ENCRYPTION_KEYS": []}, {"console.E006"}),
+        ({"FIELD_ENCRYPTION_KEYS": [DEV_FIELD_ENCRYPTION_KEY]}, {"console.E006"}),
         ({"FIELD_ENCRYPTION_KEYS": [], "DEBUG": True}, set()),
+        ({"SECRET_KEY": DEV_SECRET_KEY}, {"console.E005"}),
+        ({"SECRET_KEY": "insecure-development-key-change-me-in-production-0123456789"[:40]}, {"console.E005"}),
+        ({"SECRET_KEY_FALLBACKS": [DEV_SECRET_KEY]}, {"console.E005"}),
+        ({"SECRET_KEY": DEV_SECRET_KEY, "FIELD_ENCRYPTION_KEYS": [DEV_FIELD_ENCRYPTION_KEY], "DEBUG": True}, set()),
         ({"FIELD_ENCRYPTION_KEYS": ["not-a-fernet-key"]}, {"console.E001"}),
         ({"TELEPHONY_PROVIDER": "aliyun", "TELEPHONY_ACCESS_KEY_ID": "", "TELEPHONY_ACCESS_KEY_SECRET": "",
           "TELEPHONY_SIGN_NAME": ""}, {"console.W002"}),
@@ -198,7 +228,8 @@ FULLY_CONFIGURED = {
         ({"CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": 60}, "DELIVERY_RETRY_MAX_SECONDS": 512.0},
          {"console.W004"}),
     ],
-    ids=["all-set", "no-keys", "no-keys-debug", "bad-key", "aliyun-no-keys", "aliyun-ok", "unknown-provider",
+    ids=["all-set", "no-keys", "dev-key", "no-keys-debug", "dev-secret-key", "short-secret-key", "dev-fallback",
+         "dev-keys-debug", "bad-key", "aliyun-no-keys", "aliyun-ok", "unknown-provider",
          "eas-no-token", "eas-ok", "bad-network", "short-visibility"],
 )
 def test_system_checks_warn_about_half_configured_secrets_and_providers(settings, changes, expected):
@@ -209,8 +240,8 @@ def test_the_checks_run_with_manage_py_check(settings):
     settings.DEBUG = False
     settings.FIELD_ENCRYPTION_KEYS = []
     out = io.StringIO()
-    call_command("check", "--tag", "security", stdout=out, stderr=out)
-    assert "console.W001" in out.getvalue()
+    with pytest.raises(SystemCheckError, match="console.E006"):
+        call_command("check", "--tag", "security", stdout=out, stderr=out)
 
 
 # --- the leak test: every kind of secret, configured through the API, used by real deliveries, then

@@ -135,8 +135,9 @@ def test_a_name_with_one_public_and_one_internal_address_is_refused(settings, fa
     settings.OUTBOUND_ALLOWED_NETWORKS = []
     table, _ = fake_dns
     table["mixed.example"] = [["93.184.216.34", "169.254.169.254"]]
-    with pytest.raises(OutboundRefused, match="169.254.169.254"):
+    with pytest.raises(OutboundRefused, match="address not allowed") as refused:
         destination_check("https://mixed.example/hook")
+    assert "169.254" not in str(refused.value)  # what a name resolves to is never told (F14)
 
 
 def test_the_connection_goes_to_the_checked_address_not_a_second_dns_answer(loopback_admitted, fake_dns):
@@ -254,7 +255,7 @@ def test_a_chat_webhook_on_an_admitted_host_is_still_checked_by_address(settings
         webhook = f"http://127.0.0.1:{server.server_port}/robot/send?access_token=abc"
         with pytest.raises(DeliveryError) as refused:
             get_channel("dingtalk").adapter.send(message_example(), {}, {"webhook": webhook}, SendContext())
-    assert refused.value.permanent is True and "127.0.0.1" in refused.value.message and server.seen == []
+    assert refused.value.permanent is True and "address not allowed" in refused.value.message and server.seen == []
 
 
 def test_the_eas_api_on_an_internal_address_is_refused(settings, activated_workspace, owner):
@@ -276,7 +277,7 @@ def test_the_eas_api_on_an_internal_address_is_refused(settings, activated_works
     with pytest.raises(DeliveryError) as refused:
         get_channel("eas_update").adapter.send(message, {"eas_service_id": service.pk}, {},
                                                SendContext(delivery_id=1, event_origin="platform"))
-    assert refused.value.permanent is True and "169.254.169.254" in refused.value.message
+    assert refused.value.permanent is True and "address not allowed" in refused.value.message
 
 
 @pytest.mark.parametrize("address", [

@@ -302,8 +302,7 @@ def test_revoking_the_token_on_the_page_deletes_it(owner_client, owner):
 
 @pytest.mark.parametrize("model", ["account", "user", "workspace", "eventbus", "servicelinkedrole"])
 def test_operators_search_and_filter_every_foundation_model_in_admin(client, activated_workspace, model):
-    User.objects.create_superuser(username="root", password=PASSWORD)
-    client.login(username="root", password=PASSWORD)
+    client.force_login(User.objects.create_superuser(username="root", password=PASSWORD))
     response = client.get(f"/admin/workspaces/{model}/?q=acme")
     assert response.status_code == 200
     assert b'id="changelist-filter"' in response.content
@@ -311,15 +310,13 @@ def test_operators_search_and_filter_every_foundation_model_in_admin(client, act
 
 def test_admin_never_lists_api_keys_in_clear(client, owner):
     key = api_token_issue(user=owner).key
-    User.objects.create_superuser(username="root", password=PASSWORD)
-    client.login(username="root", password=PASSWORD)
+    client.force_login(User.objects.create_superuser(username="root", password=PASSWORD))
     response = client.get("/admin/authtoken/tokenproxy/")
     assert response.status_code == 200 and key not in response.content.decode()
 
 
 def test_the_admin_action_activates_eventbridge(client, workspace):
-    User.objects.create_superuser(username="root", password=PASSWORD)
-    client.login(username="root", password=PASSWORD)
+    client.force_login(User.objects.create_superuser(username="root", password=PASSWORD))
     client.post("/admin/workspaces/account/",
                 {"action": "activate_eventbridge", "_selected_action": [workspace.account_id]})
     assert EventBus.objects.filter(workspace=workspace, name="pai-system-ws_demo").exists()

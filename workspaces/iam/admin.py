@@ -7,6 +7,7 @@ import json
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.html import format_html
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
@@ -104,9 +105,18 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
         return False
 
 
+class ConsoleUserCreationForm(AdminUserCreationForm):
+    def clean_username(self):
+        """Names are unique per account (and among the names that sign in alone), not globally as
+        Django's form assumes: the model's constraints judge it, with the account known."""
+        return self.cleaned_data.get("username")
+
+
 @admin.register(User)
 class ConsoleUserAdmin(UserAdmin):
-    list_display = ("username", "email", "account", "is_account_owner", "is_staff", "is_active", "last_login")
+    add_form = ConsoleUserCreationForm
+    list_display = ("username", "sign_in", "email", "account", "is_account_owner", "is_staff", "is_active",
+                    "last_login")
     list_filter = ("account", "is_account_owner", "is_staff", "is_superuser", "is_active")
     search_fields = ("username", "email", "first_name", "last_name", "account__name", "account__uid")
     list_select_related = ("account",)
@@ -119,6 +129,10 @@ class ConsoleUserAdmin(UserAdmin):
         *UserAdmin.add_fieldsets,
         ("Account", {"fields": ("account", "is_account_owner")}),
     )
+
+    @admin.display(description="Signs in as")
+    def sign_in(self, user):
+        return user.sign_in_name
 
 
 # DRF's own token admin lists keys in clear; API keys are secrets, so show only their start.

@@ -17,10 +17,11 @@ class WorkspaceInline(admin.TabularInline):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ("name", "uid", "eventbridge_activated_at", "owner_names", "workspace_count", "created_at")
+    list_display = ("name", "uid", "alias", "eventbridge_activated_at", "owner_names", "workspace_count", "created_at")
     list_filter = (("eventbridge_activated_at", admin.EmptyFieldListFilter), "created_at")
-    search_fields = ("name", "uid", "users__username")
+    search_fields = ("name", "uid", "alias", "users__username")
     readonly_fields = ("created_at",)
+    fields = ("name", "uid", "alias", "eventbridge_activated_at", "outbound_allowed_networks", "created_at")
     inlines = [WorkspaceInline]
     actions = ["activate_eventbridge", "grant_service_role"]
 

@@ -92,7 +92,8 @@ class EasUpdateAdapter(ChannelAdapter):
         if settings.EAS_API_TOKEN:
             headers["Authorization"] = settings.EAS_API_TOKEN
         url = update_service_url(plan.service_name)
-        answer = http_send("PUT", url, body=json_bytes(config), headers=headers, masked_url=shown, context=context)
+        answer = http_send("PUT", url, body=json_bytes(config), headers=headers, masked_url=shown,
+                           context=context.for_operator())  # EAS_API_URL is the operator's
         data = json_body(answer) or {}
         judge_http_status(answer, masked_url=shown, provider_code=str(data.get("Code", "")))
         return SendResult(request_url=shown, http_status=answer.status, provider_code=str(data.get("Code", "")),

@@ -23,9 +23,9 @@ from notifications.channels.base import (
     http_send,
     json_bytes,
     judge_http_status,
-    mask_url,
-    trim,
+    kept_body,
 )
+from notifications.channels.http.schema import credentials_masked
 
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 SECRET_PREFIX = "whsec_"
@@ -54,12 +54,18 @@ def signed_headers(secret: str, msg_id: str, body: bytes, timestamp: int | None 
 class HttpAdapter(ChannelAdapter):
     key = "http"
 
+    @staticmethod
+    def url(target_config: dict, secrets: dict) -> str:
+        """The URL is one of the target's secrets (it may carry credentials); a config given by hand
+        (the adapter's own tests) may name it there instead."""
+        return secrets.get("url") or target_config.get("url", "")
+
     def destination(self, target_config: dict, secrets: dict) -> str:
-        return mask_url(target_config.get("url", ""))
+        return credentials_masked(self.url(target_config, secrets))
 
     def send(self, message, target_config: dict, secrets: dict, context: SendContext | None = None) -> SendResult:
-        url = target_config.get("url", "")
-        masked = mask_url(url)
+        url = self.url(target_config, secrets)
+        masked = credentials_masked(url)
         if not url:
             raise DeliveryError("the target has no URL", permanent=True)
         envelope = message.envelope or {"id": message.event_id, "type": message.event_type}
@@ -67,6 +73,6 @@ class HttpAdapter(ChannelAdapter):
         msg_id = str(envelope.get("id") or message.event_id)
         headers = signed_headers(secrets.get("signing_secret", ""), msg_id, body)
         answer = http_send("POST", url, body=body, headers=headers, masked_url=masked, context=context)
-        judge_http_status(answer, masked_url=masked)
-        return SendResult(request_url=masked, http_status=answer.status, response_body=trim(answer.text),
-                          detail=f"HTTP {answer.status}")
+        judge_http_status(answer, masked_url=masked, private_kept=False)
+        return SendResult(request_url=masked, http_status=answer.status,
+                          response_body=kept_body(answer, private_kept=False), detail=f"HTTP {answer.status}")

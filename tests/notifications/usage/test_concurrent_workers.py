@@ -29,7 +29,8 @@ def database_url() -> str:
 
 
 def run_two_workers(account_id: int, days: int, per_day: int, outer_transaction: bool) -> list[dict]:
-    env = {**os.environ, "DATABASE_URL": database_url(), "SECRET_KEY": settings.SECRET_KEY, "DB_CONN_MAX_AGE": "0",
+    env = {**os.environ, "DATABASE_URL": database_url(), "SECRET_KEY": settings.SECRET_KEY,
+           "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS), "DB_CONN_MAX_AGE": "0",
            "DJANGO_SETTINGS_MODULE": "console.settings"}
     args = [sys.executable, str(WORKER), str(account_id), str(days), str(per_day), "1" if outer_transaction else "0"]
     workers = [

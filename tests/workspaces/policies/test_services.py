@@ -55,9 +55,17 @@ def test_a_sub_user_without_ram_actions_may_not_write_policies(subuser, account)
     assert refusal.value.resource == f"acs:ram::{account.uid}:policy/mine"
 
 
-def test_authorization_comes_before_validation(subuser, account):
+def test_authorization_comes_before_validating_the_document(subuser, account):
     with pytest.raises(AccessDenied):
-        policy_create(actor=subuser, account=account, name="", document="{not json")
+        policy_create(actor=subuser, account=account, name="p", document="{not json")
+
+
+def test_the_name_is_checked_before_authorizing(subuser, account):
+    """(Issue 13, F1) the name goes into the ARN policies are matched against: a bad one is refused
+    before any policy is evaluated."""
+    with pytest.raises(ValidationError) as error:
+        policy_create(actor=subuser, account=account, name="a" * 1_000_000, document="{not json")
+    assert error.value.message_dict == {"name": ["1 to 128 characters: letters, digits and hyphens"]}
 
 
 def test_updating_the_document_records_old_and_new(owner, account):

@@ -61,7 +61,9 @@ class TokenView(APIView):
     def post(self, request):
         data = TokenObtainSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, username=data.validated_data["username"],
+        # Django's request, not DRF's: the sign-in lockout (django-axes) marks it, and its middleware
+        # answers 429 for a locked-out name or address.
+        user = authenticate(request._request, username=data.validated_data["username"],
                             password=data.validated_data["password"])
         if user is None or not user.is_active:
             raise AuthenticationFailed("Wrong username or password.")

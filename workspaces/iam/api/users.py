@@ -20,10 +20,12 @@ class UserSerializer(api_serializers.ModelSerializer):
     policies = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     # A plain string: a sub-user may have no email ("" is not an "email" to a schema validator).
     email = serializers.CharField(read_only=True, help_text="May be empty")
+    sign_in_name = serializers.CharField(read_only=True, help_text="What the user signs in with: `name@<account "
+                                                                   "alias>` for a sub-user, the name for the owner")
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "is_account_owner", "policies", "date_joined"]
+        fields = ["id", "username", "sign_in_name", "email", "is_account_owner", "policies", "date_joined"]
         read_only_fields = fields
 
 

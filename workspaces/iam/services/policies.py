@@ -14,8 +14,17 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from console.input import json_loads_checked, json_text_problem
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import actions_matching, authorize, forget_policies, policy_arn, user_arn
+from workspaces.iam.permissions import (
+    MAX_PATTERN_LENGTH,
+    MAX_PATTERN_STARS,
+    actions_matching,
+    authorize,
+    forget_policies,
+    policy_arn,
+    user_arn,
+)
 from workspaces.models import Policy, User
 
 POLICY_VERSION = "1"
@@ -72,10 +81,12 @@ class PolicyInUse(ValidationError):
 
 def _parse(text: str) -> object:
     try:
-        return json.loads(text)
+        return json_loads_checked(text)
     except json.JSONDecodeError as error:
         place = f"line {error.lineno}, column {error.colno}"
         raise PolicyDocumentError([PolicyProblem(place, f"malformed JSON: {error.msg}", error.lineno, error.colno)])
+    except ValueError as error:  # nested too deep to parse
+        raise PolicyDocumentError([PolicyProblem("Document", str(error))])
 
 
 def _entries(statement: dict, key: str, where: str, problems: list[PolicyProblem]) -> list[tuple[str, object]]:
@@ -92,9 +103,22 @@ def _entries(statement: dict, key: str, where: str, problems: list[PolicyProblem
     return []
 
 
+def _pattern_problem(pattern: str) -> str | None:
+    """A pattern over the limits (wildcards cost the same to match however many there are, but a
+    policy is read by people, and the limits keep every check cheap)."""
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        return f"at most {MAX_PATTERN_LENGTH} characters, got {len(pattern)}"
+    stars = pattern.count("*")
+    if stars > MAX_PATTERN_STARS:
+        return f'at most {MAX_PATTERN_STARS} wildcards ("*") in one pattern, got {stars}'
+    return None
+
+
 def _check_action(place: str, action: object, problems: list[PolicyProblem]) -> None:
     if not isinstance(action, str):
         problems.append(PolicyProblem(place, "must be a string"))
+    elif problem := _pattern_problem(action):
+        problems.append(PolicyProblem(place, problem))
     elif not ACTION_FORMAT.match(action):
         problems.append(PolicyProblem(place, f'"{action}" is not an action: write "<service>:<Action>" or "*"'))
     elif not actions_matching(action):
@@ -104,6 +128,8 @@ def _check_action(place: str, action: object, problems: list[PolicyProblem]) -> 
 def _check_resource(place: str, resource: object, problems: list[PolicyProblem]) -> None:
     if not isinstance(resource, str):
         problems.append(PolicyProblem(place, "must be a string"))
+    elif problem := _pattern_problem(resource):
+        problems.append(PolicyProblem(place, problem))
     elif resource != "*" and not (resource.startswith("acs:") and len(resource.split(":", 4)) == 5):
         problems.append(PolicyProblem(
             place, f'"{resource}" must be "*" or an ARN "acs:<service>:<region>:<account>:<resource>"'
@@ -132,6 +158,8 @@ def policy_validate(document: str | dict) -> dict:
     """The document as a dict when it is a valid policy; else PolicyDocumentError naming the place
     of each error. Accepts the JSON text (malformed JSON is reported by line and column)."""
     parsed = _parse(document) if isinstance(document, str | bytes) else document
+    if (problem := json_text_problem(parsed)) is not None:  # nothing below could measure or store it
+        raise PolicyDocumentError([PolicyProblem("Document", problem)])
     problems: list[PolicyProblem] = []
     if not isinstance(parsed, dict):
         raise PolicyDocumentError([PolicyProblem("Document", 'must be a JSON object with "Version" and "Statement"')])
@@ -153,8 +181,6 @@ def policy_validate(document: str | dict) -> dict:
         for index, statement in enumerate(statements):
             _check_statement(index, statement, problems)
     size = len(json.dumps(parsed, separators=(",", ":")))
-    if "\\u0000" in json.dumps(parsed):  # PostgreSQL's jsonb cannot store a NUL character
-        problems.append(PolicyProblem("Document", "must not contain NUL (\\u0000) characters"))
     if size > MAX_DOCUMENT_CHARS:
         problems.append(PolicyProblem("Document", f"at most {MAX_DOCUMENT_CHARS} characters, got {size}"))
     if problems:
@@ -163,7 +189,7 @@ def policy_validate(document: str | dict) -> dict:
 
 
 def _check_name(name: str) -> None:
-    if not POLICY_NAME.match(name or ""):
+    if not isinstance(name, str) or not POLICY_NAME.match(name):
         raise ValidationError({"name": ["1 to 128 characters: letters, digits and hyphens"]})
 
 
@@ -176,6 +202,8 @@ def _document_or_field_error(document) -> dict:
 
 @transaction.atomic
 def policy_create(*, actor, account, name: str, document: str | dict, description: str = "") -> Policy:
+    if name:  # a name given is checked before authorizing: it goes into the ARN policies are matched against
+        _check_name(name)
     authorize(actor, "ram:CreatePolicy", policy_arn(account, name or "*"))
     _check_name(name)
     if len(description) > 1024:

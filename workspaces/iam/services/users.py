@@ -3,6 +3,8 @@ are created by `workspaces.tenancy.services.accounts`."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -10,24 +12,42 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from workspaces.iam.audit import audit_record
+from workspaces.iam.models.users import USER_NAME_PATTERN, USER_NAME_RULE, sign_in_lookup
 from workspaces.iam.permissions import account_arn, authorize
 from workspaces.models import Account, Policy, User
 
 
-def user_validate(*, username: str, password: str, email: str) -> None:
-    """Refuse a bad username, email or password for a new user, each field with its message."""
+def user_name_checked(username) -> str:
+    """The name when it follows the documented rule (USER_NAME_RULE: ASCII letters, digits, dots,
+    hyphens, underscores; no look-alikes, spaces or control characters), else ValidationError. Checked
+    before authorizing: the name goes into the ARN that policies are matched against."""
+    if not isinstance(username, str) or not re.match(USER_NAME_PATTERN, username):
+        raise ValidationError({"username": [f"A user name is {USER_NAME_RULE}."]})
+    return username
+
+
+def user_validate(*, account: Account | None, username: str, password: str, email: str) -> None:
+    """`account` None: an account owner's name, which must be free among the names that sign in
+    alone (owners and operators). A sub-user's name need only be free in its own account: nothing
+    tells one tenant which names another uses."""
     errors: dict[str, list[str]] = {}
-    if not username or len(username) > 150:
-        errors["username"] = ["The username must be 1 to 150 characters."]
-    elif User.objects.filter(username=username).exists():
-        errors["username"] = [f"A user named {username} already exists."]
+    try:
+        user_name_checked(username)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    else:
+        taken = (User.objects.filter(account=account, username__iexact=username) if account is not None
+                 else User.objects.filter(sign_in_lookup(username)))
+        if taken.exists():
+            where = "in this account" if account is not None else "(owners and operators sign in by name)"
+            errors["username"] = [f"A user named {username} already exists {where}."]
     if email:
         try:
             validate_email(email)
         except ValidationError:
             errors["email"] = [f"{email} is not a valid email address."]
     try:
-        validate_password(password)
+        validate_password(password, User(username=username, email=email))
     except ValidationError as exc:
         errors["password"] = list(exc.messages)
     if errors:
@@ -37,9 +57,17 @@ def user_validate(*, username: str, password: str, email: str) -> None:
 @transaction.atomic
 def subuser_create(*, actor: User | None, account: Account, username: str, password: str, email: str = "",
                    policies: list[Policy] | tuple = ()) -> User:
-    """A sub-user (RAM user) of `account`; it acts only as the attached policies allow."""
-    authorize(actor, "ram:CreateUser", account_arn("ram", account, f"user/{username}"))
-    user_validate(username=username, password=password, email=email)
+    """A sub-user (RAM user) of `account`; it acts only as the attached policies allow. It signs in
+    as `username@<account alias>`."""
+    if username:  # a name given is checked before authorizing: it goes into the ARN
+        try:
+            user_name_checked(username)
+        except ValidationError:
+            # Say everything wrong with the input at once (nothing here depends on who asks).
+            user_validate(account=account, username=username, password=password, email=email)
+            raise
+    authorize(actor, "ram:CreateUser", account_arn("ram", account, f"user/{username or '*'}"))
+    user_validate(account=account, username=username, password=password, email=email)
     foreign = [policy.name for policy in policies if policy.account_id != account.pk]
     if foreign:
         raise ValidationError({"policies": [f"Policy {foreign[0]} belongs to another account."]})

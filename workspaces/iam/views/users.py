@@ -65,7 +65,8 @@ def user_create_view(request):
         except ValidationError as error:
             errors = field_errors(error)
         else:
-            messages.success(request, f"Sub-user {user.username} created. Attach a policy to let it act.")
+            messages.success(request, f"Sub-user {user.username} created; it signs in as {user.sign_in_name}. "
+                                      "Attach a policy to let it act.")
             if request.htmx:
                 return HttpResponseClientRedirect(f"{reverse('user-list')}#user-{user.pk}")
             return redirect("user-list")

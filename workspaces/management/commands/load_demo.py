@@ -12,6 +12,7 @@ from workspaces.tenancy.services.accounts import account_create
 from workspaces.tenancy.services.workspaces import workspace_create
 
 ACCOUNT_NAME = "demo"
+ACCOUNT_ALIAS = "demo"  # the sub-user signs in as developer@demo
 OWNER = "owner"
 SUBUSER = "developer"
 OPERATOR = "operator"
@@ -48,8 +49,12 @@ class Command(BaseCommand):
         account = Account.objects.filter(name=ACCOUNT_NAME).first()
         if account is None:
             account = account_create(name=ACCOUNT_NAME, owner_username=OWNER, owner_password=DEMO_PASSWORD,
-                                     owner_email="owner@example.com")
+                                     owner_email="owner@example.com", alias=ACCOUNT_ALIAS)
             created.append(f"account {ACCOUNT_NAME}")
+        elif account.alias == account.uid and not Account.objects.filter(alias=ACCOUNT_ALIAS).exists():
+            # A demo loaded before aliases existed: its migrated alias is the uid.
+            account.alias = ACCOUNT_ALIAS
+            account.save(update_fields=["alias"])
         owner = account.users.filter(is_account_owner=True).order_by("pk").first()
 
         # No policy service exists for this yet; the demo writes the row directly.
@@ -66,11 +71,11 @@ class Command(BaseCommand):
         )
         if read_created:
             created.append(f"policy {read_policy.name}")
-        if not User.objects.filter(username=SUBUSER).exists():
+        if not User.objects.filter(account=account, username=SUBUSER).exists():
             subuser_create(actor=owner, account=account, username=SUBUSER, password=DEMO_PASSWORD,
                            email="developer@example.com", policies=[policy, read_policy])
             created.append(f"sub-user {SUBUSER}")
-        if not User.objects.filter(username=OPERATOR).exists():
+        if not User.objects.filter(account__isnull=True, username=OPERATOR).exists():
             User.objects.create_superuser(username=OPERATOR, password=DEMO_PASSWORD, email="operator@example.com")
             created.append(f"operator {OPERATOR}")
         for name, description in WORKSPACES:
@@ -86,8 +91,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Logins (password as first set; demo default shown):"))
         rows = (
             (owner.username if owner else OWNER, "account owner of 'demo': may do everything"),
-            (SUBUSER, f"RAM sub-user with policy {EVENTBRIDGE_POLICY_NAME} and {READ_POLICY_NAME}"),
+            (f"{SUBUSER}@{account.alias}",
+             f"RAM sub-user (name@account alias) with policy {EVENTBRIDGE_POLICY_NAME} and {READ_POLICY_NAME}"),
             (OPERATOR, "operator: Django admin at /admin/"),
         )
         for username, role in rows:
-            self.stdout.write(f"  {username:<10} password {DEMO_PASSWORD}   {role}")
+            self.stdout.write(f"  {username:<15} password {DEMO_PASSWORD}   {role}")

@@ -22,7 +22,7 @@ from workspaces.iam.permissions import authorize, workspace_arn
 from workspaces.models import DlcJob
 
 from .console_paths import console_path
-from .model_registry import NAME_RE, NAME_RULE
+from .model_registry import requested_resource_name, resource_name_checked
 from .transitions import StateConflict, transition_apply
 
 logger = logging.getLogger(__name__)
@@ -85,15 +85,14 @@ def _publish(job: DlcJob, *, type_name: str, old: str, new: str, actor, extra: d
 
 
 def dlc_job_create_authorize(*, actor, workspace, name) -> None:
-    """May `actor` create it? Views ask before judging the input (a refusal is 403, not 400)."""
-    authorize(actor, "paidlc:CreateJob", dlc_job_arn(workspace, name if isinstance(name, str) and name else "*"))
+    """May `actor` create it? Views ask before judging the rest of the input (a refusal is 403, not 400);
+    a name it is given is checked first (it goes into the ARN that policies are matched against)."""
+    authorize(actor, "paidlc:CreateJob", dlc_job_arn(workspace, requested_resource_name(name, noun="Job")))
 
 
 def dlc_job_create(*, workspace, name: str, timeout_minutes=None, actor=None) -> DlcJob:
-    name = (name or "").strip()
+    name = resource_name_checked(name, noun="Job")
     dlc_job_create_authorize(actor=actor, workspace=workspace, name=name)
-    if not NAME_RE.match(name):
-        raise ValidationError({"name": [f"Job name must be {NAME_RULE}."]})
     timeout = _clean_timeout(timeout_minutes)
     with transaction.atomic():
         job = DlcJob.objects.create(workspace=workspace, name=name, timeout_minutes=timeout,

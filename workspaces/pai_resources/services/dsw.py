@@ -16,7 +16,7 @@ from workspaces.iam.permissions import authorize, workspace_arn
 from workspaces.models import DswInstance
 
 from .console_paths import console_path
-from .model_registry import NAME_RE, NAME_RULE
+from .model_registry import requested_resource_name, resource_name_checked
 from .transitions import StateConflict, transition_apply
 
 S = DswInstance.Status
@@ -67,16 +67,15 @@ def _publish(instance: DswInstance, *, type_name: str, old: str, new: str, actor
 
 
 def dsw_instance_create_authorize(*, actor, workspace, name) -> None:
-    """May `actor` create it? Views ask before judging the input (a refusal is 403, not 400)."""
-    name = name if isinstance(name, str) and name else "*"
+    """May `actor` create it? Views ask before judging the rest of the input (a refusal is 403, not 400);
+    a name it is given is checked first (it goes into the ARN that policies are matched against)."""
+    name = requested_resource_name(name, noun="Instance")
     authorize(actor, "paidsw:CreateInstance", dsw_instance_arn(workspace, name))
 
 
 def dsw_instance_create(*, workspace, name: str, actor=None) -> DswInstance:
-    name = (name or "").strip()
+    name = resource_name_checked(name, noun="Instance")
     dsw_instance_create_authorize(actor=actor, workspace=workspace, name=name)
-    if not NAME_RE.match(name):
-        raise ValidationError({"name": [f"Instance name must be {NAME_RULE}."]})
     with transaction.atomic():
         instance = DswInstance.objects.create(workspace=workspace, name=name,
                                               created_by=actor if getattr(actor, "pk", None) else None)

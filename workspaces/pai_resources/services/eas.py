@@ -16,7 +16,7 @@ from workspaces.iam.audit import audit_record
 from workspaces.iam.permissions import authorize, workspace_arn
 from workspaces.models import EasService, EasServiceRevision, ModelVersion
 
-from .model_registry import NAME_RE, NAME_RULE
+from .model_registry import requested_resource_name, resource_name_checked
 from .transitions import StateConflict, transition_apply
 
 S = EasService.Status
@@ -36,16 +36,15 @@ def _version_in_workspace(workspace, model_version) -> ModelVersion:
 
 
 def eas_service_create_authorize(*, actor, workspace, name) -> None:
-    """May `actor` create it? Views ask before judging the input (a refusal is 403, not 400)."""
-    authorize(actor, "eas:CreateService", eas_service_arn(workspace, name if isinstance(name, str) and name else "*"))
+    """May `actor` create it? Views ask before judging the rest of the input (a refusal is 403, not 400);
+    a name it is given is checked first (it goes into the ARN that policies are matched against)."""
+    authorize(actor, "eas:CreateService", eas_service_arn(workspace, requested_resource_name(name, noun="Service")))
 
 
 def eas_service_create(*, workspace, name: str, model_version: ModelVersion, actor=None) -> EasService:
     """A running service serving `model_version`; its first revision records that."""
-    name = (name or "").strip()
+    name = resource_name_checked(name, noun="Service")
     eas_service_create_authorize(actor=actor, workspace=workspace, name=name)
-    if not NAME_RE.match(name):
-        raise ValidationError({"name": [f"Service name must be {NAME_RULE}."]})
     if EasService.objects.filter(workspace=workspace, name=name).exists():
         raise ValidationError({"name": [f"An EAS service named {name} already exists in workspace {workspace.name}."]})
     _version_in_workspace(workspace, model_version)

@@ -15,7 +15,7 @@ from workspaces.iam.permissions import authorize, workspace_arn
 from workspaces.models import FlowTask
 
 from .console_paths import console_path
-from .model_registry import NAME_RE, NAME_RULE
+from .model_registry import requested_resource_name, resource_name_checked
 from .transitions import transition_apply
 
 S = FlowTask.Status
@@ -40,16 +40,15 @@ def flow_task_arn(workspace, name: str) -> str:
 
 
 def flow_task_create_authorize(*, actor, workspace, name) -> None:
-    """May `actor` create it? Views ask before judging the input (a refusal is 403, not 400)."""
-    authorize(actor, "paiflow:CreateRun", flow_task_arn(workspace, name if isinstance(name, str) and name else "*"))
+    """May `actor` create it? Views ask before judging the rest of the input (a refusal is 403, not 400);
+    a name it is given is checked first (it goes into the ARN that policies are matched against)."""
+    authorize(actor, "paiflow:CreateRun", flow_task_arn(workspace, requested_resource_name(name, noun="Task")))
 
 
 def flow_task_create(*, workspace, name: str, run: bool = True, actor=None) -> FlowTask:
     """Create a flow task; `run` starts it at once (as Designer's Run does)."""
-    name = (name or "").strip()
+    name = resource_name_checked(name, noun="Task")
     flow_task_create_authorize(actor=actor, workspace=workspace, name=name)
-    if not NAME_RE.match(name):
-        raise ValidationError({"name": [f"Task name must be {NAME_RULE}."]})
     status = S.RUNNING if run else S.CREATED
     with transaction.atomic():
         task = FlowTask.objects.create(workspace=workspace, name=name, status=status,

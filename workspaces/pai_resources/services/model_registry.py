@@ -43,6 +43,24 @@ APPROVAL_EVENTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def resource_name_checked(name, *, noun: str, pattern: re.Pattern = NAME_RE, rule: str = NAME_RULE) -> str:
+    """The name as stored (stripped) when it is valid, else ValidationError({"name": [...]}). Checked
+    before authorizing: a name goes into the resource ARN that policies are matched against, so
+    nothing longer or stranger than a valid name is ever matched."""
+    name = name.strip() if isinstance(name, str) else ""
+    if not pattern.match(name):
+        raise ValidationError({"name": [f"{noun} name must be {rule}."]})
+    return name
+
+
+def requested_resource_name(name, *, noun: str) -> str:
+    """What a create is authorized on before the rest of its input is judged: the checked name, or
+    "*" when the request names none yet (a refusal is then 403 whatever else is wrong)."""
+    if not isinstance(name, str) or not name.strip() or name == "*":
+        return "*"
+    return resource_name_checked(name, noun=noun)
+
+
 def model_arn(workspace, name: str) -> str:
     return workspace_arn("paimodel", workspace, f"model/{name}")
 
@@ -52,15 +70,14 @@ def model_version_arn(model: Model, version_name: str) -> str:
 
 
 def model_create_authorize(*, actor, workspace, name) -> None:
-    """May `actor` create it? Views ask before judging the input (a refusal is 403, not 400)."""
-    authorize(actor, "paimodel:CreateModel", model_arn(workspace, name if isinstance(name, str) and name else "*"))
+    """May `actor` create it? Views ask before judging the rest of the input (a refusal is 403, not 400);
+    a name it is given is checked first (it goes into the ARN that policies are matched against)."""
+    authorize(actor, "paimodel:CreateModel", model_arn(workspace, requested_resource_name(name, noun="Model")))
 
 
 def model_create(*, workspace, name: str, description: str = "", actor=None) -> Model:
-    name = (name or "").strip()
+    name = resource_name_checked(name, noun="Model")
     model_create_authorize(actor=actor, workspace=workspace, name=name)
-    if not NAME_RE.match(name):
-        raise ValidationError({"name": [f"Model name must be {NAME_RULE}."]})
     if len(description or "") > 512:
         raise ValidationError({"description": ["Description must be at most 512 characters."]})
     if Model.objects.filter(workspace=workspace, name=name).exists():
@@ -78,12 +95,12 @@ def model_version_create(
     source_type: str = ModelVersion.SourceType.CUSTOM, uri: str = "", actor=None,
 ) -> ModelVersion:
     """Add a version, Pending (the default) or Approved. No event: PAI raises them on a change."""
-    version_name = (version_name or "").strip()
-    authorize(actor, "paimodel:CreateModelVersion", model_version_arn(model, version_name or "*"))
+    version_name = version_name.strip() if isinstance(version_name, str) else ""
+    if not VERSION_RE.match(version_name):  # before authorizing: the name goes into the ARN
+        raise ValidationError({"version_name": [f"Version name must be {VERSION_RULE}."]})
+    authorize(actor, "paimodel:CreateModelVersion", model_version_arn(model, version_name))
     errors: dict[str, list[str]] = {}
-    if not VERSION_RE.match(version_name):
-        errors["version_name"] = [f"Version name must be {VERSION_RULE}."]
-    elif ModelVersion.objects.filter(model=model, version_name=version_name).exists():
+    if ModelVersion.objects.filter(model=model, version_name=version_name).exists():
         errors["version_name"] = [f"Model {model.name} already has a version {version_name}."]
     if approval_status not in INITIAL_STATUSES:
         errors["approval_status"] = [

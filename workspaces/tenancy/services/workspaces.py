@@ -33,11 +33,18 @@ def _name_problem(name: str) -> str:
     return f"The workspace name {name} contains characters other than letters, digits and underscores."
 
 
-def workspace_name_validate(*, account: Account, name: str) -> str:
-    """The name as stored, or ValidationError({"name": [...]}) saying what is wrong."""
-    name = (name or "").strip()
+def workspace_name_checked(name) -> str:
+    """The name as stored when its form is valid, or ValidationError({"name": [...]}) saying what is
+    wrong (checked before authorizing: the name goes into the ARN that policies are matched against)."""
+    name = name.strip() if isinstance(name, str) else ""
     if not NAME_PATTERN.fullmatch(name):
         raise ValidationError({"name": [f"{_name_problem(name)} {NAME_RULE}"]})
+    return name
+
+
+def workspace_name_validate(*, account: Account, name: str) -> str:
+    """The name as stored, or ValidationError({"name": [...]}) saying what is wrong."""
+    name = workspace_name_checked(name)
     if Workspace.objects.filter(account=account, name__iexact=name).exists():
         raise WorkspaceNameTaken({"name": [f"A workspace named {name} already exists in this account."]})
     return name
@@ -47,7 +54,10 @@ def workspace_name_validate(*, account: Account, name: str) -> str:
 def workspace_create(*, actor: User | None, account: Account, name: str, description: str = "") -> Workspace:
     """A new workspace; when the account already activated EventBridge, its bus
     `pai-system-<name>` is created with it."""
-    authorize(actor, "pai:CreateWorkspace", arn("pai", account, f"workspace/{name}"))
+    name = name.strip() if isinstance(name, str) else ""
+    if name:  # a name given is checked before authorizing: it goes into the ARN
+        name = workspace_name_checked(name)
+    authorize(actor, "pai:CreateWorkspace", arn("pai", account, f"workspace/{name or '*'}"))
     # Lock the account row first: two creations of one name, or a creation racing an activation,
     # run one after the other (the second sees the first's workspace, the activation sees this one).
     account = Account.objects.select_for_update().get(pk=account.pk)

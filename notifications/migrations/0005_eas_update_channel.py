@@ -30,8 +30,8 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0003_routing_keys"),
-        ("workspaces", "0001_initial"),
+        ("notifications", "0004_http_target_url_secret"),
+        ("workspaces", "0003_account_outbound_allowed_networks"),
     ]
 
     operations = [

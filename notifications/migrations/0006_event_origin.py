@@ -15,7 +15,7 @@ ORIGINS = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0004_eas_update_channel"),
+        ("notifications", "0005_eas_update_channel"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
