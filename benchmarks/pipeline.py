@@ -28,7 +28,7 @@ def approved_type() -> str:
 def approve_version(version_id: int) -> None:
     """Pending -> Approved through the resources service, as the console's Approve button does."""
     from workspaces.models import ModelVersion
-    from workspaces.services.resources import models as resources
+    from workspaces.pai_resources.services import model_registry as resources
 
     version = ModelVersion.objects.select_related("model__workspace__account").get(pk=version_id)
     resources.model_version_set_status(actor=None, version=version,

@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> None:
                 [(lambda e: event_route(event_id=e), e) for e in event_ids(queued)])
         delivery_ids = list(Delivery.objects.filter(event__workspace_id__in=queued.workspace_ids).order_by("id")
                             .values_list("id", flat=True))
-        run("send through the chat queue (worker: deliver_chat)",
+        run("send through the chat queue (worker: deliver)",
             [(lambda d: delivery_send(delivery_id=d), d) for d in delivery_ids])
         run("approve (web, context: the console's Approve, 2 events, audit)",
             [(pipeline.approve_version, v) for v in approvals.version_ids])

@@ -9,11 +9,14 @@ any transaction that the refusal rolled back)."""
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render, resolve_url
 from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from workspaces.permissions import ACTIONS, AccessDenied, collect_refusals
+from console.navigation import back_url
+from workspaces.iam.audit import access_denied_record
+from workspaces.iam.permissions import ACTIONS, AccessDenied, collect_refusals
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -35,19 +38,13 @@ class AccessDeniedMiddleware:
     def _record(request, refusals: list[AccessDenied]) -> None:
         """The first refusal is the one that stopped the operation; later ones come from drawing the
         answer (a section the user may not see either) and are not attempts of their own."""
-        from workspaces.services.audit import access_denied_record
-
         if not any(refusal.recorded for refusal in refusals):
             access_denied_record(actor=getattr(request, "user", None), error=refusals[0], request=request)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, AccessDenied):
             return None
-        from workspaces.services.audit import access_denied_record
-
         access_denied_record(actor=getattr(request, "user", None), error=exception, request=request)
-        from console.views import back_url
-
         context = {
             "back_url": back_url(request),
             "exception": str(exception),
@@ -72,9 +69,6 @@ class ApiBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.http import JsonResponse
-
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if request.path.startswith("/api/") and limit is not None:
             try:

@@ -10,10 +10,14 @@ rather than breaking a page."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from workspaces import permissions
+from workspaces.iam import permissions
+from workspaces.tenancy.bus import bus_arn
+from workspaces.tenancy.selectors import workspaces_for_user
 
 # (label, url name, action, resource path inside the workspace: ARN of `<service>:...:workspace/<ws>/<path>`)
 WORKSPACE_NAV = (
@@ -61,6 +65,17 @@ ACCOUNT_NAV = (
 SWITCHER_LIMIT = 30
 
 
+def back_url(request) -> str:
+    """Where "Back" goes: the page the user came from when it is one of ours, else nothing."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+        parts = urlsplit(referer)
+        if parts.path != request.path or request.method != "GET":  # a refused POST: back to its form
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return ""
+
+
 def _url(name: str, **kwargs) -> str | None:
     try:
         return reverse(name, kwargs=kwargs or None)
@@ -72,7 +87,7 @@ def _workspace_link_allowed(user, workspace, action: str | None, path: str | Non
     if action is None:
         return True
     if path == "bus":
-        resource = permissions.bus_arn(workspace)
+        resource = bus_arn(workspace)
     elif path is None:
         resource = permissions.arn("pai", workspace.account, f"workspace/{workspace.name}")
     else:
@@ -120,18 +135,14 @@ def navigation(request):
     workspace_id = match.kwargs.get("workspace_id") if match else None
     groups = []
     if workspace_id is not None:
-        from workspaces.selectors import workspaces_for_user
-
         workspace = workspaces_for_user(user).select_related("account").filter(pk=workspace_id).first()
         if workspace is not None:
             groups = workspace_groups(user, workspace, current_name)
     workspaces = []
-    if user.account_id:
-        from workspaces.selectors import workspaces_for_user
-
-        if permissions.is_allowed(user, "pai:ListWorkspaces", permissions.arn("pai", user.account, "workspace/*")):
-            # The switcher shows the first few; the workspace list (always linked) has them all.
-            workspaces = list(workspaces_for_user(user).order_by("name").values("id", "name")[:SWITCHER_LIMIT])
+    listed = permissions.arn("pai", user.account, "workspace/*") if user.account_id else ""
+    if user.account_id and permissions.is_allowed(user, "pai:ListWorkspaces", listed):
+        # The switcher shows the first few; the workspace list (always linked) has them all.
+        workspaces = list(workspaces_for_user(user).order_by("name").values("id", "name")[:SWITCHER_LIMIT])
     return {
         "nav_groups": groups,
         "nav_account_links": account_links(user, current_name),

@@ -1,6 +1,8 @@
 """Post-processing of the OpenAPI schema: what every operation of a kind shares is documented once
 here rather than on each view."""
 
+from django.conf import settings
+
 ERROR = {"$ref": "#/components/schemas/ErrorResponse"}
 WRITE_METHODS = ("post", "put", "patch")
 
@@ -12,8 +14,6 @@ def _error(description: str) -> dict:
 def document_shared_answers(result, generator, request, public):
     """Paginated lists: `page_size` is 1 to 200 and a bad `page` or `page_size` is a 400 (or 404 for
     a page past the end). Writes: a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413."""
-    from django.conf import settings
-
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if not isinstance(operation, dict):

@@ -150,7 +150,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Sign-in: axes first (refuses a locked-out user name or address before any password is hashed),
 # then Django's backend; users are found by sign-in name (`name@alias` for sub-users,
-# workspaces.models.accounts.sign_in_lookup), which is why user names need not be unique.
+# workspaces.iam.models.users.sign_in_lookup), which is why user names need not be unique.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]  # user names are unique per account; sign-in names are unique
 # Failed sign-ins (console, admin, the API's token endpoint), counted in the database and shared by
@@ -311,11 +311,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_CREATE_MISSING_QUEUES = True
 CELERY_TASK_ROUTES = {
     "notifications.tasks.route_event": {"queue": "events"},
-    "notifications.tasks.deliver_chat": {"queue": "chat"},
-    "notifications.tasks.deliver_http": {"queue": "http"},
-    "notifications.tasks.deliver_email": {"queue": "email"},
-    "notifications.tasks.deliver_telephony": {"queue": "telephony"},
-    "notifications.tasks.deliver_eas": {"queue": "eas"},
+    # notifications.tasks.deliver goes to its channel's queue, named in the channel's package.
     "notifications.tasks.*": {"queue": "default"},
     "workspaces.tasks.*": {"queue": "default"},
     "console.tasks.*": {"queue": "default"},
@@ -390,12 +386,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EventSourceEnum": "notifications.catalog.SOURCE_CHOICES",
         "RuleScopeEnum": "notifications.catalog.SCOPE_CHOICES",
-        "ApprovalStatusEnum": "workspaces.models.resources.ModelVersion.ApprovalStatus",
-        "DlcJobStatusEnum": "workspaces.models.resources.DlcJob.Status",
-        "DswInstanceStatusEnum": "workspaces.models.resources.DswInstance.Status",
-        "DswImageStatusEnum": "workspaces.models.resources.DswInstance.ImageStatus",
-        "FlowTaskStatusEnum": "workspaces.models.resources.FlowTask.Status",
-        "EasServiceStatusEnum": "workspaces.models.resources.EasService.Status",
+        "ApprovalStatusEnum": "workspaces.pai_resources.models.ModelVersion.ApprovalStatus",
+        "DlcJobStatusEnum": "workspaces.pai_resources.models.DlcJob.Status",
+        "DswInstanceStatusEnum": "workspaces.pai_resources.models.DswInstance.Status",
+        "DswImageStatusEnum": "workspaces.pai_resources.models.DswInstance.ImageStatus",
+        "FlowTaskStatusEnum": "workspaces.pai_resources.models.FlowTask.Status",
+        "EasServiceStatusEnum": "workspaces.pai_resources.models.EasService.Status",
         "EventStatusEnum": "notifications.models.events.Event.Status",
         "DeliveryStatusEnum": "notifications.models.deliveries.Delivery.Status",
         "AttemptOutcomeEnum": "notifications.models.deliveries.DeliveryAttempt.Outcome",

@@ -7,18 +7,18 @@ from console.system import system_view  # the admin's System page (production)
 
 # One module of routes per sub-domain; each owns its own paths and names.
 CONSOLE_ROUTES = [
-    "workspaces.urls",  # login, workspaces, EventBridge activation, the service-linked role, tokens
-    "workspaces.resource_urls",  # models and versions, EAS, DLC, DSW, Designer flow tasks
-    "workspaces.policy_urls",  # users, RAM policies, audit log
+    "workspaces.tenancy.urls",  # workspaces, EventBridge activation, the service-linked role
+    "workspaces.pai_resources.urls",  # models and versions, EAS, DLC, DSW, Designer flow tasks
+    "workspaces.iam.urls",  # sign in, users, RAM policies, audit log, API tokens
     "notifications.event_urls",  # event log, event detail
-    "notifications.rule_urls",  # notice rules and targets, contacts, quotas
-    "notifications.delivery_urls",  # deliveries, redeliver, Test Connectivity
+    "notifications.rule_urls",  # notice rules and targets, Test Connectivity, contacts, quotas
+    "notifications.delivery_urls",  # deliveries, redeliver
     "notifications.usage_urls",  # usage and billing
 ]
 API_ROUTES = [
-    "workspaces.api.urls",
-    "workspaces.api.resource_urls",
-    "workspaces.api.policy_urls",
+    "workspaces.tenancy.api.urls",
+    "workspaces.pai_resources.api.urls",
+    "workspaces.iam.api.urls",
     "notifications.api.event_urls",
     "notifications.api.rule_urls",
     "notifications.api.delivery_urls",

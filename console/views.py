@@ -3,31 +3,18 @@ matches no route, an unexpected exception); the console answers with pages in it
 say what happened and offer a way back; an htmx request gets a worded toast instead of a page that
 would land inside a drawer or a table."""
 
-from urllib.parse import urlsplit
-
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect, reswap
 
 from console.feedback import toast
 from console.middleware import login_url_for
+from console.navigation import back_url
 
 
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")
-
-
-def back_url(request) -> str:
-    """Where "Back" goes: the page the user came from when it is one of ours, else nothing."""
-    referer = request.META.get("HTTP_REFERER", "")
-    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
-        parts = urlsplit(referer)
-        if parts.path != request.path or request.method != "GET":  # a refused POST: back to its form
-            return parts.path + (f"?{parts.query}" if parts.query else "")
-    return ""
 
 
 def _htmx_toast(message: str, status: int) -> HttpResponse:

@@ -1,5 +1,5 @@
 """The event catalog: the one place that knows event sources, their event types (grouped, with the
-console's labels), the CloudEvents `type` of each, and which delivery methods each source allows.
+console's labels), the CloudEvents `type` of each, and which kinds of delivery method each source allows.
 
 Forms, serializers, validation, routing and templates read this module; nothing else lists event
 types. The `type` strings follow EventBridge's `{product}:{Category}:{Event}` convention; PAI's own
@@ -28,7 +28,7 @@ class EventSource:
     label: str  # "Model", "DLC job", ...
     description: str
     event_types: tuple[EventType, ...]
-    delivery_methods: tuple[str, ...]  # keys of the channel registry
+    method_kinds: tuple[str, ...]  # the kinds of delivery method it allows (below)
     # Scopes a rule on this source may choose.
     scopes: tuple[str, ...] = ("mine", "all")
     resource_kind: str = ""
@@ -44,9 +44,12 @@ class EventSource:
         return any(et.key == type_key for et in self.event_types)
 
 
-CHAT_METHODS = ("dingtalk", "wecom", "lark")
-CONTACT_METHODS = ("contacts",)  # voice call, text message and email, to contacts
-MODEL_ONLY_METHODS = ("http", "eas_update")
+# The kinds of delivery method: each method names its kind in its channel package (`METHOD.kind`), and
+# each source below lists the kinds it allows (the source/method matrix), so a new chat bot is
+# allowed wherever chat bots are without a line here.
+CHAT_BOT = "chat_bot"  # DingTalk, WeCom, Lark
+CONTACTS = "contacts"  # voice call, text message and email, to contacts
+MODEL_INTEGRATION = "model_integration"  # HTTP/HTTPS and EAS service update: model events only
 
 SCOPE_LABELS = {
     "mine": "Created by me",
@@ -66,7 +69,7 @@ SOURCES: tuple[EventSource, ...] = (
         label="Flow task",
         description="Status of Designer (PAIFlow) flow tasks.",
         resource_kind="FlowTask",
-        delivery_methods=CHAT_METHODS + CONTACT_METHODS,
+        method_kinds=(CHAT_BOT, CONTACTS),
         event_types=_types("pai:PAIFlow", [
             ("", "TaskFailed", "Task Failed", "A flow task failed."),
             ("", "TaskFinished", "Task Finished", "A flow task finished, successfully or not."),
@@ -77,7 +80,7 @@ SOURCES: tuple[EventSource, ...] = (
         label="DLC job",
         description="Lifecycle of Deep Learning Containers jobs.",
         resource_kind="DlcJob",
-        delivery_methods=CHAT_METHODS + CONTACT_METHODS,
+        method_kinds=(CHAT_BOT, CONTACTS),
         event_types=_types("pai:DLC", [
             ("Job progress", "JobEnqueued", "Enters Queue", "The job entered the queue."),
             ("Job progress", "JobBidding", "Starts Bidding", "The job started bidding for spot resources."),
@@ -99,7 +102,7 @@ SOURCES: tuple[EventSource, ...] = (
         label="DSW instance",
         description="Status of DSW instances and their saved images.",
         resource_kind="DswInstance",
-        delivery_methods=CHAT_METHODS + CONTACT_METHODS,
+        method_kinds=(CHAT_BOT, CONTACTS),
         event_types=_types("pai:DSW", [
             ("Instance status", "InstanceCreating", "Creating", "The instance is being created."),
             ("Instance status", "InstanceRunning", "Running", "The instance is running."),
@@ -116,7 +119,7 @@ SOURCES: tuple[EventSource, ...] = (
         label="Model",
         description="Approval status of model versions in AI Asset Management.",
         resource_kind="ModelVersion",
-        delivery_methods=CHAT_METHODS + MODEL_ONLY_METHODS,
+        method_kinds=(CHAT_BOT, MODEL_INTEGRATION),
         scopes=("mine", "all", "models"),
         event_types=_types("pai:ModelManagement", [
             ("", "ModelVersionApproved", "Model Version Approved for Publishing",
@@ -159,5 +162,6 @@ def type_key(source_key: str, name: str) -> str:
     raise KeyError(f"source {source_key!r} has no event type {name!r}")
 
 
-def sources_allowing(method: str) -> list[str]:
-    return [source.key for source in SOURCES if method in source.delivery_methods]
+def sources_allowing(kind: str) -> list[str]:
+    """The sources whose events a delivery method of this kind may receive."""
+    return [source.key for source in SOURCES if kind in source.method_kinds]

@@ -1,5 +1,6 @@
 """Celery tasks: thin faces over services. They take ids, re-fetch, and return quietly when the row
-is gone. Routing to queues is the one table CELERY_TASK_ROUTES in settings.
+is gone. They are routed by CELERY_TASK_ROUTES in settings, except `deliver`, which is sent to the
+queue of its delivery's channel (declared in the channel's package).
 
 A database that is briefly unavailable (locked, restarting) makes a task retry a bounded number of
 times with backoff and jitter; everything else a delivery can meet (a bot refusing, a timeout) is
@@ -8,6 +9,10 @@ handled by the delivery service itself, which records the attempt and schedules 
 
 from celery import shared_task
 from django.db import DatabaseError
+
+from notifications.services.delivery import deliveries_requeue_overdue, delivery_send
+from notifications.services.events import events_requeue_unenqueued
+from notifications.services.routing import event_route
 
 DB_RETRY = {
     "autoretry_for": (DatabaseError,),
@@ -21,53 +26,22 @@ DB_RETRY = {
 @shared_task(name="notifications.tasks.route_event", acks_late=True, **DB_RETRY)
 def route_event(event_id: int) -> int:
     """Match one event against the enabled rules of its bus; one delivery per recipient; enqueue."""
-    from notifications.services.routing import event_route
-
     return event_route(event_id=event_id)
 
 
-def _deliver(delivery_id: int) -> str:
-    from notifications.services.delivery import delivery_send
-
+@shared_task(name="notifications.tasks.deliver", acks_late=True, **DB_RETRY)
+def deliver(delivery_id: int) -> str:
+    """Send one delivery once (it waits in its channel's queue: chat, http, email, telephony, eas)."""
     return delivery_send(delivery_id=delivery_id)
-
-
-@shared_task(name="notifications.tasks.deliver_chat", acks_late=True, **DB_RETRY)
-def deliver_chat(delivery_id: int) -> str:
-    return _deliver(delivery_id)
-
-
-@shared_task(name="notifications.tasks.deliver_http", acks_late=True, **DB_RETRY)
-def deliver_http(delivery_id: int) -> str:
-    return _deliver(delivery_id)
-
-
-@shared_task(name="notifications.tasks.deliver_email", acks_late=True, **DB_RETRY)
-def deliver_email(delivery_id: int) -> str:
-    return _deliver(delivery_id)
-
-
-@shared_task(name="notifications.tasks.deliver_telephony", acks_late=True, **DB_RETRY)
-def deliver_telephony(delivery_id: int) -> str:
-    return _deliver(delivery_id)
-
-
-@shared_task(name="notifications.tasks.deliver_eas", acks_late=True, **DB_RETRY)
-def deliver_eas(delivery_id: int) -> str:
-    return _deliver(delivery_id)
 
 
 @shared_task(name="notifications.tasks.requeue_unenqueued_events")
 def requeue_unenqueued_events() -> int:
     """The outbox sweeper: enqueue published events whose enqueue at commit never happened."""
-    from notifications.services.events import events_requeue_unenqueued
-
     return events_requeue_unenqueued()
 
 
 @shared_task(name="notifications.tasks.requeue_overdue_deliveries")
 def requeue_overdue_deliveries() -> int:
     """Re-enqueue deliveries whose next attempt is overdue (their task was lost with a broker)."""
-    from notifications.services.delivery import deliveries_requeue_overdue
-
     return deliveries_requeue_overdue()

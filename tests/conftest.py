@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from workspaces.services.policies import SEED_POLICY_DOCUMENT
+from workspaces.iam.services.policies import SEED_POLICY_DOCUMENT
 
 pytest_plugins = ["tests.fakes.fixtures"]  # the fake DingTalk, WeCom, Lark, HTTP receiver, EAS API
 

@@ -13,7 +13,7 @@ endpoint is walked without editing this file) is called by five callers, and eac
 
 Path parameters are filled by name (`workspace_id`, `rule_id`, `{id}` after `rules/`...) from objects
 built in the database. Which actions an operation checks is observed with
-`workspaces.permissions.record_checks()` while the callers' requests run.
+`workspaces.iam.permissions.record_checks()` while the callers' requests run.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from tests.conftest import SEED_POLICY, api_client_for
-from workspaces.permissions import ACTIONS, arn_account_uid, evaluate, record_checks
+from workspaces.iam.permissions import ACTIONS, arn_account_uid, evaluate, record_checks
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # Operations on the caller's own identity, which any signed-in user may do without a policy.
@@ -79,6 +79,7 @@ def world(account, owner, subuser, seed_subuser, outsider, activated_workspace):
         TargetContact,
     )
     from notifications.services.routing_keys import rule_routing_keys_sync
+    from workspaces.iam.audit import audit_record
     from workspaces.models import (
         DlcJob,
         DswInstance,
@@ -88,7 +89,6 @@ def world(account, owner, subuser, seed_subuser, outsider, activated_workspace):
         ModelVersion,
         Workspace,
     )
-    from workspaces.services.audit import audit_record
 
     ws = activated_workspace
     Workspace.objects.create(account=outsider.account, name="ws_outsider", created_by=outsider)

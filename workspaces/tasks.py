@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
+from workspaces.pai_resources.services.dlc import dlc_jobs_raise_timeouts
+
 
 @shared_task(name="workspaces.tasks.raise_job_timeouts")
 def raise_job_timeouts() -> int:
     """Raise Job Timeout once for every DLC job running past its scheduling timeout."""
-    from workspaces.services.resources.dlc import dlc_jobs_raise_timeouts
-
     return dlc_jobs_raise_timeouts()

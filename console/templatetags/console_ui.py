@@ -15,7 +15,7 @@ import json
 
 from django import template
 
-from workspaces import permissions
+from workspaces.iam import permissions
 
 register = template.Library()
 

@@ -12,16 +12,17 @@ from notifications.services.events import event_enqueue
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ("event_id", "type", "source", "workspace", "resource_name", "status", "not_published_reason",
-                    "enqueued_at", "routed_at", "created_at")
-    list_filter = ("status", "source", "type", "not_published_reason", ("enqueued_at", admin.EmptyFieldListFilter),
-                   "created_at")
+    list_display = ("event_id", "type", "source", "workspace", "resource_name", "origin", "published_by", "status",
+                    "not_published_reason", "enqueued_at", "routed_at", "created_at")
+    list_filter = ("status", "source", "type", "origin", "not_published_reason",
+                   ("enqueued_at", admin.EmptyFieldListFilter), "created_at")
     search_fields = ("event_id", "type", "subject", "resource_id", "resource_name", "workspace__name",
                      "account__name", "account__uid")
     date_hierarchy = "created_at"
-    list_select_related = ("workspace",)
+    list_select_related = ("workspace", "published_by")
     readonly_fields = ("event_id", "account", "workspace", "bus", "source", "type", "subject", "resource_id",
-                       "resource_name", "resource_owner", "model", "status", "not_published_reason", "enqueued_at",
+                       "resource_name", "resource_owner", "model", "origin", "published_by", "status",
+                       "not_published_reason", "enqueued_at",
                        "routed_at", "created_at", "envelope_pretty")
     exclude = ("envelope",)
     actions = ["enqueue_again"]

@@ -20,8 +20,8 @@ class TargetInline(admin.TabularInline):
 
     model = Target
     extra = 0
-    fields = ("position", "method", "masked_config", "eas_service")
-    readonly_fields = ("position", "method", "masked_config", "eas_service")
+    fields = ("position", "method", "masked_config")
+    readonly_fields = ("position", "method", "masked_config")
     can_delete = False
     show_change_link = True
 
@@ -75,7 +75,7 @@ class TargetAdmin(admin.ModelAdmin):
     list_filter = ("method",)
     search_fields = ("rule__name", "rule__bus__workspace__name")
     exclude = ("secrets", "config")
-    readonly_fields = ("rule", "method", "masked_config", "eas_service", "position", "created_at", "updated_at")
+    readonly_fields = ("rule", "method", "masked_config", "position", "created_at", "updated_at")
     inlines = (TargetContactInline,)
 
     def has_add_permission(self, request):

@@ -8,14 +8,14 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from console import serializers as api_serializers
+from console.accounts import account_of
 from console.api import Conflict
-from notifications.selectors.rules import contact_get, contacts_visible_to
+from console.api import serializers as api_serializers
+from console.api.errors import errors
+from notifications.selectors.rules import contact_arn, contact_get, contacts_visible_to
 from notifications.services import contacts as contact_services
-from notifications.services.contacts import MOBILE_HELP, ContactInUse, contact_arn
-from workspaces.api.errors import errors
-from workspaces.api.workspaces import account_of
-from workspaces.permissions import authorize
+from notifications.services.contacts import MOBILE_HELP, ContactInUse
+from workspaces.iam.permissions import authorize
 
 
 class ContactInputSerializer(api_serializers.Serializer):

@@ -8,14 +8,14 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from console import serializers as api_serializers
 from console.api import Conflict
+from console.api import serializers as api_serializers
+from console.api.errors import errors
 from notifications.channels.registry import CHANNELS_BY_KEY
 from notifications.models import Delivery, DeliveryAttempt
 from notifications.selectors.deliveries import deliveries_for_workspace, delivery_filters_clean, delivery_get
 from notifications.services.delivery import RedeliverRefused, delivery_redeliver
-from workspaces.api.errors import errors
-from workspaces.selectors import workspace_get_for_user
+from workspaces.tenancy.selectors import workspace_get_for_user
 
 
 class DeliveryAttemptSerializer(api_serializers.ModelSerializer):

@@ -18,17 +18,17 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from console import serializers as api_serializers
+from console.api import serializers as api_serializers
+from console.api.errors import ErrorResponseSerializer, errors
+from console.api.serializers import state_field
 from console.input import json_loads_checked
 from notifications import catalog
 from notifications.models import Event
 from notifications.selectors.events import event_filters_clean, event_get, events_for_workspace
 from notifications.services.put_events import MAX_ENTRIES, MAX_REQUEST_BYTES, events_put, put_events_wait
-from workspaces.api.errors import errors
-from workspaces.api.resources_common import state_field
-from workspaces.api.serializers import ErrorResponseSerializer
-from workspaces.permissions import authorize, bus_arn
-from workspaces.selectors import workspace_get_for_user
+from workspaces.iam.permissions import authorize
+from workspaces.tenancy.bus import bus_arn
+from workspaces.tenancy.selectors import workspace_get_for_user
 
 
 class EventSerializer(api_serializers.ModelSerializer):

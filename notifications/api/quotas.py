@@ -8,7 +8,9 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from console import serializers as api_serializers
+from console.accounts import account_of
+from console.api import serializers as api_serializers
+from console.api.errors import errors
 from notifications.models.rules import DEFAULT_TARGETS_PER_RULE, MAX_TARGETS_PER_RULE
 from notifications.selectors.rules import (
     largest_rule_units,
@@ -17,9 +19,7 @@ from notifications.selectors.rules import (
     quota_requests_for_account,
 )
 from notifications.services.quotas import quota_arn, quota_request_create
-from workspaces.api.errors import errors
-from workspaces.api.workspaces import account_of
-from workspaces.permissions import authorize
+from workspaces.iam.permissions import authorize
 
 
 class QuotaRequestSerializer(api_serializers.Serializer):

@@ -7,26 +7,31 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from console import serializers as api_serializers
+from console.api import serializers as api_serializers
+from console.api.errors import errors
 from notifications.catalog import SCOPE_CHOICES, SOURCE_CHOICES
-from notifications.channels.registry import METHOD_CHOICES, get_method
+from notifications.channels.registry import METHOD_CHOICES, config_help, get_method
 from notifications.channels.schema import SchemaContext
 from notifications.models.rules import MAX_TARGETS_PER_RULE
-from notifications.selectors.rules import rule_get, rule_row, rules_for_workspace, target_get_in_workspace
+from notifications.selectors.rules import (
+    rule_get,
+    rule_row,
+    rules_for_workspace,
+    rules_queryset,
+    target_get_in_workspace,
+)
 from notifications.services import rules as rule_services
-from workspaces.api.errors import errors
-from workspaces.permissions import authorize, bus_arn, rule_arn
-from workspaces.selectors import workspace_get_for_user
+from notifications.services.connectivity import connectivity_test
+from workspaces.iam.permissions import authorize
+from workspaces.tenancy.bus import bus_arn, rule_arn
+from workspaces.tenancy.selectors import workspace_get_for_user
 
 CONFIG_HELP = (
-    "The delivery method's fields. dingtalk: webhook, signing_key; wecom: webhook; lark: webhook, "
-    "signing_secret (optional); http: url; contacts: voice, sms, email (lists of contact ids); eas_update: "
-    "eas_service (a running EAS service id). Secrets are write-only: on update, leave one out (or blank) "
-    "to keep the saved value; send null to remove an optional one (lark's signing_secret)."
+    f"The delivery method's fields. {config_help()}. Secrets are write-only: on update, leave one out "
+    "(or blank) to keep the saved value; send null to remove an optional one (lark's signing_secret)."
 )
 
 
@@ -115,8 +120,6 @@ def validated(serializer_class, data) -> dict:
 
 
 def rule_data(rule, revealed: dict | None = None) -> dict:
-    from notifications.selectors.rules import rules_queryset
-
     rule = rules_queryset().get(pk=rule.pk) if not hasattr(rule, "_prefetched_objects_cache") else rule
     row = rule_row(rule)
     revealed = revealed or {}
@@ -238,12 +241,6 @@ class ConnectivityResultSerializer(api_serializers.Serializer):
     message = serializers.CharField(allow_blank=True, help_text="The bot's own message.")
 
 
-class ConnectivityUnavailable(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "unavailable"
-    default_detail = "Test Connectivity is not available yet."
-
-
 class RuleTestConnectivityView(APIView):
     @extend_schema(summary="Test Connectivity: send a test message with these values",
                    description="DingTalk, WeCom and Lark only. The answer carries the bot's own code and message.",
@@ -268,10 +265,6 @@ class RuleTestConnectivityView(APIView):
                                                context=SchemaContext(account=workspace.account, workspace=workspace))
         except DjangoValidationError as exc:
             raise serializers.ValidationError({f"config.{key}": value for key, value in exc.message_dict.items()})
-        try:
-            from notifications.services.connectivity import connectivity_test
-        except ImportError:
-            raise ConnectivityUnavailable()
         result = connectivity_test(actor=request.user, workspace=workspace, method=method.key,
                                    config=cleaned.config, secrets=cleaned.secrets)
         return Response({"ok": bool(result.ok), "code": str(result.code or ""), "message": str(result.message or "")})

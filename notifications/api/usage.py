@@ -6,14 +6,15 @@ Amounts are decimal strings with three places ("0.500"), never floats.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from console import serializers as api_serializers
+from console.accounts import account_of
+from console.api import serializers as api_serializers
+from console.api.errors import errors
 from notifications.selectors.usage import (
     CURRENCY,
     MONTH_FORMAT_MESSAGE,
@@ -24,7 +25,6 @@ from notifications.selectors.usage import (
     usage_month_summary,
     usage_previous_months,
 )
-from workspaces.api.errors import errors
 
 MONTH_PATTERN = r"^[0-9]{4}-[0-9]{2}$"
 
@@ -117,12 +117,6 @@ class UsageMonthListSerializer(api_serializers.Serializer):
     results = UsageMonthTotalsSerializer(many=True, help_text="Months with usage before this one, newest first.")
 
 
-def _account_of(user):
-    if user.account_id is None:
-        raise PermissionDenied("Operators without an account use Django admin.")
-    return user.account
-
-
 def _query(serializer_class, request) -> dict:
     # A plain dict, not the QueryDict: DRF would take a blank "?month=" for an omitted one, which the
     # schema (a pattern, an integer) does not allow.
@@ -151,7 +145,7 @@ class UsageMonthView(APIView):
         tags=["usage"],
     )
     def get(self, request):
-        account = _account_of(request.user)
+        account = account_of(request.user)
         month = _query(UsageMonthQuerySerializer, request).get("month")
         summary = usage_month_summary(actor=request.user, account=account, month=month)
         return Response(UsageMonthSerializer(summary).data)
@@ -168,7 +162,7 @@ class UsageMonthsView(APIView):
         tags=["usage"],
     )
     def get(self, request):
-        account = _account_of(request.user)
+        account = account_of(request.user)
         limit = _query(UsageMonthsQuerySerializer, request)["limit"]
         months = usage_previous_months(actor=request.user, account=account, limit=limit)
         return Response(

@@ -38,6 +38,10 @@ class SendContext:
     timeout: tuple[float, float] | None = None
     total_timeout: float | None = None
     test: bool = False
+    # Who published the event (Event.origin: "platform" or "put_events"; "" when unknown) and, for
+    # PutEvents, the user's id: a channel that acts on resources acts within that user's rights.
+    event_origin: str = ""
+    publisher_id: int | None = None
     # The private networks an operator granted the account whose target this is (CIDR text or list;
     # notifications.channels.outbound). None: a destination the operator configured (the EAS API,
     # the SMS/voice provider), which settings.OUTBOUND_ALLOWED_NETWORKS governs.
@@ -46,11 +50,6 @@ class SendContext:
     def for_operator(self) -> SendContext:
         """The same send, to a destination the operator configured (not the tenant)."""
         return replace(self, tenant_networks=None)
-
-    @property
-    def idempotency_key(self) -> str:
-        """Stable across retries of one delivery (DingTalk's msgUuid, the EAS revision)."""
-        return f"delivery-{self.delivery_id}" if self.delivery_id is not None else ""
 
 
 @dataclass

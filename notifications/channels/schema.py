@@ -32,17 +32,34 @@ class ConfigField:
     help: str = ""
     secret: bool = False
     required: bool = True
-    # How a form draws it: "text", "url", "contacts" (pickers per channel), "eas_service".
+    # How the drawer draws it: "text", "url", or a picker named for what it picks ("contacts",
+    # "eas_service"); pickers take their options from the schema's `choices`.
     widget: str = "text"
     placeholder: str = ""
-    # For "contacts": the channel this picker is for (voice, sms, email).
+    # For a contacts picker: the channel it is for (voice, sms, email).
     channel: str = ""
+    # A picker: one value (or a list of values with `multiple`) among the schema's `choices`.
+    picks: bool = False
+    multiple: bool = False
+    # What the API takes, when more than text: "a list of contact ids".
+    api_value: str = ""
+    # A picker whose options a user sees only with this action on `<service>:...:<list_resource>`
+    # (contacts: cms:DescribeContactList on contact/*); others see the options already chosen.
+    list_action: str = ""
+    list_resource: str = ""
+
+    def help_line(self) -> str:
+        """`name (what it takes)`, for the API's documentation of a target's config."""
+        notes = [self.api_value] if self.api_value else []
+        if not self.required and not self.multiple:
+            notes.append("optional")
+        return self.name + (f" ({', '.join(notes)})" if notes else "")
 
 
 @dataclass(frozen=True)
 class SchemaContext:
-    """Where a target is being configured: contacts belong to the account, EAS services to the
-    workspace."""
+    """Where a target is being configured (contacts belong to the account, resources to the
+    workspace)."""
 
     account: Any
     workspace: Any
@@ -54,7 +71,6 @@ class CleanedConfig:
     secrets: dict
     units: int = 1
     revealed: dict = field(default_factory=dict)  # secrets generated now: shown once, then masked
-    eas_service: Any = None
     contacts: list = field(default_factory=list)  # [(channel, Contact)], one quota unit each
 
 
@@ -79,9 +95,8 @@ class ConfigSchema:
         return tuple(f.name for f in cls.fields if f.secret)
 
     @classmethod
-    def secret_names(cls) -> tuple[str, ...]:
-        """Every key of a target's `secrets`: secret inputs and generated secrets."""
-        return cls.secret_fields() + cls.generated_secrets
+    def fields_help(cls) -> str:
+        return ", ".join(config_field.help_line() for config_field in cls.fields)
 
     @classmethod
     def field(cls, name: str) -> ConfigField:
@@ -99,7 +114,7 @@ class ConfigSchema:
         text: dict[str, Any] = {}
         for config_field in self.fields:
             raw = values.get(config_field.name)
-            if config_field.widget in ("contacts",):
+            if config_field.multiple:
                 text[config_field.name] = raw
                 continue
             value = "" if raw is None else (raw if isinstance(raw, str) else str(raw)).strip()
@@ -163,6 +178,14 @@ class ConfigSchema:
     def summary(self, target) -> str:
         """One line for the rules table (never a secret in clear)."""
         return ""
+
+    def recipient_label(self, target) -> str:
+        """How a delivery to this target names its recipient ("" for the method's label)."""
+        return ""
+
+    def choices(self, name: str, *, context: SchemaContext) -> list[tuple[str, str]]:
+        """The options of picker field `name` (value, label) where the target is being configured."""
+        return []
 
 
 # --- webhooks ---------------------------------------------------------------------------------

@@ -17,14 +17,14 @@ from django.http import QueryDict
 
 from notifications.catalog import SCOPE_LABELS, SOURCE_CHOICES, SOURCES, SOURCES_BY_KEY
 from notifications.channels.registry import METHODS_BY_KEY, methods_for_source
+from notifications.channels.schema import SchemaContext
 from notifications.selectors.rules import (
-    contacts_for_account,
     quota_limit,
     rules_queryset,
     target_display,
     target_get_in_workspace,
 )
-from workspaces.models import EasService
+from workspaces.iam.permissions import account_arn, is_allowed
 from workspaces.models import Model as PaiModel
 
 TARGET_ERROR = re.compile(r"^targets\[(\d+)\]\.(\w+)$")
@@ -97,20 +97,18 @@ class TargetForm(forms.Form):
 
     def _form_field(self, config_field):
         common = {"label": config_field.label, "required": False, "help_text": config_field.help}
-        if config_field.widget == "contacts":
-            contacts = contacts_for_account(account=self.workspace.account)
-            if not self.may_list_contacts():
-                # Without cms:DescribeContactList only the contacts this target already has are shown
-                # (kept on save); the account's other contacts are not listed.
+        if config_field.picks:
+            context = SchemaContext(account=self.workspace.account, workspace=self.workspace)
+            choices = self.schema.choices(config_field.name, context=context)
+            if not self.may_list(config_field):
+                # A user who may not list these options sees only those the target already has (kept on
+                # save): without cms:DescribeContactList, not the account's other contacts.
                 chosen = set(self.data.getlist(self.add_prefix(config_field.name))) if hasattr(
                     self.data, "getlist") else set()
-                contacts = [c for c in contacts if str(c.pk) in chosen]
-            return forms.MultipleChoiceField(choices=[(str(c.pk), c.name) for c in contacts],
-                                             widget=forms.CheckboxSelectMultiple, **common)
-        if config_field.widget == "eas_service":
-            services = EasService.objects.filter(workspace=self.workspace, status=EasService.Status.RUNNING)
-            return forms.ChoiceField(choices=[("", "Choose a running EAS service")] + [(str(s.pk), s.name)
-                                                                                     for s in services], **common)
+                choices = [choice for choice in choices if choice[0] in chosen]
+            if config_field.multiple:
+                return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
+            return forms.ChoiceField(choices=[("", config_field.placeholder), *choices], **common)
         attrs = {"autocomplete": "off", "placeholder": config_field.placeholder, "spellcheck": "false"}
         if config_field.required:
             attrs["aria-required"] = "true"  # marked with * in the drawer; checked by the schema on OK
@@ -123,12 +121,17 @@ class TargetForm(forms.Form):
         return forms.CharField(widget=widget, **common)
 
     def may_list_contacts(self) -> bool:
-        if self.actor is None:
-            return True
-        from notifications.services.contacts import contact_arn
-        from workspaces.permissions import is_allowed
+        """For the drawer: whether every option of this target's pickers is shown (only the contacts
+        picker names an action today)."""
+        return all(self.may_list(config_field) for config_field in self.schema_fields if config_field.picks)
 
-        return is_allowed(self.actor, "cms:DescribeContactList", contact_arn(self.workspace.account))
+    def may_list(self, config_field) -> bool:
+        """Whether the user may see every option of a picker (the action its schema field names)."""
+        if self.actor is None or not config_field.list_action:
+            return True
+        service = config_field.list_action.split(":", 1)[0]
+        resource = account_arn(service, self.workspace.account, config_field.list_resource)
+        return is_allowed(self.actor, config_field.list_action, resource)
 
     def saved_hint(self, name: str) -> str:
         if name not in self.schema.secret_fields():
@@ -139,7 +142,7 @@ class TargetForm(forms.Form):
         values = {}
         for config_field in self.schema_fields:
             name = self.add_prefix(config_field.name)
-            if config_field.widget == "contacts":
+            if config_field.multiple:
                 values[config_field.name] = self.data.getlist(name) if hasattr(self.data, "getlist") else []
             elif self.removes(config_field):
                 values[config_field.name] = None  # the schema's "remove this optional secret"

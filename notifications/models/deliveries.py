@@ -23,7 +23,7 @@ class Delivery(models.Model):
     contact = models.ForeignKey(
         "notifications.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    channel = models.CharField(max_length=16)  # the adapter: dingtalk, wecom, lark, http, email, sms, voice, eas
+    channel = models.CharField(max_length=16)  # its channel package (dingtalk, email, eas_update, ...)
     # "" for a target's only recipient, "<channel>:<contact id>" per contact: with event and target
     # it makes a delivery unique, so routing twice creates nothing new.
     recipient_key = models.CharField(max_length=64, blank=True)

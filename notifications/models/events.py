@@ -19,6 +19,11 @@ class Event(models.Model):
             "The service-linked role AliyunServiceRoleForPAIWorkspace does not exist"
         )
 
+    class Origin(models.TextChoices):
+        PLATFORM = "platform", "Raised by the platform"
+        PUT_EVENTS = "put_events", "Put by a user (PutEvents)"
+        UNKNOWN = "unknown", "Recorded before publishers were"
+
     event_id = models.CharField(max_length=128, db_index=True)  # the CloudEvents `id`
     account = models.ForeignKey("workspaces.Account", on_delete=models.CASCADE, related_name="events")
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="events")
@@ -36,6 +41,12 @@ class Event(models.Model):
     )
     model = models.ForeignKey("workspaces.Model", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     envelope = models.JSONField()
+    # Who published it: the platform (a resource changed), or a user through PutEvents, whose own
+    # permissions bound what the event may cause (an EAS switch needs eas:UpdateService).
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.PLATFORM)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(max_length=16, choices=Status.choices)
     not_published_reason = models.CharField(max_length=32, choices=NotPublishedReason.choices, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)

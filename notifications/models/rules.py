@@ -95,9 +95,6 @@ class Target(models.Model):
     method = models.CharField(max_length=32)  # channel registry key
     config = models.JSONField(default=dict, blank=True)
     secrets = EncryptedJSONField(blank=True, default=dict)
-    eas_service = models.ForeignKey(
-        "workspaces.EasService", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

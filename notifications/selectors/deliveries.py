@@ -8,7 +8,8 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from notifications.models import Delivery, DeliveryAttempt
-from workspaces.permissions import authorize, bus_arn
+from workspaces.iam.permissions import authorize
+from workspaces.tenancy.bus import bus_arn
 
 
 def _with_attempts(queryset):

@@ -11,7 +11,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from notifications import catalog
 from notifications.models import Event
-from workspaces.permissions import authorize, bus_arn
+from workspaces.iam.permissions import authorize
+from workspaces.tenancy.bus import bus_arn
 
 FILTERS = ("source", "type", "status", "since")
 SINCE_RULE = "an ISO 8601 date and time, e.g. 2026-11-30T08:00:00Z (a date alone means its midnight, UTC)"

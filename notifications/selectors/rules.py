@@ -9,10 +9,12 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from notifications.catalog import SCOPE_LABELS, event_type_label, get_source
-from notifications.channels.registry import METHODS_BY_KEY, get_method
-from notifications.models import Contact, QuotaIncreaseRequest, Rule, Target, TargetContact, TargetQuota
+from notifications.channels.registry import METHODS_BY_KEY, channel_for_method, get_method
+from notifications.models import Contact, QuotaIncreaseRequest, RoutingKey, Rule, Target, TargetContact, TargetQuota
 from notifications.models.rules import DEFAULT_TARGETS_PER_RULE
-from workspaces.permissions import authorize, bus_arn, rule_arn
+from notifications.services.routing_keys import ALL
+from workspaces.iam.permissions import account_arn, authorize
+from workspaces.tenancy.bus import bus_arn, bus_readiness, rule_arn
 
 
 # --- quotas ------------------------------------------------------------------------------------
@@ -69,7 +71,7 @@ def rules_queryset(*, with_secrets: bool = True) -> QuerySet[Rule]:
     """Rules with everything their pages show. Lists pass `with_secrets=False`: targets come without
     their encrypted secrets (pages show the masked copies kept in config), so listing many rules
     decrypts nothing."""
-    targets = Target.objects.select_related("eas_service").prefetch_related(
+    targets = Target.objects.prefetch_related(
         Prefetch("contact_links", queryset=TargetContact.objects.select_related("contact").order_by("id"))
     )
     if not with_secrets:
@@ -138,6 +140,10 @@ def method_label(key: str) -> str:
 
 
 # --- contacts ------------------------------------------------------------------------------------
+def contact_arn(account, name: str = "*") -> str:
+    return account_arn("cms", account, f"contact/{name}")
+
+
 def contacts_for_account(*, account) -> QuerySet[Contact]:
     return Contact.objects.filter(account=account)
 
@@ -162,8 +168,6 @@ def contact_channels_in_use(*, contact) -> set[str]:
 
 def contacts_visible_to(*, actor, account) -> QuerySet[Contact]:
     """The message receiving settings page's list (cms:DescribeContactList)."""
-    from notifications.services.contacts import contact_arn
-
     authorize(actor, "cms:DescribeContactList", contact_arn(account))
     return contacts_for_account(account=account).prefetch_related("target_links")
 
@@ -182,22 +186,21 @@ def rules_triggered_by(*, workspace, event_types: list[str], owner_id=None, mode
     """The enabled rules of the workspace's bus that the given event types of one resource (its
     owner, its model) would match, read from the routing keys as routing reads them; and the EAS
     services of their EAS targets that act on those types. Shown in a confirmation, never used to route."""
-    from notifications.channels.registry import channel_for_method
-    from notifications.models import RoutingKey
-    from notifications.services.routing_keys import ALL
-
-    bus = getattr(workspace, "event_bus", None)
-    if bus is None or not workspace.account.eventbridge_active:
+    readiness = bus_readiness(workspace)
+    bus = readiness.bus
+    if not readiness.accepts_rules:
         return Triggered([], [], False)
     scope_keys = [ALL] + ([f"user:{owner_id}"] if owner_id else []) + ([f"model:{model_id}"] if model_id else [])
     rule_ids = set(RoutingKey.objects.filter(bus_id=bus.pk, event_type__in=event_types, scope_key__in=scope_keys)
                    .values_list("rule_id", flat=True))
     rules = list(Rule.objects.filter(pk__in=rule_ids, enabled=True).order_by("name")
-                 .prefetch_related(Prefetch("targets", queryset=Target.objects.select_related("eas_service"))))
+                 .prefetch_related("targets"))
     services = []
     for rule in rules:
         for target in rule.targets.all():
-            channel = channel_for_method(target.method)
-            if target.eas_service_id and channel is not None and any(channel.handles(t) for t in event_types):
-                services.append(target.eas_service.name)
+            # A target that names its recipient (an EAS service) and whose channel acts on these types.
+            method, channel = METHODS_BY_KEY.get(target.method), channel_for_method(target.method)
+            recipient = method.schema().recipient_label(target) if method else ""
+            if recipient and channel is not None and any(channel.handles(t) for t in event_types):
+                services.append(recipient)
     return Triggered(rules, sorted(set(services)), True)

@@ -19,7 +19,7 @@ from django.db.models.functions import TruncMonth
 
 from notifications.models import UsageCounter
 from notifications.services.usage import billing_today, billing_zone
-from workspaces.permissions import account_arn, authorize
+from workspaces.iam.permissions import account_arn, authorize
 
 FREE_NOTIFICATIONS_PER_MONTH = 500
 PRICE_PER_NOTIFICATION = Decimal("0.001")

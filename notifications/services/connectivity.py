@@ -15,7 +15,8 @@ from notifications.channels.base import DeliveryError, SendContext
 from notifications.channels.message import message_example
 from notifications.channels.registry import channel_for_method, get_method
 from notifications.services.ratelimit import rate_limit_acquire, rate_limit_sent
-from workspaces.permissions import authorize, bus_arn
+from workspaces.iam.permissions import authorize
+from workspaces.tenancy.bus import bus_arn
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from notifications.models import Contact
-from notifications.selectors.rules import contact_channels_in_use, contact_rules
-from workspaces.permissions import account_arn, authorize
-from workspaces.services.audit import audit_record
+from notifications.selectors.rules import contact_arn, contact_channels_in_use, contact_rules
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import authorize
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 CHINA_MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -25,10 +25,6 @@ class ContactInUse(ValidationError):
     def __init__(self, message: str, rules):
         self.rules = list(rules)
         super().__init__(message)
-
-
-def contact_arn(account, name: str = "*") -> str:
-    return account_arn("cms", account, f"contact/{name}")
 
 
 def normalize_mobile(mobile: str) -> str:

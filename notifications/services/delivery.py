@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
@@ -29,10 +30,14 @@ from notifications.models import Delivery, DeliveryAttempt
 from notifications.services.outcomes import delivery_outcome_record
 from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire, rate_limit_sent
 from notifications.services.usage import usage_record
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import authorize
+from workspaces.tenancy.bus import bus_arn
 
 logger = logging.getLogger(__name__)
 
 ACTIVE = (Delivery.Status.PENDING, Delivery.Status.RETRYING)
+DELIVER_TASK = "notifications.tasks.deliver"
 # A task may arrive a little before the delivery's next attempt is due (clocks, ETA rounding).
 EARLY_SLACK_SECONDS = 2
 # How long a claim holds: longer than any send can take (timeouts are hard), then it lapses.
@@ -56,8 +61,8 @@ def retry_delay(*, attempt: int, retry_after: float | None = None) -> float:
 
 
 def delivery_enqueue(*, delivery: Delivery, countdown: float | None = None) -> None:
-    """Send the delivery's task (by its channel's task name and queue) once the current transaction
-    commits. A broker that refuses is logged: the overdue sweeper enqueues the delivery later."""
+    """Send the delivery's task to its channel's queue once the current transaction commits. A broker
+    that refuses is logged: the overdue sweeper enqueues the delivery later."""
     channel = CHANNELS_BY_KEY.get(delivery.channel)
     if channel is None:
         logger.error("delivery %s has unknown channel %r", delivery.pk, delivery.channel)
@@ -66,19 +71,20 @@ def delivery_enqueue(*, delivery: Delivery, countdown: float | None = None) -> N
     # countdowns below it. A task that arrives early is skipped and the sweeper takes it when due.
     limit = float(getattr(settings, "CELERY_VISIBILITY_TIMEOUT", 3600)) / 2
     countdown = min(countdown, limit) if countdown else None
-    transaction.on_commit(partial(task_send, channel.task_name, delivery.pk, countdown), robust=True)
+    transaction.on_commit(partial(task_send, channel.queue, delivery.pk, countdown), robust=True)
 
 
-def task_send(task_name: str, delivery_id: int, countdown: float | None) -> None:
+def task_send(queue: str, delivery_id: int, countdown: float | None) -> None:
+    """The one deliver task, by name, on the channel's queue (notifications.tasks imports this module)."""
     try:
-        current_app.send_task(task_name, args=[delivery_id], countdown=countdown)
+        current_app.send_task(DELIVER_TASK, args=[delivery_id], countdown=countdown, queue=queue)
     except Exception:  # kombu's OperationalError and friends: the row stays due for the sweeper
         logger.warning("could not enqueue delivery %s; the sweeper will retry", delivery_id, exc_info=True)
 
 
 def delivery_target(delivery: Delivery) -> tuple[dict, dict]:
-    """The adapter's view of the recipient: the target's config and secrets, plus the contact or the
-    EAS service this delivery is for."""
+    """The adapter's view of the recipient: the target's config and secrets, plus the contact this
+    delivery is for (a contacts target reaches several)."""
     target = delivery.target
     config = dict(target.config or {})
     # Secrets no key can read stay marked as such: the send records a failed attempt saying so.
@@ -86,12 +92,10 @@ def delivery_target(delivery: Delivery) -> tuple[dict, dict]:
     if delivery.contact_id is not None:
         contact = delivery.contact
         config["contact"] = {"name": contact.name, "mobile": contact.mobile, "email": contact.email}
-    if target.eas_service_id is not None:
-        config["eas_service_id"] = target.eas_service_id
     return config, secrets
 
 
-def claim_until(now):
+def _claim_until(now):
     """When a claim taken now lapses: longer than any send can take (its timeouts are hard)."""
     lease = float(settings.OUTBOUND_CONNECT_TIMEOUT) + float(settings.OUTBOUND_READ_TIMEOUT) + CLAIM_MARGIN_SECONDS
     return now + timedelta(seconds=lease)
@@ -102,7 +106,7 @@ def _claim(delivery_id: int, now) -> bool:
         Delivery.objects.filter(pk=delivery_id, status__in=ACTIVE)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=EARLY_SLACK_SECONDS)))
-        .update(claimed_until=claim_until(now))
+        .update(claimed_until=_claim_until(now))
     )
 
 
@@ -142,9 +146,7 @@ def _send_claimed(delivery_id: int, now) -> str:
         return "dead"
     adapter = channel.adapter
     config, secrets = delivery_target(delivery)
-
-    slot = rate_limit_acquire(channel_key=channel.key, identity=adapter.rate_limit_identity(config, secrets),
-                              limits=adapter.rate_limits)
+    slot = _slot(channel, config, secrets)
     if not slot.taken:  # the bot's window is full: wait for room, no attempt recorded, nothing dropped
         _finish(delivery, next_attempt_at=now + timedelta(seconds=slot.wait))
         delivery_enqueue(delivery=delivery, countdown=slot.wait)
@@ -153,18 +155,51 @@ def _send_claimed(delivery_id: int, now) -> str:
 
     # The attempt and its count in one commit: the claimed row's count numbers the attempt.
     with transaction.atomic():
-        attempt = attempt_open(delivery, number=delivery.attempt_count + 1, adapter=adapter, config=config,
-                               secrets=secrets)
+        attempt = _attempt_open(delivery, number=delivery.attempt_count + 1, adapter=adapter, config=config,
+                                secrets=secrets)
         attempt.save(force_insert=True)
         Delivery.objects.filter(pk=delivery.pk).update(attempt_count=F("attempt_count") + 1)
     return attempt_send(delivery, attempt, channel=channel, config=config, secrets=secrets, slot=slot,
                         message=message_from_event(delivery.event))
 
 
-def attempt_open(delivery: Delivery, *, number: int, adapter, config: dict, secrets: dict) -> DeliveryAttempt:
+def _slot(channel, config: dict, secrets: dict) -> RateLimitSlot:
+    adapter = channel.adapter
+    return rate_limit_acquire(channel_key=channel.key, identity=adapter.rate_limit_identity(config, secrets),
+                              limits=adapter.rate_limits)
+
+
+def _attempt_open(delivery: Delivery, *, number: int, adapter, config: dict, secrets: dict) -> DeliveryAttempt:
     """The attempt row written (by the caller, in its transaction) before the send."""
     return DeliveryAttempt(delivery=delivery, number=number, started_at=timezone.now(),
                            request_url=mask_url(adapter.destination(config, secrets))[:1024])
+
+
+@dataclass
+class FirstSend:
+    """A new delivery claimed for its first send by the routing task itself: its target's config and
+    secrets, the bot's rate-limit slot and attempt 1, not yet saved (routing writes both with the
+    delivery, in one transaction, before the send). `wait` is set instead when the bot's window is
+    full: nothing is claimed, and the delivery goes through its queue after that many seconds."""
+
+    config: dict
+    secrets: dict
+    slot: RateLimitSlot
+    attempt: DeliveryAttempt | None = None
+    wait: float | None = None
+
+
+def delivery_claim_first(delivery: Delivery, *, channel, now) -> FirstSend:
+    """Claim an unsaved new delivery for a send right now (see FirstSend)."""
+    config, secrets = delivery_target(delivery)
+    slot = _slot(channel, config, secrets)
+    if not slot.taken:
+        delivery.next_attempt_at = now + timedelta(seconds=slot.wait)
+        return FirstSend(config, secrets, slot, wait=slot.wait)
+    delivery.claimed_until = _claim_until(now)
+    delivery.attempt_count = 1
+    attempt = _attempt_open(delivery, number=1, adapter=channel.adapter, config=config, secrets=secrets)
+    return FirstSend(config, secrets, slot, attempt=attempt)
 
 
 def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, config: dict, secrets: dict,
@@ -179,9 +214,10 @@ def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, confi
             # Retryable: a worker started with the wrong keys is fixed by restarting it with the right ones.
             logger.error("delivery %s: %s", delivery.pk, UNREADABLE_MESSAGE)
             raise DeliveryError(UNREADABLE_MESSAGE, permanent=False)
+        event = delivery.event
         result = channel.adapter.send(message, config, secrets, SendContext(
-            delivery_id=delivery.pk, attempt=attempt.number,
-            tenant_networks=delivery.event.account.outbound_allowed_networks))
+            delivery_id=delivery.pk, attempt=attempt.number, event_origin=event.origin,
+            publisher_id=event.published_by_id, tenant_networks=event.account.outbound_allowed_networks))
     except DeliveryError as exc:
         error = exc
     except Exception as exc:  # a bug in an adapter must not lose the delivery: record it, retry
@@ -278,9 +314,6 @@ def delivery_redeliver(*, delivery_id: int, actor) -> Delivery:
     """Send a dead or failed (retrying) delivery again now: back to pending, with a fresh deadline.
     Needs eventbridge:PutEvents on the event's bus. Raises RedeliverRefused for a delivery that
     succeeded or is being sent right now."""
-    from workspaces.permissions import authorize, bus_arn
-    from workspaces.services.audit import audit_record
-
     delivery = Delivery.objects.select_related("event__workspace__account").get(pk=delivery_id)
     workspace = delivery.event.workspace
     authorize(actor, "eventbridge:PutEvents", bus_arn(workspace))

@@ -1,12 +1,13 @@
-"""The bus's one front door: `publish(...)` writes an event in the caller's transaction (the outbox)
-and, once that transaction commits, enqueues its routing task.
+"""The bus's front door. Every event enters through `_store`, which writes it in the caller's
+transaction (the outbox) and enqueues its routing task once that transaction commits. Two public
+ways lead there, named for who publishes: `publish(...)`, the platform raising an event of one of its
+resources, and `publish_entries(...)`, a user's CloudEvents entries put with PutEvents (validated by
+`put_events` first).
 
-An event is *published* when the workspace has its event bus (EventBridge activated) and the account
-has the service-linked role; otherwise it is stored as *not published* with the reason, and nothing
-is enqueued (PRODUCT.md 1). A published event that no enabled rule of its bus lists is stored as
-routed, with no deliveries, and no routing task is spent on it (a rule enabled while the event's
-transaction commits may miss it, as it would miss an event routed a moment earlier). When the
-broker is down at commit the event stays with `enqueued_at` NULL; `events_requeue_unenqueued` (run
+An event is *published* when the workspace's bus is ready (`workspaces.tenancy.bus.bus_readiness`);
+otherwise it is stored as *not published* with the reason, and nothing is enqueued. A published event
+that no enabled rule of its bus lists is stored as routed, with no deliveries and no routing task.
+When the broker is down at commit the event keeps `enqueued_at` NULL; `events_requeue_unenqueued` (run
 by beat) hands it on later.
 """
 
@@ -16,6 +17,7 @@ import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -23,12 +25,16 @@ from django.utils import timezone
 
 from notifications import catalog
 from notifications.models import Event, RoutingKey
-from workspaces.models import EventBus, ServiceLinkedRole
-from workspaces.models.workspaces import SERVICE_LINKED_ROLE_NAME
+from workspaces.models import EventBus, Model
+from workspaces.tenancy.bus import bus_readiness
 
 logger = logging.getLogger(__name__)
 
 DATA_CONTENT_TYPE = "application/json"
+# Attributes EventBridge itself sets; a publisher's values are replaced.
+ALIYUN_ATTRIBUTES = ("aliyunaccountid", "aliyunregionid", "aliyuneventbusname", "aliyunpublishtime")
+# The routing task, called by name (notifications.tasks imports this module, never the reverse).
+ROUTE_TASK = "notifications.tasks.route_event"
 # An event younger than this may still have its on-commit enqueue running: the sweeper leaves it.
 REQUEUE_GRACE_SECONDS = 5
 REQUEUE_BATCH = 500
@@ -50,20 +56,12 @@ def console_url(path: str) -> str:
 
 def publish_state(workspace, *, event_type: str = "") -> tuple[EventBus | None, str]:
     """The workspace's bus (or None) and why an event raised now would not be published ("" if it
-    would be), in one query. With `event_type`, the bus also says (`bus.routing_wanted`) whether an
-    enabled rule of the bus lists that type (scopes aside): if none does, the event is stored as
-    routed, with no deliveries, and no routing task is spent on it."""
-    role = ServiceLinkedRole.objects.filter(account_id=workspace.account_id, name=SERVICE_LINKED_ROLE_NAME)
-    buses = EventBus.objects.filter(workspace_id=workspace.pk).annotate(has_role=Exists(role))
-    if event_type:
-        listing = RoutingKey.objects.filter(bus_id=OuterRef("pk"), event_type=event_type)
-        buses = buses.annotate(routing_wanted=Exists(listing))
-    bus = buses.first()
-    if bus is None:
-        return None, Event.NotPublishedReason.NO_EVENT_BUS
-    if not bus.has_role:
-        return bus, Event.NotPublishedReason.NO_SERVICE_ROLE
-    return bus, ""
+    would be): `bus_readiness`, in one query. With `event_type`, the bus also says
+    (`bus.routing_wanted`) whether an enabled rule of the bus lists that type (scopes aside): if none
+    does, the event is stored as routed, with no deliveries, and no routing task is spent on it."""
+    also = {"routing_wanted": Exists(RoutingKey.objects.filter(bus_id=OuterRef("pk"), event_type=event_type))}
+    readiness = bus_readiness(workspace, **(also if event_type else {}))
+    return readiness.bus, readiness.publish_blocker
 
 
 def aliyun_extensions(*, workspace, bus: EventBus | None, published: bool, now: datetime) -> dict:
@@ -134,18 +132,57 @@ def publish(
         "data": data,
         **aliyun_extensions(workspace=workspace, bus=bus, published=published, now=now),
     }
-    return event_store(
+    return _store(
         workspace=workspace, bus=bus, source=source, envelope=envelope, not_published_reason=reason,
         resource_id=str(resource_id), resource_name=resource_name, resource_owner=resource_owner, model=model,
+        origin=Event.Origin.PLATFORM,
     )
 
 
-def event_store(
-    *, workspace, bus, source: str, envelope: dict, not_published_reason: str, resource_id: str = "",
-    resource_name: str = "", resource_owner=None, model=None,
+def _text(value) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _model_of(workspace, data: dict):
+    model_id = _text(data.get("modelId"))
+    return Model.objects.filter(workspace=workspace, pk=int(model_id)).first() if model_id.isdigit() else None
+
+
+def publish_entries(*, workspace, entries: list[tuple[dict, str]], publisher) -> list[Event]:
+    """Store the entries `publisher` put, each with its catalog source key, in one transaction: the
+    envelope as given, with the `aliyun*` attributes EventBridge sets replaced. Each event records its
+    publisher, whose own permissions bound what it may cause. An entry whose id the workspace already
+    holds is not stored twice (a publisher's retry). Returns the events stored now."""
+    bus, reason = publish_state(workspace)
+    now = timezone.now()
+    stored = []
+    with transaction.atomic():
+        known = set(Event.objects.filter(workspace=workspace, event_id__in=[e["id"] for e, _ in entries])
+                    .values_list("event_id", flat=True))
+        for entry, source in entries:
+            if entry["id"] in known:
+                continue
+            known.add(entry["id"])
+            envelope = {k: v for k, v in entry.items() if k not in ALIYUN_ATTRIBUTES}
+            envelope.setdefault("time", rfc3339(now))
+            envelope.setdefault("datacontenttype", DATA_CONTENT_TYPE)
+            envelope.update(aliyun_extensions(workspace=workspace, bus=bus, published=not reason, now=now))
+            data = entry.get("data") if isinstance(entry.get("data"), dict) else {}
+            stored.append(_store(
+                workspace=workspace, bus=bus, source=source, envelope=envelope, not_published_reason=reason,
+                resource_id=_text(data.get("resourceId")), resource_name=_text(data.get("resourceName")),
+                model=_model_of(workspace, data) if source == "model" else None,
+                origin=Event.Origin.PUT_EVENTS, published_by=publisher,
+            ))
+    return stored
+
+
+def _store(
+    *, workspace, bus, source: str, envelope: dict, not_published_reason: str, origin: str, published_by=None,
+    resource_id: str = "", resource_name: str = "", resource_owner=None, model=None,
 ) -> Event:
-    """Write one event row and, if it is published, arrange its enqueue after commit. Shared by
-    `publish` and PutEvents so both take the same outbox path."""
+    """Write one event row and, if it is published, arrange its enqueue after commit: the one outbox
+    write, whoever publishes."""
     published = not not_published_reason
     wanted = published and _routing_wanted(bus, envelope["type"])
     event = Event.objects.create(
@@ -161,6 +198,8 @@ def event_store(
         resource_owner=resource_owner if getattr(resource_owner, "pk", None) else None,
         model=model,
         envelope=envelope,
+        origin=origin,
+        published_by=published_by if getattr(published_by, "pk", None) else None,
         status=Event.Status.PUBLISHED if published else Event.Status.NOT_PUBLISHED,
         not_published_reason=not_published_reason,
         routed_at=timezone.now() if published and not wanted else None,  # nothing to route
@@ -185,10 +224,8 @@ def event_enqueue(*, event_id: int, again: bool = False) -> bool:
     """Hand one published event to its routing task, then mark it enqueued (`again`: once more, for
     a routing task that was lost). False (and logged) when the broker refused: the event stays as
     it was, for the sweeper."""
-    from notifications.tasks import route_event
-
     try:
-        route_event.delay(event_id)
+        current_app.send_task(ROUTE_TASK, args=[event_id])
     except Exception:  # kombu raises OperationalError, but any failure must leave the outbox row
         logger.warning("could not enqueue event %s; the outbox sweeper will retry", event_id, exc_info=True)
         return False

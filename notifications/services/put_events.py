@@ -4,7 +4,7 @@ Limits are EventBridge's (PROTOCOLS.md 6.1 and 4.4): at most 16 events a request
 256 KB, the request at most 1 MB; `id` at most 128 letters, digits and hyphens, `source` 128,
 `type` 64, `subject` 512 characters. Each entry is checked against the catalog; the answer reports
 each entry's EventId or ErrorCode and ErrorMessage, as EventBridge's does. Valid entries are stored in
-one transaction and take the same outbox path as events raised in the console.
+one transaction by `events.publish_entries`, the same outbox path as events raised in the console.
 """
 
 from __future__ import annotations
@@ -15,15 +15,14 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from console.input import json_text_problem
 from notifications import catalog
-from notifications.models import Event
-from notifications.services.events import DATA_CONTENT_TYPE, aliyun_extensions, event_store, publish_state, rfc3339
+from notifications.services.events import DATA_CONTENT_TYPE, publish_entries
 from notifications.services.ratelimit import rate_limit_acquire
-from workspaces.models import Model
-from workspaces.permissions import authorize, bus_arn
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import authorize
+from workspaces.tenancy.bus import bus_arn, event_bus_name
 
 MAX_ENTRIES = 16
 MAX_ENTRY_BYTES = 256 * 1024
@@ -34,8 +33,6 @@ STRING_ATTRIBUTES = ("id", "source", "specversion", "type", "subject", "time", "
 ID_RE = re.compile(r"^[A-Za-z0-9-]+$")
 ATTRIBUTE_NAME_RE = re.compile(r"^[a-z0-9]{1,20}$")
 RFC3339_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
-# Attributes EventBridge itself sets; a publisher's values are replaced.
-ALIYUN_ATTRIBUTES = ("aliyunaccountid", "aliyunregionid", "aliyuneventbusname", "aliyunpublishtime")
 
 
 def put_events_wait(*, account) -> float:
@@ -120,25 +117,15 @@ def entry_validate(entry) -> catalog.EventSource:
     return source
 
 
-def _text(value) -> str:
-    return value if isinstance(value, str) else ("" if value is None else str(value))
-
-
-def _model_of(workspace, data):
-    model_id = _text(data.get("modelId")) if isinstance(data, dict) else ""
-    if model_id.isdigit():
-        return Model.objects.filter(workspace=workspace, pk=int(model_id)).first()
-    return None
-
-
 def events_put(*, workspace, entries: list, actor=None) -> dict:
     """Store the valid entries (one transaction) and answer as EventBridge's PutEvents:
     {"FailedEntryCount": n, "EntryList": [{"EventId": ...} | {"ErrorCode": ..., "ErrorMessage": ...}]}.
     An entry whose id this workspace already holds is answered with that id and not stored twice
-    (a publisher's retry). The caller has checked the count and the request size."""
+    (a publisher's retry). The caller has checked the count and the request size. Each event records
+    its publisher; the call is audited with the entries' count and ids."""
     authorize(actor, "eventbridge:PutEvents", bus_arn(workspace))
     results: list[dict] = []
-    accepted: list[tuple[dict, catalog.EventSource]] = []
+    accepted: list[tuple[dict, str]] = []
     for entry in entries:
         try:
             source = entry_validate(entry)
@@ -146,27 +133,14 @@ def events_put(*, workspace, entries: list, actor=None) -> dict:
             results.append({"ErrorCode": error.code, "ErrorMessage": error.message})
             continue
         results.append({"EventId": entry["id"]})
-        accepted.append((entry, source))
-    if accepted:
-        bus, reason = publish_state(workspace)
-        now = timezone.now()
-        with transaction.atomic():
-            known = set(Event.objects.filter(workspace=workspace, event_id__in=[e["id"] for e, _ in accepted])
-                        .values_list("event_id", flat=True))
-            for entry, source in accepted:
-                if entry["id"] in known:
-                    continue
-                known.add(entry["id"])
-                envelope = {k: v for k, v in entry.items() if k not in ALIYUN_ATTRIBUTES}
-                envelope.setdefault("time", rfc3339(now))
-                envelope.setdefault("datacontenttype", DATA_CONTENT_TYPE)
-                envelope.update(aliyun_extensions(workspace=workspace, bus=bus, published=not reason, now=now))
-                data = entry.get("data")
-                data = data if isinstance(data, dict) else {}
-                event_store(
-                    workspace=workspace, bus=bus, source=source.key, envelope=envelope, not_published_reason=reason,
-                    resource_id=_text(data.get("resourceId")), resource_name=_text(data.get("resourceName")),
-                    model=_model_of(workspace, data) if source.key == "model" else None,
-                )
+        accepted.append((entry, source.key))
     failed = sum(1 for result in results if "ErrorCode" in result)
+    with transaction.atomic():
+        if accepted:
+            publish_entries(workspace=workspace, entries=accepted, publisher=actor)
+        audit_record(actor=actor, account=workspace.account, action="events.put", object_type="event_bus",
+                     object_repr=event_bus_name(workspace), resource=bus_arn(workspace), changes={
+                         "entries": [None, len(entries)], "failed": [None, failed],
+                         "event_ids": [None, [entry["id"] for entry, _ in accepted]],
+                     })
     return {"FailedEntryCount": failed, "EntryList": results}

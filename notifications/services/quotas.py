@@ -10,8 +10,8 @@ from django.utils import timezone
 from notifications.models import QuotaIncreaseRequest, TargetQuota
 from notifications.models.rules import MAX_TARGETS_PER_RULE
 from notifications.selectors.rules import quota_limit, quota_request_pending
-from workspaces.permissions import account_arn, authorize
-from workspaces.services.audit import audit_record
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import account_arn, authorize
 
 
 def quota_arn(account) -> str:

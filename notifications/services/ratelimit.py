@@ -24,6 +24,7 @@ import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 
+import redis
 from django.conf import settings
 from django.db import transaction
 
@@ -138,8 +139,6 @@ def rate_limit_sent(slot: RateLimitSlot) -> None:
 # --- Redis ---------------------------------------------------------------------------------------
 @lru_cache(maxsize=4)
 def _redis(url: str):
-    import redis
-
     client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
     return client.register_script(_ACQUIRE_SCRIPT), client.register_script(_SENT_SCRIPT)
 
@@ -149,8 +148,6 @@ def redis_key(key: str) -> str:
 
 
 def _acquire_redis(key: str, windows: list[tuple[int, float]], member: str) -> float:
-    import redis
-
     script, _ = _redis(settings.RATE_LIMIT_REDIS_URL)
     longest = max(window for _, window in windows)
     args = [longest, member]

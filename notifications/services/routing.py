@@ -11,7 +11,7 @@ recipient): routing the same event twice creates nothing new, and only deliverie
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,14 +23,12 @@ from notifications.channels.message import message_from_event
 from notifications.channels.registry import CHANNELS_BY_KEY, Channel, channel_for_method, get_method
 from notifications.models import Delivery, DeliveryAttempt, Event, RoutingKey, Rule, Target
 from notifications.services.delivery import (
-    attempt_open,
+    FirstSend,
     attempt_send,
-    claim_until,
+    delivery_claim_first,
     delivery_enqueue,
     delivery_release,
-    delivery_target,
 )
-from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire
 from notifications.services.routing_keys import event_scope_keys
 
 logger = logging.getLogger(__name__)
@@ -64,23 +62,26 @@ def _recipients(target: Target, event_type: str):
     channel = channel_for_method(target.method)
     if channel is None or not channel.handles(event_type):
         return
-    label = str(target.eas_service.name) if target.eas_service_id else method.label
-    yield channel, "", None, label
+    yield channel, "", None, method.schema().recipient_label(target) or method.label
 
 
 @dataclass
 class _Planned:
-    """One recipient of the event: its delivery row (new or found) and, for an inline send, the
-    rate-limit slot taken and the open attempt."""
+    """One recipient of the event: its delivery row (new or found) and, for a new delivery routing
+    tried to send itself, what the delivery service claimed for it (`first`)."""
 
     delivery: Delivery
     channel: Channel
     created: bool
-    countdown: float | None = None
-    config: dict = field(default_factory=dict)
-    secrets: dict = field(default_factory=dict)
-    slot: RateLimitSlot | None = None
-    attempt: DeliveryAttempt | None = None
+    first: FirstSend | None = None
+
+    @property
+    def attempt(self) -> DeliveryAttempt | None:
+        return self.first.attempt if self.first else None
+
+    @property
+    def countdown(self) -> float | None:
+        return self.first.wait if self.first else None
 
 
 def _plan(event: Event, targets: list[Target], now) -> list[_Planned]:
@@ -109,27 +110,14 @@ def _plan(event: Event, targets: list[Target], now) -> list[_Planned]:
 def _take_inline(planned: list[_Planned], now) -> list[_Planned]:
     """The new deliveries the routing task sends itself: all of them when there are few and every
     one goes to a chat bot or an HTTP endpoint (settings.DELIVERY_INLINE_MAX), each with its bot's
-    rate-limit slot taken; a bot whose window is full waits through its channel's queue instead."""
+    rate-limit slot taken (by the delivery service, which owns claims and attempts); a bot whose window
+    is full waits through its channel's queue instead."""
     new = [p for p in planned if p.created]
     if not new or len(new) > settings.DELIVERY_INLINE_MAX or not all(p.channel.inline for p in new):
         return []
-    inline = []
     for item in new:
-        adapter = item.channel.adapter
-        item.config, item.secrets = delivery_target(item.delivery)
-        slot = rate_limit_acquire(channel_key=item.channel.key, limits=adapter.rate_limits,
-                                  identity=adapter.rate_limit_identity(item.config, item.secrets))
-        if not slot.taken:
-            item.delivery.next_attempt_at = now + timedelta(seconds=slot.wait)
-            item.countdown = slot.wait
-            continue
-        item.slot = slot
-        item.delivery.claimed_until = claim_until(now)
-        item.delivery.attempt_count = 1
-        item.attempt = attempt_open(item.delivery, number=1, adapter=adapter, config=item.config,
-                                    secrets=item.secrets)
-        inline.append(item)
-    return inline
+        item.first = delivery_claim_first(item.delivery, channel=item.channel, now=now)
+    return [item for item in new if item.attempt is not None]
 
 
 def event_route(*, event_id: int) -> int:
@@ -144,7 +132,7 @@ def event_route(*, event_id: int) -> int:
     rule_ids = matching_rule_ids(event)
     targets = list(
         Target.objects.filter(rule_id__in=rule_ids, rule__enabled=True)
-        .select_related("rule", "eas_service")
+        .select_related("rule")
         .order_by("rule_id", "position", "id")
     ) if rule_ids else []
     with_contacts = [target for target in targets if get_method(target.method).needs_contacts]
@@ -172,8 +160,9 @@ def _send_inline(event: Event, inline: list[_Planned]) -> None:
     message = message_from_event(event)
     for position, item in enumerate(inline):
         try:
-            attempt_send(item.delivery, item.attempt, channel=item.channel, config=item.config,
-                         secrets=item.secrets, slot=item.slot, message=message)
+            first = item.first
+            attempt_send(item.delivery, first.attempt, channel=item.channel, config=first.config,
+                         secrets=first.secrets, slot=first.slot, message=message)
         except Exception:
             # The database failed while recording: hand this delivery and the ones not yet sent to
             # their channel's queue (the overdue sweeper covers a broker that is down too).

@@ -24,10 +24,11 @@ from notifications.models import Rule, RuleEventType, Target, TargetContact
 from notifications.models.rules import MAX_RULES_PER_BUS
 from notifications.selectors.rules import quota_limit, target_display
 from notifications.services.routing_keys import rule_routing_keys_sync
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import authorize
 from workspaces.models import EventBus
 from workspaces.models import Model as PaiModel
-from workspaces.permissions import authorize, bus_arn, rule_arn
-from workspaces.services.audit import audit_record
+from workspaces.tenancy.bus import bus_arn, bus_readiness, rule_arn
 
 RULE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,126}$")
 NAME_HELP = "2 to 127 letters, digits, hyphens (-) and underscores (_), starting with a letter or digit."
@@ -59,8 +60,9 @@ def _as_spec(item) -> TargetSpec:
 
 def event_bus_for(workspace) -> EventBus:
     """The workspace's bus, or a clear refusal when EventBridge is not activated."""
-    bus = EventBus.objects.filter(workspace=workspace).first()
-    if bus is None or not workspace.account.eventbridge_active:
+    readiness = bus_readiness(workspace)
+    bus = readiness.bus
+    if not readiness.accepts_rules:
         raise ValidationError({NON_FIELD_ERRORS: [
             "ServiceNotEnable: EventBridge is not activated for this account, so workspace "
             f"{workspace.name} has no event bus. Activate EventBridge (Activate for Free) before creating notice rules."
@@ -176,7 +178,6 @@ def _save_targets(rule: Rule, clean: list[_CleanTarget]) -> dict[int, dict]:
         target.method = item.spec.method
         target.config = item.cleaned.config
         target.secrets = item.cleaned.secrets
-        target.eas_service = item.cleaned.eas_service
         target.position = position
         target.save()
         target.contact_links.all().delete()

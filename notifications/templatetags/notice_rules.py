@@ -6,14 +6,14 @@ from django import template
 
 from notifications.models.rules import MAX_RULES_PER_BUS
 from notifications.selectors.rules import rule_row, rules_for_workspace
-from workspaces.models import EventBus
-from workspaces.permissions import AccessDenied, bus_arn, is_allowed, rule_arn
+from workspaces.iam.permissions import AccessDenied, is_allowed
+from workspaces.tenancy.bus import bus_arn, bus_readiness, rule_arn
 
 register = template.Library()
 
 
 def rules_section_context(*, user, workspace, csrf_token=None, oob: bool = False) -> dict:
-    has_bus = workspace.account.eventbridge_active and EventBus.objects.filter(workspace=workspace).exists()
+    has_bus = bus_readiness(workspace).accepts_rules
     rows, denied = [], ""
     if has_bus:
         try:

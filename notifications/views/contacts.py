@@ -10,10 +10,9 @@ from django.views.decorators.http import require_http_methods
 
 from console.feedback import Confirmation, confirm_render
 from notifications.forms.contacts import ContactForm
-from notifications.selectors.rules import contact_get, contact_rules, contacts_visible_to
+from notifications.selectors.rules import contact_arn, contact_get, contact_rules, contacts_visible_to
 from notifications.services import contacts as contact_services
-from notifications.services.contacts import contact_arn
-from workspaces.permissions import authorize, is_allowed
+from workspaces.iam.permissions import authorize, is_allowed
 
 
 def _account(request):

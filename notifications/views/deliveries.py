@@ -13,7 +13,7 @@ from notifications.models import Delivery
 from notifications.selectors.deliveries import delivery_get
 from notifications.selectors.events import event_get
 from notifications.services.delivery import RedeliverRefused, delivery_redeliver
-from workspaces.selectors import workspace_get_for_user
+from workspaces.tenancy.selectors import workspace_get_for_user
 
 PARTIAL = "notifications/events/_deliveries.html"
 

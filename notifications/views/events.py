@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from notifications import catalog
 from notifications.models import Delivery, Event
 from notifications.selectors.events import FILTERS, event_filters_clean, event_get, events_for_workspace
-from workspaces.selectors import workspace_get_for_user
+from workspaces.tenancy.selectors import workspace_get_for_user
 
 PAGE_SIZE = 25
 

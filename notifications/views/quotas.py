@@ -16,7 +16,7 @@ from notifications.selectors.rules import (
     quota_requests_for_account,
 )
 from notifications.services.quotas import quota_arn, quota_request_create
-from workspaces.permissions import authorize
+from workspaces.iam.permissions import authorize
 
 
 @login_required

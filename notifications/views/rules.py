@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,8 +26,9 @@ from notifications.services import rules as rule_services
 from notifications.services.connectivity import connectivity_test
 from notifications.services.rules import event_bus_for
 from notifications.templatetags.notice_rules import rules_section_context
-from workspaces.permissions import AccessDenied, authorize, bus_arn, rule_arn
-from workspaces.selectors import workspace_get_for_user
+from workspaces.iam.permissions import AccessDenied, authorize
+from workspaces.tenancy.bus import bus_arn, rule_arn
+from workspaces.tenancy.selectors import event_notifications_tab, workspace_get_for_user
 
 DRAWER = "notifications/rules/drawer.html"
 PAGE = "notifications/rules/page.html"  # the Configuration tab with a drawer open
@@ -37,9 +39,7 @@ def _render(request, partial: str, context: dict, *, status: int = 200):
     page) with the drawer open."""
     if request.htmx:
         return render(request, f"{DRAWER}#{partial}", context)
-    from workspaces.views.eventbridge import event_notifications_context
-
-    page = event_notifications_context(request, context["workspace"])
+    page = event_notifications_tab(user=request.user, workspace=context["workspace"])
     return render(request, PAGE, {**page, **context, "drawer_partial": f"{DRAWER}#{partial}"}, status=status)
 
 
@@ -85,8 +85,6 @@ def _drawer(request, editor: RuleEditor, *, status: int = 200):
 
 
 def _section(request, workspace, *, oob: bool = False) -> dict:
-    from django.middleware.csrf import get_token
-
     return rules_section_context(user=request.user, workspace=workspace, csrf_token=get_token(request), oob=oob)
 
 

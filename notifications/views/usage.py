@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from console.accounts import account_of
 from notifications.selectors.usage import (
     CURRENCY,
     FREE_NOTIFICATIONS_PER_MONTH,
@@ -91,12 +91,6 @@ def usage_chart(summary: MonthSummary) -> dict:
     }
 
 
-def _account_of(user):
-    if user.account_id is None:
-        raise PermissionDenied("Operators without an account use Django admin.")
-    return user.account
-
-
 def _neighbour_key(month, months: int) -> str | None:
     """The picker's previous/next month, when it is one the picker accepts."""
     try:
@@ -110,7 +104,7 @@ def _neighbour_key(month, months: int) -> str | None:
 @login_required
 @require_GET
 def usage_page(request):
-    account = _account_of(request.user)
+    account = account_of(request.user)
     month, month_error = None, None
     month_text = request.GET.get("month", "").strip()
     if month_text:  # blank (a cleared picker) means the current month, as in the API

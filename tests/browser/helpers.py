@@ -77,9 +77,9 @@ def console_scene(*, owner, workspace, good_bot, refusing_bot, dingtalk) -> Scen
     from notifications.services.rules import rule_create
     from tests.notifications.delivery.builders import raise_event
     from workspaces.models import DlcJob, EasService
-    from workspaces.services.eventbridge import eventbridge_activate, service_role_grant
-    from workspaces.services.resources.demo import demo_resources_create
-    from workspaces.services.resources.dlc import dlc_job_create, dlc_job_set_status
+    from workspaces.pai_resources.services.demo import demo_resources_create
+    from workspaces.pai_resources.services.dlc import dlc_job_create, dlc_job_set_status
+    from workspaces.tenancy.services.eventbridge import eventbridge_activate, service_role_grant
 
     scene = Scene(workspace=workspace)
     scene.unpublished = raise_event(workspace, name="bert_pretrain")  # before activation: not published

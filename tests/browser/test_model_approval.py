@@ -2,7 +2,7 @@
 
 import pytest
 
-from workspaces.services.resources.models import model_create, model_version_create
+from workspaces.pai_resources.services.model_registry import model_create, model_version_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from notifications.catalog import get_source
 from notifications.models import Rule
+from workspaces.iam.services.users import subuser_create
 from workspaces.models import Policy, User
-from workspaces.services.accounts import subuser_create
 
 pytestmark = pytest.mark.browser
 

@@ -185,7 +185,7 @@ def test_links_in_messages_use_the_port_the_console_runs_on():
 
 
 def test_an_event_carries_a_link_on_the_consoles_port(settings, owner, activated_workspace):
-    from workspaces.services.resources.dlc import dlc_job_create, dlc_job_set_status
+    from workspaces.pai_resources.services.dlc import dlc_job_create, dlc_job_set_status
 
     settings.CONSOLE_BASE_URL = "http://127.0.0.1:8102"
     job = dlc_job_create(workspace=activated_workspace, name="train", actor=owner)

@@ -46,7 +46,7 @@ def fakes():
 
 def test_approving_a_model_version_reaches_dingtalk_the_http_receiver_and_the_eas_service(
         start_worker, fakes, activated_workspace, owner, settings):
-    from workspaces.services.resources.models import model_version_set_status
+    from workspaces.pai_resources.services.model_registry import model_version_set_status
 
     dingtalk, receiver, eas_api = fakes["dingtalk"], fakes["http"], fakes["eas"]
     bot = dingtalk.add_bot(secret=SECRET)
@@ -60,7 +60,7 @@ def test_approving_a_model_version_reaches_dingtalk_the_http_receiver_and_the_ea
     rule = make_rule(activated_workspace, source="model", types=("ModelVersionApproved",), created_by=owner)
     add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
     add_target(rule, "http", config={"url": endpoint.url}, secrets={"signing_secret": WHSEC})
-    add_target(rule, "eas_update", config={"eas_service": service.pk}, eas_service=service)
+    add_target(rule, "eas_update", config={"eas_service": service.pk, "eas_service_name": service.name})
     start_worker(**WORKER_ENV, EAS_API_URL=eas_api.base_url, EAS_API_TOKEN="eas-token")
 
     model_version_set_status(version=candidate, approval_status="Approved", actor=owner)

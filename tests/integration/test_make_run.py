@@ -113,7 +113,8 @@ def test_run_console_serves_pages_runs_tasks_and_ctrl_c_stops_every_process(tmp_
                                connection=connection)
         producer.close()
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not marker.exists():
+        # The worker creates the file, then writes it: wait for the value, not for the file.
+        while time.monotonic() < deadline and not (marker.exists() and marker.read_text() == value):
             time.sleep(0.05)
         assert marker.exists() and marker.read_text() == value, output.text
 

@@ -14,6 +14,7 @@ def test_a_task_enqueued_here_is_run_by_a_real_worker_process(start_worker, tmp_
     value = uuid.uuid4().hex
     ping.delay(str(marker), value)
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not marker.exists():
+    # The worker creates the file, then writes it: wait for the value, not for the file.
+    while time.monotonic() < deadline and not (marker.exists() and marker.read_text() == value):
         time.sleep(0.05)
     assert marker.read_text() == value

@@ -278,4 +278,5 @@ def test_markup_in_a_resource_name_is_inert_in_every_channel_message(
     html = email.alternatives[0][0]
     assert "<script>" not in html and ("&lt;script&gt;" in html or not name.startswith("<script>"))
     assert name in email.body  # the plain-text part is plain text
-    assert {"email", "sms", "voice"} <= set(configs) and all(c.key in configs for c in CHANNELS if c.key != "eas")
+    assert {"email", "sms", "voice"} <= set(configs)
+    assert all(c.key in configs for c in CHANNELS if c.key != "eas_update")

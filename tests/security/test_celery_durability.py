@@ -66,10 +66,9 @@ def test_tasks_are_acknowledged_late_requeued_on_a_lost_worker_and_prefetched_on
 def test_every_project_task_inherits_the_durable_settings():
     tasks = project_tasks()
     assert {task.name for task in tasks} >= {
-        "notifications.tasks.route_event", "notifications.tasks.deliver_chat", "notifications.tasks.deliver_http",
-        "notifications.tasks.deliver_email", "notifications.tasks.deliver_telephony",
-        "notifications.tasks.deliver_eas", "notifications.tasks.requeue_unenqueued_events",
-        "notifications.tasks.requeue_overdue_deliveries", "workspaces.tasks.raise_job_timeouts",
+        "notifications.tasks.route_event", "notifications.tasks.deliver",
+        "notifications.tasks.requeue_unenqueued_events", "notifications.tasks.requeue_overdue_deliveries",
+        "workspaces.tasks.raise_job_timeouts",
     }
     for task in tasks:
         assert task.acks_late is True, task.name
@@ -81,7 +80,8 @@ def test_every_project_task_is_routed_to_a_named_queue():
     for task in project_tasks():
         route = router.route({}, task.name)
         assert route["queue"].name in settings.CELERY_QUEUE_NAMES, task.name
-    assert router.route({}, "notifications.tasks.deliver_chat")["queue"].name == "chat"
+    # The one deliver task is sent to its channel's queue (delivery_enqueue names it).
+    assert router.route({"queue": "chat"}, "notifications.tasks.deliver")["queue"].name == "chat"
     assert router.route({}, "notifications.tasks.route_event")["queue"].name == "events"
 
 
@@ -123,7 +123,7 @@ def delivery_setup(activated_workspace, owner, fake_dingtalk, fake_http_receiver
     from notifications.services.routing import event_route
     from notifications.services.routing_keys import rule_routing_keys_sync
     from workspaces.models import EasService, EventBus, Model, ModelVersion
-    from workspaces.services.resources.models import model_version_set_status
+    from workspaces.pai_resources.services.model_registry import model_version_set_status
 
     bot = fake_dingtalk.add_bot(secret=SECRET)
     endpoint = fake_http_receiver.add_endpoint(secret=WHSEC)
@@ -138,7 +138,8 @@ def delivery_setup(activated_workspace, owner, fake_dingtalk, fake_http_receiver
     rule_routing_keys_sync(rule)
     Target.objects.create(rule=rule, method="dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
     Target.objects.create(rule=rule, method="http", config={"url": endpoint.url}, secrets={"signing_secret": WHSEC})
-    Target.objects.create(rule=rule, method="eas_update", config={"eas_service": service.pk}, eas_service=service)
+    Target.objects.create(rule=rule, method="eas_update",
+                          config={"eas_service": service.pk, "eas_service_name": service.name})
     contact = Contact.objects.create(account=activated_workspace.account, name="Alice", mobile="13800000000",
                                      email="alice@example.com")
     contacts = Target.objects.create(rule=rule, method="contacts")
@@ -168,18 +169,15 @@ def test_routing_an_event_twice_creates_its_deliveries_once(delivery_setup, djan
     assert len(callbacks) <= 2 * len(before)
 
 
-@pytest.mark.parametrize("channel", ["dingtalk", "http", "eas", "sms", "email"])
+@pytest.mark.parametrize("channel", ["dingtalk", "http", "eas_update", "sms", "email"])
 def test_delivering_twice_sends_once(channel, delivery_setup, fake_dingtalk, fake_http_receiver, fake_eas_api,
                                      mailoutbox):
-    from notifications.channels.registry import CHANNELS_BY_KEY
     from notifications.models import Delivery, DeliveryAttempt
-    from notifications.tasks import deliver_chat, deliver_eas, deliver_email, deliver_http, deliver_telephony
+    from notifications.tasks import deliver
     from workspaces.models import EasServiceRevision
 
     delivery = delivery_setup["deliveries"][channel]
-    task = {"chat": deliver_chat, "http": deliver_http, "email": deliver_email, "telephony": deliver_telephony,
-            "eas": deliver_eas}[CHANNELS_BY_KEY[channel].queue]
-    twice(task, delivery.pk)
+    twice(deliver, delivery.pk)
 
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SUCCEEDED
@@ -187,7 +185,7 @@ def test_delivering_twice_sends_once(channel, delivery_setup, fake_dingtalk, fak
     received = {
         "dingtalk": lambda: [len(fake_dingtalk.accepted)],
         "http": lambda: [len(fake_http_receiver.accepted)],
-        "eas": lambda: [EasServiceRevision.objects.filter(service=delivery_setup["service"]).count(),
+        "eas_update": lambda: [EasServiceRevision.objects.filter(service=delivery_setup["service"]).count(),
                         len(fake_eas_api.requests)],
         "email": lambda: [len(mailoutbox)],
         "sms": lambda: [DeliveryAttempt.objects.filter(delivery=delivery, outcome="succeeded").count()],
@@ -248,6 +246,6 @@ def test_raising_job_timeouts_twice_raises_each_timeout_once(activated_workspace
 
 
 def test_every_task_has_an_idempotency_test_above():
-    covered = {"route_event", "deliver_chat", "deliver_http", "deliver_email", "deliver_telephony", "deliver_eas",
-               "requeue_unenqueued_events", "requeue_overdue_deliveries", "raise_job_timeouts"}
+    covered = {"route_event", "deliver", "requeue_unenqueued_events", "requeue_overdue_deliveries",
+               "raise_job_timeouts"}
     assert {task.name.rsplit(".", 1)[-1] for task in project_tasks()} <= covered

@@ -100,7 +100,7 @@ def test_f8_put_events_reports_a_bad_entry_on_its_own(no_errors_logged, owner_ap
 def test_f8_a_policy_document_typed_in_the_console_is_checked_the_same_way(owner):
     from django.core.exceptions import ValidationError
 
-    from workspaces.services.policies import policy_create
+    from workspaces.iam.services.policies import policy_create
 
     for text in (DEEP, '{"Version": "1\\ud800", "Statement": []}'):
         with pytest.raises(ValidationError) as refused:

@@ -22,7 +22,7 @@ WORST_PATTERNS = [
 
 
 def _time_matches(patterns, value, queue):
-    from workspaces.permissions import evaluate, wildcard_match
+    from workspaces.iam.permissions import evaluate, wildcard_match
 
     timings = []
     for pattern in patterns:
@@ -66,7 +66,7 @@ def test_f1_the_worst_policy_patterns_match_a_1_mb_name_in_under_50_ms():
     ("*rule/prod-*", "acs:eventbridge:r:1:eventbus/b/rule/dev-x", False),
 ])
 def test_the_linear_matcher_means_what_the_wildcards_say(pattern, value, expected):
-    from workspaces.permissions import wildcard_match
+    from workspaces.iam.permissions import wildcard_match
 
     assert wildcard_match(pattern, value) is expected
 
@@ -88,8 +88,8 @@ def test_f1_policy_patterns_over_the_limits_are_refused_naming_the_statement(own
 def test_f1_a_bad_name_is_refused_before_any_policy_is_evaluated(account, owner, subuser, activated_workspace):
     """The red team's request: a sub-user whose policy holds the slow pattern creates a job with a
     long name. The name is refused (400) and no policy is evaluated at all."""
+    from workspaces.iam.permissions import record_checks
     from workspaces.models import Policy
-    from workspaces.permissions import record_checks
 
     policy = Policy.objects.create(account=account, name="slow-pattern", document={"Version": "1", "Statement": [
         {"Effect": "Allow", "Action": ["paidlc:CreateJob"], "Resource": "acs:*:*:*:*a*a*Z"}]})
@@ -111,11 +111,13 @@ def test_f1_a_bad_name_is_refused_before_any_policy_is_evaluated(account, owner,
 def test_f1_every_create_service_checks_the_name_before_authorizing(create, account, subuser, activated_workspace):
     from django.core.exceptions import ValidationError
 
+    from workspaces.iam.permissions import record_checks
+    from workspaces.iam.services.policies import policy_create
+    from workspaces.iam.services.users import subuser_create
     from workspaces.models import Model, ModelVersion
-    from workspaces.permissions import record_checks
-    from workspaces.services.policies import policy_create, subuser_create
-    from workspaces.services.resources import dsw, eas, flow, models
-    from workspaces.services.workspaces import workspace_create
+    from workspaces.pai_resources.services import dsw, eas, flow
+    from workspaces.pai_resources.services import model_registry as models
+    from workspaces.tenancy.services.workspaces import workspace_create
 
     long_name = "a" * 100_000
     ws = activated_workspace

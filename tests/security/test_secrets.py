@@ -300,7 +300,7 @@ def deliver_everything(workspace, owner, configured, fakes):
     from notifications.models import Delivery, Event
     from notifications.services.delivery import delivery_send
     from notifications.services.routing import event_route
-    from workspaces.services.resources.models import model_version_set_status
+    from workspaces.pai_resources.services.model_registry import model_version_set_status
 
     for fake in fakes:
         fake.fail_next(1, status=503)

@@ -275,7 +275,8 @@ def test_the_eas_api_on_an_internal_address_is_refused(settings, activated_works
     example = message_example()
     message = replace(example, envelope={**example.envelope, "data": {"versionId": approved.pk}})
     with pytest.raises(DeliveryError) as refused:
-        get_channel("eas").adapter.send(message, {"eas_service_id": service.pk}, {}, SendContext(delivery_id=1))
+        get_channel("eas_update").adapter.send(message, {"eas_service_id": service.pk}, {},
+                                               SendContext(delivery_id=1, event_origin="platform"))
     assert refused.value.permanent is True and "address not allowed" in refused.value.message
 
 

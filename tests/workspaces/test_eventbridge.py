@@ -4,14 +4,11 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import api_client_for
+from workspaces.iam.permissions import AccessDenied
 from workspaces.models import AuditLogEntry, EventBus, ServiceLinkedRole, Workspace
-from workspaces.permissions import AccessDenied
-from workspaces.services.eventbridge import (
-    eventbridge_activate,
-    eventbridge_status_get,
-    service_role_grant,
-)
-from workspaces.services.workspaces import workspace_create
+from workspaces.tenancy.selectors import eventbridge_status_get
+from workspaces.tenancy.services.eventbridge import eventbridge_activate, service_role_grant
+from workspaces.tenancy.services.workspaces import workspace_create
 
 SERVICE_NOT_ENABLE = ("This error indicates that the EventBridge service has not been activated. "
                       "You must first activate EventBridge.")

@@ -9,11 +9,12 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from tests.conftest import PASSWORD, api_client_for
+from workspaces.iam.permissions import AccessDenied
+from workspaces.iam.services.users import api_token_issue, api_token_revoke, subuser_create
 from workspaces.models import Account, AuditLogEntry, EventBus, Policy, User, Workspace
-from workspaces.permissions import AccessDenied
-from workspaces.services.accounts import account_create, api_token_issue, api_token_revoke, subuser_create
-from workspaces.services.eventbridge import eventbridge_activate
-from workspaces.services.workspaces import NAME_RULE, workspace_create
+from workspaces.tenancy.services.accounts import account_create
+from workspaces.tenancy.services.eventbridge import eventbridge_activate
+from workspaces.tenancy.services.workspaces import NAME_RULE, workspace_create
 
 
 @pytest.fixture(autouse=True)

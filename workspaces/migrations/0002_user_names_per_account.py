@@ -4,7 +4,7 @@ RAM's default `<uid>.onaliyun.com`); operators may set a friendlier one in admin
 
 import django.core.validators
 import django.db.models.functions.text
-import workspaces.models.accounts
+import workspaces.iam.models.users
 from django.db import migrations, models
 
 
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelManagers(
             name='user',
             managers=[
-                ('objects', workspaces.models.accounts.ConsoleUserManager()),
+                ('objects', workspaces.iam.models.users.ConsoleUserManager()),
             ],
         ),
         # Added blank, filled with each account's uid, then made unique.

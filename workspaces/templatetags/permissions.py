@@ -15,7 +15,8 @@ The user is the template's `request.user` (or `user`). ARN filters: `bus_arn`, `
 
 from django import template
 
-from workspaces import permissions
+from workspaces.iam import permissions
+from workspaces.tenancy import bus
 
 register = template.Library()
 
@@ -60,12 +61,12 @@ def if_allowed(parser, token):
 
 @register.filter
 def bus_arn(workspace) -> str:
-    return permissions.bus_arn(workspace)
+    return bus.bus_arn(workspace)
 
 
 @register.filter
 def rule_arn(workspace, rule_name) -> str:
-    return permissions.rule_arn(workspace, str(rule_name))
+    return bus.rule_arn(workspace, str(rule_name))
 
 
 @register.filter
@@ -80,7 +81,7 @@ def account_arn(account, service: str) -> str:
 
 @register.filter
 def role_arn(account) -> str:
-    return permissions.role_arn(account)
+    return bus.role_arn(account)
 
 
 @register.filter

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from notifications.channels.schema import CleanedConfig, ConfigField, ConfigSchema
+from notifications.models import Contact
 
 CHANNELS = (
     # channel, label, the contact attribute it needs, that attribute's name
@@ -28,7 +29,8 @@ def _ids(raw) -> list:
 
 class ContactsConfig(ConfigSchema):
     fields = tuple(
-        ConfigField(channel, label, widget="contacts", required=False, channel=channel,
+        ConfigField(channel, label, widget="contacts", required=False, channel=channel, picks=True, multiple=True,
+                    api_value="a list of contact ids", list_action="cms:DescribeContactList", list_resource="contact/*",
                     help=f"Contacts reached by {label.lower()}; each one uses one quota unit.")
         for channel, label, _, _ in CHANNELS
     )
@@ -43,8 +45,6 @@ class ContactsConfig(ConfigSchema):
         return total
 
     def clean_values(self, values, *, context, stored_secrets):
-        from notifications.models import Contact
-
         errors: dict[str, list[str]] = {}
         config: dict[str, list[int]] = {}
         links = []
@@ -73,6 +73,9 @@ class ContactsConfig(ConfigSchema):
         if errors:
             raise ValidationError(errors)
         return CleanedConfig(config=config, secrets={}, units=len(links), contacts=links)
+
+    def choices(self, name, *, context):
+        return [(str(contact.pk), contact.name) for contact in Contact.objects.filter(account=context.account)]
 
     def saved_units(self, target) -> int:
         return target.contact_links.count() if target.pk else 0

@@ -2,8 +2,7 @@
 
 Signing (1.2): timestamp in milliseconds; HMAC-SHA256 keyed by the secret over
 `timestamp + "\\n" + secret`; Base64; URL-encoded once; `timestamp` and `sign` in the query.
-DingTalk answers HTTP 200 with `errcode`: 0 is success; 130101 (20 a minute exceeded) is retried;
-any other code (310000 security check, bad token, keyword missing, malformed) is permanent.
+DingTalk answers HTTP 200 with an `errcode`, judged in `outcomes.py`.
 """
 
 from __future__ import annotations
@@ -21,24 +20,14 @@ from notifications.channels.base import (
     SendResult,
     http_send,
     json_bytes,
-    judge_bot_answer,
     mask_url,
-    scaled_window,
     webhook_host_admitted,
 )
 
+from .outcomes import judge
 from .renderer import render
 
 PROVIDER_HOSTS = ("oapi.dingtalk.com", "oapi.dingtalk.io")
-# Rate limited (130101 "send too fast", 410100) and "system busy" (-1): worth another try. DingTalk
-# throttles a bot for a while after the limit: wait a minute rather than hammer it.
-RETRYABLE_CODES: dict[int, float | None] = {130101: 60.0, 410100: 60.0, -1: None}
-
-
-def retryable_codes() -> dict[int, float | None]:
-    return {code: scaled_window(wait) if wait else wait for code, wait in RETRYABLE_CODES.items()}
-
-
 def sign(secret: str, timestamp_ms: int) -> str:
     """The `sign` query value, already URL-encoded (append it as is; do not encode again)."""
     string_to_sign = f"{timestamp_ms}\n{secret}".encode()
@@ -73,5 +62,4 @@ class DingTalkAdapter(ChatBotAdapter):
         masked = mask_url(url)
         answer = http_send("POST", url, body=json_bytes(payload), masked_url=masked, context=context,
                            headers={"Content-Type": "application/json; charset=utf-8"})
-        return judge_bot_answer(answer, masked_url=masked, code_keys=("errcode",), message_keys=("errmsg",),
-                                retryable_codes=retryable_codes())
+        return judge(answer, masked_url=masked)

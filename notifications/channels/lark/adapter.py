@@ -3,8 +3,7 @@
 
 Signing (3.3) is the reverse of DingTalk's: the HMAC-SHA256 *key* is `timestamp + "\\n" + secret`,
 the message is empty, the timestamp is in seconds, and `timestamp` and `sign` go in the JSON body.
-Lark answers HTTP 200 with `code`: 0 is success; 11232 (frequency limited) is retried; 19021 (sign),
-19022 (IP), 19024 (keywords), 9499 (bad request) and every other code are permanent."""
+Lark answers HTTP 200 with a `code`, judged in `outcomes.py`."""
 
 from __future__ import annotations
 
@@ -20,13 +19,12 @@ from notifications.channels.base import (
     SendResult,
     http_send,
     json_bytes,
-    judge_bot_answer,
     mask_path_token,
     mask_url,
-    scaled_window,
     webhook_host_admitted,
 )
 
+from .outcomes import judge
 from .renderer import render
 
 PROVIDER_HOSTS = ("open.feishu.cn", "open.larksuite.com")
@@ -36,10 +34,6 @@ MAX_BODY_BYTES = 20 * 1024
 def sign(secret: str, timestamp_s: int) -> str:
     key = f"{timestamp_s}\n{secret}".encode()
     return base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
-
-
-def retryable_codes() -> dict[int, float | None]:
-    return {11232: scaled_window(1.0), -1: None}
 
 
 def masked_webhook(webhook: str) -> str:
@@ -70,5 +64,4 @@ class LarkAdapter(ChatBotAdapter):
                                 permanent=True, request_url=masked)
         answer = http_send("POST", webhook, body=body, masked_url=masked, context=context,
                            headers={"Content-Type": "application/json; charset=utf-8"})
-        return judge_bot_answer(answer, masked_url=masked, code_keys=("code", "StatusCode"),
-                                message_keys=("msg", "StatusMessage"), retryable_codes=retryable_codes())
+        return judge(answer, masked_url=masked)

@@ -1,7 +1,6 @@
 """WeCom group robot: a webhook with the key in the query, no signing (PROTOCOLS.md 2).
 
-WeCom answers HTTP 200 with `errcode`: 0 is success; 45009 (frequency) and -1 (busy) are retried;
-93000 (invalid webhook), 40058 (too long) and every other code are permanent."""
+WeCom answers HTTP 200 with an `errcode`, judged in `outcomes.py`."""
 
 from __future__ import annotations
 
@@ -12,19 +11,14 @@ from notifications.channels.base import (
     SendResult,
     http_send,
     json_bytes,
-    judge_bot_answer,
     mask_url,
-    scaled_window,
     webhook_host_admitted,
 )
 
+from .outcomes import judge
 from .renderer import render
 
 PROVIDER_HOSTS = ("qyapi.weixin.qq.com",)
-
-
-def retryable_codes() -> dict[int, float | None]:
-    return {45009: scaled_window(60.0), -1: None}
 
 
 class WeComAdapter(ChatBotAdapter):
@@ -39,5 +33,4 @@ class WeComAdapter(ChatBotAdapter):
                                 "webhook/send?key=...)", permanent=True, request_url=masked)
         answer = http_send("POST", webhook, body=json_bytes(render(message)), masked_url=masked, context=context,
                            headers={"Content-Type": "application/json; charset=utf-8"})
-        return judge_bot_answer(answer, masked_url=masked, code_keys=("errcode",), message_keys=("errmsg",),
-                                retryable_codes=retryable_codes())
+        return judge(answer, masked_url=masked)

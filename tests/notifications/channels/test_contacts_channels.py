@@ -7,7 +7,6 @@ from notifications.channels.email.adapter import EmailAdapter
 from notifications.channels.message import Message, MessageField, message_example
 from notifications.channels.sms.adapter import SmsAdapter
 from notifications.channels.voice.adapter import VoiceAdapter
-from tests.fakes.aliyun_telephony import FakeAliyunTelephony
 
 CONTACT = {"contact": {"name": "Alice", "mobile": "13800001111", "email": "alice@example.com"}}
 
@@ -53,16 +52,8 @@ def test_the_logging_provider_logs_a_masked_number_and_succeeds(settings, caplog
 
 
 @pytest.fixture
-def aliyun(outbound_to_fakes):
-    fake = FakeAliyunTelephony(access_key_id="LTAI-test", access_key_secret="s3cret").start()
-    settings = outbound_to_fakes
-    settings.TELEPHONY_PROVIDER = "aliyun"
-    settings.TELEPHONY_API_URL = fake.base_url + "/"
-    settings.TELEPHONY_ACCESS_KEY_ID, settings.TELEPHONY_ACCESS_KEY_SECRET = "LTAI-test", "s3cret"
-    settings.TELEPHONY_SIGN_NAME, settings.TELEPHONY_SMS_TEMPLATE = "PAI", "SMS_123"
-    settings.TELEPHONY_VOICE_TEMPLATE = "TTS_456"
-    yield fake
-    fake.stop()
+def aliyun(fake_aliyun_telephony):
+    return fake_aliyun_telephony
 
 
 def test_the_aliyun_provider_sends_a_signed_send_sms(aliyun):

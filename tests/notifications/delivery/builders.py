@@ -23,9 +23,9 @@ def make_rule(workspace, *, source="dlc_job", types=("JobFailed",), scope="all",
     return rule
 
 
-def add_target(rule, method, *, config=None, secrets=None, eas_service=None, contacts=()):
+def add_target(rule, method, *, config=None, secrets=None, contacts=()):
     target = Target.objects.create(rule=rule, method=method, config=config or {}, secrets=secrets or {},
-                                   eas_service=eas_service, position=rule.targets.count())
+                                   position=rule.targets.count())
     for contact, channel in contacts:
         TargetContact.objects.create(target=target, contact=contact, channel=channel)
     return target
@@ -39,5 +39,5 @@ def raise_event(workspace, *, source="dlc_job", type_name="JobFailed", owner=Non
 
 
 def enqueued(callbacks) -> list[tuple[str, int, float | None]]:
-    """(task name, delivery id, countdown) of each delivery task an on-commit callback would send."""
+    """(queue, delivery id, countdown) of each delivery task an on-commit callback would send."""
     return [tuple(cb.args) for cb in callbacks if isinstance(cb, partial) and cb.func is task_send]

@@ -1,7 +1,7 @@
 import pytest
 
 from notifications.services.connectivity import connectivity_test
-from workspaces.permissions import AccessDenied
+from workspaces.iam.permissions import AccessDenied
 
 SECRET = "SEC" + "f00d" * 16
 

@@ -12,7 +12,7 @@ from notifications.services.delivery import (
     retry_delay,
 )
 from notifications.services.routing import event_route
-from workspaces.permissions import AccessDenied
+from workspaces.iam.permissions import AccessDenied
 
 from .builders import add_target, enqueued, make_rule, raise_event
 
@@ -56,8 +56,8 @@ def test_a_retryable_failure_schedules_a_retry_with_backoff(dingtalk_delivery, f
     delivery = Delivery.objects.get()
     assert delivery.status == "retrying" and delivery.last_error == "HTTP 502"
     assert delivery.next_attempt_at > timezone.now() - timedelta(seconds=1)
-    [(task, delivery_id, countdown)] = enqueued(callbacks)
-    assert (task, delivery_id) == ("notifications.tasks.deliver_chat", delivery.pk)
+    [(queue, delivery_id, countdown)] = enqueued(callbacks)
+    assert (queue, delivery_id) == ("chat", delivery.pk)
     [attempt] = delivery.attempts.all()
     assert (attempt.outcome, attempt.http_status, attempt.permanent) == ("failed", 502, False)
     make_due(delivery)

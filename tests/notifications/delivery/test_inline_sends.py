@@ -68,7 +68,7 @@ def test_up_to_the_limit_every_bot_is_sent_inline_and_beyond_it_every_one_is_que
         assert event_route(event_id=raise_event(activated_workspace, resource_id=2).pk) == 7
 
     assert len(fake_dingtalk.requests) == sent_before  # 7 deliveries: all through the chat queue
-    assert sorted(task for task, _, _ in enqueued(callbacks)) == ["notifications.tasks.deliver_chat"] * 7
+    assert sorted(queue for queue, _, _ in enqueued(callbacks)) == ["chat"] * 7
     assert not DeliveryAttempt.objects.exists()
 
 
@@ -85,8 +85,8 @@ def test_a_mix_with_a_channel_that_is_not_sent_inline_goes_through_the_queues(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert event_route(event_id=raise_event(activated_workspace).pk) == 2
 
-    assert sorted(task for task, _, _ in enqueued(callbacks)) == [
-        "notifications.tasks.deliver_chat", "notifications.tasks.deliver_email"]
+    assert sorted(queue for queue, _, _ in enqueued(callbacks)) == [
+        "chat", "email"]
     assert fake_dingtalk.requests == []
 
 
@@ -97,7 +97,7 @@ def test_setting_the_limit_to_zero_sends_everything_through_the_queues(
     dingtalk_targets(activated_workspace, fake_dingtalk, 1)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         event_route(event_id=raise_event(activated_workspace).pk)
-    assert [task for task, _, _ in enqueued(callbacks)] == ["notifications.tasks.deliver_chat"]
+    assert [queue for queue, _, _ in enqueued(callbacks)] == ["chat"]
     assert fake_dingtalk.requests == []
 
 
@@ -113,9 +113,9 @@ def test_a_bot_whose_window_is_full_waits_in_its_queue_with_no_attempt(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         event_route(event_id=raise_event(activated_workspace).pk)
 
-    [(task, delivery_id, countdown)] = enqueued(callbacks)
+    [(queue, delivery_id, countdown)] = enqueued(callbacks)
     delivery = Delivery.objects.get()
-    assert (task, delivery_id) == ("notifications.tasks.deliver_chat", delivery.pk)
+    assert (queue, delivery_id) == ("chat", delivery.pk)
     assert 0 < countdown <= 61.25 * 1.1  # a minute, with the safety margin and up to 10 % jitter
     assert (delivery.status, delivery.attempt_count, delivery.claimed_until) == ("pending", 0, None)
     assert fake_dingtalk.requests == [] and not DeliveryAttempt.objects.exists()
@@ -131,8 +131,8 @@ def test_a_retryable_failure_inline_is_retried_through_the_queue(activated_works
 
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempt_count, delivery.last_error) == ("retrying", 1, "HTTP 502")
-    [(task, delivery_id, countdown)] = enqueued(callbacks)
-    assert (task, delivery_id) == ("notifications.tasks.deliver_chat", delivery.pk) and countdown is not None
+    [(queue, delivery_id, countdown)] = enqueued(callbacks)
+    assert (queue, delivery_id) == ("chat", delivery.pk) and countdown is not None
     assert list(delivery.attempts.values_list("number", "outcome", "permanent")) == [(1, "failed", False)]
 
 

@@ -27,7 +27,7 @@ def test_one_delivery_per_target_of_each_matching_rule_and_one_task_each(ws, dja
     assert sorted(d.channel for d in deliveries) == ["dingtalk", "wecom"]
     assert all(d.status == "pending" and d.deadline_at > d.created_at for d in deliveries)
     assert sorted(enqueued(callbacks)) == sorted(
-        ("notifications.tasks.deliver_chat", d.pk, None) for d in deliveries
+        ("chat", d.pk, None) for d in deliveries
     )
     event.refresh_from_db()
     assert event.routed_at is not None
@@ -108,13 +108,13 @@ def test_an_eas_update_target_fires_only_when_a_version_is_approved(ws, owner):
     version = ModelVersion.objects.create(model=model, version_name="0.1.0", created_by=owner)
     service = EasService.objects.create(workspace=ws, name="fraud-svc", model_version=version)
     rule = make_rule(ws, source="model", types=("ModelVersionApproved", "ModelVersionStatusChanged"))
-    add_target(rule, "eas_update", config={"eas_service": service.pk}, eas_service=service)
+    add_target(rule, "eas_update", config={"eas_service": service.pk, "eas_service_name": service.name})
     add_target(rule, "http", config={"url": "https://example.com/hook"})
     approved = raise_event(ws, source="model", type_name="ModelVersionApproved", model=model)
     changed = raise_event(ws, source="model", type_name="ModelVersionStatusChanged", model=model)
     event_route(event_id=approved.pk)
     event_route(event_id=changed.pk)
-    assert sorted(Delivery.objects.filter(event=approved).values_list("channel", flat=True)) == ["eas", "http"]
+    assert sorted(Delivery.objects.filter(event=approved).values_list("channel", flat=True)) == ["eas_update", "http"]
     assert list(Delivery.objects.filter(event=changed).values_list("channel", flat=True)) == ["http"]
 
 

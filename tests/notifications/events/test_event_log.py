@@ -5,7 +5,11 @@ from django.urls import reverse
 
 from notifications.models import Event
 from workspaces.models import ServiceLinkedRole
-from workspaces.services.resources.models import model_create, model_version_create, model_version_set_status
+from workspaces.pai_resources.services.model_registry import (
+    model_create,
+    model_version_create,
+    model_version_set_status,
+)
 
 
 @pytest.fixture

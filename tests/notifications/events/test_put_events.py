@@ -237,7 +237,7 @@ def test_without_an_event_bus_put_events_are_stored_not_published(owner, workspa
 
 
 def test_a_model_event_naming_a_model_of_the_workspace_is_scoped_to_it(owner_api, url, activated_workspace, owner):
-    from workspaces.services.resources.models import model_create
+    from workspaces.pai_resources.services.model_registry import model_create
 
     model = model_create(workspace=activated_workspace, name="resnet", actor=owner)
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from notifications.services.contacts import ContactInUse, contact_create, contact_delete, contact_update
 from notifications.services.quotas import quota_request_approve, quota_request_create, quota_request_reject
-from workspaces.permissions import AccessDenied
+from workspaces.iam.permissions import AccessDenied
 
 from .conftest import contacts
 

@@ -8,8 +8,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from notifications.models import Rule, Target
 from notifications.models.rules import MAX_RULES_PER_BUS
 from notifications.services.rules import rule_create, rule_delete, rule_disable, rule_enable, rule_update
+from workspaces.iam.permissions import AccessDenied
 from workspaces.models import AuditLogEntry, EventBus
-from workspaces.permissions import AccessDenied
 
 from .conftest import (
     DINGTALK_WEBHOOK,

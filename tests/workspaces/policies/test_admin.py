@@ -5,8 +5,8 @@ import json
 
 from django.urls import reverse
 
+from workspaces.iam.audit import audit_record
 from workspaces.models import AuditLogEntry, Policy
-from workspaces.services.audit import audit_record
 
 READ_ONLY = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "eventbridge:List*", "Resource": "*"}]}
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from tests.conftest import api_client_for
+from workspaces.iam.audit import audit_record
+from workspaces.iam.services.policies import SEED_POLICY_DOCUMENT
 from workspaces.models import AuditLogEntry, Policy
-from workspaces.services.audit import audit_record
-from workspaces.services.policies import SEED_POLICY_DOCUMENT
 
 READ_ONLY = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "eventbridge:List*", "Resource": "*"}]}
 

@@ -1,8 +1,8 @@
 """The audit log masks secrets, whatever the caller passed."""
 
+from workspaces.iam.audit import MASK, access_denied_record, audit_changes, audit_record, mask_values
+from workspaces.iam.permissions import AccessDenied
 from workspaces.models import AuditLogEntry
-from workspaces.permissions import AccessDenied
-from workspaces.services.audit import MASK, access_denied_record, audit_changes, audit_record, mask_values
 
 
 def test_secret_keys_are_masked_at_any_depth():

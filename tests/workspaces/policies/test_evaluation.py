@@ -3,17 +3,16 @@ policy never reaches into another account, whatever its wildcards say."""
 
 import pytest
 
-from workspaces.models import Policy
-from workspaces.permissions import (
+from workspaces.iam.permissions import (
     ACTIONS,
     AccessDenied,
     authorize,
-    bus_arn,
     evaluate,
     forget_policies,
     is_allowed,
-    rule_arn,
 )
+from workspaces.models import Policy
+from workspaces.tenancy.bus import bus_arn, rule_arn
 
 
 def allow(actions, resource="*"):

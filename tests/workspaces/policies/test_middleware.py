@@ -6,8 +6,9 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from console.middleware import AccessDeniedMiddleware
+from workspaces.iam.permissions import AccessDenied, authorize
 from workspaces.models import AuditLogEntry
-from workspaces.permissions import AccessDenied, authorize, bus_arn
+from workspaces.tenancy.bus import bus_arn
 
 
 def test_a_refusal_a_view_catches_and_answers_with_403_is_still_audited(rf, subuser, workspace):

@@ -3,9 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from workspaces.models import AuditLogEntry, Policy
-from workspaces.permissions import AccessDenied, bus_arn, is_allowed
-from workspaces.services.policies import (
+from workspaces.iam.permissions import AccessDenied, is_allowed
+from workspaces.iam.services.policies import (
     SEED_POLICY_DOCUMENT,
     PolicyInUse,
     policy_attach,
@@ -14,6 +13,8 @@ from workspaces.services.policies import (
     policy_detach,
     policy_update,
 )
+from workspaces.models import AuditLogEntry, Policy
+from workspaces.tenancy.bus import bus_arn
 
 READ_ONLY = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "eventbridge:List*", "Resource": "*"}]}
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from workspaces.services.policies import SEED_POLICY_DOCUMENT, PolicyDocumentError, policy_validate
+from workspaces.iam.services.policies import SEED_POLICY_DOCUMENT, PolicyDocumentError, policy_validate
 
 
 def problems(document) -> list[str]:
@@ -117,7 +117,7 @@ def test_an_oversized_document_is_refused_with_the_limit():
 def test_a_document_with_a_nul_character_is_refused_before_postgresql_sees_it():
     import pytest as _pytest
 
-    from workspaces.services.policies import PolicyDocumentError, policy_validate
+    from workspaces.iam.services.policies import PolicyDocumentError, policy_validate
 
     document = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "eventbridge:GetRule",
                                                "Resource": "acs:eventbridge:*:*:eventbus/a\x00b"}]}

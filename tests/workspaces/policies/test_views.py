@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from workspaces.iam.audit import audit_record
 from workspaces.models import AuditLogEntry, Policy, User
-from workspaces.services.audit import audit_record
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 READ_ONLY = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "eventbridge:List*", "Resource": "*"}]}

@@ -24,20 +24,20 @@ def events_of():
 
 @pytest.fixture
 def model(activated_workspace, owner):
-    from workspaces.services.resources.models import model_create
+    from workspaces.pai_resources.services.model_registry import model_create
 
     return model_create(workspace=activated_workspace, name="resnet50", description="classifier", actor=owner)
 
 
 @pytest.fixture
 def pending_version(model, owner):
-    from workspaces.services.resources.models import model_version_create
+    from workspaces.pai_resources.services.model_registry import model_version_create
 
     return model_version_create(model=model, version_name="1.1.0", approval_status="Pending", actor=owner)
 
 
 @pytest.fixture
 def approved_version(model, owner):
-    from workspaces.services.resources.models import model_version_create
+    from workspaces.pai_resources.services.model_registry import model_version_create
 
     return model_version_create(model=model, version_name="1.0.0", approval_status="Approved", actor=owner)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from notifications.models import Event
 from workspaces.models import DlcJob, DswInstance, EasService, EasServiceRevision, FlowTask, Model, ModelVersion, User
-from workspaces.services.resources.demo import demo_resources_create
+from workspaces.pai_resources.services.demo import demo_resources_create
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from notifications.models import Event
 from workspaces.models import DlcJob, EasService, Model
-from workspaces.services.resources.demo import demo_resources_create
+from workspaces.pai_resources.services.demo import demo_resources_create
 
 
 def test_the_demo_gives_every_resource_in_a_state_that_can_raise_events(activated_workspace, owner):

@@ -8,13 +8,13 @@ from django.utils import timezone
 
 from notifications.models import Event
 from workspaces.models import DlcJob
-from workspaces.services.resources.dlc import (
+from workspaces.pai_resources.services.dlc import (
     dlc_job_create,
     dlc_job_set_status,
     dlc_job_set_timeout,
     dlc_jobs_raise_timeouts,
 )
-from workspaces.services.resources.transitions import StateConflict
+from workspaces.pai_resources.services.transitions import StateConflict
 from workspaces.tasks import raise_job_timeouts
 
 

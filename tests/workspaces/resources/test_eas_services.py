@@ -3,13 +3,13 @@ from django.core.exceptions import ValidationError
 
 from notifications.models import Event
 from workspaces.models import EasServiceRevision, Workspace
-from workspaces.services.resources.eas import (
+from workspaces.pai_resources.services.eas import (
     eas_service_create,
     eas_service_set_status,
     eas_service_switch_version,
 )
-from workspaces.services.resources.models import model_create, model_version_create
-from workspaces.services.resources.transitions import StateConflict
+from workspaces.pai_resources.services.model_registry import model_create, model_version_create
+from workspaces.pai_resources.services.transitions import StateConflict
 
 
 @pytest.fixture

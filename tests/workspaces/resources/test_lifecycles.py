@@ -5,8 +5,8 @@ import pytest
 
 from notifications.models import Event
 from workspaces.models import AuditLogEntry, DlcJob, DswInstance, FlowTask
-from workspaces.services.resources import dlc, dsw, flow
-from workspaces.services.resources.transitions import StateConflict
+from workspaces.pai_resources.services import dlc, dsw, flow
+from workspaces.pai_resources.services.transitions import StateConflict
 
 
 def _pairs(table, targets):

@@ -2,14 +2,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from notifications.models import Event
+from workspaces.iam.permissions import AccessDenied
 from workspaces.models import AuditLogEntry, ModelVersion
-from workspaces.permissions import AccessDenied
-from workspaces.services.resources.models import (
+from workspaces.pai_resources.services.model_registry import (
     model_create,
     model_version_create,
     model_version_set_status,
 )
-from workspaces.services.resources.transitions import StateConflict
+from workspaces.pai_resources.services.transitions import StateConflict
 
 STATUSES = ["Pending", "Approved", "Rejected"]
 ALLOWED = {

@@ -4,11 +4,12 @@ kept as it is (passwords included), what is missing is created. Prints the login
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from workspaces.iam.services.policies import SEED_POLICY_DOCUMENT
+from workspaces.iam.services.users import subuser_create
 from workspaces.models import Account, Policy, User, Workspace
-from workspaces.services.accounts import account_create, subuser_create
-from workspaces.services.policies import SEED_POLICY_DOCUMENT
-from workspaces.services.resources.demo import demo_resources_create
-from workspaces.services.workspaces import workspace_create
+from workspaces.pai_resources.services.demo import demo_resources_create
+from workspaces.tenancy.services.accounts import account_create
+from workspaces.tenancy.services.workspaces import workspace_create
 
 ACCOUNT_NAME = "demo"
 ACCOUNT_ALIAS = "demo"  # the sub-user signs in as developer@demo

@@ -1,1 +1,0 @@
-from . import accounts, policies, resources  # noqa: F401  (each registers its models)

@@ -1,0 +1,129 @@
+"""Users and Policies > Users: the account's users, creating a sub-user, attaching and detaching
+policies. Row actions post with HTMX and get the re-rendered row back; without JavaScript they are
+plain form posts answered with a redirect to the list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from console.accounts import account_of
+from workspaces.iam.permissions import authorize, is_allowed, policy_arn, user_arn
+from workspaces.iam.selectors import policy_get_by_reference, user_get, user_list
+from workspaces.iam.services.policies import policy_attach, policy_detach
+from workspaces.iam.services.users import subuser_create
+from workspaces.models import Policy
+
+LIST_TEMPLATE = "workspaces/policies/users.html"
+CREATE_TEMPLATE = "workspaces/policies/user_form.html"
+
+
+def field_errors(error: ValidationError) -> dict[str, list[str]]:
+    """{"field": [messages]}; errors of no field under "form" (templates cannot read "__all__")."""
+    found = error.message_dict if hasattr(error, "error_dict") else {"form": error.messages}
+    return {("form" if key == "__all__" else key): messages for key, messages in found.items()}
+
+
+def _account_policies(request):
+    account = account_of(request.user)
+    if not is_allowed(request.user, "ram:ListPolicies", policy_arn(account)):
+        return None
+    return list(Policy.objects.filter(account=account).order_by("name"))
+
+
+def _row_context(request, user, *, error: str = "", policies=None) -> dict:
+    return {"member": user, "row_error": error,
+            "account_policies": _account_policies(request) if policies is None else policies}
+
+
+@login_required
+@require_GET
+def user_list_view(request):
+    users = list(user_list(actor=request.user))
+    return render(request, LIST_TEMPLATE, {
+        "users": users,
+        "account": account_of(request.user),
+        "account_policies": _account_policies(request),
+        "active_tab": "users",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create_view(request):
+    account = account_of(request.user)
+    authorize(request.user, "ram:CreateUser", user_arn(account))
+    values, errors = {"username": "", "email": ""}, {}
+    if request.method == "POST":
+        values = {"username": request.POST.get("username", "").strip(), "email": request.POST.get("email", "").strip()}
+        try:
+            user = subuser_create(actor=request.user, account=account, password=request.POST.get("password", ""),
+                                  **values)
+        except ValidationError as error:
+            errors = field_errors(error)
+        else:
+            messages.success(request, f"Sub-user {user.username} created; it signs in as {user.sign_in_name}. "
+                                      "Attach a policy to let it act.")
+            if request.htmx:
+                return HttpResponseClientRedirect(f"{reverse('user-list')}#user-{user.pk}")
+            return redirect("user-list")
+    template = f"{CREATE_TEMPLATE}#user-form" if request.htmx else CREATE_TEMPLATE
+    return render(request, template, {"values": values, "errors": errors, "active_tab": "users"},
+                  status=400 if errors and not request.htmx else 200)
+
+
+def _row_answer(request, user, *, error: str = "", notice: str = ""):
+    if request.htmx:
+        from console.feedback import close_dialog, toast
+
+        response = render(request, f"{LIST_TEMPLATE}#user-row", _row_context(request, user, error=error))
+        close_dialog(response)
+        return toast(response, notice) if notice and not error else response
+    if error:
+        messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
+    return redirect("user-list")
+
+
+@login_required
+@require_POST
+def user_attach_policy_view(request, pk: int):
+    user = user_get(actor=request.user, pk=pk, authorize_read=False)
+    authorize(request.user, "ram:AttachPolicyToUser", user_arn(user.account, user.username))
+    reference = request.POST.get("policy", "").strip()
+    if not reference:
+        return _row_answer(request, user, error="Choose a policy to attach.")
+    policy = policy_get_by_reference(account=user.account, reference=reference)
+    try:
+        policy_attach(actor=request.user, policy=policy, user=user)
+    except ValidationError as error:
+        return _row_answer(request, user, error=" ".join(error.messages))
+    return _row_answer(request, user, notice=f"Policy {policy.name} attached to {user.username}.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_detach_policy_view(request, pk: int, policy_id: int):
+    """GET asks first (the console's confirmation dialog); POST detaches."""
+    user = user_get(actor=request.user, pk=pk, authorize_read=False)
+    authorize(request.user, "ram:DetachPolicyFromUser", user_arn(user.account, user.username))
+    policy = policy_get_by_reference(account=user.account, reference=policy_id)
+    if request.method == "GET":
+        from console.feedback import Confirmation, confirm_render
+
+        return confirm_render(request, Confirmation(
+            title="Detach policy",
+            message=f"Detach {policy.name} from {user.username}? {user.username} loses what it allows at once.",
+            action_url=reverse("user-detach-policy", kwargs={"pk": user.pk, "policy_id": policy.pk}),
+            ok_label="Detach", busy_label="Detaching…", cancel_url=reverse("user-list"),
+            target=f"#user-{user.pk}", testid="confirm-detach",
+        ))
+    try:
+        policy_detach(actor=request.user, policy=policy, user=user)
+    except ValidationError as error:
+        return _row_answer(request, user, error=" ".join(error.messages))
+    return _row_answer(request, user, notice=f"Policy {policy.name} detached from {user.username}.")

@@ -1,0 +1,156 @@
+"""Models and versions over the API. Changing a version's approval status mirrors PAI's
+UpdateModelVersion (`PUT .../models/{id}/versions/{version name}`); a final status answers 409."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+
+from console.api import serializers as api_serializers
+from console.api.errors import errors
+from console.api.serializers import state_field
+from workspaces.models import Model, ModelVersion
+from workspaces.pai_resources.selectors import model_get, model_version_get, models_list
+from workspaces.pai_resources.services.model_registry import (
+    model_create,
+    model_create_authorize,
+    model_version_create,
+    model_version_set_status,
+)
+
+from .common import UsernameField, WorkspaceScoped, requested_name, state_change
+
+
+class ModelVersionSerializer(api_serializers.ModelSerializer):
+    created_by = UsernameField()
+    approval_status = state_field(ModelVersion.ApprovalStatus.values)
+    source_type = state_field(ModelVersion.SourceType.values)
+    model_id = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ModelVersion
+        fields = ["id", "model_id", "version_name", "approval_status", "source_type", "uri", "created_by",
+                  "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class ModelSerializer(api_serializers.ModelSerializer):
+    created_by = UsernameField()
+    workspace_id = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Model
+        fields = ["id", "workspace_id", "name", "description", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class ModelDetailSerializer(ModelSerializer):
+    versions = ModelVersionSerializer(many=True, read_only=True)
+
+    class Meta(ModelSerializer.Meta):
+        fields = [*ModelSerializer.Meta.fields, "versions"]
+        read_only_fields = fields
+
+
+class ModelCreateSerializer(api_serializers.Serializer):
+    name = serializers.CharField(max_length=128)
+    description = serializers.CharField(max_length=512, required=False, allow_blank=True, default="")
+
+
+class ModelVersionCreateSerializer(api_serializers.Serializer):
+    version_name = serializers.CharField(max_length=64)
+    approval_status = serializers.ChoiceField(choices=["Pending", "Approved"], default="Pending")
+    source_type = serializers.ChoiceField(choices=ModelVersion.SourceType.values, default="Custom")
+    uri = serializers.CharField(max_length=512, required=False, allow_blank=True, default="")
+
+
+class ModelVersionStatusSerializer(api_serializers.Serializer):
+    approval_status = serializers.ChoiceField(choices=ModelVersion.ApprovalStatus.values)
+
+
+class ModelListView(WorkspaceScoped, generics.ListAPIView):
+    serializer_class = ModelSerializer
+
+    def get_queryset(self):
+        return models_list(workspace=self.workspace, actor=self.request.user)
+
+    @extend_schema(summary="List the workspace's models", responses={200: ModelSerializer(many=True), **errors(404)})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(summary="Register a model", request=ModelCreateSerializer,
+                   responses={201: ModelDetailSerializer, **errors(400, 404)})
+    def post(self, request, *args, **kwargs):
+        model_create_authorize(actor=request.user, workspace=self.workspace, name=requested_name(request))
+        data = ModelCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        model = model_create(workspace=self.workspace, actor=request.user, **data.validated_data)
+        return Response(ModelDetailSerializer(model).data, status=status.HTTP_201_CREATED)
+
+
+class ModelDetailView(WorkspaceScoped, generics.RetrieveAPIView):
+    serializer_class = ModelDetailSerializer
+
+    def get_object(self):
+        return model_get(workspace=self.workspace, actor=self.request.user, model_id=self.kwargs["model_id"])
+
+    @extend_schema(summary="Read a model and its versions", responses={200: ModelDetailSerializer, **errors(404)})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ModelVersionListView(WorkspaceScoped, generics.ListAPIView):
+    serializer_class = ModelVersionSerializer
+
+    def get_model(self) -> Model:
+        return model_get(workspace=self.workspace, actor=self.request.user, model_id=self.kwargs["model_id"])
+
+    def get_queryset(self):
+        return self.get_model().versions.all()
+
+    @extend_schema(summary="List a model's versions",
+                   responses={200: ModelVersionSerializer(many=True), **errors(404)})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(summary="Add a model version (Pending or Approved; no event is raised)",
+                   request=ModelVersionCreateSerializer, responses={201: ModelVersionSerializer, **errors(400, 404)})
+    def post(self, request, *args, **kwargs):
+        model = self.get_model()
+        data = ModelVersionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = model_version_create(model=model, actor=request.user, **data.validated_data)
+        return Response(ModelVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class ModelVersionDetailView(WorkspaceScoped, generics.GenericAPIView):
+    serializer_class = ModelVersionSerializer
+
+    def get_object(self):
+        model = model_get(workspace=self.workspace, actor=self.request.user, model_id=self.kwargs["model_id"])
+        return model_version_get(model=model, actor=self.request.user, version_name=self.kwargs["version_name"])
+
+    @extend_schema(summary="Read a model version", responses={200: ModelVersionSerializer, **errors(404)})
+    def get(self, request, *args, **kwargs):
+        return Response(ModelVersionSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Change a version's approval status (UpdateModelVersion)",
+        description="Pending to Approved raises Model Version Approved for Publishing and Model Version Status "
+                    "Changed; Pending to Rejected raises Model Version Status Changed. Approved and Rejected are "
+                    "final: 409, nothing changes and no event is raised.",
+        request=ModelVersionStatusSerializer, responses={200: ModelVersionSerializer, **errors(400, 404, 409)},
+    )
+    def put(self, request, *args, **kwargs):
+        version = self.get_object()
+        data = ModelVersionStatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        state_change(lambda: model_version_set_status(
+            version=version, approval_status=data.validated_data["approval_status"], actor=request.user))
+        return Response(ModelVersionSerializer(version).data)
+
+    @extend_schema(summary="Change a version's approval status (same as PUT)", request=ModelVersionStatusSerializer,
+                   responses={200: ModelVersionSerializer, **errors(400, 404, 409)})
+    def patch(self, request, *args, **kwargs):
+        return self.put(request, *args, **kwargs)

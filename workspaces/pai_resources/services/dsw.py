@@ -1,0 +1,116 @@
+"""DSW (Interactive Modeling) instances: their status, and saving their image.
+
+Creating an instance raises *Creating*; every later move raises the catalog event of the state it
+enters. Saving the image (only while the instance runs) raises *Saving Image*, then *Image Saved
+Successfully* or *Image Save Failed*.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from notifications.services.events import publish
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import authorize, workspace_arn
+from workspaces.models import DswInstance
+
+from .console_paths import console_path
+from .model_registry import requested_resource_name, resource_name_checked
+from .transitions import StateConflict, transition_apply
+
+S = DswInstance.Status
+I = DswInstance.ImageStatus  # noqa: E741  (as the model names it)
+KIND = "DSW instance"
+IMAGE_KIND = "DSW instance image"
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.CREATING: frozenset({S.RUNNING, S.FAILED}),
+    S.RUNNING: frozenset({S.STOPPING, S.FAILED}),
+    S.STOPPING: frozenset({S.STOPPED, S.FAILED}),
+    S.STOPPED: frozenset({S.RUNNING}),  # started again
+    S.FAILED: frozenset(),
+}
+# The state an action enters -> (the action's label, the event it raises).
+ACTIONS: dict[str, tuple[str, str]] = {
+    S.RUNNING: ("Mark running", "InstanceRunning"),
+    S.STOPPING: ("Stop", "InstanceStopping"),
+    S.STOPPED: ("Mark stopped", "InstanceStopped"),
+    S.FAILED: ("Fail", "InstanceFailed"),
+}
+
+IMAGE_TRANSITIONS: dict[str, frozenset[str]] = {
+    I.NONE: frozenset({I.SAVING}),
+    I.SAVING: frozenset({I.SAVED, I.SAVE_FAILED}),
+    I.SAVED: frozenset({I.SAVING}),
+    I.SAVE_FAILED: frozenset({I.SAVING}),
+}
+IMAGE_ACTIONS: dict[str, tuple[str, str]] = {
+    I.SAVING: ("Save image", "ImageSaving"),
+    I.SAVED: ("Image saved", "ImageSaved"),
+    I.SAVE_FAILED: ("Image save failed", "ImageSaveFailed"),
+}
+
+
+def dsw_instance_arn(workspace, name: str) -> str:
+    return workspace_arn("paidsw", workspace, f"instance/{name}")
+
+
+def _publish(instance: DswInstance, *, type_name: str, old: str, new: str, actor) -> None:
+    publish(
+        workspace=instance.workspace, source="dsw_instance", type_name=type_name, resource_id=instance.pk,
+        resource_name=instance.name, old_status=old, new_status=new, actor=actor,
+        resource_owner=instance.created_by,
+        console_path=console_path("dsw-detail", workspace_id=instance.workspace_id, instance_id=instance.pk),
+        extra={"instanceStatus": instance.status, "imageStatus": instance.image_status},
+    )
+
+
+def dsw_instance_create_authorize(*, actor, workspace, name) -> None:
+    """May `actor` create it? Views ask before judging the rest of the input (a refusal is 403, not 400);
+    a name it is given is checked first (it goes into the ARN that policies are matched against)."""
+    name = requested_resource_name(name, noun="Instance")
+    authorize(actor, "paidsw:CreateInstance", dsw_instance_arn(workspace, name))
+
+
+def dsw_instance_create(*, workspace, name: str, actor=None) -> DswInstance:
+    name = resource_name_checked(name, noun="Instance")
+    dsw_instance_create_authorize(actor=actor, workspace=workspace, name=name)
+    with transaction.atomic():
+        instance = DswInstance.objects.create(workspace=workspace, name=name,
+                                              created_by=actor if getattr(actor, "pk", None) else None)
+        _publish(instance, type_name="InstanceCreating", old="", new=S.CREATING, actor=actor)
+        audit_record(actor=actor, account=workspace.account, action="dsw_instance.create", obj=instance,
+                     changes={"status": [None, S.CREATING]})
+    return instance
+
+
+def dsw_instance_set_status(*, instance: DswInstance, status: str, actor=None) -> DswInstance:
+    authorize(actor, "paidsw:UpdateInstance", dsw_instance_arn(instance.workspace, instance.name))
+    if status not in ACTIONS:
+        raise ValidationError({"status": [f"Status must be one of {', '.join(ACTIONS)}, not {status or 'empty'}."]})
+    with transaction.atomic():
+        old = transition_apply(obj=instance, kind=KIND, table=TRANSITIONS, target=status)
+        _publish(instance, type_name=ACTIONS[status][1], old=old, new=status, actor=actor)
+        audit_record(actor=actor, account=instance.workspace.account, action="dsw_instance.set_status",
+                     obj=instance, changes={"status": [old, status]})
+    return instance
+
+
+def dsw_image_set_status(*, instance: DswInstance, image_status: str, actor=None) -> DswInstance:
+    """Save the image (Saving) and finish saving it (Saved or SaveFailed)."""
+    authorize(actor, "paidsw:UpdateInstance", dsw_instance_arn(instance.workspace, instance.name))
+    if image_status not in IMAGE_ACTIONS:
+        raise ValidationError({"image_status": [
+            f"Image status must be one of {', '.join(IMAGE_ACTIONS)}, not {image_status or 'empty'}."
+        ]})
+    with transaction.atomic():
+        status = DswInstance.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
+        if image_status == I.SAVING and status != S.RUNNING:
+            raise StateConflict(f"cannot save the image of a DSW instance that is {status}: it must be Running")
+        old = transition_apply(obj=instance, kind=IMAGE_KIND, table=IMAGE_TRANSITIONS, target=image_status,
+                               field="image_status")
+        _publish(instance, type_name=IMAGE_ACTIONS[image_status][1], old=old, new=image_status, actor=actor)
+        audit_record(actor=actor, account=instance.workspace.account, action="dsw_instance.set_image_status",
+                     obj=instance, changes={"image_status": [old, image_status]})
+    return instance

@@ -1,0 +1,77 @@
+"""Designer (PAIFlow) flow tasks: run, then succeed or fail.
+
+Success raises *Task Finished*; failure raises *Task Failed* and *Task Finished* (the catalog's
+Task Finished covers both outcomes). Starting a run raises nothing: the catalog has no such event.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from notifications.services.events import publish
+from workspaces.iam.audit import audit_record
+from workspaces.iam.permissions import authorize, workspace_arn
+from workspaces.models import FlowTask
+
+from .console_paths import console_path
+from .model_registry import requested_resource_name, resource_name_checked
+from .transitions import transition_apply
+
+S = FlowTask.Status
+KIND = "flow task"
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.CREATED: frozenset({S.RUNNING}),
+    S.RUNNING: frozenset({S.SUCCEEDED, S.FAILED}),
+    S.SUCCEEDED: frozenset(),
+    S.FAILED: frozenset(),
+}
+# The state an action enters -> (the action's label, the events it raises in order).
+ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    S.RUNNING: ("Run", ()),
+    S.SUCCEEDED: ("Succeed", ("TaskFinished",)),
+    S.FAILED: ("Fail", ("TaskFailed", "TaskFinished")),
+}
+
+
+def flow_task_arn(workspace, name: str) -> str:
+    return workspace_arn("paiflow", workspace, f"pipelinerun/{name}")
+
+
+def flow_task_create_authorize(*, actor, workspace, name) -> None:
+    """May `actor` create it? Views ask before judging the rest of the input (a refusal is 403, not 400);
+    a name it is given is checked first (it goes into the ARN that policies are matched against)."""
+    authorize(actor, "paiflow:CreateRun", flow_task_arn(workspace, requested_resource_name(name, noun="Task")))
+
+
+def flow_task_create(*, workspace, name: str, run: bool = True, actor=None) -> FlowTask:
+    """Create a flow task; `run` starts it at once (as Designer's Run does)."""
+    name = resource_name_checked(name, noun="Task")
+    flow_task_create_authorize(actor=actor, workspace=workspace, name=name)
+    status = S.RUNNING if run else S.CREATED
+    with transaction.atomic():
+        task = FlowTask.objects.create(workspace=workspace, name=name, status=status,
+                                       created_by=actor if getattr(actor, "pk", None) else None)
+        audit_record(actor=actor, account=workspace.account, action="flow_task.create", obj=task,
+                     changes={"status": [None, status]})
+    return task
+
+
+def flow_task_set_status(*, task: FlowTask, status: str, actor=None) -> FlowTask:
+    authorize(actor, "paiflow:UpdateRun", flow_task_arn(task.workspace, task.name))
+    if status not in ACTIONS:
+        raise ValidationError({"status": [f"Status must be one of {', '.join(ACTIONS)}, not {status or 'empty'}."]})
+    with transaction.atomic():
+        old = transition_apply(obj=task, kind=KIND, table=TRANSITIONS, target=status)
+        path = console_path("flow-task-detail", workspace_id=task.workspace_id, task_id=task.pk)
+        for type_name in ACTIONS[status][1]:
+            publish(
+                workspace=task.workspace, source="flow_task", type_name=type_name, resource_id=task.pk,
+                resource_name=task.name, old_status=old, new_status=status, actor=actor,
+                resource_owner=task.created_by, console_path=path,
+                extra={"succeeded": status == S.SUCCEEDED},
+            )
+        audit_record(actor=actor, account=task.workspace.account, action="flow_task.set_status", obj=task,
+                     changes={"status": [old, status]})
+    return task

@@ -1,0 +1,31 @@
+"""What the resource pages share: running a state change and telling the user how it went."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+
+from workspaces.pai_resources.services.transitions import StateConflict
+
+
+def action_perform(request, change: Callable[[], object], *, success: str) -> bool:
+    """Run a service call for a console button. A refused state change or bad input becomes an error
+    message naming why (nothing was written); AccessDenied goes on to the 403 page."""
+    try:
+        change()
+    except StateConflict as refusal:
+        messages.error(request, str(refusal))
+        return False
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def lifecycle_actions(actions: dict, allowed: list[str]) -> list[dict]:
+    """Buttons for the moves the current state allows: [{"status": ..., "label": ...}]."""
+    return [{"status": status, "label": actions[status][0] if isinstance(actions[status], tuple) else actions[status]}
+            for status in allowed if status in actions]

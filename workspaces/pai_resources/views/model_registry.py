@@ -1,0 +1,128 @@
+"""AI Asset Management > Models: register models, add versions, approve or reject Pending versions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from workspaces.models import ModelVersion
+from workspaces.pai_resources.selectors import model_get, model_version_get, models_list
+from workspaces.pai_resources.services.model_registry import (
+    APPROVAL_TRANSITIONS,
+    model_create,
+    model_version_create,
+    model_version_set_status,
+)
+from workspaces.tenancy.selectors import workspace_get_for_user
+
+from .common import action_perform
+from .forms import ModelCreateForm, ModelVersionCreateForm, form_add_service_errors
+
+# The buttons of a version row: target state -> label.
+APPROVAL_ACTIONS = {ModelVersion.ApprovalStatus.APPROVED: "Approve", ModelVersion.ApprovalStatus.REJECTED: "Reject"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_list(request, workspace_id):
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    models = models_list(workspace=workspace, actor=request.user)
+    form = ModelCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            model = model_create(workspace=workspace, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, f"Model {model.name} registered.")
+            return redirect("model-detail", workspace_id=workspace.pk, model_id=model.pk)
+    return render(request, "workspaces/resources/model_list.html",
+                  {"workspace": workspace, "models": models, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_detail(request, workspace_id, model_id):
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    model = model_get(workspace=workspace, actor=request.user, model_id=model_id)
+    form = ModelVersionCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = model_version_create(model=model, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, f"Version {version.version_name} added as {version.approval_status}.")
+            return redirect("model-detail", workspace_id=workspace.pk, model_id=model.pk)
+    versions = [
+        {"version": version, "actions": [
+            {"status": status, "label": label} for status, label in APPROVAL_ACTIONS.items()
+            if status in APPROVAL_TRANSITIONS.get(version.approval_status, ())
+        ]}
+        for version in model.versions.all()
+    ]
+    return render(request, "workspaces/resources/model_detail.html",
+                  {"workspace": workspace, "model": model, "versions": versions, "form": form})
+
+
+def _approval_confirmation(request, workspace, model, version, target: str):
+    """Approve and Reject are final and raise events: say so, with the rules and EAS services that
+    the events will trigger, before the user commits."""
+    from console.feedback import Confirmation
+    from notifications.catalog import type_key
+    from notifications.selectors.rules import rules_triggered_by
+
+    approving = target == ModelVersion.ApprovalStatus.APPROVED
+    names = ["ModelVersionApproved", "ModelVersionStatusChanged"] if approving else ["ModelVersionStatusChanged"]
+    triggered = rules_triggered_by(workspace=workspace, event_types=[type_key("model", n) for n in names],
+                                   owner_id=version.created_by_id or model.created_by_id, model_id=model.pk)
+    verb = "Approve" if approving else "Reject"
+    lines = [f"{'Approved' if approving else 'Rejected'} is final: the version cannot go back to Pending or change "
+             "its approval status again."]
+    if not triggered.bus_ready:
+        lines.append("EventBridge is not activated for this account, so no notice rule is triggered.")
+    elif triggered.rules:
+        lines.append("Notice rules triggered: " + ", ".join(rule.name for rule in triggered.rules) + ".")
+    else:
+        lines.append("No enabled notice rule matches these events: nobody is notified.")
+    if triggered.eas_services:
+        lines.append("EAS services switched to this version: " + ", ".join(triggered.eas_services) + ".")
+    url = reverse("model-version-status", kwargs={"workspace_id": workspace.pk, "model_id": model.pk,
+                                                   "version_id": version.pk})
+    return Confirmation(
+        title=f"{verb} version {version.version_name}?",
+        message=f"{verb} version {version.version_name} of model {model.name}. This raises "
+                + ("Model Version Approved for Publishing and Model Version Status Changed." if approving
+                   else "Model Version Status Changed."),
+        consequences=lines, action_url=url, fields={"approval_status": target},
+        ok_label=verb, busy_label="Approving…" if approving else "Rejecting…", danger=not approving,
+        cancel_url=reverse("model-detail", kwargs={"workspace_id": workspace.pk, "model_id": model.pk}),
+        testid="confirm-approval",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_version_status(request, workspace_id, model_id, version_id):
+    """GET asks first (the change is final and raises events); POST applies it."""
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    model = model_get(workspace=workspace, actor=request.user, model_id=model_id)
+    version = model_version_get(model=model, actor=request.user, version_id=version_id)
+    if request.method == "GET":
+        from console.feedback import confirm_render
+
+        target = request.GET.get("approval_status", "")
+        if target not in APPROVAL_ACTIONS:
+            return redirect("model-detail", workspace_id=workspace.pk, model_id=model.pk)
+        return confirm_render(request, _approval_confirmation(request, workspace, model, version, target))
+    target = request.POST.get("approval_status", "")
+    action_perform(
+        request,
+        lambda: model_version_set_status(version=version, approval_status=target, actor=request.user),
+        success=f"Version {version.version_name} is now {target}.",
+    )
+    return redirect("model-detail", workspace_id=workspace.pk, model_id=model.pk)
