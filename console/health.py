@@ -88,7 +88,7 @@ def metrics_response(request) -> HttpResponse:
         return response
     from prometheus_client import CONTENT_TYPE_LATEST
 
-    from console.metrics import metrics_exposition
+    from console.system import metrics_exposition
 
     return HttpResponse(metrics_exposition(), content_type=CONTENT_TYPE_LATEST)
 

@@ -18,8 +18,7 @@ from __future__ import annotations
 import logging
 import os
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client import CollectorRegistry, Counter, Histogram
 
 logger = logging.getLogger(__name__)
 
@@ -88,55 +87,6 @@ def connect_signals() -> None:
 
     post_save.connect(on_event_saved, sender=Event, weak=False, dispatch_uid="console.metrics.event")
     task_postrun.connect(on_task_done, weak=False, dispatch_uid="console.metrics.sweepers")
-
-
-class StateCollector:
-    """Gauges read at scrape time from the database and the broker (console/system.py's figures)."""
-
-    def collect(self):
-        from console.system import system_figures
-
-        figures = system_figures()
-        dead = GaugeMetricFamily("pai_deliveries_dead", "Dead deliveries now stored, by channel.", labels=["channel"])
-        for channel, count in figures["dead_by_channel"].items():
-            dead.add_metric([channel], count)
-        yield dead
-        waiting = GaugeMetricFamily("pai_deliveries_active", "Deliveries pending or retrying now, by status.",
-                                    labels=["status"])
-        for status, count in figures["active_by_status"].items():
-            waiting.add_metric([status], count)
-        yield waiting
-        yield GaugeMetricFamily("pai_events_unrouted", "Published events not routed yet (the outbox).",
-                                value=figures["events_unrouted"])
-        if figures["queue_depths"] is not None:
-            depth = GaugeMetricFamily("pai_queue_depth", "Messages waiting in each queue.", labels=["queue"])
-            for queue, count in figures["queue_depths"].items():
-                depth.add_metric([queue], count)
-            yield depth
-        yield GaugeMetricFamily("pai_broker_up", "1 when the broker answered this scrape.",
-                                value=1 if figures["queue_depths"] is not None else 0)
-        if figures["workers"] is not None:
-            yield GaugeMetricFamily("pai_workers", "Celery workers that answered.", value=len(figures["workers"]))
-            consumed = GaugeMetricFamily("pai_queue_consumed", "1 when a worker consumes the queue, 0 when none does.",
-                                         labels=["queue"])
-            for queue in figures["queues"]:
-                consumed.add_metric([queue], 0 if queue in figures["unconsumed_queues"] else 1)
-            yield consumed
-
-
-def metrics_exposition() -> bytes:
-    """The text the scraper reads: the counted figures (summed over this host's processes in
-    multiprocess mode) and the gauges read now."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
-        counted = CollectorRegistry()
-        multiprocess.MultiProcessCollector(counted)
-    else:
-        from prometheus_client import REGISTRY as counted
-    state = CollectorRegistry()
-    state.register(StateCollector())
-    return generate_latest(counted) + generate_latest(state)
 
 
 def metrics_snapshot() -> dict[str, dict[tuple, float]]:

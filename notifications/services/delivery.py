@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from console.crypto import UNREADABLE_MESSAGE, secrets_unreadable
+from console.queues import queues_with_waiting_messages
 from notifications.channels.base import DeliveryError, SendContext, SendResult, mask_url, trim
 from notifications.channels.message import Message, message_from_event
 from notifications.channels.registry import CHANNELS_BY_KEY
@@ -279,8 +280,6 @@ def deliveries_requeue_overdue(*, grace_seconds: float = OVERDUE_GRACE_SECONDS, 
     A delivery whose channel queue still holds messages no worker has taken is left alone: its own
     message may be among them (a queue nobody consumes, or a backlog), and a copy would only grow
     the queue. It is enqueued again once its queue has drained and it is still overdue."""
-    from console.queues import queues_with_waiting_messages
-
     now = timezone.now()
     overdue = list(
         Delivery.objects.filter(status__in=ACTIVE, next_attempt_at__lt=now - timedelta(seconds=grace_seconds))

@@ -4,8 +4,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("notifications", "0004_http_target_url_secret")]
-AFTER = [("notifications", "0006_history_indexes")]
+BEFORE = [("notifications", "0006_event_origin")]
+AFTER = [("notifications", "0008_history_indexes")]
 
 
 def test_existing_deliveries_get_their_events_workspace(transactional_db):

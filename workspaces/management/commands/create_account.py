@@ -12,7 +12,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from workspaces.services.accounts import account_create
+from workspaces.tenancy.services.accounts import account_create
 
 PASSWORD_ENV = "ACCOUNT_OWNER_PASSWORD"
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('notifications', '0005_delivery_workspace'),
+        ('notifications', '0007_delivery_workspace'),
     ]
 
     operations = [

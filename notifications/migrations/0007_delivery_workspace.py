@@ -14,7 +14,7 @@ WHERE workspace_id IS NULL
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0004_http_target_url_secret'),
+        ('notifications', '0006_event_origin'),
         ('workspaces', '0001_initial'),
     ]
 
