@@ -62,7 +62,7 @@ def test_the_overdue_sweeper_adds_no_copy_while_the_queue_still_holds_messages(
                                        deadline_at=timezone.now() + timedelta(days=1),
                                        next_attempt_at=timezone.now() - timedelta(minutes=5))
     # Its message waits in `email`, which no worker consumes (the review's worker set without email).
-    current_app.send_task("notifications.tasks.deliver_email", args=[delivery.pk], queue="email")
+    current_app.send_task("notifications.tasks.deliver", args=[delivery.pk], queue="email")
     assert wait_for(lambda: queues.queue_depths(["email"])["email"] == 1, 10, "the message in the email queue")
     with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert deliveries_requeue_overdue() == 0

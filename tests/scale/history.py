@@ -25,7 +25,7 @@ def history_generate(*, account, workspaces: list, events: int = EVENTS) -> None
         # Workspace: 40 % the busy one, the rest spread. Time: spread over 30 days, in id order.
         cursor.execute(f"""
             INSERT INTO {_t(Event)} (event_id, account_id, workspace_id, source, type, subject, resource_id,
-                resource_name, envelope, status, not_published_reason, enqueued_at, routed_at, created_at)
+                resource_name, envelope, status, not_published_reason, enqueued_at, routed_at, created_at, origin)
             SELECT md5(g::text), %s,
                    CASE WHEN g %% 5 < 2 THEN %s ELSE (%s::bigint[])[1 + (g %% {len(others)})] END,
                    'dlc_job', (ARRAY['pai:DLC:JobFailed','pai:DLC:JobSucceeded','pai:DLC:JobRunning',
@@ -39,7 +39,7 @@ def history_generate(*, account, workspaces: list, events: int = EVENTS) -> None
                    CASE WHEN g %% 2 = 0 AND g %% 33 <> 0
                         THEN now() - interval '30 days' + (g * interval '30 days' / %s) END,
                    CASE WHEN g %% 33 <> 0 THEN now() - interval '30 days' + (g * interval '30 days' / %s) END,
-                   now() - interval '30 days' + (g * interval '30 days' / %s)
+                   now() - interval '30 days' + (g * interval '30 days' / %s), 'platform'
             FROM generate_series(1, %s) AS g""",
                        [account.pk, busy, others, events, events, events, events])
         # One delivery for 17 events in 20: 5 % dead, a few retrying, the rest succeeded.

@@ -72,7 +72,7 @@ def test_sweeps_and_the_three_big_lists_stay_under_50_ms_at_300000_events(histor
     from notifications.selectors.events import events_for_workspace
     from notifications.services.delivery import deliveries_requeue_overdue
     from notifications.services.events import events_requeue_unenqueued
-    from workspaces.access_selectors import audit_entries
+    from workspaces.iam.selectors import audit_entries
 
     assert Event.objects.count() == EVENTS
     busy, small = history["workspaces"][0], history["workspaces"][-1]
