@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from console.api import Conflict
 from console.api import serializers as api_serializers
 from console.api.errors import errors
+from console.api.filters import refuse_empty_filters
 from notifications.channels.registry import CHANNELS_BY_KEY
 from notifications.models import Delivery, DeliveryAttempt
 from notifications.selectors.deliveries import deliveries_for_workspace, delivery_filters_clean, delivery_get
@@ -71,6 +72,7 @@ class DeliveryListView(generics.ListAPIView):
 
     def get_queryset(self):
         workspace = workspace_get_for_user(self.request.user, self.kwargs["workspace_id"])
+        refuse_empty_filters(self.request.query_params, ("event", "status"))
         filters = delivery_filters_clean(self.request.query_params)
         return deliveries_for_workspace(workspace=workspace, actor=self.request.user, **filters)
 

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from console.api import serializers as api_serializers
 from console.api.errors import ErrorResponseSerializer, errors
+from console.api.filters import refuse_empty_filters
 from console.api.serializers import state_field
 from console.input import json_loads_checked
 from notifications import catalog
@@ -75,6 +76,7 @@ class EventListView(generics.ListAPIView):
 
     def get_queryset(self):
         workspace = workspace_get_for_user(self.request.user, self.kwargs["workspace_id"])
+        refuse_empty_filters(self.request.query_params, ("source", "type", "status", "since"))
         filters = event_filters_clean(self.request.query_params)
         return events_for_workspace(workspace=workspace, actor=self.request.user, **filters)
 
