@@ -347,7 +347,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "console.schema.DescribedAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "console.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "console.api.exception_handler",
@@ -386,6 +386,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EventSourceEnum": "notifications.catalog.SOURCE_CHOICES",
         "RuleScopeEnum": "notifications.catalog.SCOPE_CHOICES",
+        "EventTypeEnum": "notifications.catalog.EVENT_TYPE_CHOICES",
+        "DeliveryMethodEnum": "notifications.channels.registry.METHOD_CHOICES",
+        "DeliveryChannelEnum": "notifications.api.deliveries.CHANNEL_CHOICES",
         "ApprovalStatusEnum": "workspaces.pai_resources.models.ModelVersion.ApprovalStatus",
         "DlcJobStatusEnum": "workspaces.pai_resources.models.DlcJob.Status",
         "DswInstanceStatusEnum": "workspaces.pai_resources.models.DswInstance.Status",

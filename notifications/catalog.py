@@ -32,6 +32,10 @@ class EventSource:
     # Scopes a rule on this source may choose.
     scopes: tuple[str, ...] = ("mine", "all")
     resource_kind: str = ""
+    # The `data` fields this source's events add to the common ones (VARIABLES): (name, meaning, example).
+    variables: tuple[tuple[str, str, str], ...] = ()
+    example_resource: str = ""  # a resource name, for examples and Test Connectivity samples
+    example_status: tuple[str, str] = ("", "")  # (oldStatus, newStatus) of a sample event
 
     @property
     def groups(self) -> list[tuple[str, list[EventType]]]:
@@ -70,6 +74,9 @@ SOURCES: tuple[EventSource, ...] = (
         description="Status of Designer (PAIFlow) flow tasks.",
         resource_kind="FlowTask",
         method_kinds=(CHAT_BOT, CONTACTS),
+        variables=(("succeeded", "Whether the task succeeded (TaskFinished).", "false"),),
+        example_resource="nightly-pipeline",
+        example_status=("Running", "Failed"),
         event_types=_types("pai:PAIFlow", [
             ("", "TaskFailed", "Task Failed", "A flow task failed."),
             ("", "TaskFinished", "Task Finished", "A flow task finished, successfully or not."),
@@ -81,6 +88,10 @@ SOURCES: tuple[EventSource, ...] = (
         description="Lifecycle of Deep Learning Containers jobs.",
         resource_kind="DlcJob",
         method_kinds=(CHAT_BOT, CONTACTS),
+        variables=(("timeoutMinutes", "The job's timeout in minutes, or null.", "60"),
+                   ("runningMinutes", "Minutes the job had run (JobTimeout only).", "61")),
+        example_resource="resnet50-train",
+        example_status=("Running", "Failed"),
         event_types=_types("pai:DLC", [
             ("Job progress", "JobEnqueued", "Enters Queue", "The job entered the queue."),
             ("Job progress", "JobBidding", "Starts Bidding", "The job started bidding for spot resources."),
@@ -103,6 +114,10 @@ SOURCES: tuple[EventSource, ...] = (
         description="Status of DSW instances and their saved images.",
         resource_kind="DswInstance",
         method_kinds=(CHAT_BOT, CONTACTS),
+        variables=(("instanceStatus", "The instance's status after the change.", "Running"),
+                   ("imageStatus", "The image's status after the change (\"\" when none).", "Saved")),
+        example_resource="notebook-gpu",
+        example_status=("Creating", "Running"),
         event_types=_types("pai:DSW", [
             ("Instance status", "InstanceCreating", "Creating", "The instance is being created."),
             ("Instance status", "InstanceRunning", "Running", "The instance is running."),
@@ -121,6 +136,12 @@ SOURCES: tuple[EventSource, ...] = (
         resource_kind="ModelVersion",
         method_kinds=(CHAT_BOT, MODEL_INTEGRATION),
         scopes=("mine", "all", "models"),
+        variables=(("modelId", "The model's id.", "7"), ("modelName", "The model's name.", "fraud-model"),
+                   ("versionId", "The model version's id.", "12"),
+                   ("versionName", "The version's name.", "0.2.0"),
+                   ("approvalStatus", "The version's approval status after the change.", "Approved")),
+        example_resource="fraud-model 0.2.0",
+        example_status=("Pending", "Approved"),
         event_types=_types("pai:ModelManagement", [
             ("", "ModelVersionApproved", "Model Version Approved for Publishing",
              "A model version changed from Pending to Approved."),
@@ -129,6 +150,27 @@ SOURCES: tuple[EventSource, ...] = (
         ]),
     ),
 )
+
+# The `data` fields of every event the console raises: (name, meaning, example). Templates and HTTP
+# receivers read these; each source adds its own (EventSource.variables).
+VARIABLES: tuple[tuple[str, str, str], ...] = (
+    ("resourceKind", "The kind of resource (DlcJob, DswInstance, FlowTask, ModelVersion).", "DlcJob"),
+    ("resourceId", "The resource's id.", "3"),
+    ("resourceName", "The resource's name.", "resnet50-train"),
+    ("workspaceId", "The workspace's id.", "1"),
+    ("workspaceName", "The workspace's name.", "ws_demo"),
+    ("oldStatus", "The status before the change.", "Running"),
+    ("newStatus", "The status after the change.", "Failed"),
+    ("operator", "Who made the change (a username, or system).", "owner"),
+    ("operatorId", "The user's id (\"\" for the system).", "1"),
+    ("consoleUrl", "The resource's page in the console.", "https://console.example.com/workspaces/1/dlc-jobs/3/"),
+)
+
+
+def variables_of(source: EventSource) -> tuple[tuple[str, str, str], ...]:
+    """Every `data` field of the source's events, with an example value."""
+    return VARIABLES + source.variables
+
 
 SOURCES_BY_KEY: dict[str, EventSource] = {source.key: source for source in SOURCES}
 EVENT_TYPES_BY_KEY: dict[str, EventType] = {et.key: et for source in SOURCES for et in source.event_types}

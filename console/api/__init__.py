@@ -41,6 +41,12 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
     default_detail = "The object's current state does not allow this."
 
+    def __init__(self, detail=None, *, current: str | None = None, allowed: list[str] | None = None):
+        super().__init__(detail)
+        # The object's state and the states (or statuses) that would be accepted, when known.
+        self.extra = {} if current is None else {"current": str(current),
+                                                 "allowed": [str(value) for value in allowed or []]}
+
 
 def _flatten(detail):
     if isinstance(detail, dict):
@@ -93,6 +99,7 @@ def exception_handler(exc, context):
     body = {"error": {"code": getattr(exc, "error_code", None) or code, "message": _message(fields)}}
     if isinstance(fields, dict) and code == "validation_error":
         body["error"]["fields"] = fields
+    body["error"].update(getattr(exc, "extra", None) or {})
     if refusal is not None:
         body["error"].update(code=AccessDenied.error_code, action=refusal.action, resource=refusal.resource)
     response.data = body

@@ -18,13 +18,17 @@ class ErrorDetailSerializer(api_serializers.Serializer):
         fields["fields"] = serializers.DictField(
             required=False, help_text="Per-field messages (validation errors only)."
         )
+        fields["current"] = serializers.CharField(
+            required=False, help_text="409 only: the object's current state or status value.")
+        fields["allowed"] = serializers.ListField(
+            child=serializers.CharField(), required=False,
+            help_text="409 only: the values the object's current state allows (empty: none).")
         return fields
 
 
 class ErrorResponseSerializer(api_serializers.Serializer):
-    """Every 4xx answer: {"error": {"code", "message", "fields"?}}."""
-
-    error = ErrorDetailSerializer()
+    # Every 4xx answer: {"error": {"code", "message", "fields"?}} (a comment: the schema shows docstrings).
+    error = ErrorDetailSerializer(help_text="What was refused, and what would be accepted.")
 
 
 # Reusable `responses=` entries for @extend_schema.
@@ -38,7 +42,7 @@ DESCRIBED = {
     401: "No or an invalid token",
     403: "Refused: `action` and `resource` name what was missing",
     404: "No such object in your account (for a list: no such page)",
-    409: "The object's state does not allow this",
+    409: "The object's state does not allow this: `current` names it and `allowed` lists what it allows",
 }
 
 

@@ -49,11 +49,15 @@ class ContactListCreateView(generics.ListAPIView):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response([contact_data(c) for c in page])
 
-    @extend_schema(summary="List contacts", responses={200: ContactSerializer(many=True), **errors(404)})
+    @extend_schema(summary="List contacts",
+                   description="The account's contacts for voice call, text message and email targets.",
+                   responses={200: ContactSerializer(many=True), **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(summary="Create a contact", request=ContactInputSerializer,
+    @extend_schema(summary="Create a contact",
+                   description="A name with a phone number and/or an email address.",
+                   request=ContactInputSerializer,
                    responses={201: ContactSerializer, **errors(400)})
     def post(self, request):
         authorize(request.user, "cms:PutContact", contact_arn(account_of(request.user)))
@@ -65,13 +69,17 @@ class ContactListCreateView(generics.ListAPIView):
 
 
 class ContactDetailView(APIView):
-    @extend_schema(summary="Read a contact", responses={200: ContactSerializer, **errors(404)})
+    @extend_schema(summary="Read a contact",
+                   description="One contact of the account.",
+                   responses={200: ContactSerializer, **errors(404)})
     def get(self, request, contact_id):
         account = account_of(request.user)
         authorize(request.user, "cms:DescribeContactList", contact_arn(account))
         return Response(contact_data(contact_get(account=account, contact_id=contact_id)))
 
-    @extend_schema(summary="Change a contact", request=ContactInputSerializer,
+    @extend_schema(summary="Change a contact",
+                   description="Rules using the contact send to its new values.",
+                   request=ContactInputSerializer,
                    responses={200: ContactSerializer, **errors(400, 404)})
     def put(self, request, contact_id):
         contact = contact_get(account=account_of(request.user), contact_id=contact_id)

@@ -12,7 +12,7 @@ import math
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -25,6 +25,7 @@ from console.api.serializers import state_field
 from console.input import json_loads_checked
 from notifications import catalog
 from notifications.models import Event
+from notifications.selectors.deliveries import delivery_counts
 from notifications.selectors.events import event_filters_clean, event_get, events_for_workspace
 from notifications.services.put_events import MAX_ENTRIES, MAX_REQUEST_BYTES, events_put, put_events_wait
 from workspaces.iam.permissions import authorize
@@ -32,23 +33,43 @@ from workspaces.tenancy.bus import bus_arn
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 
+class DeliveryCountsSerializer(api_serializers.Serializer):
+    total = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    retrying = serializers.IntegerField()
+    succeeded = serializers.IntegerField()
+    dead = serializers.IntegerField()
+
+
 class EventSerializer(api_serializers.ModelSerializer):
+    cloudevent_id = serializers.CharField(source="event_id", read_only=True,
+                                          help_text="The CloudEvents `id` (the `id` of PutEvents' entry).")
     source = state_field(catalog.SOURCE_CHOICES)
+    type = state_field(catalog.EVENT_TYPE_CHOICES, help_text="The CloudEvents `type`.")
     status = state_field(Event.Status.choices)
-    not_published_reason = state_field(Event.NotPublishedReason.choices)
+    not_published_reason = state_field(Event.NotPublishedReason.choices,
+                                       help_text="Why the event was not published (\"\" when it was).")
     type_label = serializers.CharField(read_only=True, help_text="The console's label of the event type.")
     source_label = serializers.CharField(source="get_source_display", read_only=True)
     not_published_reason_label = serializers.CharField(source="get_not_published_reason_display", read_only=True)
     workspace_id = serializers.IntegerField(read_only=True)
+    deliveries = serializers.SerializerMethodField()
 
     class Meta:
         model = Event
         fields = [
-            "id", "event_id", "workspace_id", "source", "source_label", "type", "type_label", "subject",
+            "id", "cloudevent_id", "workspace_id", "source", "source_label", "type", "type_label", "subject",
             "resource_id", "resource_name", "status", "not_published_reason", "not_published_reason_label",
-            "enqueued_at", "routed_at", "created_at",
+            "enqueued_at", "routed_at", "created_at", "deliveries",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(DeliveryCountsSerializer(help_text="The event's deliveries counted by status, and in all "
+                                                            "(GET .../deliveries/?event=<id> lists them)."))
+    def get_deliveries(self, event) -> dict:
+        counts = self.context.get("counts")
+        counts = counts if counts is not None else delivery_counts(event_ids=[event.pk])
+        return counts.get(event.pk) or delivery_counts(event_ids=[event.pk])[event.pk]
 
 
 class EventDetailSerializer(EventSerializer):
@@ -66,12 +87,17 @@ FILTER_PARAMETERS = [
     OpenApiParameter("since", str, description="Only events created at or after this moment: an ISO 8601 date "
                                                "and time, e.g. 2026-11-30T08:00:00Z (anything else: 400)."),
 ]
+EXAMPLE_EVENT = {
+    "id": 12, "cloudevent_id": "0b5e6f0e-3c1a-4f2e-9d1b-6a8f2c4e1d20", "workspace_id": 1, "source": "dlc_job",
+    "source_label": "DLC job", "type": "pai:DLC:JobFailed", "type_label": "Job Failed",
+    "subject": "acs.pai:cn-shanghai:1234:DlcJob/3", "resource_id": "3", "resource_name": "resnet50-train",
+    "status": "published", "not_published_reason": "", "not_published_reason_label": "",
+    "enqueued_at": "2026-11-30T09:00:00Z", "routed_at": "2026-11-30T09:00:00Z", "created_at": "2026-11-30T09:00:00Z",
+    "deliveries": {"total": 2, "pending": 0, "retrying": 0, "succeeded": 1, "dead": 1},
+}
 
 
-@extend_schema(tags=["events"])
 class EventListView(generics.ListAPIView):
-    """The workspace's event log, newest first."""
-
     serializer_class = EventSerializer
 
     def get_queryset(self):
@@ -80,22 +106,31 @@ class EventListView(generics.ListAPIView):
         filters = event_filters_clean(self.request.query_params)
         return events_for_workspace(workspace=workspace, actor=self.request.user, **filters)
 
-    @extend_schema(parameters=FILTER_PARAMETERS, responses={200: EventSerializer(many=True), **errors(400, 404)})
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        counts = delivery_counts(event_ids=[event.pk for event in page])
+        return self.get_paginated_response(EventSerializer(page, many=True, context={"counts": counts}).data)
+
+    @extend_schema(summary="List events, newest first",
+                   description="The workspace's event log: every event raised or put, published to the bus or not "
+                               "(and why), each with its deliveries counted by status.",
+                   parameters=FILTER_PARAMETERS, responses={200: EventSerializer(many=True), **errors(400, 404)},
+                   examples=[OpenApiExample("A published event", response_only=True, value=EXAMPLE_EVENT)])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
-@extend_schema(tags=["events"])
 class EventDetailView(generics.RetrieveAPIView):
-    """One event with its envelope."""
-
     serializer_class = EventDetailSerializer
 
     def get_object(self):
         workspace = workspace_get_for_user(self.request.user, self.kwargs["workspace_id"])
         return event_get(workspace=workspace, actor=self.request.user, event_pk=self.kwargs["event_id"])
 
-    @extend_schema(responses={200: EventDetailSerializer, **errors(404)})
+    @extend_schema(summary="Read an event with its CloudEvents envelope",
+                   description="The event, its deliveries counted by status, and the envelope as routed. Its "
+                               "deliveries with every attempt: GET .../deliveries/?event=<id>&expand=attempts.",
+                   responses={200: EventDetailSerializer, **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -198,9 +233,7 @@ def put_events_entries(raw: bytes) -> list:
     return payload
 
 
-@extend_schema(tags=["events"])
 class PutEventsView(APIView):
-    """Publish up to 16 CloudEvents to the workspace's event bus (EventBridge PutEvents)."""
 
     parser_classes = [JSONParser]  # documents the body; the view reads it raw
 
@@ -213,6 +246,11 @@ class PutEventsView(APIView):
 
     @extend_schema(
         operation_id="put_events",
+        summary="Publish CloudEvents to the workspace's bus (PutEvents)",
+        description="EventBridge's PutEvents: 1 to 16 CloudEvents, each at most 256 KB, the request at most 1 MB. "
+                    "Each entry is checked on its own: the answer counts the failed ones (`FailedEntryCount`) and "
+                    "gives, per entry in order, the stored event's CloudEvents `EventId` or an `ErrorCode` and "
+                    "`ErrorMessage`. Types: GET /api/v1/catalog/.",
         request={"application/json": PUT_EVENTS_BODY},
         responses={200: PutEventsResultSerializer, **errors(400, 404),
                    413: OpenApiResponse(ErrorResponseSerializer, description="The request body is over 1 MB"),

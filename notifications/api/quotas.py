@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from console.accounts import account_of
 from console.api import serializers as api_serializers
 from console.api.errors import errors
-from notifications.models.rules import DEFAULT_TARGETS_PER_RULE, MAX_TARGETS_PER_RULE
+from notifications.models.rules import DEFAULT_TARGETS_PER_RULE, MAX_TARGETS_PER_RULE, QuotaIncreaseRequest
 from notifications.selectors.rules import (
     largest_rule_units,
     quota_limit,
@@ -26,7 +26,7 @@ class QuotaRequestSerializer(api_serializers.Serializer):
     id = serializers.IntegerField()
     requested_limit = serializers.IntegerField()
     reason = serializers.CharField(allow_blank=True)
-    status = serializers.CharField(help_text="pending, approved or rejected.")
+    status = serializers.ChoiceField(choices=QuotaIncreaseRequest.Status.choices, read_only=True)
     created_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_note = serializers.CharField(allow_blank=True)
@@ -59,7 +59,9 @@ def _account(user):
 
 
 class QuotaView(APIView):
-    @extend_schema(summary="Read the target quota", responses={200: QuotaSerializer, **errors()})
+    @extend_schema(summary="Read the target quota",
+                   description="Target units per rule, the largest rule's use, and a pending increase request.",
+                   responses={200: QuotaSerializer, **errors()})
     def get(self, request):
         account = _account(request.user)
         pending = quota_request_pending(account=account)
@@ -82,12 +84,16 @@ class QuotaRequestListCreateView(generics.ListAPIView):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response([request_data(r) for r in page])
 
-    @extend_schema(summary="List quota increase requests", responses={200: QuotaRequestSerializer(many=True),
+    @extend_schema(summary="List quota increase requests",
+                   description="The account's requests, newest first, with an operator's decision.",
+                   responses={200: QuotaRequestSerializer(many=True),
                                                                       **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(summary="Request a quota increase", request=QuotaRequestInputSerializer,
+    @extend_schema(summary="Request a quota increase",
+                   description="An operator approves or rejects it in the admin; one pending request at a time.",
+                   request=QuotaRequestInputSerializer,
                    responses={201: QuotaRequestSerializer, **errors(400)})
     def post(self, request):
         authorize(request.user, "quotas:CreateQuotaApplication", quota_arn(account_of(request.user)))

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from notifications.api import contacts, quotas, rules
+from notifications.api import catalog, contacts, quotas, rules
 
 urlpatterns = [
+    path("catalog/", catalog.CatalogView.as_view(), name="api-catalog"),
     path("workspaces/<int:workspace_id>/rules/", rules.RuleListCreateView.as_view(), name="api-rule-list"),
     path("workspaces/<int:workspace_id>/rules/test-connectivity/", rules.RuleTestConnectivityView.as_view(),
          name="api-rule-test-connectivity"),

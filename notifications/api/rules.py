@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from console.api import serializers as api_serializers
 from console.api.errors import errors
-from notifications.catalog import SCOPE_CHOICES, SOURCE_CHOICES
+from notifications.catalog import EVENT_TYPE_CHOICES, SCOPE_CHOICES, SOURCE_CHOICES
 from notifications.channels.registry import METHOD_CHOICES, config_help, get_method
 from notifications.channels.schema import SchemaContext
 from notifications.models.rules import MAX_TARGETS_PER_RULE
@@ -35,6 +35,21 @@ CONFIG_HELP = (
 )
 
 
+class EventTypeField(serializers.ChoiceField):
+    """A CloudEvents type, documented as the catalog's enum. A string outside it is left to the rule
+    service, which refuses it naming the types of the rule's own source (a plain ChoiceField could only
+    name all 22)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=EVENT_TYPE_CHOICES, **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or len(data) > 128:
+            raise serializers.ValidationError(
+                "Give an event type as a string, one of the source's types listed by GET /api/v1/catalog/.")
+        return data
+
+
 class TargetInputSerializer(api_serializers.Serializer):
     id = serializers.IntegerField(required=False, allow_null=True, min_value=1,
                                   help_text="A saved target of this rule to keep (and keep its secrets).")
@@ -47,8 +62,9 @@ class RuleInputSerializer(api_serializers.Serializer):
     name = serializers.CharField(max_length=200, allow_blank=True,
                                  help_text="2 to 127 letters, digits, - and _; unique on the bus.")
     source = serializers.ChoiceField(choices=SOURCE_CHOICES)
-    event_types = serializers.ListField(child=serializers.CharField(max_length=128), max_length=64,
-                                        help_text="CloudEvents types of the source (the catalog), at least one.")
+    event_types = serializers.ListField(child=EventTypeField(), max_length=64,
+                                        help_text="CloudEvents types of the rule's source (GET /api/v1/catalog/ "
+                                                  "lists each source's types).")
     scope = serializers.ChoiceField(choices=SCOPE_CHOICES, default="all")
     models = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), required=False,
                                    default=list, max_length=200, help_text="Model ids, for scope `models`.")
@@ -61,7 +77,7 @@ class RuleCreateSerializer(RuleInputSerializer):
 
 class TargetSerializer(api_serializers.Serializer):
     id = serializers.IntegerField()
-    method = serializers.CharField()
+    method = serializers.ChoiceField(choices=METHOD_CHOICES)
     method_label = serializers.CharField()
     config = serializers.DictField(child=serializers.JSONField(), help_text="Values with every secret masked.")
     summary = serializers.CharField()
@@ -74,10 +90,10 @@ class TargetSerializer(api_serializers.Serializer):
 class RuleSerializer(api_serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.ChoiceField(choices=SOURCE_CHOICES)
     source_label = serializers.CharField()
-    event_types = serializers.ListField(child=serializers.CharField())
-    scope = serializers.CharField()
+    event_types = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_TYPE_CHOICES))
+    scope = serializers.ChoiceField(choices=SCOPE_CHOICES)
     models = serializers.ListField(child=serializers.IntegerField())
     enabled = serializers.BooleanField()
     units = serializers.IntegerField(help_text="Target units the rule uses.")
@@ -164,7 +180,9 @@ class RuleListCreateView(generics.ListAPIView):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response([rule_data(rule) for rule in page])
 
-    @extend_schema(summary="List the workspace's notice rules", responses={200: RuleSerializer(many=True),
+    @extend_schema(summary="List the workspace's notice rules",
+                   description="Newest first, each with its targets (secrets masked) and units.",
+                   responses={200: RuleSerializer(many=True),
                                                                           **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -189,7 +207,9 @@ class RuleDetailView(APIView):
         workspace = workspace_get_for_user(request.user, workspace_id)
         return rule_get(actor=request.user, workspace=workspace, rule_id=rule_id, action=action)
 
-    @extend_schema(summary="Read a notice rule", responses={200: RuleSerializer, **errors(404)})
+    @extend_schema(summary="Read a notice rule",
+                   description="The rule with its event types, scope and targets (secrets masked).",
+                   responses={200: RuleSerializer, **errors(404)})
     def get(self, request, workspace_id, rule_id):
         return Response(rule_data(self._rule(request, workspace_id, rule_id)))
 
@@ -205,7 +225,9 @@ class RuleDetailView(APIView):
         rule = rule_services.rule_update(actor=request.user, rule=rule, **_service_kwargs(data))
         return Response(rule_data(rule, rule.revealed_secrets))
 
-    @extend_schema(summary="Delete a notice rule", responses={204: None, **errors(404)})
+    @extend_schema(summary="Delete a notice rule",
+                   description="Deletes the rule and its targets; past deliveries keep their records.",
+                   responses={204: None, **errors(404)})
     def delete(self, request, workspace_id, rule_id):
         rule = self._rule(request, workspace_id, rule_id)
         rule_services.rule_delete(actor=request.user, rule=rule)
@@ -215,17 +237,29 @@ class RuleDetailView(APIView):
 class RuleEnableView(APIView):
     enable = True
 
-    @extend_schema(summary="Enable or disable a notice rule", request=None,
-                   responses={200: RuleSerializer, **errors(404)})
-    def post(self, request, workspace_id, rule_id):
+    def change(self, request, workspace_id, rule_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
         rule = rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
         change = rule_services.rule_enable if self.enable else rule_services.rule_disable
         return Response(rule_data(change(actor=request.user, rule=rule)))
 
+    @extend_schema(summary="Enable a notice rule", request=None,
+                   description="Events from now on are matched against the rule again. Enabling an enabled rule "
+                               "changes nothing.",
+                   responses={200: RuleSerializer, **errors(404)})
+    def post(self, request, workspace_id, rule_id):
+        return self.change(request, workspace_id, rule_id)
+
 
 class RuleDisableView(RuleEnableView):
     enable = False
+
+    @extend_schema(summary="Disable a notice rule", request=None,
+                   description="Events are no longer matched against the rule; deliveries already made go on. "
+                               "Disabling a disabled rule changes nothing.",
+                   responses={200: RuleSerializer, **errors(404)})
+    def post(self, request, workspace_id, rule_id):
+        return self.change(request, workspace_id, rule_id)
 
 
 class ConnectivityInputSerializer(api_serializers.Serializer):

@@ -4,7 +4,7 @@ account first, so another account's deliveries are a 404)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import Http404
 
 from notifications.models import Delivery, DeliveryAttempt
@@ -61,3 +61,27 @@ def delivery_get(*, workspace, actor, delivery_pk) -> Delivery:
         return _with_attempts(Delivery.objects.filter(event__workspace=workspace)).get(pk=int(delivery_pk))
     except (Delivery.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("No such delivery") from None
+
+
+def delivery_counts(*, event_ids) -> dict[int, dict[str, int]]:
+    """Each event's deliveries counted by status, every status present (0 when none), plus `total`:
+    one query for a page of events."""
+    counts = {event_id: {**dict.fromkeys(Delivery.Status.values, 0), "total": 0} for event_id in event_ids}
+    rows = (Delivery.objects.filter(event_id__in=list(counts)).order_by().values("event_id", "status")
+            .annotate(n=Count("id")))
+    for row in rows:
+        counts[row["event_id"]][row["status"]] = row["n"]
+        counts[row["event_id"]]["total"] += row["n"]
+    return counts
+
+
+def attempts_of(*, delivery_ids, last_only: bool) -> dict[int, list[DeliveryAttempt]]:
+    """The attempts of a page of deliveries, in order (only each one's last with `last_only`): one query."""
+    attempts = DeliveryAttempt.objects.filter(delivery_id__in=list(delivery_ids))
+    if last_only:
+        last = DeliveryAttempt.objects.filter(delivery_id=OuterRef("delivery_id")).order_by("-number")
+        attempts = attempts.filter(number=Subquery(last.values("number")[:1]))
+    found: dict[int, list[DeliveryAttempt]] = {delivery_id: [] for delivery_id in delivery_ids}
+    for attempt in attempts.order_by("delivery_id", "number"):
+        found[attempt.delivery_id].append(attempt)
+    return found

@@ -303,14 +303,19 @@ def deliveries_requeue_overdue(*, grace_seconds: float = OVERDUE_GRACE_SECONDS, 
 
 
 class RedeliverRefused(Exception):
-    """The delivery's state does not allow a redelivery (it succeeded, or is being sent now)."""
+    """The delivery's state does not allow a redelivery (it succeeded, or is being sent now).
+    `current` is its status value; REDELIVERABLE the values that would be accepted."""
+
+    def __init__(self, message: str, *, current: str):
+        super().__init__(message)
+        self.current = current
 
 
 REDELIVERABLE = (Delivery.Status.DEAD, Delivery.Status.RETRYING)
 
 
 def delivery_redeliver(*, delivery_id: int, actor) -> Delivery:
-    """Send a dead or failed (retrying) delivery again now: back to pending, with a fresh deadline.
+    """Send a `dead` or `retrying` delivery again now: back to pending, with a fresh deadline.
     Needs eventbridge:PutEvents on the event's bus. Raises RedeliverRefused for a delivery that
     succeeded or is being sent right now."""
     delivery = Delivery.objects.select_related("event__workspace__account").get(pk=delivery_id)
@@ -327,10 +332,11 @@ def delivery_redeliver(*, delivery_id: int, actor) -> Delivery:
         if not updated:
             delivery.refresh_from_db()
             if delivery.status in REDELIVERABLE:
-                raise RedeliverRefused("This delivery is being sent right now; try again in a moment.")
+                raise RedeliverRefused("This delivery is being sent right now; try again in a moment.",
+                                       current=delivery.status)
             raise RedeliverRefused(
-                f"Only dead or failed deliveries can be redelivered; this one is {delivery.get_status_display()}."
-            )
+                f"Only a delivery whose status is {' or '.join(REDELIVERABLE)} can be redelivered; "
+                f"this one's status is {delivery.status}.", current=delivery.status)
         old_status = delivery.status
         delivery.refresh_from_db()
         audit_record(actor=actor, account=workspace.account, action="delivery.redeliver", obj=delivery,

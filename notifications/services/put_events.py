@@ -108,7 +108,8 @@ def entry_validate(entry) -> catalog.EventSource:
                                           f"not {entry['source']!r}.")
     source = catalog.source_for_type(entry["type"])
     if source is None:
-        raise EntryError("UnknownEventType", f"Event type {entry['type']!r} is not in the catalog.")
+        raise EntryError("UnknownEventType", f"Event type {entry['type']!r} is not in the catalog; "
+                                                 "GET /api/v1/catalog/ lists every source's types.")
     if entry.get("datacontenttype", DATA_CONTENT_TYPE) != DATA_CONTENT_TYPE:
         raise EntryError("InvalidAttribute", f"Attribute datacontenttype must be {DATA_CONTENT_TYPE}.")
     if "time" in entry and not _is_rfc3339(entry["time"]):

@@ -84,18 +84,20 @@ def _check_rule_fields(errors, *, bus, rule, name, source, event_types, scope, m
         _add(errors, "name", f"A rule named {name} already exists on event bus {bus.name}.")
     source_def = SOURCES_BY_KEY.get(source or "")
     if source_def is None:
-        _add(errors, "source", f"Choose an event source: {', '.join(s.label for s in SOURCES_BY_KEY.values())}.")
+        _add(errors, "source", "Choose an event source: "
+                               f"{', '.join(f'{s.key} ({s.label})' for s in SOURCES_BY_KEY.values())}.")
         return name, None, [], scope, []
     types = list(dict.fromkeys(event_types or []))
     if not types:
         _add(errors, "event_types", f"Choose at least one event type of {source_def.label}.")
     unknown = [t for t in types if not source_def.has_type(t)]
     if unknown:
-        _add(errors, "event_types", f"Not event types of {source_def.label}: {', '.join(map(str, unknown))}.")
+        _add(errors, "event_types", f"Not event types of {source_def.label}: {', '.join(map(str, unknown))}. "
+                                    f"Its types are: {', '.join(et.key for et in source_def.event_types)}.")
     scope = scope or "all"
     models = []
     if scope not in source_def.scopes:
-        allowed = ", ".join(SCOPE_LABELS[s] for s in source_def.scopes)
+        allowed = ", ".join(f"{s} ({SCOPE_LABELS[s]})" for s in source_def.scopes)
         _add(errors, "scope", f"Scope {scope!r} is not available for {source_def.label}; choose one of: {allowed}.")
     elif scope == "models":
         try:
@@ -129,8 +131,10 @@ def _check_targets(errors, *, workspace, rule, source_def, specs) -> list[_Clean
         units += schema.count_units(spec.values)
         if source_def is not None and source_def.key not in method.sources:
             allowed = ", ".join(SOURCES_BY_KEY[s].label for s in method.sources)
+            usable = ", ".join(m.key for m in METHODS_BY_KEY.values() if source_def.key in m.sources)
             _add(errors, f"{prefix}.method",
-                 f"{method.label} is not available for {source_def.label} events; it is for: {allowed}.")
+                 f"{method.label} is not available for {source_def.label} events; it is for: {allowed}. "
+                 f"Methods for {source_def.label}: {usable}.")
         saved = None
         if spec.id not in (None, ""):
             try:

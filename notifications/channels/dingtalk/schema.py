@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 
 from notifications.channels.schema import WEBHOOK_HELP, ChatWebhookSchema, ConfigField, query_value
 
-SIGNING_KEY = re.compile(r"^SEC[0-9A-Za-z]{8,200}$")
+KEY_MIN, KEY_MAX = 8, 200  # letters and digits after SEC
+SIGNING_KEY = re.compile(rf"^SEC[0-9A-Za-z]{{{KEY_MIN},{KEY_MAX}}}$")
 
 
 class DingTalkConfig(ChatWebhookSchema):
@@ -28,6 +29,8 @@ class DingTalkConfig(ChatWebhookSchema):
 
     def clean_secret(self, name, value):
         if name == "signing_key" and not SIGNING_KEY.match(value):
-            message = "Enter the robot's signing key: SEC followed by letters and digits."
+            message = (f"Enter the robot's signing key: SEC followed by {KEY_MIN} to {KEY_MAX} letters and digits "
+                       f"({KEY_MIN + 3} to {KEY_MAX + 3} characters in all); this one has {len(value)} characters"
+                       + ("." if value.startswith("SEC") else " and does not start with SEC."))
             raise ValidationError({"signing_key": [message]})
         return value

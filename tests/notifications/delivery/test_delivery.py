@@ -161,7 +161,7 @@ def test_redeliver_sends_a_dead_delivery_again_with_a_fresh_deadline(dingtalk_de
 
 def test_a_succeeded_delivery_cannot_be_redelivered(dingtalk_delivery, owner):
     delivery_send(delivery_id=dingtalk_delivery.pk)
-    with pytest.raises(RedeliverRefused, match="Only dead or failed"):
+    with pytest.raises(RedeliverRefused, match="whose status is dead or retrying .* status is succeeded"):
         delivery_redeliver(delivery_id=dingtalk_delivery.pk, actor=owner)
 
 

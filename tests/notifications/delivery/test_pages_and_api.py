@@ -94,7 +94,10 @@ def test_the_api_redelivers_a_dead_delivery_and_refuses_a_pending_one(owner_api,
         response = owner_api.post(url)
     assert response.status_code == 202 and response.json()["status"] == "pending"
     again = owner_api.post(url)
-    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+    assert again.status_code == 409
+    assert again.json()["error"] == {
+        "code": "conflict", "current": "pending", "allowed": ["dead", "retrying"],
+        "message": "Only a delivery whose status is dead or retrying can be redelivered; this one's status is pending."}
 
 
 def test_a_sub_user_without_put_events_is_refused_redeliver(subuser, dead_delivery):

@@ -75,7 +75,8 @@ def test_a_refused_dlc_move_names_both_states_and_writes_nothing(job, owner, cur
     with pytest.raises(StateConflict) as refusal:
         dlc.dlc_job_set_status(job=job, status=target, actor=owner)
 
-    assert str(refusal.value) == f"cannot move DLC job from {current} to {target}"
+    assert str(refusal.value).startswith(f"cannot move DLC job from {current} to {target}; ")
+    assert refusal.value.current == current and target not in refusal.value.allowed
     job.refresh_from_db()
     assert job.status == current
     assert Event.objects.count() == 0
@@ -120,7 +121,8 @@ def test_a_refused_dsw_move_names_both_states_and_writes_nothing(instance, owner
     with pytest.raises(StateConflict) as refusal:
         dsw.dsw_instance_set_status(instance=instance, status=target, actor=owner)
 
-    assert str(refusal.value) == f"cannot move DSW instance from {current} to {target}"
+    assert str(refusal.value).startswith(f"cannot move DSW instance from {current} to {target}; ")
+    assert refusal.value.current == current and target not in refusal.value.allowed
     instance.refresh_from_db()
     assert instance.status == current
     assert Event.objects.count() == 0
@@ -143,7 +145,7 @@ def test_a_refused_image_move_names_both_states_and_writes_nothing(instance, own
     with pytest.raises(StateConflict) as refusal:
         dsw.dsw_image_set_status(instance=instance, image_status=target, actor=owner)
 
-    assert str(refusal.value) == f"cannot move DSW instance image from {current or 'none'} to {target}"
+    assert str(refusal.value).startswith(f"cannot move DSW instance image from {current or 'none'} to {target}; ")
     instance.refresh_from_db()
     assert instance.image_status == current
     assert Event.objects.count() == 0
@@ -192,7 +194,8 @@ def test_a_refused_flow_move_names_both_states_and_writes_nothing(task, owner, c
     with pytest.raises(StateConflict) as refusal:
         flow.flow_task_set_status(task=task, status=target, actor=owner)
 
-    assert str(refusal.value) == f"cannot move flow task from {current} to {target}"
+    assert str(refusal.value).startswith(f"cannot move flow task from {current} to {target}; ")
+    assert refusal.value.current == current and target not in refusal.value.allowed
     task.refresh_from_db()
     assert task.status == current
     assert Event.objects.count() == 0

@@ -66,7 +66,15 @@ def test_a_dlc_job_moves_through_its_lifecycle_and_a_refused_move_is_409(owner_a
     refused = owner_api.post(f"{base}/dlc-jobs/{job['id']}/status/", {"status": "Running"}, format="json")
 
     assert refused.status_code == 409
-    assert refused.json()["error"]["message"] == "cannot move DLC job from Succeeded to Running"
+    error = refused.json()["error"]
+    assert error["message"] == "cannot move DLC job from Succeeded to Running; Succeeded is final, it allows no move"
+    assert error["current"] == "Succeeded" and error["allowed"] == []
+    started = owner_api.post(f"{base}/dlc-jobs/", {"name": "train-2"}, format="json").json()
+    early = owner_api.post(f"{base}/dlc-jobs/{started['id']}/status/", {"status": "Running"}, format="json")
+    assert early.status_code == 409
+    assert early.json()["error"] == {
+        "code": "conflict", "current": "Created", "allowed": ["Queuing", "Stopped"],
+        "message": "cannot move DLC job from Created to Running; from Created it may move to: Queuing, Stopped"}
     assert Event.objects.filter(source="dlc_job").count() == 5
     settings = owner_api.put(f"{base}/dlc-jobs/{job['id']}/scheduling/", {"timeout_minutes": 5}, format="json")
     assert settings.status_code == 409

@@ -35,7 +35,6 @@ class AuditFilterSerializer(serializers.Serializer):  # query parameters: page a
         return attrs
 
 
-@extend_schema(tags=["audit"])
 class AuditLogView(generics.ListAPIView):
     serializer_class = AuditLogEntrySerializer
 
@@ -48,6 +47,7 @@ class AuditLogView(generics.ListAPIView):
     @extend_schema(
         operation_id="audit_log_list",
         summary="The account's audit log, newest first",
+        description="Who did what to which object, with the changed values; refusals are recorded too.",
         parameters=[
             OpenApiParameter("user", OpenApiTypes.STR, description="A username (or user id)"),
             OpenApiParameter("object_type", OpenApiTypes.STR, description="e.g. rule, target, contact, policy"),

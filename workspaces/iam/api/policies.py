@@ -77,19 +77,23 @@ def _text(value, field: str) -> str:
     return value
 
 
-@extend_schema(tags=["policies"])
 class PolicyListCreateView(generics.ListCreateAPIView):
     serializer_class = PolicySerializer
 
     def get_queryset(self):
         return policy_list(actor=self.request.user).prefetch_related("users")
 
-    @extend_schema(operation_id="policies_list", summary="List the account's policies", responses={
+    @extend_schema(operation_id="policies_list", summary="List the account's policies",
+                   description="System and custom RAM policies, each with its document.",
+                   responses={
         200: PolicySerializer(many=True), **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(operation_id="policies_create", summary="Create a policy", request=PolicyCreateSerializer,
+    @extend_schema(operation_id="policies_create", summary="Create a policy",
+                   description="A custom policy: a name and a JSON document of "
+                               "Allow/Deny statements.",
+                   request=PolicyCreateSerializer,
                    responses={201: PolicySerializer, **errors(400)})
     def post(self, request, *args, **kwargs):
         data = _fields(request, PolicyCreateSerializer)
@@ -103,7 +107,6 @@ class PolicyListCreateView(generics.ListCreateAPIView):
         return Response(PolicySerializer(policy).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["policies"])
 class PolicyDetailView(generics.RetrieveAPIView):
     serializer_class = PolicySerializer
     http_method_names = ["get", "patch", "delete", "head", "options"]
@@ -112,11 +115,14 @@ class PolicyDetailView(generics.RetrieveAPIView):
         return policy_get(actor=self.request.user, pk=self.kwargs["pk"])
 
     @extend_schema(operation_id="policies_retrieve", summary="Read a policy",
+                   description="One policy with its document and the users it is "
+                               "attached to.",
                    responses={200: PolicySerializer, **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(operation_id="policies_partial_update", summary="Change a policy's document or description",
+                   description="Only the fields given change; the document is validated as on create.",
                    request=PolicyUpdateSerializer, responses={200: PolicySerializer, **errors(400, 404)})
     def patch(self, request, *args, **kwargs):
         policy = policy_get_for_change(actor=request.user, pk=kwargs["pk"])
@@ -131,6 +137,7 @@ class PolicyDetailView(generics.RetrieveAPIView):
         return Response(PolicySerializer(policy).data)
 
     @extend_schema(operation_id="policies_destroy", summary="Delete a policy (detach it from every user first)",
+                   description="Refused (409) while users have it attached.",
                    responses={204: None, **errors(404, 409)})
     def delete(self, request, *args, **kwargs):
         policy = policy_get_for_change(actor=request.user, pk=kwargs["pk"])
@@ -141,13 +148,11 @@ class PolicyDetailView(generics.RetrieveAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(tags=["policies"])
 class PolicyValidateView(APIView):
-    """Check a document without saving it. Needs ram:CreatePolicy or ram:UpdatePolicy."""
-
     @extend_schema(
         operation_id="policies_validate",
         summary="Validate a policy document",
+        description="Checks a document without saving it. Needs ram:CreatePolicy or ram:UpdatePolicy.",
         request=PolicyValidateSerializer,
         responses={
             200: OpenApiResponse(inline_serializer(name="PolicyValid", fields={

@@ -49,6 +49,7 @@ class TokenView(APIView):
 
     @extend_schema(
         summary="Obtain your API token with username and password",
+        description="Returns the caller's token, creating it once; send it as `Authorization: Token <key>`.",
         auth=[],
         request=TokenObtainSerializer,
         responses={
@@ -70,7 +71,9 @@ class TokenView(APIView):
         token = api_token_get(user=user) or api_token_issue(user=user)
         return Response(TokenSerializer({"token": token.key}).data)
 
-    @extend_schema(summary="Revoke your API token", request=None,
+    @extend_schema(summary="Revoke your API token",
+                   description="Deletes the token that authenticated this request; a new one can be obtained.",
+                   request=None,
                    responses={204: None, 401: ErrorResponseSerializer, 403: ErrorResponseSerializer})
     def delete(self, request):
         api_token_revoke(user=request.user)

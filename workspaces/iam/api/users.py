@@ -56,7 +56,6 @@ def _text(data: dict, field: str) -> str:
     return str(value)
 
 
-@extend_schema(tags=["users"])
 class UserListCreateView(generics.ListCreateAPIView):
     serializer_class = UserSerializer
 
@@ -64,11 +63,14 @@ class UserListCreateView(generics.ListCreateAPIView):
         return user_list(actor=self.request.user)
 
     @extend_schema(operation_id="users_list", summary="List the account's users",
+                   description="The account owner and every sub-user, with their policies.",
                    responses={200: UserSerializer(many=True), **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(operation_id="users_create", summary="Create a sub-user (RAM user)",
+                   description="A user of the caller's account, signing in as "
+                               "name@account-alias.",
                    request=SubuserCreateSerializer, responses={201: UserSerializer, **errors(400)})
     def post(self, request, *args, **kwargs):
         data = _fields(request)
@@ -82,7 +84,6 @@ class UserListCreateView(generics.ListCreateAPIView):
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["users"])
 class UserDetailView(generics.RetrieveAPIView):
     serializer_class = UserSerializer
 
@@ -90,6 +91,7 @@ class UserDetailView(generics.RetrieveAPIView):
         return user_get(actor=self.request.user, pk=self.kwargs["pk"])
 
     @extend_schema(operation_id="users_retrieve", summary="Read a user and its policies",
+                   description="One user of the account with its attached policies.",
                    responses={200: UserSerializer, **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -111,23 +113,23 @@ class _PolicyLinkView(APIView):
         return Response(UserSerializer(user).data)
 
 
-@extend_schema(tags=["users"])
 class UserAttachPolicyView(_PolicyLinkView):
     action = "ram:AttachPolicyToUser"
     link = policy_attach
 
     @extend_schema(operation_id="users_attach_policy", summary="Attach a policy to a sub-user",
+                   description="Gives the user the policy's permissions at once.",
                    request=PolicyReferenceSerializer, responses={200: UserSerializer, **errors(400, 404)})
     def post(self, request, pk):
         return super().post(request, pk)
 
 
-@extend_schema(tags=["users"])
 class UserDetachPolicyView(_PolicyLinkView):
     action = "ram:DetachPolicyFromUser"
     link = policy_detach
 
     @extend_schema(operation_id="users_detach_policy", summary="Detach a policy from a sub-user",
+                   description="Removes the policy's permissions at once.",
                    request=PolicyReferenceSerializer, responses={200: UserSerializer, **errors(400, 404)})
     def post(self, request, pk):
         return super().post(request, pk)

@@ -38,7 +38,7 @@ def state_change(change: Callable[[], T]) -> T:
     try:
         return change()
     except StateConflict as refusal:
-        raise Conflict(str(refusal))
+        raise Conflict(str(refusal), current=refusal.current, allowed=refusal.allowed) from None
 
 
 def model_version_in_workspace(workspace, version_id, field: str = "model_version_id") -> ModelVersion:

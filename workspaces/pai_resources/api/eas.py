@@ -85,11 +85,15 @@ class EasServiceListView(WorkspaceScoped, generics.ListAPIView):
     def get_queryset(self):
         return eas_services_list(workspace=self.workspace, actor=self.request.user)
 
-    @extend_schema(summary="List EAS services", responses={200: EasServiceSerializer(many=True), **errors(404)})
+    @extend_schema(summary="List EAS services",
+                   description="The workspace's EAS services, newest first, each with the model version it serves.",
+                   responses={200: EasServiceSerializer(many=True), **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(summary="Deploy a running EAS service on a model version", request=EasServiceCreateSerializer,
+    @extend_schema(summary="Deploy a running EAS service on a model version",
+                   description="Creates a Running service on a model version of this workspace.",
+                   request=EasServiceCreateSerializer,
                    responses={201: EasServiceDetailSerializer, **errors(400, 404)})
     def post(self, request, *args, **kwargs):
         eas_service_create_authorize(actor=request.user, workspace=self.workspace, name=requested_name(request))
@@ -108,6 +112,7 @@ class EasServiceDetailView(WorkspaceScoped, generics.RetrieveAPIView):
         return eas_service_get(workspace=self.workspace, actor=self.request.user, service_id=self.kwargs["service_id"])
 
     @extend_schema(summary="Read an EAS service and its revisions",
+                   description="The service, its status and every model version it has served.",
                    responses={200: EasServiceDetailSerializer, **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -115,6 +120,7 @@ class EasServiceDetailView(WorkspaceScoped, generics.RetrieveAPIView):
 
 class EasSwitchVersionView(WorkspaceScoped, APIView):
     @extend_schema(summary="Switch a running service to another model version (records a revision)",
+                   description="The version must belong to this workspace; a stopped service is 409.",
                    request=EasSwitchVersionSerializer, responses={200: EasServiceDetailSerializer,
                                                                   **errors(400, 404, 409)})
     def post(self, request, workspace_id, service_id):
@@ -130,7 +136,9 @@ class EasSwitchVersionView(WorkspaceScoped, APIView):
 
 
 class EasStatusView(WorkspaceScoped, APIView):
-    @extend_schema(summary="Stop or start an EAS service", request=EasStatusSerializer,
+    @extend_schema(summary="Stop or start an EAS service",
+                   description="Running to Stopped or back; any other move is 409 naming the allowed ones.",
+                   request=EasStatusSerializer,
                    responses={200: EasServiceSerializer, **errors(400, 404, 409)})
     def post(self, request, workspace_id, service_id):
         service = eas_service_get(workspace=self.workspace, actor=request.user, service_id=service_id)

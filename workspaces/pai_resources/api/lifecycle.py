@@ -104,11 +104,15 @@ def _list_view(name, serializer, list_selector, create_serializer, create_servic
         def get_queryset(self):
             return list_selector(workspace=self.workspace, actor=self.request.user)
 
-        @extend_schema(summary=f"List {summary_noun}s", responses={200: serializer(many=True), **errors(404)})
+        @extend_schema(summary=f"List {summary_noun}s",
+                       description=f"The workspace's {summary_noun}s, newest first, with their status.",
+                       responses={200: serializer(many=True), **errors(404)})
         def get(self, request, *args, **kwargs):
             return super().get(request, *args, **kwargs)
 
         @extend_schema(summary=f"Create a {summary_noun}", request=create_serializer,
+                       description=f"A new {summary_noun} of this workspace, created by the caller; its status "
+                                   "changes go through POST .../status/.",
                        responses={201: serializer, **errors(400, 404)})
         def post(self, request, *args, **kwargs):
             create_authorize(actor=request.user, workspace=self.workspace, name=requested_name(request))
@@ -128,7 +132,9 @@ def _detail_view(name, serializer, getter, id_kwarg, summary_noun):
         def get_object(self):
             return getter(workspace=self.workspace, actor=self.request.user, **{id_kwarg: self.kwargs[id_kwarg]})
 
-        @extend_schema(summary=f"Read a {summary_noun}", responses={200: serializer, **errors(404)})
+        @extend_schema(summary=f"Read a {summary_noun}",
+                       description=f"One {summary_noun} of this workspace with its status.",
+                       responses={200: serializer, **errors(404)})
         def get(self, request, *args, **kwargs):
             return super().get(request, *args, **kwargs)
 
@@ -139,6 +145,9 @@ def _detail_view(name, serializer, getter, id_kwarg, summary_noun):
 def _change_view(name, serializer, getter, id_kwarg, input_serializer, field, change, object_kwarg, summary):
     class View(WorkspaceScoped, APIView):
         @extend_schema(summary=summary, request=input_serializer,
+                       description=f"`{field}` is the state to enter; each state entered raises its event. A move "
+                                   "the current state does not allow is 409: `current` names the state and "
+                                   "`allowed` the states it may move to.",
                        responses={200: serializer, **errors(400, 404, 409)})
         def post(self, request, *args, **kwargs):
             obj = getter(workspace=self.workspace, actor=request.user, **{id_kwarg: kwargs[id_kwarg]})
@@ -178,6 +187,8 @@ FlowTaskStatusView = _change_view("FlowTaskStatusView", FlowTaskSerializer, flow
 
 class DlcSchedulingView(WorkspaceScoped, APIView):
     @extend_schema(summary="Change a DLC job's scheduling settings (its timeout)", request=DlcSchedulingSerializer,
+                   description="A job that has finished is 409; a running job past its new timeout raises Job "
+                               "Timeout at the next check.",
                    responses={200: DlcJobSerializer, **errors(400, 404, 409)})
     def put(self, request, workspace_id, job_id):
         job = dlc_job_get(workspace=self.workspace, actor=request.user, job_id=job_id)

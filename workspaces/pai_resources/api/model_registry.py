@@ -75,11 +75,15 @@ class ModelListView(WorkspaceScoped, generics.ListAPIView):
     def get_queryset(self):
         return models_list(workspace=self.workspace, actor=self.request.user)
 
-    @extend_schema(summary="List the workspace's models", responses={200: ModelSerializer(many=True), **errors(404)})
+    @extend_schema(summary="List the workspace's models",
+                   description="Models registered in AI Asset Management, newest first.",
+                   responses={200: ModelSerializer(many=True), **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(summary="Register a model", request=ModelCreateSerializer,
+    @extend_schema(summary="Register a model",
+                   description="A model name unique in the workspace; versions are added separately.",
+                   request=ModelCreateSerializer,
                    responses={201: ModelDetailSerializer, **errors(400, 404)})
     def post(self, request, *args, **kwargs):
         model_create_authorize(actor=request.user, workspace=self.workspace, name=requested_name(request))
@@ -95,7 +99,9 @@ class ModelDetailView(WorkspaceScoped, generics.RetrieveAPIView):
     def get_object(self):
         return model_get(workspace=self.workspace, actor=self.request.user, model_id=self.kwargs["model_id"])
 
-    @extend_schema(summary="Read a model and its versions", responses={200: ModelDetailSerializer, **errors(404)})
+    @extend_schema(summary="Read a model and its versions",
+                   description="The model with every version and its approval status.",
+                   responses={200: ModelDetailSerializer, **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -110,11 +116,13 @@ class ModelVersionListView(WorkspaceScoped, generics.ListAPIView):
         return self.get_model().versions.all()
 
     @extend_schema(summary="List a model's versions",
+                   description="The model's versions, newest first, with their approval status.",
                    responses={200: ModelVersionSerializer(many=True), **errors(404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(summary="Add a model version (Pending or Approved; no event is raised)",
+                   description="A new version; its approval status starts Pending unless Approved is given.",
                    request=ModelVersionCreateSerializer, responses={201: ModelVersionSerializer, **errors(400, 404)})
     def post(self, request, *args, **kwargs):
         model = self.get_model()
@@ -131,7 +139,9 @@ class ModelVersionDetailView(WorkspaceScoped, generics.GenericAPIView):
         model = model_get(workspace=self.workspace, actor=self.request.user, model_id=self.kwargs["model_id"])
         return model_version_get(model=model, actor=self.request.user, version_name=self.kwargs["version_name"])
 
-    @extend_schema(summary="Read a model version", responses={200: ModelVersionSerializer, **errors(404)})
+    @extend_schema(summary="Read a model version",
+                   description="One version by its name, e.g. 1.0.0.",
+                   responses={200: ModelVersionSerializer, **errors(404)})
     def get(self, request, *args, **kwargs):
         return Response(ModelVersionSerializer(self.get_object()).data)
 
@@ -150,7 +160,9 @@ class ModelVersionDetailView(WorkspaceScoped, generics.GenericAPIView):
             version=version, approval_status=data.validated_data["approval_status"], actor=request.user))
         return Response(ModelVersionSerializer(version).data)
 
-    @extend_schema(summary="Change a version's approval status (same as PUT)", request=ModelVersionStatusSerializer,
+    @extend_schema(summary="Change a version's approval status (same as PUT)",
+                   description="The same change as PUT: Pending to Approved or Rejected, raising the model events.",
+                   request=ModelVersionStatusSerializer,
                    responses={200: ModelVersionSerializer, **errors(400, 404, 409)})
     def patch(self, request, *args, **kwargs):
         return self.put(request, *args, **kwargs)

@@ -10,18 +10,29 @@ from django.utils import timezone
 
 class StateConflict(Exception):
     """The object's current state forbids the change (the API answers 409, the console shows the
-    message). Nothing was written."""
+    message). Nothing was written. `current` and `allowed` (the states it may move to) are set when a
+    state table refused the move; the API's 409 carries them."""
+
+    def __init__(self, message: str, *, current: str | None = None, allowed: list[str] | None = None):
+        super().__init__(message)
+        self.current = current
+        self.allowed = allowed
 
 
 def transition_check(*, kind: str, table: Mapping[str, frozenset[str] | set[str]], current: str, target: str,
                      labels: Mapping[str, str] | None = None) -> None:
-    """Raise StateConflict unless `table[current]` allows `target`, naming both states:
-    "cannot move DLC job from Succeeded to Running"."""
+    """Raise StateConflict unless `table[current]` allows `target`, naming both states and the moves
+    that are allowed: "cannot move DLC job from Created to Running; from Created it may move to:
+    Queuing, Stopped" (or "...: Succeeded is final, it allows no move")."""
     if target in table.get(current, ()):
         return
     labels = labels or {}
-    raise StateConflict(f"cannot move {kind} from {labels.get(current, current) or 'none'} "
-                        f"to {labels.get(target, target)}")
+    allowed = allowed_targets(table, current, list(table))
+    here = labels.get(current, current) or "none"
+    moves = (f"from {here} it may move to: {', '.join(labels.get(s, s) for s in allowed)}" if allowed
+             else f"{here} is final, it allows no move")
+    raise StateConflict(f"cannot move {kind} from {here} to {labels.get(target, target)}; {moves}",
+                        current=current, allowed=allowed)
 
 
 def allowed_targets(table: Mapping[str, frozenset[str] | set[str]], current: str, order) -> list[str]:

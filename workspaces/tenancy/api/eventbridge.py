@@ -38,7 +38,10 @@ def _activate(request) -> Response:
 
 
 class EventBridgeView(APIView):
-    @extend_schema(summary="EventBridge status of the account", responses={200: EventBridgeStatusSerializer,
+    @extend_schema(summary="EventBridge status of the account",
+                   description="Whether EventBridge is activated, and when. Any signed-in user of the account may "
+                               "read it.",
+                   responses={200: EventBridgeStatusSerializer,
                                                                           **ERRORS_AUTH})
     def get(self, request):
         return Response(_status_data(account_of(request.user)))
@@ -55,7 +58,9 @@ class EventBridgeView(APIView):
 
 
 class EventBridgeActivateView(APIView):
-    @extend_schema(summary="Activate EventBridge (same as POST /api/v1/eventbridge/)", request=None,
+    @extend_schema(summary="Activate EventBridge (same as POST /api/v1/eventbridge/)",
+                   description="The same activation under the console's older path; idempotent.",
+                   request=None,
                    responses={200: ActivationSerializer, **ERRORS_AUTH})
     def post(self, request):
         return _activate(request)
@@ -73,6 +78,7 @@ def _role_data(account) -> dict:
 
 class ServiceLinkedRoleView(APIView):
     @extend_schema(summary="Status of the service-linked role AliyunServiceRoleForPAIWorkspace",
+                   description="Whether the role exists; rules can be created once it does.",
                    responses={200: ServiceLinkedRoleSerializer, **ERRORS_AUTH})
     def get(self, request):
         account = account_of(request.user)
@@ -100,6 +106,7 @@ class EventBusListView(generics.ListAPIView):
         return event_buses_for_account(account=account)
 
     @extend_schema(summary="The account's event buses (needs eventbridge:ListEventBuses)",
+                   description="One bus per workspace, named pai-system-<workspace name>, with its ARN.",
                    responses={200: EventBusSerializer(many=True), **ERRORS_READ})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

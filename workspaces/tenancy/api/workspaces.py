@@ -24,7 +24,9 @@ class WorkspaceListCreateView(generics.ListAPIView):
     def get_queryset(self):
         return workspaces_list_authorized(self.request.user).select_related("created_by", "event_bus").order_by("name")
 
-    @extend_schema(summary="List the account's workspaces", responses={200: WorkspaceSerializer(many=True),
+    @extend_schema(summary="List the account's workspaces",
+                   description="The workspaces of the caller's account, by name.",
+                   responses={200: WorkspaceSerializer(many=True),
                                                                       **ERRORS_READ})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -59,7 +61,9 @@ class WorkspaceDetailView(generics.RetrieveAPIView):
     def get_object(self):
         return workspace_get_authorized(self.request.user, self.kwargs["workspace_id"])
 
-    @extend_schema(summary="Read a workspace", parameters=[
+    @extend_schema(summary="Read a workspace",
+                   description="One workspace of the caller's account, with its bus when EventBridge is activated.",
+                   parameters=[
         OpenApiParameter("workspace_id", OpenApiTypes.INT, OpenApiParameter.PATH),
     ], responses={
         200: WorkspaceSerializer, **ERRORS_READ,
