@@ -4,6 +4,9 @@ except an HTTP/HTTPS target's `whsec_` signing secret, shown once in the answer 
 
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -128,6 +131,22 @@ def flat_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+TARGET_FIELD = re.compile(r"^(targets\[\d+\])\.(?!method$|id$|config\.)(.+)$")
+
+
+@contextmanager
+def request_field_names():
+    """The service names a target's config field `targets[0].signing_key` (the console's form field);
+    the API answers with the request's own path, `targets[0].config.signing_key`."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise serializers.ValidationError({TARGET_FIELD.sub(r"\1.config.\2", key): messages
+                                           for key, messages in exc.message_dict.items()}) from None
+
+
 def validated(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     if not serializer.is_valid():
@@ -197,8 +216,9 @@ class RuleListCreateView(generics.ListAPIView):
         authorize(request.user, "eventbridge:CreateRule", bus_arn(workspace))
         authorize(request.user, "eventbridge:UpdateTargets", bus_arn(workspace))
         data = validated(RuleCreateSerializer, request.data)
-        rule = rule_services.rule_create(actor=request.user, workspace=workspace, enabled=data["enabled"],
-                                         **_service_kwargs(data))
+        with request_field_names():
+            rule = rule_services.rule_create(actor=request.user, workspace=workspace, enabled=data["enabled"],
+                                             **_service_kwargs(data))
         return Response(rule_data(rule, rule.revealed_secrets), status=status.HTTP_201_CREATED)
 
 
@@ -222,7 +242,8 @@ class RuleDetailView(APIView):
         authorize(request.user, "eventbridge:UpdateRule", rule_arn(rule.bus.workspace, rule.name))
         authorize(request.user, "eventbridge:UpdateTargets", rule_arn(rule.bus.workspace, rule.name))
         data = validated(RuleInputSerializer, request.data)
-        rule = rule_services.rule_update(actor=request.user, rule=rule, **_service_kwargs(data))
+        with request_field_names():
+            rule = rule_services.rule_update(actor=request.user, rule=rule, **_service_kwargs(data))
         return Response(rule_data(rule, rule.revealed_secrets))
 
     @extend_schema(summary="Delete a notice rule",

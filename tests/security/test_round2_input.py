@@ -149,4 +149,4 @@ def test_f17_the_event_list_answers_400_to_a_bad_since(owner_api, activated_work
                 for name in ("old", "new"))
     Event.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3))
     since = (timezone.now() - timedelta(days=1)).isoformat()
-    assert [row["event_id"] for row in owner_api.get(url, {"since": since}).json()["results"]] == ["new"]
+    assert [row["cloudevent_id"] for row in owner_api.get(url, {"since": since}).json()["results"]] == ["new"]

@@ -121,3 +121,24 @@ def test_the_admin_lists_deliveries_with_attempts_and_redelivers(admin_client, d
         admin_client.post(reverse("admin:notifications_delivery_changelist"),
                           {"action": "redeliver", "_selected_action": [dead_delivery.pk]})
     assert Delivery.objects.get().status == "pending"
+
+
+def test_an_event_counts_its_deliveries_and_one_call_follows_it_to_its_attempts(owner_api, dead_delivery):
+    workspace_id = dead_delivery.event.workspace_id
+    events = owner_api.get(f"/api/v1/workspaces/{workspace_id}/events/").json()["results"]
+    [event] = [row for row in events if row["id"] == dead_delivery.event_id]
+    assert event["cloudevent_id"] == dead_delivery.event.event_id and "event_id" not in event
+    assert event["deliveries"] == {"total": 1, "pending": 0, "retrying": 0, "succeeded": 0, "dead": 1}
+    detail = owner_api.get(f"/api/v1/workspaces/{workspace_id}/events/{event['id']}/").json()
+    assert detail["deliveries"] == event["deliveries"]
+
+    base = f"/api/v1/workspaces/{workspace_id}/deliveries/"
+    [plain] = owner_api.get(base, {"event": event["id"]}).json()["results"]
+    [expanded] = owner_api.get(base, {"event": event["id"], "expand": "attempts"}).json()["results"]
+
+    assert (plain["event_type"], plain["resource_name"]) == ("pai:DLC:JobFailed", "<b>job</b>")
+    assert plain["last_attempt"]["provider_code"] == "310000" and plain["attempts"] is None
+    assert [a["number"] for a in expanded["attempts"]] == [1] and expanded["last_attempt"] == plain["last_attempt"]
+    refused = owner_api.get(base, {"expand": "everything"})
+    assert refused.status_code == 400 and refused.json()["error"]["fields"] == {
+        "expand": ["expand takes one value: attempts."]}

@@ -150,7 +150,7 @@ def test_the_api_lists_events_newest_first_with_filters(owner_api, activated_wor
     not_published = owner_api.get(url, {"status": "not_published"}).json()
 
     assert everything["count"] == 4
-    assert everything["results"][-1]["event_id"] == some_events["dlc"].event_id
+    assert everything["results"][-1]["cloudevent_id"] == some_events["dlc"].event_id
     assert {r["type_label"] for r in models["results"]} == {"Model Version Approved for Publishing",
                                                             "Model Version Status Changed"}
     assert [r["not_published_reason"] for r in not_published["results"]] == ["no_service_role"]

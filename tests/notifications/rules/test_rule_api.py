@@ -169,10 +169,10 @@ def test_an_optional_secret_is_removed_with_null(owner_api, activated_workspace)
 
 def test_null_for_any_other_field_is_a_field_error_not_a_crash(owner_api, activated_workspace, pai_model):
     cases = [
-        ("dingtalk", {"webhook": None, "signing_key": None}, "targets[0].webhook"),
+        ("dingtalk", {"webhook": None, "signing_key": None}, "targets[0].config.webhook"),
         ("contacts", {"voice": None, "sms": None, "email": None}, "targets[0]"),
-        ("http", {"url": None}, "targets[0].url"),
-        ("eas_update", {"eas_service": None}, "targets[0].eas_service"),
+        ("http", {"url": None}, "targets[0].config.url"),
+        ("eas_update", {"eas_service": None}, "targets[0].config.eas_service"),
     ]
     for method, config, field in cases:
         source, types = ("model", [MODEL_APPROVED]) if method in ("http", "eas_update") else ("dlc_job", [DLC_FAILED])

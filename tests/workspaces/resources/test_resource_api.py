@@ -100,7 +100,9 @@ def test_a_dsw_instance_and_its_image_over_the_api(owner_api, base):
     assert instance["status"] == "Creating"
     assert saving.json()["image_status"] == "Saving"
     assert again.status_code == 409
-    assert again.json()["error"]["message"] == "cannot move DSW instance image from Saving to Saving"
+    assert again.json()["error"]["message"] == ("cannot move DSW instance image from Saving to Saving; from Saving "
+                                                "it may move to: Saved, SaveFailed")
+    assert again.json()["error"]["allowed"] == ["Saved", "SaveFailed"]
 
 
 def test_a_flow_task_over_the_api(owner_api, base):

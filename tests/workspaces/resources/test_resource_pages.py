@@ -115,7 +115,7 @@ def test_a_refused_dlc_action_is_a_message_naming_both_states(owner_client, acti
 
     response = owner_client.post(url, {"status": "Running"}, follow=True)
 
-    assert "cannot move DLC job from Succeeded to Running" in _messages(response)
+    assert "cannot move DLC job from Succeeded to Running; Succeeded is final, it allows no move" in _messages(response)
     assert response.context["actions"] == []
 
 
