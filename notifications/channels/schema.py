@@ -11,6 +11,7 @@ and API display it) means "unchanged" when a stored value exists.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from console.crypto import mask
+from notifications.channels.outbound import OutboundRefused, destination_check
 
 MASK_PREFIX = "••••••"
 MAX_URL_LENGTH = 1024
@@ -212,16 +214,36 @@ def split_url(url: str, field_name: str, *, allow_userinfo: bool = False):
     return parts
 
 
-def check_webhook(url: str, *, field_name: str, hosts: tuple[str, ...], example: str, shape) -> None:
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def check_webhook(url: str, *, field_name: str, hosts: tuple[str, ...], example: str, shape, token=None) -> None:
     """A provider webhook: https on the provider's host with the provider's path and token (`shape`
-    returns True), unless WEBHOOK_EXTRA_HOSTS admits the host (then http or https, any path)."""
+    returns True). A host WEBHOOK_EXTRA_HOSTS admits takes http or https and any path, but still a
+    well-formed token where the provider carries one (`token` returns it: letters, digits, - and _)."""
     parts = split_url(url, field_name)
     if extra_host_admitted(parts):
+        if token is not None and not TOKEN.match(token(parts)):
+            raise ValidationError({field_name: [
+                "The webhook's token is missing or holds characters other than letters, digits, - and _ "
+                f"(an admitted host keeps the provider's token: {example})"]})
         return
     if parts.scheme != "https" or (parts.hostname or "").lower() not in hosts or parts.port not in (None, 443):
         raise ValidationError({field_name: [f"Enter the bot's webhook, like {example}"]})
     if not shape(parts):
         raise ValidationError({field_name: [f"The webhook has no token; it looks like {example}"]})
+
+
+def check_destination(url: str, *, field_name: str, context: SchemaContext | None) -> None:
+    """The guard every send goes through (notifications.channels.outbound), applied at save: an address
+    no send may reach (loopback, private, link-local, metadata...) is refused now, with the reason. A
+    name that does not resolve here passes: the worker resolves it again at each send."""
+    networks = getattr(getattr(context, "account", None), "outbound_allowed_networks", "") or ""
+    try:
+        destination_check(url, tenant_networks=networks)
+    except OutboundRefused as refusal:
+        if refusal.reason != "dns":
+            raise ValidationError({field_name: [f"This address cannot receive notifications: {refusal}."]}) from None
 
 
 def query_value(parts, name: str) -> str:
@@ -260,8 +282,14 @@ class ChatWebhookSchema(ConfigSchema):
     def webhook_shape(self, parts) -> bool:
         raise NotImplementedError
 
-    def clean_webhook(self, url: str) -> str:
-        check_webhook(url, field_name="webhook", hosts=self.hosts, example=self.example, shape=self.webhook_shape)
+    def webhook_token(self, parts) -> str:
+        """The bot's token in a webhook (checked on relays WEBHOOK_EXTRA_HOSTS admits too)."""
+        raise NotImplementedError
+
+    def clean_webhook(self, url: str, context: SchemaContext | None = None) -> str:
+        check_webhook(url, field_name="webhook", hosts=self.hosts, example=self.example, shape=self.webhook_shape,
+                      token=self.webhook_token)
+        check_destination(url, field_name="webhook", context=context)
         return url
 
     def clean_values(self, values, *, context, stored_secrets):
@@ -271,7 +299,7 @@ class ChatWebhookSchema(ConfigSchema):
             if not values.get(name):
                 continue
             try:
-                secrets[name] = self.clean_webhook(values[name]) if name == "webhook" else self.clean_secret(
+                secrets[name] = self.clean_webhook(values[name], context) if name == "webhook" else self.clean_secret(
                     name, values[name])
             except ValidationError as exc:
                 for key, messages in exc.message_dict.items():

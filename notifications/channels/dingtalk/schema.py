@@ -24,6 +24,9 @@ class DingTalkConfig(ChatWebhookSchema):
                          "with SEC."),
     )
 
+    def webhook_token(self, parts) -> str:
+        return query_value(parts, "access_token")
+
     def webhook_shape(self, parts) -> bool:
         return parts.path == "/robot/send" and bool(query_value(parts, "access_token"))
 

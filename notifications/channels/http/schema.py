@@ -12,7 +12,7 @@ import secrets as random_secrets
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from console.crypto import MASK, mask
-from notifications.channels.schema import CleanedConfig, ConfigField, ConfigSchema, split_url
+from notifications.channels.schema import CleanedConfig, ConfigField, ConfigSchema, check_destination, split_url
 
 SECRET_PREFIX = "whsec_"
 
@@ -55,6 +55,7 @@ class HttpConfig(ConfigSchema):
     def clean_values(self, values, *, context, stored_secrets):
         url = values["url"]
         split_url(url, "url", allow_userinfo=True)
+        check_destination(url, field_name="url", context=context)
         secret = stored_secrets.get(self.generated_secret, "")
         revealed = {}
         if not secret:

@@ -18,6 +18,9 @@ class LarkConfig(ChatWebhookSchema):
                     help="Optional: the secret of the bot's signature verification setting."),
     )
 
+    def webhook_token(self, parts) -> str:
+        return parts.path.rstrip("/").rsplit("/", 1)[-1]
+
     def webhook_shape(self, parts) -> bool:
         token = parts.path[len(HOOK_PATH):] if parts.path.startswith(HOOK_PATH) else ""
         return bool(token) and "/" not in token and not parts.query

@@ -13,5 +13,8 @@ class WeComConfig(ChatWebhookSchema):
                     placeholder="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=..."),
     )
 
+    def webhook_token(self, parts) -> str:
+        return query_value(parts, "key")
+
     def webhook_shape(self, parts) -> bool:
         return parts.path == "/cgi-bin/webhook/send" and bool(query_value(parts, "key"))

@@ -54,3 +54,12 @@ def test_a_dingtalk_key_of_the_wrong_length_is_refused_with_the_length_rule(owne
         "Enter the robot's signing key: SEC followed by 8 to 200 letters and digits (11 to 203 characters in "
         "all); this one has 6 characters."]
     assert DLC_FAILED in body()["event_types"]
+
+
+def test_an_http_target_at_the_metadata_address_is_refused_at_save_naming_the_field(owner_api, activated_workspace):
+    data = body(source="model", event_types=["pai:ModelManagement:ModelVersionApproved"],
+                targets=[{"method": "http", "config": {"url": "http://169.254.169.254/latest/meta-data/"}}])
+    response = owner_api.post(rules_url(activated_workspace), data, format="json")
+    assert response.status_code == 400
+    [message] = response.json()["error"]["fields"]["targets[0].config.url"]
+    assert message.startswith("This address cannot receive notifications: address not allowed")

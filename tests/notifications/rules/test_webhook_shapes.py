@@ -65,10 +65,47 @@ def test_the_lark_signing_secret_is_optional():
 
 def test_extra_hosts_admit_relays_over_http(settings):
     settings.WEBHOOK_EXTRA_HOSTS = ["127.0.0.1:8123", "relay.example.com"]
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     assert clean(WeComConfig, webhook="http://127.0.0.1:8123/any/path?key=k").secrets["webhook"]
     assert clean(LarkConfig, webhook="https://relay.example.com/hook/x").secrets["webhook"]
     with pytest.raises(ValidationError):
         clean(WeComConfig, webhook="http://127.0.0.1:9999/any?key=k")
+
+
+@pytest.mark.parametrize("schema,webhook", [
+    (WeComConfig, "http://127.0.0.1:8123/cgi-bin/webhook/send?key="),
+    (DingTalkConfig, "http://127.0.0.1:8123/robot/send"),
+    (LarkConfig, "http://127.0.0.1:8123/open-apis/bot/v2/hook/bad%20token"),
+])
+def test_an_admitted_host_still_needs_a_well_formed_token(settings, schema, webhook):
+    settings.WEBHOOK_EXTRA_HOSTS = ["127.0.0.1:8123"]
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    with pytest.raises(ValidationError) as refused:
+        clean(schema, webhook=webhook, signing_key=KEY)
+    assert refused.value.message_dict["webhook"][0].startswith("The webhook's token is missing or holds characters")
+
+
+def test_an_admitted_relay_at_an_address_no_send_may_reach_is_refused_at_save(settings):
+    settings.WEBHOOK_EXTRA_HOSTS = ["127.0.0.1:8123"]
+    settings.OUTBOUND_ALLOWED_NETWORKS = []
+    with pytest.raises(ValidationError) as refused:
+        clean(WeComConfig, webhook="http://127.0.0.1:8123/cgi-bin/webhook/send?key=k")
+    assert refused.value.message_dict["webhook"] == [
+        "This address cannot receive notifications: address not allowed: notifications may not reach loopback, "
+        "private, link-local, multicast or reserved addresses (an operator can allow a network for an account)."]
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8080/hook",
+                                 "https://10.0.0.7/pai", "http://[::1]/x"])
+def test_an_http_target_at_a_private_loopback_or_metadata_address_is_refused_at_save(url):
+    with pytest.raises(ValidationError) as refused:
+        clean(HttpConfig, url=url)
+    assert refused.value.message_dict["url"][0].startswith("This address cannot receive notifications: address not "
+                                                          "allowed")
+
+
+def test_a_name_that_does_not_resolve_here_is_saved_and_checked_again_at_each_send():
+    assert clean(HttpConfig, url="https://receiver.invalid/pai").secrets["url"] == "https://receiver.invalid/pai"
 
 
 def test_http_targets_take_http_or_https_urls_only():
