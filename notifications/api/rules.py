@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from console.api import serializers as api_serializers
 from console.api.errors import errors
-from notifications.catalog import EVENT_TYPE_CHOICES, SCOPE_CHOICES, SOURCE_CHOICES
+from notifications.catalog import EVENT_TYPE_CHOICES, SCOPE_CHOICES, SOURCE_CHOICES, get_source
 from notifications.channels.registry import METHOD_CHOICES, config_help, get_method
 from notifications.channels.schema import SchemaContext
 from notifications.models.rules import MAX_TARGETS_PER_RULE
@@ -288,6 +288,11 @@ class ConnectivityInputSerializer(api_serializers.Serializer):
     config = serializers.DictField(child=serializers.JSONField(), required=False, default=dict, help_text=CONFIG_HELP)
     target_id = serializers.IntegerField(required=False, allow_null=True, min_value=1,
                                          help_text="A saved target whose stored secrets fill the secrets left out.")
+    source = serializers.ChoiceField(choices=SOURCE_CHOICES, default="model",
+                                     help_text="The rule's source: the test message is a sample of its events.")
+    event_types = serializers.ListField(child=EventTypeField(), max_length=64, required=False, default=list,
+                                        help_text="The rule's event types: the sample is of the first one of the "
+                                                  "source's (none given: the source's first type).")
 
 
 class ConnectivityResultSerializer(api_serializers.Serializer):
@@ -298,7 +303,9 @@ class ConnectivityResultSerializer(api_serializers.Serializer):
 
 class RuleTestConnectivityView(APIView):
     @extend_schema(summary="Test Connectivity: send a test message with these values",
-                   description="DingTalk, WeCom and Lark only. The answer carries the bot's own code and message.",
+                   description="DingTalk, WeCom and Lark only. The message is a sample event of the rule's `source` "
+                               "and first event type, marked as a test; it is not a notification (not counted in "
+                               "usage, no delivery record). The answer carries the bot's own code and message.",
                    request=ConnectivityInputSerializer,
                    responses={200: ConnectivityResultSerializer, **errors(400, 404),
                               503: OpenApiResponse(description="Test Connectivity is not available.")})
@@ -320,6 +327,13 @@ class RuleTestConnectivityView(APIView):
                                                context=SchemaContext(account=workspace.account, workspace=workspace))
         except DjangoValidationError as exc:
             raise serializers.ValidationError({f"config.{key}": value for key, value in exc.message_dict.items()})
+        source = get_source(data["source"])
+        unknown = [t for t in data["event_types"] if not source.has_type(t)]
+        if unknown:
+            raise serializers.ValidationError({"event_types": [
+                f"Not event types of {source.label}: {', '.join(unknown)}. Its types are: "
+                f"{', '.join(et.key for et in source.event_types)}."]})
         result = connectivity_test(actor=request.user, workspace=workspace, method=method.key,
-                                   config=cleaned.config, secrets=cleaned.secrets)
+                                   config=cleaned.config, secrets=cleaned.secrets, source=source.key,
+                                   event_types=data["event_types"])
         return Response({"ok": bool(result.ok), "code": str(result.code or ""), "message": str(result.message or "")})

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from notifications.catalog import SOURCES_BY_KEY, event_type_label, source_for_type, type_key
+from notifications.catalog import SOURCES_BY_KEY, event_type_label, source_for_type, variables_of
 
 MAX_DATA_FIELDS = 6
 MAX_VALUE_CHARS = 300
@@ -124,30 +124,38 @@ def message_from_event(event) -> Message:
     )
 
 
-def message_example(*, workspace_name: str = "ws_demo") -> Message:
-    """The example message: a model version approved. Feeds Test Connectivity, previews, tests."""
-    event_type = type_key("model", "ModelVersionApproved")
+def message_example(*, workspace_name: str = "ws_demo", source_key: str = "model", event_type: str = "") -> Message:
+    """A sample message of one source's event type (`event_type` if the source has it, else its first),
+    with the catalog's example values: Test Connectivity sends one of the rule's own source and types;
+    previews and tests use the default, a model version approved."""
+    source = SOURCES_BY_KEY.get(source_key) or SOURCES_BY_KEY["model"]
+    event_type = event_type if source.has_type(event_type) else source.event_types[0].key
     event_id = f"test-{uuid.uuid4()}"
     now = timezone.now().isoformat(timespec="seconds")
+    old_status, new_status = source.example_status
+    data = {name: example for name, _meaning, example in variables_of(source)}
+    data.update(resourceKind=source.resource_kind, resourceName=source.example_resource, workspaceName=workspace_name,
+                oldStatus=old_status, newStatus=new_status)
     envelope = {
         "specversion": "1.0",
         "id": event_id,
         "source": "acs.pai",
         "type": event_type,
-        "subject": "acs.pai:cn-shanghai:0000000000000000:model/demo-model/version/0.1.0",
+        "subject": f"acs.pai:cn-shanghai:0000000000000000:{source.resource_kind}/{data['resourceId']}",
         "time": now,
         "datacontenttype": "application/json",
-        "data": {"modelName": "demo-model", "versionName": "0.1.0", "approvalStatus": "Approved"},
+        "data": data,
     }
     label = event_type_label(event_type)
     return Message(
-        title=f"[Test] {label}: demo-model 0.1.0",
+        title=f"[Test] {label}: {source.example_resource}",
         summary=f"Test message from PAI workspace {workspace_name}: the connection works.",
         fields=(
             MessageField("Workspace", workspace_name),
-            MessageField("Event source", "Model"),
+            MessageField("Event source", source.label),
             MessageField("Event type", label),
-            MessageField("Resource", "demo-model 0.1.0"),
+            MessageField("Resource", source.example_resource),
+            MessageField("Status", f"{old_status} → {new_status}"),
             MessageField("Time", now),
             MessageField("Note", "This is a Test Connectivity message; no event happened."),
             MessageField("Event ID", event_id),
@@ -155,7 +163,7 @@ def message_example(*, workspace_name: str = "ws_demo") -> Message:
         link=f"{settings.CONSOLE_BASE_URL}/",
         event_id=event_id,
         event_type=event_type,
-        tone="success",
+        tone=_tone(event_type),
         envelope=envelope,
         test=True,
     )

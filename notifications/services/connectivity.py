@@ -46,9 +46,11 @@ class ConnectivityResult:
         return f"Connectivity test failed: {self.code} {self.message}".strip() if self.code else self.message
 
 
-def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: dict) -> ConnectivityResult:
-    """Send the example message to the target described by `config` and `secrets` (as the method's
-    schema cleaned them). Raises AccessDenied without eventbridge:UpdateTargets on the bus."""
+def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: dict, source: str = "model",
+                      event_types=()) -> ConnectivityResult:
+    """Send a sample message of the rule's own `source` (its first chosen event type among `event_types`,
+    else the source's first) to the target described by `config` and `secrets` (as the method's schema
+    cleaned them). Raises AccessDenied without eventbridge:UpdateTargets on the bus."""
     authorize(actor, "eventbridge:UpdateTargets", bus_arn(workspace))
     delivery_method = get_method(method)
     channel = channel_for_method(method)
@@ -69,7 +71,9 @@ def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: d
         total_timeout=TEST_TOTAL_SECONDS - TEST_CONNECT_TIMEOUT,
     )
     try:
-        result = adapter.send(message_example(workspace_name=workspace.name), config, secrets, context)
+        sample = message_example(workspace_name=workspace.name, source_key=source,
+                                 event_type=next(iter(event_types), ""))
+        result = adapter.send(sample, config, secrets, context)
     except DeliveryError as exc:
         rate_limit_sent(slot)
         code = exc.provider_code or (f"HTTP {exc.http_status}" if exc.http_status else "")

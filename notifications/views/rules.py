@@ -218,7 +218,8 @@ def rule_test_connectivity(request, workspace_id):
         errors = [f"{labels.get(name, name)}: {text}" for name, texts in exc.message_dict.items() for text in texts]
         return render(request, f"{DRAWER}#connectivity_result", {**context, "errors": errors})
     result = connectivity_test(actor=request.user, workspace=workspace, method=method.key, config=cleaned.config,
-                               secrets=cleaned.secrets)
+                               secrets=cleaned.secrets, source=source.key,
+                               event_types=[t for t in request.POST.getlist("event_types") if source.has_type(t)])
     return render(request, f"{DRAWER}#connectivity_result", {**context, "result": result})
 
 

@@ -57,3 +57,21 @@ def test_a_sub_user_without_update_targets_may_not_test(subuser, activated_works
     with pytest.raises(AccessDenied):
         connectivity_test(actor=subuser, workspace=activated_workspace, method="dingtalk", config={},
                           secrets={"webhook": "https://oapi.dingtalk.com/robot/send?access_token=x"})
+
+
+def test_the_api_sends_a_sample_of_the_rules_own_source_and_type(fake_dingtalk, owner_api, activated_workspace):
+    bot = fake_dingtalk.add_bot(secret=SECRET)
+    url = f"/api/v1/workspaces/{activated_workspace.pk}/rules/test-connectivity/"
+    config = {"webhook": bot.webhook, "signing_key": SECRET}
+
+    answer = owner_api.post(url, {"method": "dingtalk", "config": config, "source": "dlc_job",
+                                  "event_types": ["pai:DLC:JobTimeout"]}, format="json")
+    refused = owner_api.post(url, {"method": "dingtalk", "config": config, "source": "dsw_instance",
+                                   "event_types": ["pai:DLC:JobTimeout"]}, format="json")
+
+    assert answer.json() == {"ok": True, "code": "0", "message": "The test message was delivered."}
+    [message] = fake_dingtalk.messages_for(bot)
+    assert message.json["markdown"]["title"] == "PAI · [Test] Job Timeout: resnet50-train"
+    assert "DLC job" in message.json["markdown"]["text"] and "Model" not in message.json["markdown"]["text"]
+    assert refused.status_code == 400 and refused.json()["error"]["fields"]["event_types"][0].startswith(
+        "Not event types of DSW instance: pai:DLC:JobTimeout. Its types are: pai:DSW:InstanceCreating")
