@@ -132,3 +132,8 @@ def test_the_rule_schema_takes_the_catalogs_values(schema):
     assert rule["event_types"]["items"] == {"$ref": "#/components/schemas/EventTypeEnum"}
     assert schemas["EventSourceEnum"]["enum"] == list(SOURCES_BY_KEY)
     assert rule["source"] == {"$ref": "#/components/schemas/EventSourceEnum"}
+
+
+def test_usage_says_what_sent_counts(schema):
+    sent = schema["components"]["schemas"]["UsageMonthTotals"]["properties"]["sent"]["description"]
+    assert "succeeded" in sent and "dead deliveries" in sent and "Test Connectivity" in sent

@@ -57,18 +57,23 @@ class UsageMonthsQuerySerializer(api_serializers.Serializer):
     )
 
 
+SENT_HELP = ("Notifications delivered: deliveries that succeeded (one message to one target or contact), counted "
+             "when they succeed. Not counted: dead deliveries, ones still pending or retrying, and Test "
+             "Connectivity messages.")
+
+
 def _amount_field(**kwargs):
     return serializers.DecimalField(max_digits=None, decimal_places=3, coerce_to_string=True, **kwargs)
 
 
 class UsageDaySerializer(api_serializers.Serializer):
     day = serializers.DateField(help_text="A calendar day in the billing time zone.")
-    sent = serializers.IntegerField()
+    sent = serializers.IntegerField(help_text=SENT_HELP)
 
 
 class UsageMonthTotalsSerializer(api_serializers.Serializer):
     month = MonthField(help_text="YYYY-MM, in the billing time zone.")
-    sent = serializers.IntegerField(help_text="Notifications sent (one message to one target or contact).")
+    sent = serializers.IntegerField(help_text=SENT_HELP)
     free_used = serializers.IntegerField()
     billable = serializers.IntegerField(help_text="Notifications beyond the free tier.")
     amount_due = _amount_field(help_text="billable x unit price, USD, three decimal places.")
