@@ -158,7 +158,7 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
     ("resourceId", "The resource's id.", "3"),
     ("resourceName", "The resource's name.", "resnet50-train"),
     ("workspaceId", "The workspace's id.", "1"),
-    ("workspaceName", "The workspace's name.", "ws_demo"),
+    ("workspaceName", "The workspace's name.", "ws_example"),
     ("oldStatus", "The status before the change.", "Running"),
     ("newStatus", "The status after the change.", "Failed"),
     ("operator", "Who made the change (a username, or system).", "owner"),

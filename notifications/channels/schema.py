@@ -114,6 +114,14 @@ class ConfigSchema:
         stored = dict(stored_secrets or {})
         errors: dict[str, list[str]] = {}
         text: dict[str, Any] = {}
+        known = [config_field.name for config_field in self.fields]
+        for name in values:
+            if name in self.generated_secrets:
+                if not is_blank_or_masked(values[name]):
+                    errors[name] = ["This secret is made by the server and cannot be set: leave it out (or send "
+                                    "back the masked value). A new target gets a new one, shown once."]
+            elif name not in known:
+                errors[str(name)] = [f"Unknown field; this method takes: {', '.join(known) or 'nothing'}."]
         for config_field in self.fields:
             raw = values.get(config_field.name)
             if config_field.multiple:

@@ -126,3 +126,14 @@ def test_control_characters_are_refused_before_anything_is_stored():
     with pytest.raises(ValidationError) as refused:
         clean(WeComConfig, webhook="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=a\x00b")
     assert refused.value.message_dict["webhook"] == ["Webhook contains control characters."]
+
+
+def test_a_signing_secret_sent_for_an_http_target_is_refused_not_silently_replaced():
+    with pytest.raises(ValidationError) as refused:
+        clean(HttpConfig, url="https://receiver.invalid/pai", signing_secret="whsec_" + "A" * 44, colour="red")
+    assert refused.value.message_dict == {
+        "signing_secret": ["This secret is made by the server and cannot be set: leave it out (or send back the "
+                           "masked value). A new target gets a new one, shown once."],
+        "colour": ["Unknown field; this method takes: url."]}
+    masked_back = clean(HttpConfig, url="https://receiver.invalid/pai", signing_secret="whsec_••••••AAAA")
+    assert masked_back.revealed["signing_secret"].startswith("whsec_")
