@@ -63,7 +63,7 @@ def test_f3_an_approval_raised_by_the_platform_still_switches_and_its_audit_name
     model = production["model"]
     pending = model.versions.create(version_name="1.2.0", approval_status="Pending", uri="oss://demo/1.2.0/")
     response = api_client_for(owner).put(
-        f"/api/v1/workspaces/{activated_workspace.pk}/models/{model.pk}/versions/1.2.0/",
+        f"/api/v1/workspaces/{activated_workspace.pk}/models/{model.pk}/versions/{pending.pk}/",
         {"approval_status": "Approved"}, format="json")
     assert response.status_code == 200, response.content
     event = Event.objects.get(type="pai:ModelManagement:ModelVersionApproved")

@@ -16,8 +16,8 @@ def test_registering_a_model_and_approving_its_version_over_the_api(owner_api, b
     model = owner_api.post(f"{base}/models/", {"name": "bert", "description": "text"}, format="json")
     model_id = model.json()["id"]
     version = owner_api.post(f"{base}/models/{model_id}/versions/", {"version_name": "1.0.0"}, format="json")
-    approved = owner_api.put(f"{base}/models/{model_id}/versions/1.0.0/", {"approval_status": "Approved"},
-                             format="json")
+    approved = owner_api.put(f"{base}/models/{model_id}/versions/{version.json()['id']}/",
+                             {"approval_status": "Approved"}, format="json")
 
     assert model.status_code == 201 and model.json()["versions"] == []
     assert version.status_code == 201 and version.json()["approval_status"] == "Pending"
@@ -30,7 +30,7 @@ def test_registering_a_model_and_approving_its_version_over_the_api(owner_api, b
 
 
 def test_changing_a_final_version_is_409_naming_the_current_state_and_raises_nothing(owner_api, base, approved_version):
-    url = f"{base}/models/{approved_version.model_id}/versions/{approved_version.version_name}/"
+    url = f"{base}/models/{approved_version.model_id}/versions/{approved_version.pk}/"
 
     response = owner_api.patch(url, {"approval_status": "Rejected"}, format="json")
 
@@ -42,7 +42,7 @@ def test_changing_a_final_version_is_409_naming_the_current_state_and_raises_not
 
 
 def test_a_bad_approval_status_is_400_naming_the_field(owner_api, base, pending_version):
-    url = f"{base}/models/{pending_version.model_id}/versions/{pending_version.version_name}/"
+    url = f"{base}/models/{pending_version.model_id}/versions/{pending_version.pk}/"
 
     response = owner_api.put(url, {"approval_status": "Deployed"}, format="json")
 

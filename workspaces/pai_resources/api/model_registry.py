@@ -1,5 +1,6 @@
 """Models and versions over the API. Changing a version's approval status mirrors PAI's
-UpdateModelVersion (`PUT .../models/{id}/versions/{version name}`); a final status answers 409."""
+UpdateModelVersion (`PUT .../models/{model_id}/versions/{version_id}/`: models and versions both by their
+numeric `id`); a final status answers 409."""
 
 from __future__ import annotations
 
@@ -137,10 +138,10 @@ class ModelVersionDetailView(WorkspaceScoped, generics.GenericAPIView):
 
     def get_object(self):
         model = model_get(workspace=self.workspace, actor=self.request.user, model_id=self.kwargs["model_id"])
-        return model_version_get(model=model, actor=self.request.user, version_name=self.kwargs["version_name"])
+        return model_version_get(model=model, actor=self.request.user, version_id=self.kwargs["version_id"])
 
     @extend_schema(summary="Read a model version",
-                   description="One version by its name, e.g. 1.0.0.",
+                   description="One version by its `id`, as a model is by its own.",
                    responses={200: ModelVersionSerializer, **errors(404)})
     def get(self, request, *args, **kwargs):
         return Response(ModelVersionSerializer(self.get_object()).data)

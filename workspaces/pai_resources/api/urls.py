@@ -11,7 +11,7 @@ urlpatterns = [
     path(f"{W}/models/", models.ModelListView.as_view(), name="api-model-list"),
     path(f"{W}/models/<int:model_id>/", models.ModelDetailView.as_view(), name="api-model-detail"),
     path(f"{W}/models/<int:model_id>/versions/", models.ModelVersionListView.as_view(), name="api-model-version-list"),
-    path(f"{W}/models/<int:model_id>/versions/<str:version_name>/", models.ModelVersionDetailView.as_view(),
+    path(f"{W}/models/<int:model_id>/versions/<int:version_id>/", models.ModelVersionDetailView.as_view(),
          name="api-model-version-detail"),
     path(f"{W}/eas-services/", eas.EasServiceListView.as_view(), name="api-eas-service-list"),
     path(f"{W}/eas-services/<int:service_id>/", eas.EasServiceDetailView.as_view(), name="api-eas-service-detail"),
