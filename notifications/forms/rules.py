@@ -37,6 +37,9 @@ class RuleForm(forms.Form):
     source = forms.ChoiceField(label="Event Source", choices=SOURCE_CHOICES, required=False)
     event_types = forms.MultipleChoiceField(label="Event Types", required=False,
                                             widget=forms.CheckboxSelectMultiple)
+    # The drawer's first choice above the types: none of them listed, every type of the source now and later.
+    all_event_types = forms.BooleanField(label="All event types of this source", required=False,
+                                         help_text="Includes the types added to this source later.")
     scope = forms.ChoiceField(label="Scope", required=False, widget=forms.RadioSelect)
     models = forms.MultipleChoiceField(label="Models", required=False, widget=forms.CheckboxSelectMultiple)
 
@@ -46,6 +49,13 @@ class RuleForm(forms.Form):
         self.fields["event_types"].choices = [(et.key, et.label) for et in self.source_def.event_types]
         self.fields["scope"].choices = [(key, SCOPE_LABELS[key]) for key in self.source_def.scopes]
         self.fields["models"].choices = [(str(m.pk), m.name) for m in PaiModel.objects.filter(workspace=workspace)]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("event_types") and not cleaned.get("all_event_types"):
+            self.add_error("event_types", f"Choose event types of {self.source_def.label}, or "
+                                          f"{self.fields['all_event_types'].label}.")
+        return cleaned
 
     def grouped_event_types(self):
         """The source's types by group. A group of one type labelled as the group itself (Job
@@ -203,6 +213,8 @@ class RuleEditor:
         data = QueryDict(mutable=True)
         data.update({"name": rule.name, "source": rule.source, "scope": rule.scope})
         data.setlist("event_types", [row.event_type for row in rule.event_types.all()])
+        if not data.getlist("event_types"):
+            data["all_event_types"] = "on"
         data.setlist("models", [str(m.pk) for m in rule.scope_models.all()])
         keys = []
         for n, target in enumerate(rule.targets.all()):
@@ -223,7 +235,8 @@ class RuleEditor:
 
     @classmethod
     def refreshed(cls, data: QueryDict, *, workspace, rule=None, actor=None) -> RuleEditor:
-        """Apply the drawer's operation (`_op`: source, method, add, remove, contacts) and rebuild."""
+        """Apply the drawer's operation (`_op`: source, method, add, remove, contacts, group, all_types,
+        types) and rebuild."""
         data = data.copy()
         op, key = data.get("_op", ""), data.get("_key", "")
         keys = [k for k in data.getlist("target_keys") if k.isdigit()]
@@ -236,6 +249,11 @@ class RuleEditor:
         if op == "group":  # Select all of a group (or clear it, when all of it was chosen)
             data.setlist("event_types", _toggle_group(data.getlist("event_types"), source, data.get("_group", "")))
         data.setlist("event_types", [t for t in data.getlist("event_types") if source.has_type(t)])
+        # "All event types" and single types exclude each other: the one just ticked clears the other.
+        if op == "all_types" and data.get("all_event_types"):
+            data.setlist("event_types", [])
+        elif data.getlist("event_types"):
+            data.pop("all_event_types", None)
         if data.get("scope") not in source.scopes:
             data["scope"] = "all"
         for name in ("_op", "_key", "_group", "csrfmiddlewaretoken"):
@@ -252,7 +270,7 @@ class RuleEditor:
         return {
             "name": cleaned.get("name", ""),
             "source": cleaned.get("source", ""),
-            "event_types": cleaned.get("event_types", []),
+            "event_types": cleaned.get("event_types", []),  # none (All event types ticked): every type
             "scope": cleaned.get("scope") or "all",
             "model_ids": cleaned.get("models", []),
             "targets": [t.spec() for t in self.targets],

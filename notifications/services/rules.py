@@ -2,8 +2,9 @@
 disable, delete.
 
 Everything a rule must satisfy is checked here, for the console, the API and the admin alike: the bus
-exists (EventBridge activated), the name is unique on the bus, one source of the catalog, a non-empty
-subset of its event types, a scope the source allows, at most 50 rules per bus, the source/method
+exists (EventBridge activated), the name is unique on the bus, one source of the catalog, a subset
+of its event types (none listed: every type of the source, "All event types", including types the
+catalog adds later), a scope the source allows, at most 50 rules per bus, the source/method
 matrix, each target's config by its method's schema, and the account's target-unit quota. Every
 refusal is a ValidationError keyed by field (`name`, `event_types`, `targets`, `targets[2].webhook`,
 ...), all found problems at once.
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
-from notifications.catalog import SCOPE_LABELS, SOURCES_BY_KEY
+from notifications.catalog import ALL_EVENT_TYPES_LABEL, SCOPE_LABELS, SOURCES_BY_KEY
 from notifications.channels.registry import METHODS_BY_KEY
 from notifications.channels.schema import CleanedConfig, SchemaContext
 from notifications.models import Rule, RuleEventType, Target, TargetContact
@@ -86,9 +87,7 @@ def _check_rule_fields(errors, *, bus, rule, name, source, event_types, scope, m
     if source_def is None:
         _add(errors, "source", f"Choose an event source: {', '.join(s.label for s in SOURCES_BY_KEY.values())}.")
         return name, None, [], scope, []
-    types = list(dict.fromkeys(event_types or []))
-    if not types:
-        _add(errors, "event_types", f"Choose at least one event type of {source_def.label}.")
+    types = list(dict.fromkeys(event_types or []))  # none: every type of the source
     unknown = [t for t in types if not source_def.has_type(t)]
     if unknown:
         _add(errors, "event_types", f"Not event types of {source_def.label}: {', '.join(map(str, unknown))}.")
@@ -197,7 +196,7 @@ def _snapshot(rule: Rule) -> dict:
     return {
         "name": rule.name,
         "source": rule.source,
-        "event_types": sorted(row.event_type for row in rule.event_types.all()),
+        "event_types": sorted(row.event_type for row in rule.event_types.all()) or ALL_EVENT_TYPES_LABEL,
         "scope": rule.scope,
         "models": sorted(m.pk for m in rule.scope_models.all()),
         "enabled": rule.enabled,
@@ -232,7 +231,8 @@ def _write_on_bus(rule: Rule, bus, **values) -> dict:
 
 def rule_create(*, actor, workspace, name: str, source: str, event_types: list[str], targets: list,
                 scope: str = "all", model_ids: list | None = None, enabled: bool = True) -> Rule:
-    """Create a rule with its targets. `rule.revealed_secrets` maps new target ids to the secrets made
+    """Create a rule with its targets; empty `event_types`: every type of the source, now and later.
+    `rule.revealed_secrets` maps new target ids to the secrets made
     now (an HTTP target's whsec_ secret), to be shown once."""
     authorize(actor, "eventbridge:CreateRule", bus_arn(workspace))
     authorize(actor, "eventbridge:UpdateTargets", bus_arn(workspace))
