@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict
 
-from notifications.catalog import SCOPE_LABELS, SOURCE_CHOICES, SOURCES, SOURCES_BY_KEY
+from notifications.catalog import ALL_EVENT_TYPES_CHOICE, SCOPE_LABELS, SOURCE_CHOICES, SOURCES, SOURCES_BY_KEY
 from notifications.channels.registry import METHODS_BY_KEY, methods_for_source
 from notifications.channels.schema import SchemaContext
 from notifications.selectors.rules import (
@@ -38,7 +38,7 @@ class RuleForm(forms.Form):
     event_types = forms.MultipleChoiceField(label="Event Types", required=False,
                                             widget=forms.CheckboxSelectMultiple)
     # The drawer's first choice above the types: none of them listed, every type of the source now and later.
-    all_event_types = forms.BooleanField(label="All event types of this source", required=False,
+    all_event_types = forms.BooleanField(label=ALL_EVENT_TYPES_CHOICE, required=False,
                                          help_text="Includes the types added to this source later.")
     scope = forms.ChoiceField(label="Scope", required=False, widget=forms.RadioSelect)
     models = forms.MultipleChoiceField(label="Models", required=False, widget=forms.CheckboxSelectMultiple)
@@ -49,13 +49,6 @@ class RuleForm(forms.Form):
         self.fields["event_types"].choices = [(et.key, et.label) for et in self.source_def.event_types]
         self.fields["scope"].choices = [(key, SCOPE_LABELS[key]) for key in self.source_def.scopes]
         self.fields["models"].choices = [(str(m.pk), m.name) for m in PaiModel.objects.filter(workspace=workspace)]
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("event_types") and not cleaned.get("all_event_types"):
-            self.add_error("event_types", f"Choose event types of {self.source_def.label}, or "
-                                          f"{self.fields['all_event_types'].label}.")
-        return cleaned
 
     def grouped_event_types(self):
         """The source's types by group. A group of one type labelled as the group itself (Job
@@ -270,7 +263,8 @@ class RuleEditor:
         return {
             "name": cleaned.get("name", ""),
             "source": cleaned.get("source", ""),
-            "event_types": cleaned.get("event_types", []),  # none (All event types ticked): every type
+            "event_types": cleaned.get("event_types", []),
+            "all_event_types": bool(cleaned.get("all_event_types")),  # neither this nor a type: refused
             "scope": cleaned.get("scope") or "all",
             "model_ids": cleaned.get("models", []),
             "targets": [t.spec() for t in self.targets],

@@ -56,6 +56,17 @@ def test_a_rule_without_event_types_keys_every_type_of_its_source(make_rule, own
     assert keys(mine) == sorted((f"pai:DLC:{name}", f"user:{owner.pk}") for name in DLC_TYPES)
 
 
+def test_a_form_that_offered_the_choice_and_got_neither_is_refused_with_the_other_problems(make_rule):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        make_rule(name="", event_types=[], all_event_types=False)
+    assert refused.value.message_dict["event_types"] == [
+        "Choose event types of DLC job, or All event types of this source."]
+    assert "name" in refused.value.message_dict and not Rule.objects.exists()
+    assert not make_rule(event_types=[], all_event_types=True).event_types.exists()
+
+
 def test_it_is_shown_and_audited_as_all_event_types(make_rule, owner):
     rule = make_rule(event_types=[])
     row = rule_row(rule)
@@ -177,11 +188,11 @@ def test_the_console_creates_an_all_types_rule_and_the_table_says_so(owner_clien
 
 
 def test_the_drawer_refuses_neither_types_nor_all(owner_client, activated_workspace):
-    data = drawer_form()
+    data = drawer_form(name="bad name")
     del data["all_event_types"]
     body = owner_client.post(console_url("rule-create", activated_workspace), data, **HX).content.decode()
     assert "Choose event types of DLC job, or All event types of this source." in body
-    assert not Rule.objects.exists()
+    assert "Invalid rule name" in body and not Rule.objects.exists()  # every problem at once
 
 
 def test_ticking_all_clears_the_single_types_and_a_single_type_clears_all(owner_client, activated_workspace):

@@ -108,7 +108,8 @@ def test_a_bus_holds_at_most_fifty_rules(make_rule, activated_workspace):
 
 def test_all_problems_are_reported_at_once_and_nothing_is_written(make_rule):
     with pytest.raises(ValidationError) as refused:
-        make_rule(name="", event_types=[], targets=[{"method": "dingtalk", "values": {"webhook": "https://x.test/"}}])
+        make_rule(name="", event_types=["pai:PAIFlow:TaskFailed"],
+                  targets=[{"method": "dingtalk", "values": {"webhook": "https://x.test/"}}])
     assert {"name", "event_types", "targets[0].webhook", "targets[0].signing_key"} <= set(refused.value.message_dict)
     assert not Rule.objects.exists() and not Target.objects.exists()
 
