@@ -10,6 +10,8 @@ type of its source: it offers keys for each type the catalog has now, and `catal
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from notifications.catalog import SOURCES_BY_KEY
 from notifications.models import RoutingKey, Rule
 
@@ -78,8 +80,9 @@ def catalog_routing_keys_sync() -> tuple[int, int]:
         added += [RoutingKey(rule=rule, bus_id=rule.bus_id, event_type=event_type, scope_key=scope)
                   for event_type, scope in sorted(want - present)]
         stale += [(rule.pk, event_type, scope) for event_type, scope in sorted(present - want)]
-    RoutingKey.objects.bulk_create(added, ignore_conflicts=True)
     removed = 0
-    for rule_id, event_type, scope in stale:
-        removed += RoutingKey.objects.filter(rule_id=rule_id, event_type=event_type, scope_key=scope).delete()[0]
+    with transaction.atomic():
+        RoutingKey.objects.bulk_create(added, ignore_conflicts=True)
+        for rule_id, event_type, scope in stale:
+            removed += RoutingKey.objects.filter(rule_id=rule_id, event_type=event_type, scope_key=scope).delete()[0]
     return len(added), removed
