@@ -63,8 +63,8 @@ def rule_routing_keys_sync(rule: Rule) -> int:
 def catalog_routing_keys_sync() -> tuple[int, int]:
     """Bring the keys of every enabled "all event types" rule in line with the catalog as it is now:
     add the keys of types it gained, drop those of types it lost; other keys are left alone. Cheap
-    when nothing changed (two reads). Returns (keys added, keys removed)."""
-    rules = list(Rule.objects.filter(enabled=True, event_types__isnull=True).prefetch_related("scope_models"))
+    when nothing changed (two reads, and one per rule scoped to models). Returns (keys added, keys removed)."""
+    rules = list(Rule.objects.filter(enabled=True, event_types__isnull=True))
     if not rules:
         return 0, 0
     have: dict[int, set[tuple[str, str]]] = {}
@@ -73,9 +73,7 @@ def catalog_routing_keys_sync() -> tuple[int, int]:
         have.setdefault(rule_id, set()).add((event_type, scope_key))
     added, stale = [], []
     for rule in rules:
-        scopes = ([f"model:{model.pk}" for model in rule.scope_models.all()] if rule.scope == "models"
-                  else rule_scope_keys(rule))
-        want = {(event_type, scope) for event_type in source_type_keys(rule.source) for scope in scopes}
+        want = {(event_type, scope) for event_type in source_type_keys(rule.source) for scope in rule_scope_keys(rule)}
         present = have.get(rule.pk, set())
         added += [RoutingKey(rule=rule, bus_id=rule.bus_id, event_type=event_type, scope_key=scope)
                   for event_type, scope in sorted(want - present)]

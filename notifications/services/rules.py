@@ -235,9 +235,9 @@ def rule_create(*, actor, workspace, name: str, source: str, event_types: list[s
                 scope: str = "all", model_ids: list | None = None, enabled: bool = True,
                 all_event_types: bool | None = None) -> Rule:
     """Create a rule with its targets. Empty `event_types`: every type of the source, now and later,
-    unless `all_event_types` is False (a form offering that choice got neither: refused).
-    `rule.revealed_secrets` maps new target ids to the secrets made
-    now (an HTTP target's whsec_ secret), to be shown once."""
+    unless `all_event_types` is False (a form that offered that choice got neither: refused).
+    `rule.revealed_secrets` maps new target ids to the secrets made now (an HTTP target's whsec_
+    secret), to be shown once."""
     authorize(actor, "eventbridge:CreateRule", bus_arn(workspace))
     authorize(actor, "eventbridge:UpdateTargets", bus_arn(workspace))
     bus = event_bus_for(workspace)
@@ -249,8 +249,7 @@ def rule_create(*, actor, workspace, name: str, source: str, event_types: list[s
                 f"Event bus {bus.name} already has {count} rules; the limit is {MAX_RULES_PER_BUS}."]})
         name, source_def, types, scope, models, clean = _validate(
             workspace=workspace, bus=bus, rule=None, name=name, source=source, event_types=event_types,
-            all_event_types=all_event_types,
-            scope=scope, model_ids=model_ids, targets=targets)
+            all_event_types=all_event_types, scope=scope, model_ids=model_ids, targets=targets)
         rule = Rule(bus=bus, created_by=actor if getattr(actor, "pk", None) else None, enabled=bool(enabled))
         revealed = _write_on_bus(rule, bus, name=name, source_def=source_def, types=types, scope=scope,
                                  models=models, clean=clean)
@@ -273,8 +272,7 @@ def rule_update(*, actor, rule: Rule, name: str, source: str, event_types: list[
         before = _snapshot(rule)
         name, source_def, types, scope, models, clean = _validate(
             workspace=workspace, bus=bus, rule=rule, name=name, source=source, event_types=event_types,
-            all_event_types=all_event_types,
-            scope=scope, model_ids=model_ids, targets=targets)
+            all_event_types=all_event_types, scope=scope, model_ids=model_ids, targets=targets)
         kept = {item.existing.pk for item in clean if item.existing is not None}
         if rule.targets.exclude(pk__in=kept).exists():
             authorize(actor, "eventbridge:DeleteTargets", rule_arn(workspace, rule.name))
