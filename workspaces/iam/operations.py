@@ -5,7 +5,7 @@ selector function that performs it, and nowhere else.
                values=lambda rule, name="", **_: {...})
     def rule_update(*, actor, rule, name, ...): ...
 
-`values` maps the call's arguments to the templates' placeholders (`<account>` takes an Account and
+`values` maps the call's arguments (the actor's too) to the templates' placeholders (`<account>` takes an Account and
 becomes its uid; `<region>` is the deployment's region). The decorator checks every `Check` before
 the function runs, so console views, the API, the admin and tasks that call the function are
 authorized by it and decide nothing themselves. A face that must refuse before it reads its input (a
@@ -169,12 +169,12 @@ class Operation:
     values: Callable[..., dict]
     summary: str
 
-    def _resources(self, actions: tuple[str, ...], arguments: dict) -> list[tuple[str, str]]:
+    def _resources(self, actor, actions: tuple[str, ...], arguments: dict) -> list[tuple[str, str]]:
         chosen = [c for c in self.checks if c.action in actions] if actions else [c for c in self.checks
                                                                                      if not c.asked]
         if actions and not chosen:
             raise ValueError(f"{self.name} declares none of {actions}")
-        values = self.values(**arguments)
+        values = self.values(actor=actor, **arguments)
         return [(check.action, fill(check.resource, values)) for check in chosen]
 
     def authorize(self, actor, *actions: str, **arguments) -> None:
@@ -182,11 +182,12 @@ class Operation:
         asked ones included). `actor` None is the system: always allowed."""
         if actor is None:
             return
-        for action, resource in self._resources(actions, arguments):
+        for action, resource in self._resources(actor, actions, arguments):
             authorize(actor, action, resource)
 
     def allowed(self, user, *actions: str, **arguments) -> bool:
-        return all(is_allowed(user, action, resource) for action, resource in self._resources(actions, arguments))
+        return all(is_allowed(user, action, resource)
+                   for action, resource in self._resources(user, actions, arguments))
 
 
 _DECLARED: dict[str, Operation] = {}
