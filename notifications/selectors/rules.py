@@ -13,7 +13,7 @@ from notifications.channels.registry import METHODS_BY_KEY, channel_for_method, 
 from notifications.models import Contact, QuotaIncreaseRequest, RoutingKey, Rule, Target, TargetContact, TargetQuota
 from notifications.models.rules import DEFAULT_TARGETS_PER_RULE
 from notifications.services.routing_keys import ALL
-from workspaces.iam.operations import BUS, CONTACTS, RULE, Check, operation
+from workspaces.iam.operations import BUS, CONTACTS, QUOTA, RULE, Check, operation
 from workspaces.iam.permissions import account_arn
 from workspaces.tenancy.bus import bus_readiness
 
@@ -23,6 +23,12 @@ def quota_limit(*, account) -> int:
     """Target units per rule for the account: 5 unless an increase was approved."""
     quota = TargetQuota.objects.filter(account=account).only("targets_per_rule").first()
     return quota.targets_per_rule if quota else DEFAULT_TARGETS_PER_RULE
+
+
+@operation(Check("quotas:ListProductQuotas", QUOTA), values=lambda account, **_: {"account": account})
+def quota_get(*, actor, account) -> int:
+    """The quota page's figure, for a reader allowed quotas:ListProductQuotas."""
+    return quota_limit(account=account)
 
 
 def quota_requests_for_account(*, account) -> QuerySet[QuotaIncreaseRequest]:
