@@ -192,6 +192,20 @@ class Operation:
 
 _DECLARED: dict[str, Operation] = {}
 
+# Functions that take an actor but act as the system or an operator, never for a user: they declare
+# nothing (tests/workspaces/policies/test_operation_table.py).
+SYSTEM_OPERATIONS = frozenset({
+    "audit_record", "access_denied_record", "publish", "demo_resources_create",
+    "quota_request_approve", "quota_request_reject",  # operators, in Django admin
+})
+# Functions that take the user only to scope a read to its account (404 for another's), or act on
+# the caller's own identity: no action is checked. A write found by `policy_get_for_change` is
+# checked by the service that changes it (the refusal names the write's action).
+NO_ACTION = frozenset({
+    "workspaces_for_user", "workspace_get_for_user", "event_notifications_tab", "policy_get_for_change",
+    "api_token_get", "api_token_issue", "api_token_revoke",
+})
+
 
 def operation(*checks: Check, values: Callable[..., dict], enforce: bool = True):
     """Declare what the decorated function checks (see the module's doc). The function takes the

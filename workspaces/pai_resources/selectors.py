@@ -46,13 +46,13 @@ def model_version_get(*, model: Model, actor, version_id=None, version_name: str
     return _get(versions, version_id, "model version")
 
 
-@operation(Check("eas:ListServices", EAS_SERVICES), values=_in_workspace)
 def model_versions_in_workspace(*, workspace):
     """Every version of the workspace's models (choices for an EAS service)."""
     return (ModelVersion.objects.filter(model__workspace=workspace).select_related("model")
             .order_by("model__name", "-created_at"))
 
 
+@operation(Check("eas:ListServices", EAS_SERVICES), values=_in_workspace)
 def eas_services_list(*, workspace, actor):
     return (EasService.objects.filter(workspace=workspace)
             .select_related("model_version", "model_version__model", "created_by").order_by("-created_at", "-id"))

@@ -50,19 +50,28 @@ def workspace_get_authorized(user, pk) -> Workspace:
 
 
 # --- EventBridge: what the Event Notification Configuration tab and the API show.
-@operation(Check("ram:GetRole", ROLE), values=lambda account, **_: {"account": account}, enforce=False)
 def service_role_get(*, account: Account) -> ServiceLinkedRole | None:
-    """The account's role, if granted (unauthorized; `service_role_get.authorize(actor, account=...)`
-    is what reading it for a user checks)."""
     return ServiceLinkedRole.objects.filter(account=account, name=SERVICE_LINKED_ROLE_NAME).first()
 
 
-@operation(Check("eventbridge:ListEventBuses", ALL_BUSES), values=lambda account, **_: {"account": account},
-           enforce=False)
 def event_buses_for_account(*, account: Account):
-    """The account's buses (unauthorized; `event_buses_for_account.authorize(actor, account=...)` is
-    what listing them for a user checks)."""
     return EventBus.objects.filter(account=account).select_related("workspace", "account").order_by("name")
+
+
+def _account_values(account, **_) -> dict:
+    return {"account": account}
+
+
+@operation(Check("ram:GetRole", ROLE), values=_account_values)
+def service_role_read(*, actor, account: Account) -> ServiceLinkedRole | None:
+    """The service-linked role, for a reader allowed ram:GetRole."""
+    return service_role_get(account=account)
+
+
+@operation(Check("eventbridge:ListEventBuses", ALL_BUSES), values=_account_values)
+def event_buses_list(*, actor, account: Account):
+    """The account's buses, for a reader allowed eventbridge:ListEventBuses."""
+    return event_buses_for_account(account=account)
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,7 @@ def event_notifications_tab(*, user, workspace, error: str = "", notice: str = "
     with a drawer open, for a plain GET."""
     account = workspace.account
     account.refresh_from_db(fields=["eventbridge_activated_at"])
-    can_list_buses = event_buses_for_account.allowed(user, account=account)
+    can_list_buses = event_buses_list.allowed(user, account=account)
     return {
         "workspace": workspace,
         "status": eventbridge_status_get(account=account),

@@ -16,7 +16,12 @@ from workspaces.tenancy.api.serializers import (
     ServiceLinkedRoleSerializer,
 )
 from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
-from workspaces.tenancy.selectors import event_buses_for_account, eventbridge_status_get, service_role_get
+from workspaces.tenancy.selectors import (
+    event_buses_list,
+    eventbridge_status_get,
+    service_role_get,
+    service_role_read,
+)
 from workspaces.tenancy.services.eventbridge import eventbridge_activate, service_role_grant
 
 
@@ -74,7 +79,7 @@ class ServiceLinkedRoleView(APIView):
                    responses={200: ServiceLinkedRoleSerializer, **ERRORS_AUTH})
     def get(self, request):
         account = account_of(request.user)
-        service_role_get.authorize(request.user, account=account)
+        service_role_read(actor=request.user, account=account)
         return Response(ServiceLinkedRoleSerializer(_role_data(account)).data)
 
     @extend_schema(
@@ -94,8 +99,7 @@ class EventBusListView(generics.ListAPIView):
 
     def get_queryset(self):
         account = account_of(self.request.user)
-        event_buses_for_account.authorize(self.request.user, account=account)
-        return event_buses_for_account(account=account)
+        return event_buses_list(actor=self.request.user, account=account)
 
     @extend_schema(summary="The account's event buses (needs eventbridge:ListEventBuses)",
                    responses={200: EventBusSerializer(many=True), **ERRORS_READ})
