@@ -83,7 +83,7 @@ def rules_queryset(*, with_secrets: bool = True, hide_targets_of=()) -> QuerySet
     )
     if not with_secrets:
         targets = targets.defer("secrets")
-    return Rule.objects.select_related("bus", "bus__workspace", "created_by").prefetch_related(
+    return Rule.objects.select_related("bus", "bus__workspace__account", "created_by").prefetch_related(
         "event_types", "scope_models", Prefetch("targets", queryset=targets)
     )
 
