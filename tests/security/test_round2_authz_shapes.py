@@ -11,8 +11,8 @@ import re
 import pytest
 from django.test import Client
 
+from tests import test_api_permissions_walk as walk
 from tests.conftest import api_client_for
-from tests.test_api_permissions_walk import OPERATIONS, _call, _fill, world  # noqa: F401 (the walk's fixture)
 from workspaces.iam.operations import ACTION_RESOURCES
 from workspaces.iam.permissions import record_checks
 
@@ -24,6 +24,9 @@ def _shape_pattern(template: str) -> re.Pattern:
     return re.compile("".join(r"(?:[^/:]+|\*)" if re.fullmatch(r"<\w+>", part) else re.escape(part)
                               for part in parts) + r"\Z")
 
+
+OPERATIONS, _call, _fill = walk.OPERATIONS, walk._call, walk._fill
+world = walk.world  # the walk's fixture: one of each object an endpoint may name
 
 SHAPES = {action: [_shape_pattern(shape) for shape in shapes] for action, shapes in ACTION_RESOURCES.items()}
 
