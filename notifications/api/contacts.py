@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from console.accounts import account_of
-from console.api import Conflict
+from console.api import Conflict, requested_field
 from console.api import serializers as api_serializers
 from console.api.errors import errors
 from notifications.selectors.rules import contact_get, contacts_visible_to
@@ -56,7 +56,7 @@ class ContactListCreateView(generics.ListAPIView):
                    responses={201: ContactSerializer, **errors(400)})
     def post(self, request):
         contact_services.contact_create.authorize(request.user, account=account_of(request.user),
-                                                  name=request.data.get("name"))
+                                                  name=requested_field(request, "name"))
         data = ContactInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contact = contact_services.contact_create(actor=request.user, account=account_of(request.user),
@@ -75,7 +75,7 @@ class ContactDetailView(APIView):
                    responses={200: ContactSerializer, **errors(400, 404)})
     def put(self, request, contact_id):
         contact = contact_get(account=account_of(request.user), contact_id=contact_id)
-        contact_services.contact_update.authorize(request.user, contact=contact, name=request.data.get("name"))
+        contact_services.contact_update.authorize(request.user, contact=contact, name=requested_field(request, "name"))
         data = ContactInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contact = contact_services.contact_update(actor=request.user, contact=contact, **data.validated_data)

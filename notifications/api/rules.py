@@ -10,6 +10,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from console.api import requested_field
 from console.api import serializers as api_serializers
 from console.api.errors import errors
 from notifications.catalog import SCOPE_CHOICES, SOURCE_CHOICES
@@ -174,7 +175,8 @@ class RuleListCreateView(generics.ListAPIView):
     def post(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
         # The permission first: a caller who may not create rules learns nothing from validation.
-        rule_services.rule_create.authorize(request.user, workspace=workspace, name=request.data.get("name"))
+        rule_services.rule_create.authorize(request.user, workspace=workspace,
+                                            name=requested_field(request, "name"))
         data = validated(RuleCreateSerializer, request.data)
         rule = rule_services.rule_create(actor=request.user, workspace=workspace, enabled=data["enabled"],
                                          **_service_kwargs(data))
@@ -196,7 +198,7 @@ class RuleDetailView(APIView):
                    responses={200: RuleSerializer, **errors(400, 404)})
     def put(self, request, workspace_id, rule_id):
         rule = self._rule(request, workspace_id, rule_id)
-        rule_services.rule_update.authorize(request.user, rule=rule, name=request.data.get("name"))
+        rule_services.rule_update.authorize(request.user, rule=rule, name=requested_field(request, "name"))
         data = validated(RuleInputSerializer, request.data)
         rule = rule_services.rule_update(actor=request.user, rule=rule, **_service_kwargs(data))
         return Response(rule_data(rule, rule.revealed_secrets))
