@@ -143,7 +143,7 @@ def rule_list(request, workspace_id):
 def rule_create(request, workspace_id):
     workspace = workspace_get_for_user(request.user, workspace_id)
     if request.method == "GET":
-        rule_services.rule_create.authorize(request.user, workspace=workspace)
+        rule_services.rule_create.authorize(request.user, "eventbridge:CreateRule", workspace=workspace)
         editor = RuleEditor.blank(workspace=workspace, actor=request.user)
         try:
             event_bus_for(workspace)  # ServiceNotEnable before a form that could not be saved
@@ -164,7 +164,7 @@ def rule_update(request, workspace_id, rule_id):
     workspace = workspace_get_for_user(request.user, workspace_id)
     rule = rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
     if request.method == "GET":
-        rule_services.rule_update.authorize(request.user, rule=rule)
+        rule_services.rule_update.authorize(request.user, "eventbridge:UpdateRule", rule=rule)
         return _drawer(request, RuleEditor.from_rule(rule, workspace=workspace, actor=request.user))
     editor = RuleEditor(request.POST, workspace=workspace, rule=rule, actor=request.user)
 
