@@ -6,6 +6,7 @@ do not repeat fails here."""
 import pytest
 
 from notifications.models import Event
+from tests import factories
 from workspaces.models import AuditLogEntry, DlcJob, DswInstance, FlowTask
 from workspaces.pai_resources.services import dlc, dsw, flow
 from workspaces.pai_resources.services.transitions import StateConflict
@@ -86,19 +87,19 @@ def _in_state(obj, **state):
 
 @pytest.fixture
 def job(activated_workspace, owner):
-    return dlc.dlc_job_create(workspace=activated_workspace, name="train_1", timeout_minutes=30, actor=owner)
+    return factories.dlc_job(activated_workspace, actor=owner, name="train_1", timeout_minutes=30)
 
 
 @pytest.fixture
 def instance(activated_workspace, owner):
-    created = dsw.dsw_instance_create(workspace=activated_workspace, name="notebook", actor=owner)
+    created = factories.dsw_instance(activated_workspace, actor=owner, name="notebook")
     Event.objects.all().delete()  # the Creating event of the arrangement
     return created
 
 
 @pytest.fixture
 def task(activated_workspace, owner):
-    return flow.flow_task_create(workspace=activated_workspace, name="pipeline", run=False, actor=owner)
+    return factories.flow_task(activated_workspace, actor=owner, name="pipeline", run=False)
 
 
 # --- DLC jobs
