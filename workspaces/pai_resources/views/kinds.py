@@ -3,7 +3,8 @@ Create dialog) and its status change (a lifecycle button). A kind's detail page,
 kind (a job's scheduling, a service's version, an instance's image, a model's versions), stays in
 the kind's own module.
 
-A new kind is a row here and its routes in `workspaces/pai_resources/urls.py`.
+A new kind is a row here, its list template (columns and a row's cells) and its routes in
+`workspaces/pai_resources/urls.py`.
 """
 
 from __future__ import annotations
@@ -37,12 +38,30 @@ from .forms import (
 
 
 @dataclass(frozen=True)
+class ListPage:
+    """The words of a kind's list page (templates/workspaces/resources/_list_page.html)."""
+
+    title: str  # the browser tab's ("Deep Learning Containers")
+    section: str  # the heading and the breadcrumb's ("Deep Learning Containers (DLC)")
+    route: str  # the list's URL name (the Create dialog posts there)
+    create_action: str  # the RAM action the Create button needs, and the resource path it is checked on
+    create_path: str
+    dialog: str  # the Create dialog's id
+    create_label: str  # the Create button's and the dialog's title
+    submit_label: str
+    first_label: str  # the button of the empty table
+    empty: str  # the empty table's title
+    table: str  # the table's data-testid
+    columns: int
+
+
+@dataclass(frozen=True)
 class ResourceKind:
     noun: str  # how messages name one ("DLC job")
     detail: str  # the URL name of one's page
     id_kwarg: str  # the id's name in its URLs and its selector ("job_id")
-    template: str  # the list page's template
-    rows: str  # the list page's name for the objects ("jobs")
+    page: ListPage
+    template: str  # the list page's template: its columns and a row's cells
     objects: Callable  # selector: (workspace=, actor=) -> the workspace's objects
     get: Callable  # selector: (workspace=, actor=, <id_kwarg>=) -> one
     create: Callable  # service: (workspace=, actor=, **the form's cleaned data) -> the new one
@@ -54,13 +73,20 @@ class ResourceKind:
 KINDS: dict[str, ResourceKind] = {
     "model": ResourceKind(
         noun="Model", detail="model-detail", id_kwarg="model_id", template="workspaces/resources/model_list.html",
-        rows="models", objects=selectors.models_list, get=selectors.model_get, create=model_create,
+        page=ListPage("Models", "Models", "model-list", "paimodel:CreateModel", "model/*", "create-model",
+                      "Register Model", "Register Model", "Register your first model", "No models registered yet",
+                      "models-table", 5),
+        objects=selectors.models_list, get=selectors.model_get, create=model_create,
         form=lambda data, workspace: ModelCreateForm(data),
         created=lambda model: f"Model {model.name} registered.",
     ),
     "eas": ResourceKind(
         noun="EAS service", detail="eas-service-detail", id_kwarg="service_id",
-        template="workspaces/resources/eas_list.html", rows="services", objects=selectors.eas_services_list,
+        template="workspaces/resources/eas_list.html",
+        page=ListPage("Elastic Algorithm Service", "Elastic Algorithm Service (EAS)", "eas-service-list",
+                      "eas:CreateService", "service/*", "deploy-service", "Deploy Service", "Deploy",
+                      "Deploy your first service", "No EAS services yet", "eas-services-table", 5),
+        objects=selectors.eas_services_list,
         get=selectors.eas_service_get, create=eas_service_create,
         form=lambda data, workspace: EasServiceCreateForm(
             data, versions=selectors.model_versions_in_workspace(workspace=workspace)),
@@ -69,14 +95,20 @@ KINDS: dict[str, ResourceKind] = {
     ),
     "dlc": ResourceKind(
         noun="DLC job", detail="dlc-job-detail", id_kwarg="job_id", template="workspaces/resources/dlc_list.html",
-        rows="jobs", objects=selectors.dlc_jobs_list, get=selectors.dlc_job_get, create=dlc_job_create,
+        page=ListPage("Deep Learning Containers", "Deep Learning Containers (DLC)", "dlc-job-list",
+                      "paidlc:CreateJob", "job/*", "create-job", "Create Job", "Create Job", "Create your first job",
+                      "No DLC jobs yet", "dlc-jobs-table", 6),
+        objects=selectors.dlc_jobs_list, get=selectors.dlc_job_get, create=dlc_job_create,
         form=lambda data, workspace: DlcJobCreateForm(data),
         created=lambda job: f"DLC job {job.name} created.",
         set_status=lambda job, status, actor: dlc_job_set_status(job=job, status=status, actor=actor),
     ),
     "dsw": ResourceKind(
         noun="DSW instance", detail="dsw-detail", id_kwarg="instance_id", template="workspaces/resources/dsw_list.html",
-        rows="instances", objects=selectors.dsw_instances_list, get=selectors.dsw_instance_get,
+        page=ListPage("Interactive Modeling (DSW)", "Interactive Modeling (DSW)", "dsw-list", "paidsw:CreateInstance",
+                      "instance/*", "create-instance", "Create Instance", "Create Instance",
+                      "Create your first instance", "No DSW instances yet", "dsw-instances-table", 5),
+        objects=selectors.dsw_instances_list, get=selectors.dsw_instance_get,
         create=dsw_instance_create, form=lambda data, workspace: NamedResourceForm(data),
         created=lambda instance: f"DSW instance {instance.name} is being created.",
         set_status=lambda instance, status, actor: dsw_instance_set_status(instance=instance, status=status,
@@ -84,7 +116,10 @@ KINDS: dict[str, ResourceKind] = {
     ),
     "flow": ResourceKind(
         noun="Flow task", detail="flow-task-detail", id_kwarg="task_id", template="workspaces/resources/flow_list.html",
-        rows="tasks", objects=selectors.flow_tasks_list, get=selectors.flow_task_get, create=flow_task_create,
+        page=ListPage("Visualized Modeling (Designer)", "Visualized Modeling (Designer)", "flow-task-list",
+                      "paiflow:CreateRun", "pipelinerun/*", "create-task", "Create Task", "Create Task",
+                      "Create your first task", "No flow tasks yet", "flow-tasks-table", 4),
+        objects=selectors.flow_tasks_list, get=selectors.flow_task_get, create=flow_task_create,
         form=lambda data, workspace: FlowTaskCreateForm(data, initial={"run": True}),
         created=lambda task: f"Flow task {task.name} created ({task.status}).",
         set_status=lambda task, status, actor: flow_task_set_status(task=task, status=status, actor=actor),
@@ -108,7 +143,7 @@ def resource_list(request, workspace_id, kind):
         else:
             messages.success(request, kind.created(created))
             return redirect(kind.detail, workspace_id=workspace.pk, **{kind.id_kwarg: created.pk})
-    return render(request, kind.template, {"workspace": workspace, kind.rows: objects, "form": form})
+    return render(request, kind.template, {"workspace": workspace, "page": kind.page, "rows": objects, "form": form})
 
 
 @login_required
