@@ -28,6 +28,10 @@ MARKERS_BY_PATH = {
     "tests/browser/": "browser",
     "tests/production/": "browser",
     "tests/integration/": "integration",
+    # Tests that start processes of their own (workers, web, beat) are integration tests too.
+    "tests/notifications/usage/test_concurrent_workers.py": "integration",
+    "tests/security/test_round2_keys.py": "integration",
+    "tests/security/test_celery_durability.py": "integration",
     "tests/chaos/": "chaos",
     "tests/security/test_api_fuzz.py": "fuzz",
 }
