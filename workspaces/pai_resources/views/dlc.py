@@ -19,6 +19,7 @@ from workspaces.tenancy.selectors import workspace_get_for_user
 
 from .common import lifecycle_actions
 from .forms import DlcSchedulingForm, form_add_service_errors
+from .kinds import detail_context
 
 
 @login_required
@@ -38,7 +39,7 @@ def dlc_job_detail(request, workspace_id, job_id):
         else:
             messages.success(request, "Scheduling settings saved.")
             return redirect("dlc-job-detail", workspace_id=workspace.pk, job_id=job.pk)
-    return render(request, "workspaces/resources/dlc_detail.html", {
+    return render(request, "workspaces/resources/dlc_detail.html", detail_context("dlc", job, {
         "workspace": workspace, "job": job, "form": form,
         "actions": lifecycle_actions(ACTIONS, allowed_targets(TRANSITIONS, job.status, list(ACTIONS))),
-    })
+    }))

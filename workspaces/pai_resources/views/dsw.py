@@ -19,6 +19,7 @@ from workspaces.pai_resources.services.transitions import allowed_targets
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 from .common import action_perform, lifecycle_actions
+from .kinds import detail_context
 
 
 @login_required
@@ -29,12 +30,12 @@ def dsw_detail(request, workspace_id, instance_id):
     image_allowed = allowed_targets(IMAGE_TRANSITIONS, instance.image_status, DswInstance.ImageStatus.values)
     if instance.status != DswInstance.Status.RUNNING:
         image_allowed = [s for s in image_allowed if s != DswInstance.ImageStatus.SAVING]
-    return render(request, "workspaces/resources/dsw_detail.html", {
+    return render(request, "workspaces/resources/dsw_detail.html", detail_context("dsw", instance, {
         "workspace": workspace, "instance": instance,
         "actions": lifecycle_actions(ACTIONS, allowed_targets(TRANSITIONS, instance.status,
                                                               DswInstance.Status.values)),
         "image_actions": lifecycle_actions(IMAGE_ACTIONS, image_allowed),
-    })
+    }))
 
 
 @login_required

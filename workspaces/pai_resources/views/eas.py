@@ -19,6 +19,7 @@ from workspaces.tenancy.selectors import workspace_get_for_user
 
 from .common import lifecycle_actions
 from .forms import EasSwitchVersionForm, form_add_service_errors
+from .kinds import detail_context
 
 
 @login_required
@@ -41,7 +42,7 @@ def eas_service_detail(request, workspace_id, service_id):
             messages.success(request,
                              f"Revision {revision.number}: {service.name} now serves {revision.model_version}.")
             return redirect("eas-service-detail", workspace_id=workspace.pk, service_id=service.pk)
-    return render(request, "workspaces/resources/eas_detail.html", {
+    return render(request, "workspaces/resources/eas_detail.html", detail_context("eas", service, {
         "workspace": workspace, "service": service, "form": form,
         "actions": lifecycle_actions(ACTIONS, allowed_targets(TRANSITIONS, service.status, ACTIONS)),
-    })
+    }))

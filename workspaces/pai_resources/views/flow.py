@@ -13,6 +13,7 @@ from workspaces.pai_resources.services.transitions import allowed_targets
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 from .common import lifecycle_actions
+from .kinds import detail_context
 
 
 @login_required
@@ -20,7 +21,7 @@ from .common import lifecycle_actions
 def flow_task_detail(request, workspace_id, task_id):
     workspace = workspace_get_for_user(request.user, workspace_id)
     task = flow_task_get(workspace=workspace, actor=request.user, task_id=task_id)
-    return render(request, "workspaces/resources/flow_detail.html", {
+    return render(request, "workspaces/resources/flow_detail.html", detail_context("flow", task, {
         "workspace": workspace, "task": task,
         "actions": lifecycle_actions(ACTIONS, allowed_targets(TRANSITIONS, task.status, FlowTask.Status.values)),
-    })
+    }))

@@ -1,7 +1,7 @@
 """The resource kinds' table, and the pages every kind has in the same shape: its list (with the
 Create dialog) and its status change (a lifecycle button). A kind's detail page, which differs by
 kind (a job's scheduling, a service's version, an instance's image, a model's versions), stays in
-the kind's own module.
+the kind's own module; its title, breadcrumb and heading come from here (`detail_context`).
 
 A new kind is a row here, its list template (columns and a row's cells) and its routes in
 `workspaces/pai_resources/urls.py`.
@@ -42,6 +42,7 @@ class ListPage:
     """The words of a kind's list page (templates/workspaces/resources/_list_page.html)."""
 
     title: str  # the browser tab's ("Deep Learning Containers")
+    short: str  # the browser tab's on one's detail page ("DLC")
     section: str  # the heading and the breadcrumb's ("Deep Learning Containers (DLC)")
     route: str  # the list's URL name (the Create dialog posts there)
     create_action: str  # the RAM action the Create button needs, and the resource path it is checked on
@@ -73,7 +74,7 @@ class ResourceKind:
 KINDS: dict[str, ResourceKind] = {
     "model": ResourceKind(
         noun="Model", detail="model-detail", id_kwarg="model_id", template="workspaces/resources/model_list.html",
-        page=ListPage("Models", "Models", "model-list", "paimodel:CreateModel", "model/*", "create-model",
+        page=ListPage("Models", "Models", "Models", "model-list", "paimodel:CreateModel", "model/*", "create-model",
                       "Register Model", "Register Model", "Register your first model", "No models registered yet",
                       "models-table", 5),
         objects=selectors.models_list, get=selectors.model_get, create=model_create,
@@ -83,7 +84,7 @@ KINDS: dict[str, ResourceKind] = {
     "eas": ResourceKind(
         noun="EAS service", detail="eas-service-detail", id_kwarg="service_id",
         template="workspaces/resources/eas_list.html",
-        page=ListPage("Elastic Algorithm Service", "Elastic Algorithm Service (EAS)", "eas-service-list",
+        page=ListPage("Elastic Algorithm Service", "EAS", "Elastic Algorithm Service (EAS)", "eas-service-list",
                       "eas:CreateService", "service/*", "deploy-service", "Deploy Service", "Deploy",
                       "Deploy your first service", "No EAS services yet", "eas-services-table", 5),
         objects=selectors.eas_services_list,
@@ -95,7 +96,7 @@ KINDS: dict[str, ResourceKind] = {
     ),
     "dlc": ResourceKind(
         noun="DLC job", detail="dlc-job-detail", id_kwarg="job_id", template="workspaces/resources/dlc_list.html",
-        page=ListPage("Deep Learning Containers", "Deep Learning Containers (DLC)", "dlc-job-list",
+        page=ListPage("Deep Learning Containers", "DLC", "Deep Learning Containers (DLC)", "dlc-job-list",
                       "paidlc:CreateJob", "job/*", "create-job", "Create Job", "Create Job", "Create your first job",
                       "No DLC jobs yet", "dlc-jobs-table", 6),
         objects=selectors.dlc_jobs_list, get=selectors.dlc_job_get, create=dlc_job_create,
@@ -105,8 +106,8 @@ KINDS: dict[str, ResourceKind] = {
     ),
     "dsw": ResourceKind(
         noun="DSW instance", detail="dsw-detail", id_kwarg="instance_id", template="workspaces/resources/dsw_list.html",
-        page=ListPage("Interactive Modeling (DSW)", "Interactive Modeling (DSW)", "dsw-list", "paidsw:CreateInstance",
-                      "instance/*", "create-instance", "Create Instance", "Create Instance",
+        page=ListPage("Interactive Modeling (DSW)", "DSW", "Interactive Modeling (DSW)", "dsw-list",
+                      "paidsw:CreateInstance", "instance/*", "create-instance", "Create Instance", "Create Instance",
                       "Create your first instance", "No DSW instances yet", "dsw-instances-table", 5),
         objects=selectors.dsw_instances_list, get=selectors.dsw_instance_get,
         create=dsw_instance_create, form=lambda data, workspace: NamedResourceForm(data),
@@ -116,7 +117,7 @@ KINDS: dict[str, ResourceKind] = {
     ),
     "flow": ResourceKind(
         noun="Flow task", detail="flow-task-detail", id_kwarg="task_id", template="workspaces/resources/flow_list.html",
-        page=ListPage("Visualized Modeling (Designer)", "Visualized Modeling (Designer)", "flow-task-list",
+        page=ListPage("Visualized Modeling (Designer)", "Designer", "Visualized Modeling (Designer)", "flow-task-list",
                       "paiflow:CreateRun", "pipelinerun/*", "create-task", "Create Task", "Create Task",
                       "Create your first task", "No flow tasks yet", "flow-tasks-table", 4),
         objects=selectors.flow_tasks_list, get=selectors.flow_task_get, create=flow_task_create,
@@ -125,6 +126,11 @@ KINDS: dict[str, ResourceKind] = {
         set_status=lambda task, status, actor: flow_task_set_status(task=task, status=status, actor=actor),
     ),
 }
+
+
+def detail_context(kind: str, found, context: dict) -> dict:
+    """A kind's detail page's `context`, with what the shared page (_detail_page.html) needs."""
+    return {"page": KINDS[kind].page, "leaf": found.name, **context}
 
 
 @login_required

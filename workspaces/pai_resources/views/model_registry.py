@@ -20,6 +20,7 @@ from workspaces.tenancy.selectors import workspace_get_for_user
 
 from .common import action_perform
 from .forms import ModelVersionCreateForm, form_add_service_errors
+from .kinds import detail_context
 
 # The buttons of a version row: target state -> label.
 APPROVAL_ACTIONS = {ModelVersion.ApprovalStatus.APPROVED: "Approve", ModelVersion.ApprovalStatus.REJECTED: "Reject"}
@@ -47,7 +48,8 @@ def model_detail(request, workspace_id, model_id):
         for version in model.versions.all()
     ]
     return render(request, "workspaces/resources/model_detail.html",
-                  {"workspace": workspace, "model": model, "versions": versions, "form": form})
+                  detail_context("model", model, {"workspace": workspace, "model": model, "versions": versions,
+                                                   "form": form}))
 
 
 def _approval_confirmation(request, workspace, model, version, target: str):
