@@ -1,5 +1,6 @@
-"""Django admin for operators: rules with their targets (secrets masked, never in clear), contacts,
-target quotas, and quota increase requests with approve / reject actions (the quota services)."""
+"""Django admin for operators: rules with their targets (secrets masked, never in clear; added only through the
+rule service, rule_create.py), contacts, target quotas, and quota increase requests with approve / reject
+actions (the quota services)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
