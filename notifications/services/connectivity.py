@@ -15,8 +15,7 @@ from notifications.channels.base import DeliveryError, SendContext
 from notifications.channels.message import message_example
 from notifications.channels.registry import channel_for_method, get_method
 from notifications.services.ratelimit import rate_limit_acquire, rate_limit_sent
-from workspaces.iam.permissions import authorize
-from workspaces.tenancy.bus import bus_arn
+from workspaces.iam.operations import BUS, Check, operation
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +45,11 @@ class ConnectivityResult:
         return f"Connectivity test failed: {self.code} {self.message}".strip() if self.code else self.message
 
 
+@operation(Check("eventbridge:UpdateTargets", BUS),
+           values=lambda workspace, **_: {"account": workspace.account, "workspace": workspace.name})
 def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: dict) -> ConnectivityResult:
     """Send the example message to the target described by `config` and `secrets` (as the method's
     schema cleaned them). Raises AccessDenied without eventbridge:UpdateTargets on the bus."""
-    authorize(actor, "eventbridge:UpdateTargets", bus_arn(workspace))
     delivery_method = get_method(method)
     channel = channel_for_method(method)
     if not delivery_method.supports_test or channel is None:
