@@ -16,8 +16,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict
 
 from notifications.catalog import SCOPE_LABELS, SOURCE_CHOICES, SOURCES, SOURCES_BY_KEY
-from notifications.channels.registry import METHODS_BY_KEY, methods_for_source
+from notifications.channels.composer import MessageSettings
+from notifications.channels.registry import METHODS_BY_KEY, message_channels, methods_for_source
 from notifications.channels.schema import SchemaContext
+from notifications.forms.messages import MESSAGE_FIELDS, message_fields, variables_for
 from notifications.selectors.rules import (
     quota_limit,
     rules_queryset,
@@ -87,6 +89,8 @@ class TargetForm(forms.Form):
         for config_field in self.schema.fields:
             self.fields[config_field.name] = self._form_field(config_field)
             self.schema_fields.append(config_field)
+        if self.delivery_method.templated:
+            self.fields.update(message_fields())
 
     def _saved_target(self):
         raw = self.data.get(self.add_prefix("id"))
@@ -161,7 +165,39 @@ class TargetForm(forms.Form):
     def spec(self) -> dict:
         data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
         values = {f.name: None if self.removes(f) else data.get(f.name, "") for f in self.schema_fields}
-        return {"id": data.get("id"), "method": self.delivery_method.key, "values": values}
+        return {"id": data.get("id"), "method": self.delivery_method.key, "values": values,
+                "message": self.message_values()}
+
+    def message_values(self) -> dict:
+        """The target's language and templates as posted (the service checks them)."""
+        if not self.delivery_method.templated:
+            return {}
+        return {name: self.data.get(self.add_prefix(name), "") for name in MESSAGE_FIELDS}
+
+    @property
+    def preview_event_type(self) -> str:
+        return self.data.get(self.add_prefix("preview_event_type"), "")
+
+    @property
+    def preview_channel(self) -> str:
+        return self.data.get(self.add_prefix("preview_channel"), "")
+
+    @property
+    def preview_example(self) -> bool:
+        """Preview (and test) with the catalog's example rather than the workspace's last event."""
+        return self.data.get(self.add_prefix("preview_example")) == "on"
+
+    def preview_channels(self) -> list[str]:
+        return message_channels(self.delivery_method.key)
+
+    def message_open(self) -> bool:
+        """The message settings are shown open when they hold something or something is wrong."""
+        return any(self.message_values().values()) or any(name in self.errors for name in MESSAGE_FIELDS)
+
+    def message_settings(self) -> MessageSettings:
+        values = self.message_values()
+        return MessageSettings(language=values.get("language", ""), title_template=values.get("title_template", ""),
+                               body_template=values.get("body_template", ""))
 
     def rows(self):
         """The schema's fields as the template draws them, with the saved (masked) hint of secrets."""
@@ -213,6 +249,8 @@ class RuleEditor:
             method = METHODS_BY_KEY.get(target.method)
             if method is None:
                 continue
+            for name in MESSAGE_FIELDS if method.templated else ():
+                data[f"t{key}-{name}"] = getattr(target, name)
             for name, value in method.schema().initial_values(target).items():
                 if isinstance(value, list):
                     data.setlist(f"t{key}-{name}", value)
@@ -296,6 +334,20 @@ class RuleEditor:
     @property
     def over_limit(self) -> bool:
         return self.units > self.limit
+
+    @property
+    def chosen_event_types(self) -> list[str]:
+        source = self.rule_form.source_def
+        return [t for t in self.data.getlist("event_types") if source.has_type(t)]
+
+    def preview_event_types(self) -> list[tuple[str, str]]:
+        """What Preview may render: the rule's chosen event types, or all its source's."""
+        source = self.rule_form.source_def
+        chosen = set(self.chosen_event_types)
+        return [(et.key, et.label) for et in source.event_types if not chosen or et.key in chosen]
+
+    def template_variables(self) -> list[dict]:
+        return variables_for(self.chosen_event_types or [et.key for et in self.rule_form.source_def.event_types])
 
     def error_summary(self) -> list[dict]:
         """Every error shown in the drawer, in the order of the fields, each with the id of the field
