@@ -29,7 +29,7 @@ from notifications.selectors.rules import (
 from workspaces.iam.permissions import account_arn, is_allowed
 from workspaces.models import Model as PaiModel
 
-TARGET_ERROR = re.compile(r"^targets\[(\d+)\]\.(\w+)$")
+TARGET_ERROR = re.compile(r"^targets\[(\d+)\]\.(?:message\.)?(\w+)$")
 MAX_TARGET_BLOCKS = 100
 
 

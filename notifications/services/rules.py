@@ -6,7 +6,8 @@ exists (EventBridge activated), the name is unique on the bus, one source of the
 subset of its event types, a scope the source allows, at most 50 rules per bus, the source/method
 matrix, each target's config by its method's schema, and the account's target-unit quota. Every
 refusal is a ValidationError keyed by field (`name`, `event_types`, `targets`, `targets[2].webhook`,
-...), all found problems at once.
+`targets[0].message.body_template`, ...), all found problems at once. A target's templates are checked
+against the variables of the rule's event types (each problem names its line and the variable).
 """
 
 from __future__ import annotations
@@ -71,16 +72,16 @@ def _message_settings(errors, prefix: str, spec: TargetSpec, method, event_types
     text = {name: str(raw.get(name) or "").replace("\r\n", "\n").strip("\n") if name != "language"
             else str(raw.get(name) or "").strip() for name in ("language", "title_template", "body_template")}
     if text["language"] and text["language"] not in LANGUAGE_LABELS:
-        _add(errors, f"{prefix}.language", f"Choose a message language: {', '.join(LANGUAGE_LABELS)}, or leave it "
-                                           "empty for the account's.")
+        _add(errors, f"{prefix}.message.language",
+             f"Choose a message language: {', '.join(LANGUAGE_LABELS)}, or leave it empty for the account's.")
     settings_ = MessageSettings(**text)
     if (settings_.title_template or settings_.body_template) and not method.templated:
-        _add(errors, f"{prefix}.body_template", f"{method.label} targets send no message text: leave the templates "
-                                                "empty.")
+        _add(errors, f"{prefix}.message.body_template",
+             f"{method.label} targets send no message text: leave the templates empty.")
         return settings_
     for name, messages in templates_check(settings_, event_types).items():
         for message in messages:
-            _add(errors, f"{prefix}.{name}", message)
+            _add(errors, f"{prefix}.message.{name}", message)
     return settings_
 
 
