@@ -20,10 +20,10 @@ def test_every_default_uses_only_its_event_types_variables(language):
                 assert template and template_check(template, known, max_chars=4000) == [], (event_type, channel)
 
 
-def _composed(event_type, channel, language, settings=MessageSettings(), workspace="llm_training"):
+def _composed(event_type, channel, language, settings=None, workspace="llm_training"):
     values = example_values(event_type, language, workspace_name=workspace)
     return compose(example_message(event_type, values), values, channel=channel, language=language,
-                   settings_=settings)
+                   settings_=settings or MessageSettings())
 
 
 def test_the_chinese_default_of_a_dingtalk_job_failure(settings):

@@ -72,7 +72,8 @@ def test_every_variable_of_every_event_type_has_a_description_and_an_example():
         assert {"resource.name", "workspace.name", "status.old", "status.new", "operator", "console.link"} <= {
             v.name for v in variables}
         assert all(v.description and v.example for v in variables), event_type
-    assert {"model.name", "model.version"} <= {v.name for v in event_variables("pai:ModelManagement:ModelVersionApproved")}
+    model_variables = {v.name for v in event_variables("pai:ModelManagement:ModelVersionApproved")}
+    assert {"model.name", "model.version"} <= model_variables
     assert "failure.reason" in {v.name for v in event_variables("pai:DLC:JobFailed")}
     assert "model.name" not in {v.name for v in event_variables("pai:DLC:JobFailed")}
 
