@@ -124,7 +124,8 @@ def compose(base: Message, values: dict[str, str], *, channel: str, language: st
                            link_names=LINK_VARIABLES, max_chars=MAX_BODY_CHARS)
     family = CHANNEL_FAMILY.get(channel, "text")
     summary = body if family in ("sms", "voice") else base.summary or title
-    return replace(base, title=title, body=body, summary=summary, language=language,
+    templated = bool(settings_.title_template or settings_.body_template)
+    return replace(base, title=title, body=body, summary=summary, language=language, templated=templated,
                    link_text=WORDS.get(language, WORDS[DEFAULT_LANGUAGE])["link"])
 
 

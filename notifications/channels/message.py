@@ -44,6 +44,7 @@ class Message:
     # The body rendered from the target's template, in the channel's markup ("" for a message built
     # without one: renderers then list `fields`), its language, and the words of the link.
     body: str = ""
+    templated: bool = False  # the target has a template of its own (not the default)
     language: str = "en-US"
     link_text: str = "View event in the console"
 

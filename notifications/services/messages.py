@@ -24,6 +24,7 @@ from notifications.channels.composer import (
 from notifications.channels.default_templates import DEFAULT_LANGUAGE, LANGUAGE_LABELS
 from notifications.channels.dingtalk.renderer import render as dingtalk_render
 from notifications.channels.email.renderer import html_body, subject, text_body
+from notifications.channels.http.adapter import message_envelope
 from notifications.channels.lark.renderer import render as lark_render
 from notifications.channels.message import Message, message_from_event
 from notifications.channels.registry import message_channels
@@ -108,6 +109,8 @@ def channel_format(channel: str, message: Message) -> dict:
         return {"payload": wecom_render(message)}
     if channel == "lark":
         return {"payload": lark_render(message)}
+    if channel == "http":
+        return {"payload": message_envelope(message)}
     if channel == "email":
         return {"email": {"subject": subject(message), "text": text_body(message), "html": html_body(message)}}
     text = sms_text(message)

@@ -1,6 +1,8 @@
 """Deliveries carry the target's template in its language, values escaped for the channel; Test
 Connectivity sends exactly the message Preview shows."""
 
+import base64
+
 from notifications.channels.composer import MessageSettings
 from notifications.models import Delivery
 from notifications.services.connectivity import connectivity_test
@@ -69,3 +71,24 @@ def test_test_connectivity_sends_what_preview_shows_of_the_last_real_event(activ
     [sent] = fake_dingtalk.messages_for(bot)
     assert sent.json["markdown"] == preview.payload["markdown"]
     assert sent.json["markdown"]["title"] == "[Test] Job Failed: the-last-one"
+
+
+WHSEC = "whsec_" + base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
+
+
+def test_an_http_targets_templates_ride_in_the_envelope_as_extension_attributes(activated_workspace,
+                                                                                fake_http_receiver):
+    rule = make_rule(activated_workspace, source="model", types=("ModelVersionApproved",))
+    plain, templated = (fake_http_receiver.add_endpoint(secret=WHSEC) for _ in range(2))
+    add_target(rule, "http", secrets={"url": plain.url, "signing_secret": WHSEC})
+    target = add_target(rule, "http", secrets={"url": templated.url, "signing_secret": WHSEC})
+    target.language, target.body_template = "en-US", "${model.name} ${model.version} is ${approval.status}"
+    target.save()
+    _deliver(raise_event(activated_workspace, source="model", type_name="ModelVersionApproved", name="fraud 0.2.0",
+                         extra={"modelName": "fraud", "versionName": "0.2.0", "approvalStatus": "Approved"}))
+    received = {request.path: request.json for request in fake_http_receiver.accepted}
+    assert received.keys() == {f"/hooks/{plain.id}", f"/hooks/{templated.id}"}
+    assert "paitext" not in received[f"/hooks/{plain.id}"]
+    assert received[f"/hooks/{templated.id}"]["paitext"] == "fraud 0.2.0 is Approved"
+    assert received[f"/hooks/{templated.id}"]["paititle"] == "Model Version Approved for Publishing: fraud 0.2.0"
+    assert received[f"/hooks/{templated.id}"]["data"] == received[f"/hooks/{plain.id}"]["data"]

@@ -39,15 +39,17 @@ def test_a_variable_must_exist_for_every_chosen_event_type(make_rule):
         "Line 1: unknown variable ${model.name}.")
 
 
-def test_a_bad_language_and_templates_on_a_method_without_messages_are_refused(make_rule):
+def test_a_bad_language_and_templates_on_a_method_without_messages_are_refused(make_rule, running_eas):
+    eas = {"method": "eas_update", "values": {"eas_service": running_eas.pk}, "message": {"body_template": "x"}}
     with pytest.raises(ValidationError) as refused:
         make_rule(source="model", event_types=[MODEL_APPROVED],
-                  targets=[dingtalk(message={"language": "fr-FR"}), http(message={"body_template": "x"})])
+                  targets=[dingtalk(message={"language": "fr-FR"}), eas, http(message={"body_template": "${nope}"})])
     errors = refused.value.message_dict
     assert errors["targets[0].message.language"] == [
         "Choose a message language: zh-CN, en-US, or leave it empty for the account's."]
     assert errors["targets[1].message.body_template"] == [
-        "HTTP/HTTPS targets send no message text: leave the templates empty."]
+        "EAS service update targets send no message text: leave the templates empty."]
+    assert errors["targets[2].message.body_template"][0].startswith("Line 1: unknown variable ${nope}.")
 
 
 # --- API --------------------------------------------------------------------------------------------
@@ -126,3 +128,35 @@ def test_the_admin_shows_a_targets_templates_and_sets_an_accounts_language(admin
                                  {"account": account.pk, "language": "en-US"})
     assert response.status_code == 302
     assert AccountMessageSettings.objects.get(account=account).language == "en-US"
+
+
+# --- the drawer -----------------------------------------------------------------------------------
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_the_edit_drawer_shows_the_saved_template_and_saving_again_keeps_it(owner_client, make_rule,
+                                                                            activated_workspace):
+    rule = make_rule(targets=[dingtalk(message={"language": "en-US", "body_template": GOOD_BODY})])
+    edit = reverse("rule-update", kwargs={"workspace_id": activated_workspace.pk, "rule_id": rule.pk})
+    page = owner_client.get(edit, **HX).content.decode()
+    assert "### ${resource.name}\nReason: ${failure.reason}</textarea>" in page
+    assert '<option value="en-US" selected>' in page
+    target = rule.targets.get()
+    data = {"name": rule.name, "source": "dlc_job", "event_types": [DLC_FAILED], "scope": "all",
+            "target_keys": ["0"], "t0-id": str(target.pk), "t0-method": "dingtalk", "t0-language": "en-US",
+            "t0-body_template": GOOD_BODY.replace("Reason", "Why")}
+    response = owner_client.post(edit, data, **HX)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    target.refresh_from_db()
+    assert target.body_template == "### ${resource.name}\nWhy: ${failure.reason}"
+
+
+def test_the_drawers_preview_names_template_problems_instead_of_rendering(owner_client, activated_workspace):
+    preview = reverse("rule-preview", kwargs={"workspace_id": activated_workspace.pk})
+    data = {"source": "dlc_job", "event_types": [DLC_FAILED], "target_keys": ["0"], "_key": "0",
+            "t0-method": "wecom", "t0-title_template": "${resource.nam}"}
+    body = owner_client.post(preview, data, **HX).content.decode()
+    assert "Title template: Line 1: unknown variable ${resource.nam}." in body
+    data["t0-title_template"] = "${resource.name}!"
+    body = owner_client.post(preview, data, **HX).content.decode()
+    assert 'data-channel="wecom"' in body and "[测试] nightly-train!" in body
