@@ -160,3 +160,21 @@ def test_the_drawers_preview_names_template_problems_instead_of_rendering(owner_
     data["t0-title_template"] = "${resource.name}!"
     body = owner_client.post(preview, data, **HX).content.decode()
     assert 'data-channel="wecom"' in body and "[测试] nightly-train!" in body
+
+
+def test_the_apis_test_connectivity_sends_what_its_preview_shows(owner_api, activated_workspace, fake_wecom):
+    bot = fake_wecom.add_bot()
+    values = {"method": "wecom", "event_type": DLC_FAILED, "use_example": True,
+              "message": {"language": "en-US", "body_template": "**${resource.name}**: ${failure.reason}"}}
+    preview = owner_api.post(reverse("api-rule-preview", kwargs={"workspace_id": activated_workspace.pk}), values,
+                             format="json").json()
+    url = reverse("api-rule-test-connectivity", kwargs={"workspace_id": activated_workspace.pk})
+    answer = owner_api.post(url, {**values, "config": {"webhook": bot.webhook}}, format="json").json()
+    assert answer["ok"] is True
+    [received] = fake_wecom.accepted
+    assert received.json == preview["payload"]
+    assert received.json["markdown"]["content"] == "**nightly-train**: OOMKilled: worker-0 exceeded 32 GiB"
+    bad = owner_api.post(url, {**values, "config": {"webhook": bot.webhook},
+                               "message": {"body_template": "${model.name}"}}, format="json")
+    assert bad.status_code == 400 and bad.json()["error"]["fields"]["message.body_template"][0].startswith(
+        "Line 1: unknown variable ${model.name}.")
