@@ -63,6 +63,7 @@ class PreviewSerializer(api_serializers.Serializer):
     payload = serializers.JSONField(allow_null=True, help_text="The JSON a chat bot receives.")
     email = serializers.JSONField(allow_null=True, help_text="subject, text and html of an email.")
     sms = serializers.JSONField(allow_null=True, help_text="text, characters, segments and encoding of an SMS.")
+    voice = serializers.JSONField(allow_null=True, help_text="text and characters of a voice call.")
 
 
 class PreviewView(APIView):
@@ -86,4 +87,4 @@ class PreviewView(APIView):
         return Response({"channel": preview.channel, "language": preview.language, "event_type": preview.event_type,
                          "from_event": preview.from_event, "title": preview.message.title,
                          "body": preview.message.body, "payload": preview.payload, "email": preview.email,
-                         "sms": preview.sms})
+                         "sms": preview.sms, "voice": preview.voice})

@@ -74,6 +74,7 @@ class Preview:
     payload: dict | None = None  # the JSON a chat bot receives
     email: dict | None = None  # subject, text, html
     sms: dict | None = None  # text, segments, encoding, characters
+    voice: dict | None = None  # the text spoken, characters
 
     @property
     def language_label(self) -> str:
@@ -114,6 +115,8 @@ def channel_format(channel: str, message: Message) -> dict:
     if channel == "email":
         return {"email": {"subject": subject(message), "text": text_body(message), "html": html_body(message)}}
     text = sms_text(message)
+    if channel == "voice":
+        return {"voice": {"text": text, "characters": len(text)}}
     count, encoding = segments(text)
     return {"sms": {"text": text, "segments": count, "encoding": encoding, "characters": len(text)}}
 

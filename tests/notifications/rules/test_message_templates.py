@@ -97,6 +97,9 @@ def test_the_api_previews_a_message_in_the_channels_format(owner_api, activated_
     length = len(answer["sms"]["text"])
     assert answer["sms"]["characters"] == length
     assert answer["sms"]["segments"] == (1 if length <= 70 else -(-length // 67))
+    voice = owner_api.post(url, {"method": "contacts", "event_type": DLC_FAILED, "channel": "voice",
+                                 "message": {"language": "en-US"}}, format="json").json()
+    assert voice["sms"] is None and voice["voice"]["text"].startswith("PAI notice. Workspace ")
     lark = owner_api.post(url, {"method": "lark", "event_type": DLC_FAILED, "message": {
         "language": "en-US", "body_template": "**${resource.name}** in ${workspace.name}"}}, format="json").json()
     assert lark["payload"]["msg_type"] == "interactive"
