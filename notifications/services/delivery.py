@@ -138,8 +138,8 @@ def delivery_release(delivery_id: int) -> None:
 
 
 def _send_claimed(delivery_id: int, now) -> str:
-    delivery = Delivery.objects.select_related("event__workspace", "event__account", "target", "contact").get(
-        pk=delivery_id)
+    delivery = Delivery.objects.select_related("event__workspace", "event__account__message_settings", "target",
+                                               "contact").get(pk=delivery_id)
     channel = CHANNELS_BY_KEY.get(delivery.channel)
     if channel is None or delivery.target is None:
         reason = "the target was deleted" if delivery.target is None else f"unknown channel {delivery.channel!r}"

@@ -125,7 +125,7 @@ def event_route(*, event_id: int) -> int:
     (their attempts are written with the deliveries, before the send), the rest through their
     channels' queues. Returns how many deliveries were created now. An event that is gone, or was
     never published, routes nowhere."""
-    event = Event.objects.filter(pk=event_id).select_related("workspace", "account").first()
+    event = Event.objects.filter(pk=event_id).select_related("workspace", "account__message_settings").first()
     if event is None or event.status != Event.Status.PUBLISHED or event.bus_id is None:
         return 0
     now = timezone.now()

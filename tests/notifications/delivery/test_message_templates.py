@@ -92,3 +92,18 @@ def test_an_http_targets_templates_ride_in_the_envelope_as_extension_attributes(
     assert received[f"/hooks/{templated.id}"]["paitext"] == "fraud 0.2.0 is Approved"
     assert received[f"/hooks/{templated.id}"]["paititle"] == "Model Version Approved for Publishing: fraud 0.2.0"
     assert received[f"/hooks/{templated.id}"]["data"] == received[f"/hooks/{plain.id}"]["data"]
+
+
+def test_a_deliverys_message_costs_no_query_once_the_account_settings_are_selected(activated_workspace, account,
+                                                                                  django_assert_num_queries):
+    from notifications.models import Event, Target
+    from notifications.services.messages import message_for_delivery
+
+    raise_event(activated_workspace, name="nightly")
+    for language in ("", "en-US"):  # no settings row yet, then one
+        if language:
+            account_message_language_set(account=account, language=language)
+        event = Event.objects.select_related("workspace", "account__message_settings").get()
+        with django_assert_num_queries(0):
+            message = message_for_delivery(event, Target(method="dingtalk"), "dingtalk")
+        assert message.title == ("任务失败：nightly" if not language else "Job Failed: nightly")
