@@ -52,6 +52,7 @@ def test_a_bad_variable_is_a_field_error_naming_its_line(page, live_server, logi
     drawer.get_by_label("Body template").fill("Job ${resource.name}\nModel ${model.version}")
     drawer.get_by_test_id("rule-ok").click()
     error = drawer.get_by_test_id("field-body_template").get_by_test_id("template-error")
+    expect(drawer.get_by_test_id("message-settings")).to_have_attribute("open", "")  # opened on its error
     expect(error).to_contain_text("Line 2: unknown variable ${model.version}.")
     expect(drawer.get_by_test_id("rule-errors")).to_contain_text("Body template: Line 2: unknown variable")
     expect(drawer.get_by_label("Body template")).to_have_value("Job ${resource.name}\nModel ${model.version}")
@@ -60,7 +61,7 @@ def test_a_bad_variable_is_a_field_error_naming_its_line(page, live_server, logi
 
 
 def test_preview_shows_the_message_in_both_languages(page, live_server, login, screenshot, owner,
-                                                     activated_workspace):
+                                                     activated_workspace, axe_check):
     drawer = _open_drawer(page, live_server, login, owner, activated_workspace)
     drawer.get_by_label("Message language").select_option("zh-CN")
     drawer.get_by_test_id("preview").click()
@@ -76,6 +77,8 @@ def test_preview_shows_the_message_in_both_languages(page, live_server, login, s
     expect(result.get_by_test_id("preview-text")).to_contain_text("- **Workspace**: ")
     expect(result.get_by_test_id("preview-source")).to_contain_text("from the catalog's example")
     screenshot(page, "preview-en")
+    drawer.get_by_test_id("template-variables").locator("summary").click()
+    axe_check(page, "rule drawer: message settings, variables and a preview")
 
 
 def test_test_connectivity_delivers_the_previewed_text_to_the_bot(page, live_server, login, screenshot, owner,
