@@ -181,3 +181,15 @@ def test_the_apis_test_connectivity_sends_what_its_preview_shows(owner_api, acti
                                "message": {"body_template": "${model.name}"}}, format="json")
     assert bad.status_code == 400 and bad.json()["error"]["fields"]["message.body_template"][0].startswith(
         "Line 1: unknown variable ${model.name}.")
+
+
+def test_the_drawers_preview_of_an_http_target_shows_the_envelope_with_the_templates_output(owner_client,
+                                                                                          activated_workspace):
+    preview = reverse("rule-preview", kwargs={"workspace_id": activated_workspace.pk})
+    data = {"source": "model", "event_types": [MODEL_APPROVED], "target_keys": ["0"], "_key": "0",
+            "t0-method": "http", "t0-language": "en-US", "t0-body_template": "${model.name} ${model.version}"}
+    body = owner_client.post(preview, data, **HX).content.decode()
+    assert 'data-channel="http"' in body and "&quot;paitext&quot;: &quot;fraud-model 0.2.0&quot;" in body
+    data["t0-body_template"] = ""
+    body = owner_client.post(preview, data, **HX).content.decode()
+    assert "paitext&quot;" not in body and "&quot;type&quot;: &quot;pai:ModelManagement:ModelVersionApproved" in body
