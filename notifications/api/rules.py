@@ -36,6 +36,12 @@ CONFIG_HELP = (
 )
 
 
+EVENT_TYPES_HELP = (
+    "CloudEvents types of the source (the catalog). Empty or left out: All event types, every type of the "
+    "source, including types the catalog adds later."
+)
+
+
 class TargetInputSerializer(api_serializers.Serializer):
     id = serializers.IntegerField(required=False, allow_null=True, min_value=1,
                                   help_text="A saved target of this rule to keep (and keep its secrets).")
@@ -51,7 +57,8 @@ class RuleInputSerializer(api_serializers.Serializer):
                                  help_text="2 to 127 letters, digits, - and _; unique on the bus.")
     source = serializers.ChoiceField(choices=SOURCE_CHOICES)
     event_types = serializers.ListField(child=serializers.CharField(max_length=128), max_length=64,
-                                        help_text="CloudEvents types of the source (the catalog), at least one.")
+                                        required=False, allow_empty=True,
+                                        help_text=EVENT_TYPES_HELP)
     scope = serializers.ChoiceField(choices=SCOPE_CHOICES, default="all")
     models = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), required=False,
                                    default=list, max_length=200, help_text="Model ids, for scope `models`.")
@@ -81,6 +88,9 @@ class RuleSerializer(api_serializers.Serializer):
     source = serializers.CharField()
     source_label = serializers.CharField()
     event_types = serializers.ListField(child=serializers.CharField())
+    all_event_types = serializers.BooleanField(
+        help_text="true when event_types is empty: the rule receives All event types of its source, including "
+                  "types the catalog adds later.")
     scope = serializers.CharField()
     models = serializers.ListField(child=serializers.IntegerField())
     enabled = serializers.BooleanField()
@@ -133,6 +143,7 @@ def rule_data(rule, revealed: dict | None = None) -> dict:
         "source": rule.source,
         "source_label": row.source_label,
         "event_types": sorted(et.event_type for et in rule.event_types.all()),
+        "all_event_types": row.all_event_types,
         "scope": rule.scope,
         "models": sorted(m.pk for m in rule.scope_models.all()),
         "enabled": rule.enabled,
@@ -154,7 +165,7 @@ def _targets(validated: list[dict]) -> list[dict]:
 
 
 def _service_kwargs(data: dict) -> dict:
-    return {"name": data["name"], "source": data["source"], "event_types": data["event_types"],
+    return {"name": data["name"], "source": data["source"], "event_types": data.get("event_types") or [],
             "scope": data["scope"], "model_ids": data.get("models") or [], "targets": _targets(data["targets"])}
 
 

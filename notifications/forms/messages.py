@@ -6,7 +6,9 @@ from __future__ import annotations
 from django import forms
 
 from notifications.catalog import event_type_label, event_variables
-from notifications.channels.default_templates import LANGUAGE_LABELS, default_body, default_title
+from notifications.channels.composer import MessageSettings
+from notifications.channels.default_templates import LANGUAGE_LABELS
+from notifications.channels.registry import message_channels
 from notifications.channels.templating import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
 MESSAGE_FIELDS = ("language", "title_template", "body_template")
@@ -31,6 +33,41 @@ def message_fields() -> dict[str, forms.Field]:
     }
 
 
+class TargetMessageMixin:
+    """A TargetForm's message settings and Preview choices, as posted (the service checks them)."""
+
+    def message_values(self) -> dict:
+        """The target's language and templates as posted (the service checks them)."""
+        if not self.delivery_method.templated:
+            return {}
+        return {name: self.data.get(self.add_prefix(name), "") for name in MESSAGE_FIELDS}
+
+    @property
+    def preview_event_type(self) -> str:
+        return self.data.get(self.add_prefix("preview_event_type"), "")
+
+    @property
+    def preview_channel(self) -> str:
+        return self.data.get(self.add_prefix("preview_channel"), "")
+
+    @property
+    def preview_example(self) -> bool:
+        """Preview (and test) with the catalog's example rather than the workspace's last event."""
+        return self.data.get(self.add_prefix("preview_example")) == "on"
+
+    def preview_channels(self) -> list[str]:
+        return message_channels(self.delivery_method.key)
+
+    def message_open(self) -> bool:
+        """The message settings are shown open when they hold something or something is wrong."""
+        return any(self.message_values().values()) or any(name in self.errors for name in MESSAGE_FIELDS)
+
+    def message_settings(self) -> MessageSettings:
+        values = self.message_values()
+        return MessageSettings(language=values.get("language", ""), title_template=values.get("title_template", ""),
+                               body_template=values.get("body_template", ""))
+
+
 def variables_for(event_types: list[str]) -> list[dict]:
     """The variables every one of the rule's event types has (what a template may use), for the drawer."""
     rows, known = {}, None
@@ -43,6 +80,3 @@ def variables_for(event_types: list[str]) -> list[dict]:
     return [{"name": name, "description": rows[name].description, "example": examples.get(name, rows[name].example)}
             for name in rows if name in (known or set())]
 
-
-def default_texts(event_type: str, channel: str, language: str) -> dict:
-    return {"title": default_title(event_type, language), "body": default_body(event_type, channel, language)}

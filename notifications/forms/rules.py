@@ -15,11 +15,10 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict
 
-from notifications.catalog import SCOPE_LABELS, SOURCE_CHOICES, SOURCES, SOURCES_BY_KEY
-from notifications.channels.composer import MessageSettings
-from notifications.channels.registry import METHODS_BY_KEY, message_channels, methods_for_source
+from notifications.catalog import ALL_EVENT_TYPES_CHOICE, SCOPE_LABELS, SOURCE_CHOICES, SOURCES, SOURCES_BY_KEY
+from notifications.channels.registry import METHODS_BY_KEY, methods_for_source
 from notifications.channels.schema import SchemaContext
-from notifications.forms.messages import MESSAGE_FIELDS, message_fields, variables_for
+from notifications.forms.messages import MESSAGE_FIELDS, TargetMessageMixin, message_fields, variables_for
 from notifications.selectors.rules import (
     quota_limit,
     rules_queryset,
@@ -39,6 +38,9 @@ class RuleForm(forms.Form):
     source = forms.ChoiceField(label="Event Source", choices=SOURCE_CHOICES, required=False)
     event_types = forms.MultipleChoiceField(label="Event Types", required=False,
                                             widget=forms.CheckboxSelectMultiple)
+    # The drawer's first choice above the types: none of them listed, every type of the source now and later.
+    all_event_types = forms.BooleanField(label=ALL_EVENT_TYPES_CHOICE, required=False,
+                                         help_text="Includes the types added to this source later.")
     scope = forms.ChoiceField(label="Scope", required=False, widget=forms.RadioSelect)
     models = forms.MultipleChoiceField(label="Models", required=False, widget=forms.CheckboxSelectMultiple)
 
@@ -62,7 +64,7 @@ class RuleForm(forms.Form):
         return groups
 
 
-class TargetForm(forms.Form):
+class TargetForm(TargetMessageMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     method = forms.ChoiceField(label="Delivery Method", required=False)
 
@@ -168,37 +170,6 @@ class TargetForm(forms.Form):
         return {"id": data.get("id"), "method": self.delivery_method.key, "values": values,
                 "message": self.message_values()}
 
-    def message_values(self) -> dict:
-        """The target's language and templates as posted (the service checks them)."""
-        if not self.delivery_method.templated:
-            return {}
-        return {name: self.data.get(self.add_prefix(name), "") for name in MESSAGE_FIELDS}
-
-    @property
-    def preview_event_type(self) -> str:
-        return self.data.get(self.add_prefix("preview_event_type"), "")
-
-    @property
-    def preview_channel(self) -> str:
-        return self.data.get(self.add_prefix("preview_channel"), "")
-
-    @property
-    def preview_example(self) -> bool:
-        """Preview (and test) with the catalog's example rather than the workspace's last event."""
-        return self.data.get(self.add_prefix("preview_example")) == "on"
-
-    def preview_channels(self) -> list[str]:
-        return message_channels(self.delivery_method.key)
-
-    def message_open(self) -> bool:
-        """The message settings are shown open when they hold something or something is wrong."""
-        return any(self.message_values().values()) or any(name in self.errors for name in MESSAGE_FIELDS)
-
-    def message_settings(self) -> MessageSettings:
-        values = self.message_values()
-        return MessageSettings(language=values.get("language", ""), title_template=values.get("title_template", ""),
-                               body_template=values.get("body_template", ""))
-
     def rows(self):
         """The schema's fields as the template draws them, with the saved (masked) hint of secrets."""
         return [{"field": self[f.name], "config": f, "saved": self.saved_hint(f.name),
@@ -239,6 +210,8 @@ class RuleEditor:
         data = QueryDict(mutable=True)
         data.update({"name": rule.name, "source": rule.source, "scope": rule.scope})
         data.setlist("event_types", [row.event_type for row in rule.event_types.all()])
+        if not data.getlist("event_types"):
+            data["all_event_types"] = "on"
         data.setlist("models", [str(m.pk) for m in rule.scope_models.all()])
         keys = []
         for n, target in enumerate(rule.targets.all()):
@@ -261,7 +234,8 @@ class RuleEditor:
 
     @classmethod
     def refreshed(cls, data: QueryDict, *, workspace, rule=None, actor=None) -> RuleEditor:
-        """Apply the drawer's operation (`_op`: source, method, add, remove, contacts) and rebuild."""
+        """Apply the drawer's operation (`_op`: source, method, add, remove, contacts, group, all_types,
+        types) and rebuild."""
         data = data.copy()
         op, key = data.get("_op", ""), data.get("_key", "")
         keys = [k for k in data.getlist("target_keys") if k.isdigit()]
@@ -274,6 +248,11 @@ class RuleEditor:
         if op == "group":  # Select all of a group (or clear it, when all of it was chosen)
             data.setlist("event_types", _toggle_group(data.getlist("event_types"), source, data.get("_group", "")))
         data.setlist("event_types", [t for t in data.getlist("event_types") if source.has_type(t)])
+        # "All event types" and single types exclude each other: the one just ticked clears the other.
+        if op == "all_types" and data.get("all_event_types"):
+            data.setlist("event_types", [])
+        elif data.getlist("event_types"):
+            data.pop("all_event_types", None)
         if data.get("scope") not in source.scopes:
             data["scope"] = "all"
         for name in ("_op", "_key", "_group", "csrfmiddlewaretoken"):
@@ -291,6 +270,7 @@ class RuleEditor:
             "name": cleaned.get("name", ""),
             "source": cleaned.get("source", ""),
             "event_types": cleaned.get("event_types", []),
+            "all_event_types": bool(cleaned.get("all_event_types")),  # neither this nor a type: refused
             "scope": cleaned.get("scope") or "all",
             "model_ids": cleaned.get("models", []),
             "targets": [t.spec() for t in self.targets],

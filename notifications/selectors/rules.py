@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from notifications.catalog import SCOPE_LABELS, event_type_label, get_source
+from notifications.catalog import ALL_EVENT_TYPES_LABEL, SCOPE_LABELS, event_type_label, get_source
 from notifications.channels.registry import METHODS_BY_KEY, channel_for_method, get_method
 from notifications.models import Contact, QuotaIncreaseRequest, RoutingKey, Rule, Target, TargetContact, TargetQuota
 from notifications.models.rules import DEFAULT_TARGETS_PER_RULE
@@ -109,28 +109,39 @@ def target_get_in_workspace(*, workspace, target_id) -> Target | None:
 class RuleRow:
     rule: Rule
     source_label: str
-    event_type_labels: list[str]
+    event_type_labels: list[str]  # ["All event types"] for a rule listing none
     scope_label: str
     targets: list[dict]
     units: int
+    all_event_types: bool = False
+
+
+def rule_event_type_labels(rule: Rule) -> list[str]:
+    """The labels of the types a rule lists, in the catalog's order; ["All event types"] when it lists
+    none (every type of its source, including types added later)."""
+    try:
+        order = {et.key: n for n, et in enumerate(get_source(rule.source).event_types)}
+    except KeyError:
+        order = {}
+    types = sorted((row.event_type for row in rule.event_types.all()), key=lambda key: order.get(key, 99))
+    return [event_type_label(key) for key in types] or [ALL_EVENT_TYPES_LABEL]
 
 
 def rule_row(rule: Rule) -> RuleRow:
     try:
-        source = get_source(rule.source)
-        order = {et.key: n for n, et in enumerate(source.event_types)}
-        source_label = source.label
+        source_label = get_source(rule.source).label
     except KeyError:
-        order, source_label = {}, rule.source
-    types = sorted((row.event_type for row in rule.event_types.all()), key=lambda key: order.get(key, 99))
+        source_label = rule.source
+    labels = rule_event_type_labels(rule)
     targets = [target_display(target) for target in rule.targets.all()]
     return RuleRow(
         rule=rule,
         source_label=source_label,
-        event_type_labels=[event_type_label(key) for key in types],
+        event_type_labels=labels,
         scope_label=SCOPE_LABELS.get(rule.scope, rule.scope),
         targets=targets,
         units=sum(t["units"] for t in targets),
+        all_event_types=not rule.event_types.all(),
     )
 
 

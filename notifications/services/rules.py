@@ -2,8 +2,9 @@
 disable, delete.
 
 Everything a rule must satisfy is checked here, for the console, the API and the admin alike: the bus
-exists (EventBridge activated), the name is unique on the bus, one source of the catalog, a non-empty
-subset of its event types, a scope the source allows, at most 50 rules per bus, the source/method
+exists (EventBridge activated), the name is unique on the bus, one source of the catalog, a subset
+of its event types (none listed: every type of the source, "All event types", including types the
+catalog adds later), a scope the source allows, at most 50 rules per bus, the source/method
 matrix, each target's config by its method's schema, and the account's target-unit quota. Every
 refusal is a ValidationError keyed by field (`name`, `event_types`, `targets`, `targets[2].webhook`,
 `targets[0].message.body_template`, ...), all found problems at once. A target's templates are checked
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
-from notifications.catalog import SCOPE_LABELS, SOURCES_BY_KEY
+from notifications.catalog import ALL_EVENT_TYPES_CHOICE, ALL_EVENT_TYPES_LABEL, SCOPE_LABELS, SOURCES_BY_KEY
 from notifications.channels.composer import MessageSettings, templates_check
 from notifications.channels.default_templates import LANGUAGE_LABELS
 from notifications.channels.registry import METHODS_BY_KEY
@@ -101,7 +102,7 @@ def _add(errors: dict, key: str, message: str) -> None:
     errors.setdefault(key, []).append(message)
 
 
-def _check_rule_fields(errors, *, bus, rule, name, source, event_types, scope, model_ids):
+def _check_rule_fields(errors, *, bus, rule, name, source, event_types, all_event_types, scope, model_ids):
     name = (name or "").strip()
     if not name:
         _add(errors, "name", "Rule name is required.")
@@ -113,9 +114,9 @@ def _check_rule_fields(errors, *, bus, rule, name, source, event_types, scope, m
     if source_def is None:
         _add(errors, "source", f"Choose an event source: {', '.join(s.label for s in SOURCES_BY_KEY.values())}.")
         return name, None, [], scope, []
-    types = list(dict.fromkeys(event_types or []))
-    if not types:
-        _add(errors, "event_types", f"Choose at least one event type of {source_def.label}.")
+    types = list(dict.fromkeys(event_types or []))  # none: every type of the source
+    if not types and all_event_types is False:
+        _add(errors, "event_types", f"Choose event types of {source_def.label}, or {ALL_EVENT_TYPES_CHOICE}.")
     unknown = [t for t in types if not source_def.has_type(t)]
     if unknown:
         _add(errors, "event_types", f"Not event types of {source_def.label}: {', '.join(map(str, unknown))}.")
@@ -183,14 +184,17 @@ def _check_targets(errors, *, workspace, rule, source_def, specs, event_types=()
     return clean
 
 
-def _validate(*, workspace, bus, rule, name, source, event_types, scope, model_ids, targets):
+def _validate(*, workspace, bus, rule, name, source, event_types, all_event_types, scope, model_ids, targets):
     errors: dict[str, list[str]] = {}
     specs = [_as_spec(item) for item in targets or []]
     name, source_def, types, scope, models = _check_rule_fields(
-        errors, bus=bus, rule=rule, name=name, source=source, event_types=event_types, scope=scope,
-        model_ids=model_ids)
+        errors, bus=bus, rule=rule, name=name, source=source, event_types=event_types,
+        all_event_types=all_event_types, scope=scope, model_ids=model_ids)
+    # A target's templates may use the variables every type the rule gets has (all of the source's
+    # types when the rule takes All event types).
+    message_types = types or ([et.key for et in source_def.event_types] if source_def is not None else [])
     clean = _check_targets(errors, workspace=workspace, rule=rule, source_def=source_def, specs=specs,
-                           event_types=types)
+                           event_types=message_types)
     if errors:
         raise ValidationError(errors)
     return name, source_def, types, scope, models, clean
@@ -229,7 +233,7 @@ def _snapshot(rule: Rule) -> dict:
     return {
         "name": rule.name,
         "source": rule.source,
-        "event_types": sorted(row.event_type for row in rule.event_types.all()),
+        "event_types": sorted(row.event_type for row in rule.event_types.all()) or ALL_EVENT_TYPES_LABEL,
         "scope": rule.scope,
         "models": sorted(m.pk for m in rule.scope_models.all()),
         "enabled": rule.enabled,
@@ -265,9 +269,12 @@ def _write_on_bus(rule: Rule, bus, **values) -> dict:
 
 
 def rule_create(*, actor, workspace, name: str, source: str, event_types: list[str], targets: list,
-                scope: str = "all", model_ids: list | None = None, enabled: bool = True) -> Rule:
-    """Create a rule with its targets. `rule.revealed_secrets` maps new target ids to the secrets made
-    now (an HTTP target's whsec_ secret), to be shown once."""
+                scope: str = "all", model_ids: list | None = None, enabled: bool = True,
+                all_event_types: bool | None = None) -> Rule:
+    """Create a rule with its targets. Empty `event_types`: every type of the source, now and later,
+    unless `all_event_types` is False (a form that offered that choice got neither: refused).
+    `rule.revealed_secrets` maps new target ids to the secrets made now (an HTTP target's whsec_
+    secret), to be shown once."""
     authorize(actor, "eventbridge:CreateRule", bus_arn(workspace))
     authorize(actor, "eventbridge:UpdateTargets", bus_arn(workspace))
     bus = event_bus_for(workspace)
@@ -279,7 +286,7 @@ def rule_create(*, actor, workspace, name: str, source: str, event_types: list[s
                 f"Event bus {bus.name} already has {count} rules; the limit is {MAX_RULES_PER_BUS}."]})
         name, source_def, types, scope, models, clean = _validate(
             workspace=workspace, bus=bus, rule=None, name=name, source=source, event_types=event_types,
-            scope=scope, model_ids=model_ids, targets=targets)
+            all_event_types=all_event_types, scope=scope, model_ids=model_ids, targets=targets)
         rule = Rule(bus=bus, created_by=actor if getattr(actor, "pk", None) else None, enabled=bool(enabled))
         revealed = _write_on_bus(rule, bus, name=name, source_def=source_def, types=types, scope=scope,
                                  models=models, clean=clean)
@@ -290,7 +297,7 @@ def rule_create(*, actor, workspace, name: str, source: str, event_types: list[s
 
 
 def rule_update(*, actor, rule: Rule, name: str, source: str, event_types: list[str], targets: list,
-                scope: str = "all", model_ids: list | None = None) -> Rule:
+                scope: str = "all", model_ids: list | None = None, all_event_types: bool | None = None) -> Rule:
     """Replace a rule's settings and its whole target list in one transaction. A target given with the
     `id` of a saved target of the same method keeps its secrets where the input leaves them blank."""
     workspace = rule.bus.workspace
@@ -302,7 +309,7 @@ def rule_update(*, actor, rule: Rule, name: str, source: str, event_types: list[
         before = _snapshot(rule)
         name, source_def, types, scope, models, clean = _validate(
             workspace=workspace, bus=bus, rule=rule, name=name, source=source, event_types=event_types,
-            scope=scope, model_ids=model_ids, targets=targets)
+            all_event_types=all_event_types, scope=scope, model_ids=model_ids, targets=targets)
         kept = {item.existing.pk for item in clean if item.existing is not None}
         if rule.targets.exclude(pk__in=kept).exists():
             authorize(actor, "eventbridge:DeleteTargets", rule_arn(workspace, rule.name))

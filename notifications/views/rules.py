@@ -240,7 +240,7 @@ def _preview_choice(data, form: TargetForm, source) -> tuple[str, list[str]]:
     if not form.delivery_method.templated:
         return event_type, []
     labels = {name: form.fields[name].label for name in ("title_template", "body_template")}
-    errors = templates_check(form.message_settings(), chosen or [event_type])
+    errors = templates_check(form.message_settings(), chosen or [et.key for et in source.event_types])
     return event_type, [f"{labels[name]}: {text}" for name, texts in errors.items() for text in texts]
 
 

@@ -193,3 +193,14 @@ def test_the_drawers_preview_of_an_http_target_shows_the_envelope_with_the_templ
     data["t0-body_template"] = ""
     body = owner_client.post(preview, data, **HX).content.decode()
     assert "paitext&quot;" not in body and "&quot;type&quot;: &quot;pai:ModelManagement:ModelVersionApproved" in body
+
+
+def test_a_rule_on_all_event_types_checks_templates_against_its_sources_variables(make_rule):
+    rule = make_rule(event_types=[], all_event_types=True,
+                     targets=[dingtalk(message={"body_template": "${resource.name}: ${failure.reason}"})])
+    assert rule.targets.get().body_template == "${resource.name}: ${failure.reason}"
+    with pytest.raises(ValidationError) as refused:
+        make_rule(name="x2", event_types=[], all_event_types=True,
+                  targets=[dingtalk(message={"body_template": "${model.version}"})])
+    assert refused.value.message_dict["targets[0].message.body_template"][0].startswith(
+        "Line 1: unknown variable ${model.version}.")
