@@ -13,11 +13,9 @@ from console.api import serializers as api_serializers
 from console.api.errors import errors
 from notifications.api.messages import TargetMessageSerializer, checked_message
 from notifications.api.rules import validated
-from notifications.catalog import EVENT_TYPE_CHOICES, event_variables
+from notifications.catalog import EVENT_TYPE_CHOICES
 from notifications.channels.registry import METHOD_CHOICES, get_method
-from notifications.services.messages import message_preview
-from workspaces.iam.permissions import authorize
-from workspaces.tenancy.bus import bus_arn
+from notifications.services.messages import message_preview, template_variables_list
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 
@@ -34,13 +32,12 @@ class VariablesView(APIView):
                    responses={200: VariableSerializer(many=True), **errors(400, 404)})
     def get(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
-        authorize(request.user, "eventbridge:ListRules", bus_arn(workspace))
+        template_variables_list.authorize(request.user, workspace=workspace)
         event_type = request.query_params.get("event_type", "")
         if event_type not in dict(EVENT_TYPE_CHOICES):
             raise serializers.ValidationError({"event_type": ["Give an event type of the catalog, e.g. "
                                                               "pai:DLC:JobFailed."]})
-        return Response([{"name": v.name, "description": v.description, "example": v.example}
-                         for v in event_variables(event_type)])
+        return Response(template_variables_list(actor=request.user, workspace=workspace, event_type=event_type))
 
 
 class PreviewInputSerializer(api_serializers.Serializer):
@@ -75,7 +72,7 @@ class PreviewView(APIView):
     def post(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
         # The permission first: a caller who may not read rules learns nothing from validation.
-        authorize(request.user, "eventbridge:ListRules", bus_arn(workspace))
+        message_preview.authorize(request.user, workspace=workspace)
         data = validated(PreviewInputSerializer, request.data)
         method = get_method(data["method"])
         if not method.templated:

@@ -10,6 +10,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from console.api import requested_field
 from console.api import serializers as api_serializers
 from console.api.errors import errors
 from notifications.api.messages import TargetMessageSerializer, checked_message
@@ -26,8 +27,6 @@ from notifications.selectors.rules import (
 )
 from notifications.services import rules as rule_services
 from notifications.services.connectivity import connectivity_test
-from workspaces.iam.permissions import authorize
-from workspaces.tenancy.bus import bus_arn, rule_arn
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 CONFIG_HELP = (
@@ -192,8 +191,8 @@ class RuleListCreateView(generics.ListAPIView):
     def post(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
         # The permission first: a caller who may not create rules learns nothing from validation.
-        authorize(request.user, "eventbridge:CreateRule", bus_arn(workspace))
-        authorize(request.user, "eventbridge:UpdateTargets", bus_arn(workspace))
+        rule_services.rule_create.authorize(request.user, workspace=workspace,
+                                            name=requested_field(request, "name"))
         data = validated(RuleCreateSerializer, request.data)
         rule = rule_services.rule_create(actor=request.user, workspace=workspace, enabled=data["enabled"],
                                          **_service_kwargs(data))
@@ -201,9 +200,9 @@ class RuleListCreateView(generics.ListAPIView):
 
 
 class RuleDetailView(APIView):
-    def _rule(self, request, workspace_id, rule_id, action="eventbridge:GetRule"):
+    def _rule(self, request, workspace_id, rule_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
-        return rule_get(actor=request.user, workspace=workspace, rule_id=rule_id, action=action)
+        return rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
 
     @extend_schema(summary="Read a notice rule", responses={200: RuleSerializer, **errors(404)})
     def get(self, request, workspace_id, rule_id):
@@ -215,8 +214,7 @@ class RuleDetailView(APIView):
                    responses={200: RuleSerializer, **errors(400, 404)})
     def put(self, request, workspace_id, rule_id):
         rule = self._rule(request, workspace_id, rule_id)
-        authorize(request.user, "eventbridge:UpdateRule", rule_arn(rule.bus.workspace, rule.name))
-        authorize(request.user, "eventbridge:UpdateTargets", rule_arn(rule.bus.workspace, rule.name))
+        rule_services.rule_update.authorize(request.user, rule=rule, name=requested_field(request, "name"))
         data = validated(RuleInputSerializer, request.data)
         rule = rule_services.rule_update(actor=request.user, rule=rule, **_service_kwargs(data))
         return Response(rule_data(rule, rule.revealed_secrets))
@@ -272,7 +270,7 @@ class RuleTestConnectivityView(APIView):
                               503: OpenApiResponse(description="Test Connectivity is not available.")})
     def post(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
-        authorize(request.user, "eventbridge:UpdateTargets", bus_arn(workspace))
+        connectivity_test.authorize(request.user, workspace=workspace)
         data = validated(ConnectivityInputSerializer, request.data)
         method = get_method(data["method"])
         if not method.supports_test:

@@ -13,8 +13,9 @@ from notifications.channels.registry import METHODS_BY_KEY, channel_for_method, 
 from notifications.models import Contact, QuotaIncreaseRequest, RoutingKey, Rule, Target, TargetContact, TargetQuota
 from notifications.models.rules import DEFAULT_TARGETS_PER_RULE
 from notifications.services.routing_keys import ALL
-from workspaces.iam.permissions import account_arn, authorize
-from workspaces.tenancy.bus import bus_arn, bus_readiness, rule_arn
+from workspaces.iam.operations import BUS, CONTACTS, QUOTA, RULE, Check, operation
+from workspaces.iam.permissions import account_arn
+from workspaces.tenancy.bus import bus_readiness
 
 
 # --- quotas ------------------------------------------------------------------------------------
@@ -22,6 +23,12 @@ def quota_limit(*, account) -> int:
     """Target units per rule for the account: 5 unless an increase was approved."""
     quota = TargetQuota.objects.filter(account=account).only("targets_per_rule").first()
     return quota.targets_per_rule if quota else DEFAULT_TARGETS_PER_RULE
+
+
+@operation(Check("quotas:ListProductQuotas", QUOTA), values=lambda account, **_: {"account": account})
+def quota_get(*, actor, account) -> int:
+    """The quota page's figure, for a reader allowed quotas:ListProductQuotas."""
+    return quota_limit(account=account)
 
 
 def quota_requests_for_account(*, account) -> QuerySet[QuotaIncreaseRequest]:
@@ -69,31 +76,46 @@ def target_display(target: Target) -> dict:
 
 
 # --- rules ---------------------------------------------------------------------------------------
-def rules_queryset(*, with_secrets: bool = True) -> QuerySet[Rule]:
+def rules_queryset(*, with_secrets: bool = True, hide_targets_of=()) -> QuerySet[Rule]:
     """Rules with everything their pages show. Lists pass `with_secrets=False`: targets come without
     their encrypted secrets (pages show the masked copies kept in config), so listing many rules
-    decrypts nothing."""
-    targets = Target.objects.prefetch_related(
+    decrypts nothing. The rules whose ids are in `hide_targets_of` come without targets."""
+    targets = Target.objects.exclude(rule_id__in=hide_targets_of).prefetch_related(
         Prefetch("contact_links", queryset=TargetContact.objects.select_related("contact").order_by("id"))
     )
     if not with_secrets:
         targets = targets.defer("secrets")
-    return Rule.objects.select_related("bus", "bus__workspace", "created_by").prefetch_related(
+    return Rule.objects.select_related("bus", "bus__workspace__account", "created_by").prefetch_related(
         "event_types", "scope_models", Prefetch("targets", queryset=targets)
     )
 
 
+def _rule_values(workspace, rule=None, **_) -> dict:
+    return {"account": workspace.account, "workspace": workspace.name,
+            "rule": "*" if rule is None else getattr(rule, "name", rule)}
+
+
+@operation(Check("eventbridge:ListRules", BUS), Check("eventbridge:GetRule", RULE, asked=True),
+           Check("eventbridge:ListTargets", RULE, asked=True), values=_rule_values)
 def rules_for_workspace(*, actor, workspace) -> QuerySet[Rule]:
-    authorize(actor, "eventbridge:ListRules", bus_arn(workspace))
-    return rules_queryset(with_secrets=False).filter(bus__workspace=workspace)
+    """The bus's rules; a rule whose GetRule or ListTargets the actor is denied comes without its
+    targets (F10: the list showed what the rule's own page refused)."""
+    rules = Rule.objects.filter(bus__workspace=workspace)
+    hidden = [] if actor is None else [
+        pk for pk, name in rules.values_list("pk", "name")
+        if not rules_for_workspace.allowed(actor, "eventbridge:GetRule", "eventbridge:ListTargets",
+                                           workspace=workspace, rule=name)]
+    return rules_queryset(with_secrets=False, hide_targets_of=hidden).filter(bus__workspace=workspace)
 
 
-def rule_get(*, actor, workspace, rule_id, action: str = "eventbridge:GetRule") -> Rule:
+@operation(Check("eventbridge:GetRule", RULE), values=_rule_values, enforce=False)
+def rule_get(*, actor, workspace, rule_id) -> Rule:
+    """The rule (404 when it is not on this workspace's bus), once GetRule is allowed on it."""
     try:
         rule = rules_queryset().get(pk=int(rule_id), bus__workspace=workspace)
     except (Rule.DoesNotExist, ValueError, TypeError):
         raise Http404("No such rule") from None
-    authorize(actor, action, rule_arn(workspace, rule.name))
+    rule_get.authorize(actor, workspace=workspace, rule=rule)
     return rule
 
 
@@ -179,9 +201,9 @@ def contact_channels_in_use(*, contact) -> set[str]:
     return set(TargetContact.objects.filter(contact=contact).values_list("channel", flat=True))
 
 
+@operation(Check("cms:DescribeContactList", CONTACTS), values=lambda account, **_: {"account": account})
 def contacts_visible_to(*, actor, account) -> QuerySet[Contact]:
     """The message receiving settings page's list (cms:DescribeContactList)."""
-    authorize(actor, "cms:DescribeContactList", contact_arn(account))
     return contacts_for_account(account=account).prefetch_related("target_links")
 
 

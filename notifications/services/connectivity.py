@@ -16,8 +16,7 @@ from notifications.channels.composer import MessageSettings
 from notifications.channels.registry import channel_for_method, get_method
 from notifications.services.messages import preview_message
 from notifications.services.ratelimit import rate_limit_acquire, rate_limit_sent
-from workspaces.iam.permissions import authorize
-from workspaces.tenancy.bus import bus_arn
+from workspaces.iam.operations import BUS, Check, operation
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +48,14 @@ class ConnectivityResult:
         return f"Connectivity test failed: {self.code} {self.message}".strip() if self.code else self.message
 
 
+@operation(Check("eventbridge:UpdateTargets", BUS),
+           values=lambda workspace, **_: {"account": workspace.account, "workspace": workspace.name})
 def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: dict, event_type: str = "",
                       settings_: MessageSettings | None = None, use_last_event: bool = True) -> ConnectivityResult:
     """Send the target described by `config` and `secrets` (as the method's schema cleaned them) the
     message Preview shows for `event_type` with the target's message settings (`settings_`): the
     workspace's last event of that type, or the catalog's example. Raises AccessDenied without
     eventbridge:UpdateTargets on the bus."""
-    authorize(actor, "eventbridge:UpdateTargets", bus_arn(workspace))
     delivery_method = get_method(method)
     channel = channel_for_method(method)
     if not delivery_method.supports_test or channel is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 
-from notifications.catalog import event_type_label
+from notifications.catalog import event_type_label, event_variables
 from notifications.channels.composer import (
     MessageSettings,
     compose,
@@ -31,8 +31,7 @@ from notifications.channels.registry import message_channels
 from notifications.channels.sms.renderer import segments, sms_text
 from notifications.channels.wecom.renderer import render as wecom_render
 from notifications.models import AccountMessageSettings, Event
-from workspaces.iam.permissions import authorize
-from workspaces.tenancy.bus import bus_arn
+from workspaces.iam.operations import BUS, Check, operation
 
 
 def account_message_language(account) -> str:
@@ -81,6 +80,14 @@ class Preview:
         return LANGUAGE_LABELS.get(self.language, self.language)
 
 
+@operation(Check("eventbridge:ListRules", BUS),
+           values=lambda workspace, **_: {"account": workspace.account, "workspace": workspace.name})
+def template_variables_list(*, actor, workspace, event_type: str) -> list[dict]:
+    """The variables a template may use for `event_type`, for the API (the drawer lists them too)."""
+    return [{"name": v.name, "description": v.description, "example": v.example}
+            for v in event_variables(event_type)]
+
+
 def last_event(workspace, event_type: str) -> Event | None:
     return (Event.objects.filter(workspace=workspace, type=event_type).select_related("workspace", "account")
             .order_by("-created_at", "-id").first())
@@ -121,10 +128,11 @@ def channel_format(channel: str, message: Message) -> dict:
     return {"sms": {"text": text, "segments": count, "encoding": encoding, "characters": len(text)}}
 
 
+@operation(Check("eventbridge:ListRules", BUS),
+           values=lambda workspace, **_: {"account": workspace.account, "workspace": workspace.name})
 def message_preview(*, actor, workspace, method: str, event_type: str, settings_: MessageSettings,
                     channel: str = "", use_last_event: bool = True) -> Preview:
     """Render a target's message (saved or not) for Preview. Needs eventbridge:ListRules on the bus."""
-    authorize(actor, "eventbridge:ListRules", bus_arn(workspace))
     channels = message_channels(method)
     if not channels:
         raise ValueError(f"{method} targets send no message to preview")

@@ -29,10 +29,10 @@ from notifications.models.rules import MAX_RULES_PER_BUS
 from notifications.selectors.rules import quota_limit, target_display
 from notifications.services.routing_keys import rule_routing_keys_sync
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import authorize
+from workspaces.iam.operations import BUS, RULE, Check, operation
 from workspaces.models import EventBus
 from workspaces.models import Model as PaiModel
-from workspaces.tenancy.bus import bus_arn, bus_readiness, rule_arn
+from workspaces.tenancy.bus import bus_readiness
 
 RULE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,126}$")
 NAME_HELP = "2 to 127 letters, digits, hyphens (-) and underscores (_), starting with a letter or digit."
@@ -268,6 +268,32 @@ def _write_on_bus(rule: Rule, bus, **values) -> dict:
         raise ValidationError({"name": [f"A rule named {values['name']} already exists on event bus {bus.name}."]})
 
 
+def _requested(name) -> str:
+    """The rule name a create is authorized on: the name asked for, or `*` while it is not a valid rule
+    name (as for every create: a refusal is then 403 whatever else is wrong)."""
+    return name if isinstance(name, str) and RULE_NAME.match(name) else "*"
+
+
+def _new_rule_values(workspace, name=None, **_) -> dict:
+    return {"account": workspace.account, "workspace": workspace.name, "rule": _requested(name)}
+
+
+def _rule_values(rule, name=None, **_) -> dict:
+    """A rule's own name (`rule`) and the name it gets (`new_name`: its own unless a valid new one is
+    asked for; an invalid one changes nothing, the validation refuses it)."""
+    workspace = rule.bus.workspace
+    return {"account": workspace.account, "workspace": workspace.name, "rule": rule.name,
+            "new_name": name if _requested(name) != "*" else rule.name}
+
+
+NEW_NAME = RULE.replace("<rule>", "<new_name>")
+
+
+# Checked on the bus (as before) and on the rule the change produces (F9: a rule-level Deny also
+# stops creating a rule under a denied name, or renaming one into it).
+@operation(Check("eventbridge:CreateRule", BUS), Check("eventbridge:UpdateTargets", BUS),
+           Check("eventbridge:CreateRule", RULE), Check("eventbridge:UpdateTargets", RULE),
+           values=_new_rule_values)
 def rule_create(*, actor, workspace, name: str, source: str, event_types: list[str], targets: list,
                 scope: str = "all", model_ids: list | None = None, enabled: bool = True,
                 all_event_types: bool | None = None) -> Rule:
@@ -275,8 +301,6 @@ def rule_create(*, actor, workspace, name: str, source: str, event_types: list[s
     unless `all_event_types` is False (a form that offered that choice got neither: refused).
     `rule.revealed_secrets` maps new target ids to the secrets made now (an HTTP target's whsec_
     secret), to be shown once."""
-    authorize(actor, "eventbridge:CreateRule", bus_arn(workspace))
-    authorize(actor, "eventbridge:UpdateTargets", bus_arn(workspace))
     bus = event_bus_for(workspace)
     with transaction.atomic():
         bus = EventBus.objects.select_for_update().get(pk=bus.pk)  # serializes the 50-rule count
@@ -296,13 +320,14 @@ def rule_create(*, actor, workspace, name: str, source: str, event_types: list[s
     return rule
 
 
+@operation(Check("eventbridge:UpdateRule", RULE), Check("eventbridge:UpdateTargets", RULE),
+           Check("eventbridge:UpdateRule", NEW_NAME), Check("eventbridge:UpdateTargets", NEW_NAME),
+           Check("eventbridge:DeleteTargets", RULE, asked=True), values=_rule_values)
 def rule_update(*, actor, rule: Rule, name: str, source: str, event_types: list[str], targets: list,
                 scope: str = "all", model_ids: list | None = None, all_event_types: bool | None = None) -> Rule:
     """Replace a rule's settings and its whole target list in one transaction. A target given with the
     `id` of a saved target of the same method keeps its secrets where the input leaves them blank."""
     workspace = rule.bus.workspace
-    authorize(actor, "eventbridge:UpdateRule", rule_arn(workspace, rule.name))
-    authorize(actor, "eventbridge:UpdateTargets", rule_arn(workspace, rule.name))
     bus = event_bus_for(workspace)
     with transaction.atomic():
         rule = Rule.objects.select_for_update().get(pk=rule.pk)
@@ -312,7 +337,7 @@ def rule_update(*, actor, rule: Rule, name: str, source: str, event_types: list[
             all_event_types=all_event_types, scope=scope, model_ids=model_ids, targets=targets)
         kept = {item.existing.pk for item in clean if item.existing is not None}
         if rule.targets.exclude(pk__in=kept).exists():
-            authorize(actor, "eventbridge:DeleteTargets", rule_arn(workspace, rule.name))
+            rule_update.authorize(actor, "eventbridge:DeleteTargets", rule=rule)
         revealed = _write_on_bus(rule, bus, name=name, source_def=source_def, types=types, scope=scope,
                                  models=models, clean=clean)
         audit_record(actor=actor, account=workspace.account, action="rule.update", obj=rule,
@@ -323,8 +348,6 @@ def rule_update(*, actor, rule: Rule, name: str, source: str, event_types: list[
 
 def _set_enabled(*, actor, rule: Rule, enabled: bool) -> Rule:
     workspace = rule.bus.workspace
-    action = "eventbridge:EnableRule" if enabled else "eventbridge:DisableRule"
-    authorize(actor, action, rule_arn(workspace, rule.name))
     with transaction.atomic():
         rule = Rule.objects.select_for_update().select_related("bus__workspace").get(pk=rule.pk)
         if rule.enabled != enabled:
@@ -336,17 +359,19 @@ def _set_enabled(*, actor, rule: Rule, enabled: bool) -> Rule:
     return rule
 
 
+@operation(Check("eventbridge:EnableRule", RULE), values=_rule_values)
 def rule_enable(*, actor, rule: Rule) -> Rule:
     return _set_enabled(actor=actor, rule=rule, enabled=True)
 
 
+@operation(Check("eventbridge:DisableRule", RULE), values=_rule_values)
 def rule_disable(*, actor, rule: Rule) -> Rule:
     return _set_enabled(actor=actor, rule=rule, enabled=False)
 
 
+@operation(Check("eventbridge:DeleteRule", RULE), values=_rule_values)
 def rule_delete(*, actor, rule: Rule) -> None:
     workspace = rule.bus.workspace
-    authorize(actor, "eventbridge:DeleteRule", rule_arn(workspace, rule.name))
     with transaction.atomic():
         before = _snapshot(rule)
         audit_record(actor=actor, account=workspace.account, action="rule.delete", obj=rule,

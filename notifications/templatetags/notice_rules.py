@@ -6,8 +6,9 @@ from django import template
 
 from notifications.models.rules import MAX_RULES_PER_BUS
 from notifications.selectors.rules import rule_row, rules_for_workspace
-from workspaces.iam.permissions import AccessDenied, is_allowed
-from workspaces.tenancy.bus import bus_arn, bus_readiness, rule_arn
+from notifications.services import rules as rule_services
+from workspaces.iam.permissions import AccessDenied
+from workspaces.tenancy.bus import bus_readiness
 
 register = template.Library()
 
@@ -21,17 +22,17 @@ def rules_section_context(*, user, workspace, csrf_token=None, oob: bool = False
         except AccessDenied as exc:
             denied = str(exc)
     for row in rows:
-        arn = rule_arn(workspace, row.rule.name)
-        row.can_update = is_allowed(user, "eventbridge:UpdateRule", arn)
-        row.can_toggle = is_allowed(user, "eventbridge:DisableRule" if row.rule.enabled else "eventbridge:EnableRule",
-                                    arn)
-        row.can_delete = is_allowed(user, "eventbridge:DeleteRule", arn)
+        row.can_update = rule_services.rule_update.allowed(user, "eventbridge:UpdateRule", rule=row.rule)
+        toggle = rule_services.rule_disable if row.rule.enabled else rule_services.rule_enable
+        row.can_toggle = toggle.allowed(user, rule=row.rule)
+        row.can_delete = rule_services.rule_delete.allowed(user, rule=row.rule)
     return {
         "workspace": workspace,
         "rows": rows,
         "denied": denied,
         "has_bus": has_bus,
-        "can_create": has_bus and is_allowed(user, "eventbridge:CreateRule", bus_arn(workspace)),
+        "can_create": has_bus and rule_services.rule_create.allowed(user, "eventbridge:CreateRule",
+                                                                     workspace=workspace),
         "at_rule_limit": len(rows) >= MAX_RULES_PER_BUS,
         "max_rules": MAX_RULES_PER_BUS,
         "csrf_token": csrf_token,
