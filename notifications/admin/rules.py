@@ -17,8 +17,8 @@ class TargetInline(admin.TabularInline):
 
     model = Target
     extra = 0
-    fields = ("position", "method", "masked_config")
-    readonly_fields = ("position", "method", "masked_config")
+    fields = ("position", "method", "masked_config", "language", "title_template", "body_template")
+    readonly_fields = ("position", "method", "masked_config", "language", "title_template", "body_template")
     can_delete = False
     show_change_link = True
 
@@ -87,7 +87,8 @@ class TargetAdmin(admin.ModelAdmin):
     list_filter = ("method",)
     search_fields = ("rule__name", "rule__bus__workspace__name")
     exclude = ("secrets", "config")
-    readonly_fields = ("rule", "method", "masked_config", "position", "created_at", "updated_at")
+    readonly_fields = ("rule", "method", "masked_config", "position", "language", "title_template", "body_template",
+                       "created_at", "updated_at")
     inlines = (TargetContactInline,)
 
     def has_add_permission(self, request):

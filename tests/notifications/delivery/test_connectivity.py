@@ -12,7 +12,8 @@ def test_the_right_secret_reports_success_and_sends_one_test_message(fake_dingta
                                config={}, secrets={"webhook": bot.webhook, "signing_key": SECRET})
     assert result.ok and result.code == "0"
     [message] = fake_dingtalk.messages_for(bot)
-    assert "[Test]" in message.json["markdown"]["title"]
+    # The account has no message language: messages are in zh-CN, a test message marked as one.
+    assert message.json["markdown"]["title"].startswith("[测试] 模型版本审批通过：")
 
 
 def test_a_wrong_secret_reports_the_bots_own_code_and_message(fake_dingtalk, owner, activated_workspace):
