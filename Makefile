@@ -4,7 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test test-fast ci install demo lint bench chaos fuzz clean screenshots
+.PHONY: run serve test test-fast services ci install demo lint bench chaos fuzz clean screenshots
+
+# The tiers: `make test-fast` is the services, views and API (no browser, no worker processes, no
+# chaos, no fuzzing, none of CI's PostgreSQL-only passes); `make test` is everything.
+SLOW_TIERS := browser or integration or chaos or fuzz or production or scale
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +35,27 @@ serve: install
 	$(PY) manage.py deploy
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
-## make test: install what the tests need and run the whole suite.
-test: install
-	@command -v chromium >/dev/null || echo "note: Debian's chromium is missing: browser tests will be skipped (apt-get install -y chromium)"
+## make demo: migrate and load the demo account (prints its logins) without starting anything.
+demo: export DEBUG ?= true
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+## make test: install what the tests need, say which services are missing, run the whole suite.
+test: install services
 	$(PY) -m pytest
+
+## make test-fast: services, views and API only (under two minutes on a quiet 2-core machine).
+test-fast: install
+	$(PY) -m pytest -q -m "not ($(SLOW_TIERS))"
+
+## make services: which services the suite uses are missing here (tests needing them are skipped).
+services: install
+	@$(PY) -m tests.services
+
+## make ci: CI's four passes (.ci/run: SQLite; PostgreSQL + Redis; RabbitMQ; PgBouncer).
+ci: install
+	./.ci/run
 
 lint: install
 	$(VENV)/bin/ruff check .

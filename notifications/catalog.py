@@ -212,3 +212,66 @@ def type_key(source_key: str, name: str) -> str:
 def sources_allowing(kind: str) -> list[str]:
     """The sources whose events a delivery method of this kind may receive."""
     return [source.key for source in SOURCES if kind in source.method_kinds]
+
+
+# --- message template variables ----------------------------------------------------------------
+# What a target's title and body templates may name (`${resource.name}`), per event type: each with
+# what it means and an example value (the drawer lists them; previews without a real event use the
+# examples). `source` is where an event's value comes from: "event.<attribute>" of the stored event,
+# or "data.<key>" of its CloudEvents data (the first key present wins, "|" separated).
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str  # "resource.name": what a template writes between ${ and }
+    description: str
+    example: str
+    source: str  # "event.resource_name|data.resourceName", "data.oldStatus", ...
+
+
+_COMMON_VARIABLES = (
+    Variable("event.label", "The event type's label, in the message's language", "Job Failed", "label"),
+    Variable("event.type", "The CloudEvents type", "pai:DLC:JobFailed", "event.type"),
+    Variable("event.id", "The event's id", "5c8e7a0e-1f0b-4a2e-9d3b-2f6f3c1f9a10", "event.event_id"),
+    Variable("event.time", "When it happened (RFC 3339)", "2026-11-30T10:02:00+08:00", "data.time|envelope.time"),
+    Variable("workspace.name", "The workspace", "llm_training", "data.workspaceName|workspace.name"),
+    Variable("workspace.id", "The workspace's id", "12", "data.workspaceId|event.workspace_id"),
+    Variable("resource.name", "The resource's name", "nightly-train", "event.resource_name|data.resourceName"),
+    Variable("resource.id", "The resource's id", "dlc-7f3a", "event.resource_id|data.resourceId"),
+    Variable("resource.kind", "The kind of resource", "DlcJob", "data.resourceKind"),
+    Variable("status.old", "Its status before", "Running", "data.oldStatus"),
+    Variable("status.new", "Its status after", "Failed", "data.newStatus"),
+    Variable("operator", "Who did it (\"system\" for the platform)", "alice", "data.operator"),
+    Variable("console.link", "The event's page in the console", "https://console.example.com/workspaces/12/events/"
+             "345/", "link"),
+)
+_SOURCE_VARIABLES = {
+    "dlc_job": (
+        Variable("job.duration", "Minutes the job ran (timeouts)", "125", "data.runningMinutes|data.durationMinutes"),
+        Variable("job.timeout", "The job's timeout in minutes", "120", "data.timeoutMinutes"),
+        Variable("failure.reason", "Why it failed, when the platform says", "OOMKilled: worker-0 exceeded 32 GiB",
+                 "data.reason|data.failureReason|data.message"),
+    ),
+    "dsw_instance": (
+        Variable("instance.status", "The instance's status", "Running", "data.instanceStatus"),
+        Variable("image.status", "The status of its image saving", "Saved", "data.imageStatus"),
+        Variable("failure.reason", "Why it failed, when the platform says", "ImagePullBackOff",
+                 "data.reason|data.failureReason|data.message"),
+    ),
+    "flow_task": (
+        Variable("task.succeeded", "\"True\" when the task succeeded", "False", "data.succeeded"),
+        Variable("failure.reason", "Why it failed, when the platform says", "node read-table-1: table not found",
+                 "data.reason|data.failureReason|data.message"),
+    ),
+    "model": (
+        Variable("model.name", "The model", "fraud-model", "data.modelName"),
+        Variable("model.version", "The model version", "0.2.0", "data.versionName"),
+        Variable("approval.status", "The version's approval status", "Approved", "data.approvalStatus"),
+    ),
+}
+
+
+def event_variables(event_type: str) -> tuple[Variable, ...]:
+    """The variables a template may name for events of `event_type` (a CloudEvents type)."""
+    source = SOURCE_OF_TYPE.get(event_type)
+    return _COMMON_VARIABLES + (_SOURCE_VARIABLES.get(source.key, ()) if source else ())

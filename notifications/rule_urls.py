@@ -11,6 +11,7 @@ urlpatterns = [
     path("workspaces/<int:workspace_id>/rules/form/", rules.rule_form_refresh, name="rule-form-refresh"),
     path("workspaces/<int:workspace_id>/rules/test-connectivity/", rules.rule_test_connectivity,
          name="rule-test-connectivity"),
+    path("workspaces/<int:workspace_id>/rules/preview/", rules.rule_preview, name="rule-preview"),
     path("workspaces/<int:workspace_id>/rules/<int:rule_id>/edit/", rules.rule_update, name="rule-update"),
     path("workspaces/<int:workspace_id>/rules/<int:rule_id>/enable/", rules.rule_enable, name="rule-enable"),
     path("workspaces/<int:workspace_id>/rules/<int:rule_id>/disable/", rules.rule_disable, name="rule-disable"),

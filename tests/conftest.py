@@ -22,6 +22,34 @@ PASSWORD = "correct-horse-42"
 SEED_POLICY = SEED_POLICY_DOCUMENT  # the seed's policy (workspace-event-notifications 1.3)
 
 
+# The tiers (`make test-fast` leaves these out; `make test` runs everything): a test is marked by
+# where it lives, so that a new file in one of these folders is in its tier without a line of its own.
+MARKERS_BY_PATH = {
+    "tests/browser/": "browser",
+    "tests/production/": "browser",
+    "tests/integration/": "integration",
+    # Tests that start processes of their own (workers, web, beat) are integration tests too.
+    "tests/notifications/usage/test_concurrent_workers.py": "integration",
+    "tests/security/test_round2_keys.py": "integration",
+    "tests/security/test_celery_durability.py": "integration",
+    "tests/chaos/": "chaos",
+    "tests/security/test_api_fuzz.py": "fuzz",
+}
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def tier_markers(path: Path) -> list[str]:
+    """The tier markers of a test file, from where it lives."""
+    relative = path.resolve().relative_to(ROOT).as_posix()
+    return [marker for prefix, marker in MARKERS_BY_PATH.items() if relative.startswith(prefix)]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for marker in tier_markers(Path(item.fspath)):
+            item.add_marker(marker)
+
+
 @pytest.fixture
 def seed_policy_document():
     return SEED_POLICY

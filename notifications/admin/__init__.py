@@ -1,1 +1,1 @@
-from . import deliveries, events, rules, usage  # noqa: F401  (each registers its models)
+from . import deliveries, events, messages, rules, usage  # noqa: F401  (each registers its models)

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from notifications.api import catalog, contacts, quotas, rules
+from notifications.api import catalog, contacts, previews, quotas, rules
 
 urlpatterns = [
     path("catalog/", catalog.CatalogView.as_view(), name="api-catalog"),
     path("workspaces/<int:workspace_id>/rules/", rules.RuleListCreateView.as_view(), name="api-rule-list"),
     path("workspaces/<int:workspace_id>/rules/test-connectivity/", rules.RuleTestConnectivityView.as_view(),
          name="api-rule-test-connectivity"),
+    path("workspaces/<int:workspace_id>/rules/preview/", previews.PreviewView.as_view(), name="api-rule-preview"),
+    path("workspaces/<int:workspace_id>/rules/variables/", previews.VariablesView.as_view(),
+         name="api-rule-variables"),
     path("workspaces/<int:workspace_id>/rules/<int:rule_id>/", rules.RuleDetailView.as_view(), name="api-rule-detail"),
     path("workspaces/<int:workspace_id>/rules/<int:rule_id>/enable/", rules.RuleEnableView.as_view(),
          name="api-rule-enable"),

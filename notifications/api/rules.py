@@ -16,7 +16,8 @@ from rest_framework.views import APIView
 from console.api import requested_field
 from console.api import serializers as api_serializers
 from console.api.errors import errors
-from notifications.catalog import EVENT_TYPE_CHOICES, SCOPE_CHOICES, SOURCE_CHOICES, get_source
+from notifications.api.messages import TargetMessageSerializer, checked_message
+from notifications.catalog import EVENT_TYPE_CHOICES, SCOPE_CHOICES, SOURCE_CHOICES
 from notifications.channels.registry import METHOD_CHOICES, config_help, get_method
 from notifications.channels.schema import SchemaContext
 from notifications.models.rules import MAX_TARGETS_PER_RULE
@@ -64,6 +65,8 @@ class TargetInputSerializer(api_serializers.Serializer):
     method = serializers.ChoiceField(choices=METHOD_CHOICES)
     config = serializers.DictField(child=serializers.JSONField(allow_null=True), required=False, default=dict,
                                    help_text=CONFIG_HELP)
+    message = TargetMessageSerializer(required=False, help_text="Its messages' language and templates (chat bots "
+                                                                "and contacts only).")
 
 
 class RuleInputSerializer(api_serializers.Serializer):
@@ -90,6 +93,7 @@ class TargetSerializer(api_serializers.Serializer):
     config = serializers.DictField(child=serializers.JSONField(), help_text="Values with every secret masked.")
     summary = serializers.CharField()
     units = serializers.IntegerField(help_text="Target units this target uses.")
+    message = TargetMessageSerializer()
     signing_secret = serializers.CharField(
         allow_null=True, help_text="An HTTP/HTTPS target's whsec_ secret, only in the answer that created it; "
                                    "null otherwise.")
@@ -179,7 +183,7 @@ def rule_data(rule, revealed: dict | None = None) -> dict:
         "units": row.units,
         "targets": [{
             "id": t["id"], "method": t["method"], "method_label": t["label"], "config": t["config"],
-            "summary": t["summary"], "units": t["units"],
+            "summary": t["summary"], "units": t["units"], "message": t["message"],
             "signing_secret": revealed.get(t["id"], {}).get("signing_secret"),
         } for t in row.targets],
         "created_by": rule.created_by.username if rule.created_by else None,
@@ -189,7 +193,8 @@ def rule_data(rule, revealed: dict | None = None) -> dict:
 
 
 def _targets(validated: list[dict]) -> list[dict]:
-    return [{"id": t.get("id"), "method": t["method"], "values": t.get("config") or {}} for t in validated]
+    return [{"id": t.get("id"), "method": t["method"], "values": t.get("config") or {},
+             "message": dict(t.get("message") or {})} for t in validated]
 
 
 def _service_kwargs(data: dict) -> dict:
@@ -296,11 +301,13 @@ class ConnectivityInputSerializer(api_serializers.Serializer):
     config = serializers.DictField(child=serializers.JSONField(), required=False, default=dict, help_text=CONFIG_HELP)
     target_id = serializers.IntegerField(required=False, allow_null=True, min_value=1,
                                          help_text="A saved target whose stored secrets fill the secrets left out.")
-    source = serializers.ChoiceField(choices=SOURCE_CHOICES, default="model",
-                                     help_text="The rule's source: the test message is a sample of its events.")
-    event_types = serializers.ListField(child=EventTypeField(), max_length=64, required=False, default=list,
-                                        help_text="The rule's event types: the sample is of the first one of the "
-                                                  "source's (none given: the source's first type).")
+    message = TargetMessageSerializer(required=False, help_text="The target's language and templates (as in the "
+                                                                "rule); the test message is what Preview shows.")
+    event_type = serializers.ChoiceField(choices=EVENT_TYPE_CHOICES, required=False, allow_blank=True, default="",
+                                         help_text="The event type the message is about (default: a model version "
+                                                   "approved).")
+    use_example = serializers.BooleanField(required=False, default=False,
+                                           help_text="Use the catalog's example, not the workspace's last event.")
 
 
 class ConnectivityResultSerializer(api_serializers.Serializer):
@@ -335,13 +342,8 @@ class RuleTestConnectivityView(APIView):
                                                context=SchemaContext(account=workspace.account, workspace=workspace))
         except DjangoValidationError as exc:
             raise serializers.ValidationError({f"config.{key}": value for key, value in exc.message_dict.items()})
-        source = get_source(data["source"])
-        unknown = [t for t in data["event_types"] if not source.has_type(t)]
-        if unknown:
-            raise serializers.ValidationError({"event_types": [
-                f"Not event types of {source.label}: {', '.join(unknown)}. Its types are: "
-                f"{', '.join(et.key for et in source.event_types)}."]})
+        settings_ = checked_message(data, method)
         result = connectivity_test(actor=request.user, workspace=workspace, method=method.key,
-                                   config=cleaned.config, secrets=cleaned.secrets, source=source.key,
-                                   event_types=data["event_types"])
+                                   config=cleaned.config, secrets=cleaned.secrets, event_type=data["event_type"],
+                                   settings_=settings_, use_last_event=not data["use_example"])
         return Response({"ok": bool(result.ok), "code": str(result.code or ""), "message": str(result.message or "")})

@@ -41,10 +41,16 @@ class Message:
     tone: str = "info"  # info, success, danger: a colour hint for renderers that have colours
     envelope: dict = field(default_factory=dict)  # the CloudEvents envelope (the HTTP body)
     test: bool = False
+    # The body rendered from the target's template, in the channel's markup ("" for a message built
+    # without one: renderers then list `fields`), its language, and the words of the link.
+    body: str = ""
+    templated: bool = False  # the target has a template of its own (not the default)
+    language: str = "en-US"
+    link_text: str = "View event in the console"
 
     @property
     def link_label(self) -> str:
-        return "View event in the console"
+        return self.link_text
 
 
 def _tone(event_type: str) -> str:

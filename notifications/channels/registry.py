@@ -44,6 +44,14 @@ def channel_for_method(method_key: str) -> Channel | None:
     return channels[0] if len(channels) == 1 else None
 
 
+def message_channels(method_key: str) -> list[str]:
+    """The channels by which a target of this method sends messages its templates shape (contacts:
+    email, sms, voice); none for methods whose messages no template shapes (HTTP, EAS)."""
+    if not get_method(method_key).templated:
+        return []
+    return [channel.key for channel in CHANNELS if channel.method == method_key]
+
+
 def config_help() -> str:
     """Every method's config fields, for the API's documentation of a target's `config`."""
     return "; ".join(f"{method.key}: {method.schema.fields_help()}" for method in METHODS)

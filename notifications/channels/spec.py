@@ -29,6 +29,9 @@ class DeliveryMethod:
     kind: str  # notifications.catalog: CHAT_BOT, CONTACTS or MODEL_INTEGRATION (which sources allow it)
     supports_test: bool = False  # Test Connectivity
     needs_contacts: bool = False  # fans out to the contacts' channels (the contact link names the channel)
+    # Sends a message a target's title and body templates shape (chat bots, contacts; HTTP adds theirs
+    # to the envelope).
+    templated: bool = False
     # Why Test Connectivity is disabled (the FAQ's reason), for methods without it.
     test_disabled_reason: str = TEST_DISABLED_REASON
 

@@ -18,6 +18,7 @@ from django.http import QueryDict
 from notifications.catalog import ALL_EVENT_TYPES_CHOICE, SCOPE_LABELS, SOURCE_CHOICES, SOURCES, SOURCES_BY_KEY
 from notifications.channels.registry import METHODS_BY_KEY, methods_for_source
 from notifications.channels.schema import SchemaContext
+from notifications.forms.messages import MESSAGE_FIELDS, TargetMessageMixin, message_fields, variables_for
 from notifications.selectors.rules import (
     quota_limit,
     rules_queryset,
@@ -27,7 +28,7 @@ from notifications.selectors.rules import (
 from workspaces.iam.permissions import account_arn, is_allowed
 from workspaces.models import Model as PaiModel
 
-TARGET_ERROR = re.compile(r"^targets\[(\d+)\]\.(\w+)$")
+TARGET_ERROR = re.compile(r"^targets\[(\d+)\]\.(?:message\.)?(\w+)$")
 MAX_TARGET_BLOCKS = 100
 
 
@@ -63,7 +64,7 @@ class RuleForm(forms.Form):
         return groups
 
 
-class TargetForm(forms.Form):
+class TargetForm(TargetMessageMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     method = forms.ChoiceField(label="Delivery Method", required=False)
 
@@ -90,6 +91,8 @@ class TargetForm(forms.Form):
         for config_field in self.schema.fields:
             self.fields[config_field.name] = self._form_field(config_field)
             self.schema_fields.append(config_field)
+        if self.delivery_method.templated:
+            self.fields.update(message_fields())
 
     def _saved_target(self):
         raw = self.data.get(self.add_prefix("id"))
@@ -164,7 +167,8 @@ class TargetForm(forms.Form):
     def spec(self) -> dict:
         data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
         values = {f.name: None if self.removes(f) else data.get(f.name, "") for f in self.schema_fields}
-        return {"id": data.get("id"), "method": self.delivery_method.key, "values": values}
+        return {"id": data.get("id"), "method": self.delivery_method.key, "values": values,
+                "message": self.message_values()}
 
     def rows(self):
         """The schema's fields as the template draws them, with the saved (masked) hint of secrets."""
@@ -218,6 +222,8 @@ class RuleEditor:
             method = METHODS_BY_KEY.get(target.method)
             if method is None:
                 continue
+            for name in MESSAGE_FIELDS if method.templated else ():
+                data[f"t{key}-{name}"] = getattr(target, name)
             for name, value in method.schema().initial_values(target).items():
                 if isinstance(value, list):
                     data.setlist(f"t{key}-{name}", value)
@@ -308,6 +314,20 @@ class RuleEditor:
     @property
     def over_limit(self) -> bool:
         return self.units > self.limit
+
+    @property
+    def chosen_event_types(self) -> list[str]:
+        source = self.rule_form.source_def
+        return [t for t in self.data.getlist("event_types") if source.has_type(t)]
+
+    def preview_event_types(self) -> list[tuple[str, str]]:
+        """What Preview may render: the rule's chosen event types, or all its source's."""
+        source = self.rule_form.source_def
+        chosen = set(self.chosen_event_types)
+        return [(et.key, et.label) for et in source.event_types if not chosen or et.key in chosen]
+
+    def template_variables(self) -> list[dict]:
+        return variables_for(self.chosen_event_types or [et.key for et in self.rule_form.source_def.event_types])
 
     def error_summary(self) -> list[dict]:
         """Every error shown in the drawer, in the order of the fields, each with the id of the field

@@ -1,5 +1,6 @@
 from .deliveries import Delivery, DeliveryAttempt
 from .events import Event
+from .messages import AccountMessageSettings
 from .ratelimit import RateLimitBucket
 from .rules import (
     Contact,
@@ -14,6 +15,7 @@ from .rules import (
 from .usage import UsageCounter
 
 __all__ = [
+    "AccountMessageSettings",
     "Contact",
     "Delivery",
     "DeliveryAttempt",

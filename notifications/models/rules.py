@@ -3,6 +3,8 @@ from django.db import models
 
 from console.crypto import EncryptedJSONField
 from notifications.catalog import SCOPE_CHOICES, SOURCE_CHOICES
+from notifications.channels.templating import MAX_BODY_CHARS, MAX_TITLE_CHARS
+from notifications.models.messages import LANGUAGE_CHOICES
 
 DEFAULT_TARGETS_PER_RULE = 5
 MAX_TARGETS_PER_RULE = 100
@@ -96,6 +98,11 @@ class Target(models.Model):
     config = models.JSONField(default=dict, blank=True)
     secrets = EncryptedJSONField(blank=True, default=dict)
     position = models.PositiveSmallIntegerField(default=0)
+    # Its messages: a language ("" = the account's) and title and body templates ("" = the default of
+    # the language; notifications.channels.templating).
+    language = models.CharField(max_length=8, blank=True, choices=LANGUAGE_CHOICES)
+    title_template = models.CharField(max_length=MAX_TITLE_CHARS, blank=True)
+    body_template = models.TextField(max_length=MAX_BODY_CHARS, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -70,6 +70,8 @@ def target_display(target: Target) -> dict:
         "config": schema.masked(target) if schema else {},
         "summary": schema.summary(target) if schema else "",
         "units": target_units(target),
+        "message": {"language": target.language, "title_template": target.title_template,
+                    "body_template": target.body_template},
     }
 
 

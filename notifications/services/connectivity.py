@@ -12,14 +12,17 @@ import logging
 from dataclasses import dataclass
 
 from notifications.channels.base import DeliveryError, SendContext
-from notifications.channels.message import message_example
+from notifications.channels.composer import MessageSettings
 from notifications.channels.registry import channel_for_method, get_method
+from notifications.services.messages import preview_message
 from notifications.services.ratelimit import rate_limit_acquire, rate_limit_sent
 from workspaces.iam.operations import BUS, Check, operation
 
 logger = logging.getLogger(__name__)
 
 TEST_CONNECT_TIMEOUT = 3.0
+# The event a test message shows when the caller names none: a model version approved.
+DEFAULT_TEST_EVENT_TYPE = "pai:ModelManagement:ModelVersionApproved"
 TEST_TOTAL_SECONDS = 10.0
 
 
@@ -47,11 +50,12 @@ class ConnectivityResult:
 
 @operation(Check("eventbridge:UpdateTargets", BUS),
            values=lambda workspace, **_: {"account": workspace.account, "workspace": workspace.name})
-def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: dict, source: str = "model",
-                      event_types=()) -> ConnectivityResult:
-    """Send a sample message of the rule's own `source` (its first chosen event type among `event_types`,
-    else the source's first) to the target described by `config` and `secrets` (as the method's schema
-    cleaned them). Raises AccessDenied without eventbridge:UpdateTargets on the bus."""
+def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: dict, event_type: str = "",
+                      settings_: MessageSettings | None = None, use_last_event: bool = True) -> ConnectivityResult:
+    """Send the target described by `config` and `secrets` (as the method's schema cleaned them) the
+    message Preview shows for `event_type` with the target's message settings (`settings_`): the
+    workspace's last event of that type, or the catalog's example. Raises AccessDenied without
+    eventbridge:UpdateTargets on the bus."""
     delivery_method = get_method(method)
     channel = channel_for_method(method)
     if not delivery_method.supports_test or channel is None:
@@ -71,9 +75,10 @@ def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: d
         total_timeout=TEST_TOTAL_SECONDS - TEST_CONNECT_TIMEOUT,
     )
     try:
-        sample = message_example(workspace_name=workspace.name, source_key=source,
-                                 event_type=next(iter(event_types), ""))
-        result = adapter.send(sample, config, secrets, context)
+        message, _ = preview_message(workspace=workspace, event_type=event_type or DEFAULT_TEST_EVENT_TYPE,
+                                     channel=channel.key, settings_=settings_ or MessageSettings(),
+                                     use_last_event=use_last_event)
+        result = adapter.send(message, config, secrets, context)
     except DeliveryError as exc:
         rate_limit_sent(slot)
         code = exc.provider_code or (f"HTTP {exc.http_status}" if exc.http_status else "")

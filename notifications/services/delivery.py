@@ -25,9 +25,10 @@ from django.utils import timezone
 from console.crypto import UNREADABLE_MESSAGE, secrets_unreadable
 from console.queues import queues_with_waiting_messages
 from notifications.channels.base import DeliveryError, SendContext, SendResult, mask_url, trim
-from notifications.channels.message import Message, message_from_event
+from notifications.channels.message import Message
 from notifications.channels.registry import CHANNELS_BY_KEY
 from notifications.models import Delivery, DeliveryAttempt
+from notifications.services.messages import message_for_delivery
 from notifications.services.outcomes import delivery_outcome_record
 from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire, rate_limit_sent
 from notifications.services.usage import usage_record
@@ -136,8 +137,8 @@ def delivery_release(delivery_id: int) -> None:
 
 
 def _send_claimed(delivery_id: int, now) -> str:
-    delivery = Delivery.objects.select_related("event__workspace", "event__account", "target", "contact").get(
-        pk=delivery_id)
+    delivery = Delivery.objects.select_related("event__workspace", "event__account__message_settings", "target",
+                                               "contact").get(pk=delivery_id)
     channel = CHANNELS_BY_KEY.get(delivery.channel)
     if channel is None or delivery.target is None:
         reason = "the target was deleted" if delivery.target is None else f"unknown channel {delivery.channel!r}"
@@ -160,7 +161,7 @@ def _send_claimed(delivery_id: int, now) -> str:
         attempt.save(force_insert=True)
         Delivery.objects.filter(pk=delivery.pk).update(attempt_count=F("attempt_count") + 1)
     return attempt_send(delivery, attempt, channel=channel, config=config, secrets=secrets, slot=slot,
-                        message=message_from_event(delivery.event))
+                        message=message_for_delivery(delivery.event, delivery.target, channel.key))
 
 
 def _slot(channel, config: dict, secrets: dict) -> RateLimitSlot:

@@ -21,6 +21,7 @@ import logging
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,6 +34,8 @@ from notifications.models import RateLimitBucket
 
 logger = logging.getLogger(__name__)
 
+Clock = Callable[[], float]  # seconds since the epoch, as time.time
+
 # A window a little longer than the platform's: the bot's clock and ours need not agree exactly.
 SAFETY_FACTOR = 1.02
 SAFETY_SECONDS = 0.05
@@ -41,13 +44,18 @@ WAKE_JITTER = 0.1
 # Redis unreachable: the count cannot be checked, so wait (delay, never exceed the bot's limit).
 UNAVAILABLE_WAIT_SECONDS = 5.0
 
+# ARGV: the caller's clock ("" to read Redis's own TIME, one clock for every worker), the longest
+# window, the member, then (limit, window) pairs.
 _ACQUIRE_SCRIPT = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local longest = tonumber(ARGV[1])
+local now = tonumber(ARGV[1])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
+local longest = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
 local wait = 0
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   local limit = tonumber(ARGV[i])
   local window = tonumber(ARGV[i + 1])
   local count = redis.call('ZCOUNT', KEYS[1], '(' .. (now - window), '+inf')
@@ -59,15 +67,19 @@ for i = 3, #ARGV, 2 do
   end
 end
 if wait > 0 then return tostring(wait) end
-redis.call('ZADD', KEYS[1], now, ARGV[2])
+redis.call('ZADD', KEYS[1], now, ARGV[3])
 redis.call('PEXPIRE', KEYS[1], math.ceil(longest * 1000) + 1000)
 return '0'
 """
 
 _SENT_SCRIPT = """
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-  local t = redis.call('TIME')
-  redis.call('ZADD', KEYS[1], 'XX', tonumber(t[1]) + tonumber(t[2]) / 1000000, ARGV[1])
+  local now = tonumber(ARGV[2])
+  if not now then
+    local t = redis.call('TIME')
+    now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+  end
+  redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
 end
 return 0
 """
@@ -105,33 +117,35 @@ def wait_for_room(hits: list[float], limits: list[tuple[int, float]], now: float
     return wait
 
 
-def rate_limit_acquire(*, channel_key: str, identity: str, limits) -> RateLimitSlot:
+def rate_limit_acquire(*, channel_key: str, identity: str, limits, clock: Clock | None = None) -> RateLimitSlot:
     """Take one send from the bot's budget, or nothing and the seconds to wait. No identity or no
-    limits: always taken."""
+    limits: always taken. `clock` (seconds since the epoch) is read instead of the real time: the
+    database's `time.time`, Redis's own TIME (tests step a clock instead of sleeping)."""
     if not identity or not limits:
         return RateLimitSlot()
     windows = effective_limits(limits)
     key = bucket_key(channel_key, identity)
     member = uuid.uuid4().hex
     if settings.RATE_LIMIT_REDIS_URL:
-        wait = _acquire_redis(key, windows, member)
+        wait = _acquire_redis(key, windows, member, clock)
     else:
-        wait = _acquire_database(key, windows, member)
+        wait = _acquire_database(key, windows, member, clock or time.time)
     if wait > 0:
         return RateLimitSlot(wait=wait * (1 + random.uniform(0, WAKE_JITTER)))
     return RateLimitSlot(key=key, member=member)
 
 
-def rate_limit_sent(slot: RateLimitSlot) -> None:
-    """The send of `slot` is over (answered, refused or timed out): count it from now."""
+def rate_limit_sent(slot: RateLimitSlot, *, clock: Clock | None = None) -> None:
+    """The send of `slot` is over (answered, refused or timed out): count it from now (`clock`: as
+    for `rate_limit_acquire`)."""
     if not slot.key or not slot.taken:
         return
     try:
         if settings.RATE_LIMIT_REDIS_URL:
             _, sent = _redis(settings.RATE_LIMIT_REDIS_URL)
-            sent(keys=[redis_key(slot.key)], args=[slot.member])
+            sent(keys=[redis_key(slot.key)], args=[slot.member, _clock_arg(clock)])
         else:
-            _sent_database(slot)
+            _sent_database(slot, clock or time.time)
     except Exception:  # the slot keeps its earlier time: a little less margin, never a lost delivery
         logger.warning("rate limiter: could not move the slot of a finished send", exc_info=True)
 
@@ -147,10 +161,14 @@ def redis_key(key: str) -> str:
     return f"{getattr(settings, 'RATE_LIMIT_KEY_PREFIX', 'pai-notify:ratelimit:')}{key}"
 
 
-def _acquire_redis(key: str, windows: list[tuple[int, float]], member: str) -> float:
+def _clock_arg(clock: Clock | None) -> str:
+    return "" if clock is None else repr(float(clock()))
+
+
+def _acquire_redis(key: str, windows: list[tuple[int, float]], member: str, clock: Clock | None) -> float:
     script, _ = _redis(settings.RATE_LIMIT_REDIS_URL)
     longest = max(window for _, window in windows)
-    args = [longest, member]
+    args = [_clock_arg(clock), longest, member]
     for count, window in windows:
         args += [count, window]
     try:
@@ -162,12 +180,12 @@ def _acquire_redis(key: str, windows: list[tuple[int, float]], member: str) -> f
 
 # --- database ------------------------------------------------------------------------------------
 # Hits are [time, member] pairs.
-def _acquire_database(key: str, windows: list[tuple[int, float]], member: str) -> float:
+def _acquire_database(key: str, windows: list[tuple[int, float]], member: str, clock: Clock) -> float:
     RateLimitBucket.objects.get_or_create(key=key)  # (get_or_create survives a concurrent create)
     longest = max(window for _, window in windows)
     with transaction.atomic():
         bucket = RateLimitBucket.objects.select_for_update().get(key=key)
-        now = time.time()
+        now = clock()
         hits = [hit for hit in bucket.hits if hit[0] > now - longest]
         wait = wait_for_room([hit[0] for hit in hits], windows, now)
         if wait <= 0:
@@ -177,11 +195,11 @@ def _acquire_database(key: str, windows: list[tuple[int, float]], member: str) -
     return wait
 
 
-def _sent_database(slot: RateLimitSlot) -> None:
+def _sent_database(slot: RateLimitSlot, clock: Clock) -> None:
     with transaction.atomic():
         bucket = RateLimitBucket.objects.select_for_update().filter(key=slot.key).first()
         if bucket is None:
             return
-        now = time.time()
+        now = clock()
         bucket.hits = sorted(([now, member] if member == slot.member else [at, member]) for at, member in bucket.hits)
         bucket.save(update_fields=["hits", "updated_at"])

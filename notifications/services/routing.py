@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from notifications.channels.message import message_from_event
 from notifications.channels.registry import CHANNELS_BY_KEY, Channel, channel_for_method, get_method
 from notifications.models import Delivery, DeliveryAttempt, Event, RoutingKey, Rule, Target
 from notifications.services.delivery import (
@@ -29,6 +28,7 @@ from notifications.services.delivery import (
     delivery_enqueue,
     delivery_release,
 )
+from notifications.services.messages import message_for_delivery
 from notifications.services.routing_keys import event_scope_keys
 
 logger = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ def event_route(*, event_id: int) -> int:
     (their attempts are written with the deliveries, before the send), the rest through their
     channels' queues. Returns how many deliveries were created now. An event that is gone, or was
     never published, routes nowhere."""
-    event = Event.objects.filter(pk=event_id).select_related("workspace", "account").first()
+    event = Event.objects.filter(pk=event_id).select_related("workspace", "account__message_settings").first()
     if event is None or event.status != Event.Status.PUBLISHED or event.bus_id is None:
         return 0
     now = timezone.now()
@@ -157,12 +157,15 @@ def event_route(*, event_id: int) -> int:
 
 
 def _send_inline(event: Event, inline: list[_Planned]) -> None:
-    message = message_from_event(event)
+    messages = {}  # one message per target and channel
     for position, item in enumerate(inline):
         try:
             first = item.first
+            key = (item.delivery.target_id, item.channel.key)
+            if key not in messages:
+                messages[key] = message_for_delivery(event, item.delivery.target, item.channel.key)
             attempt_send(item.delivery, first.attempt, channel=item.channel, config=first.config,
-                         secrets=first.secrets, slot=first.slot, message=message)
+                         secrets=first.secrets, slot=first.slot, message=messages[key])
         except Exception:
             # The database failed while recording: hand this delivery and the ones not yet sent to
             # their channel's queue (the overdue sweeper covers a broker that is down too).

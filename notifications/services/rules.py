@@ -7,7 +7,8 @@ of its event types (none listed: every type of the source, "All event types", in
 catalog adds later), a scope the source allows, at most 50 rules per bus, the source/method
 matrix, each target's config by its method's schema, and the account's target-unit quota. Every
 refusal is a ValidationError keyed by field (`name`, `event_types`, `targets`, `targets[2].webhook`,
-...), all found problems at once.
+`targets[0].message.body_template`, ...), all found problems at once. A target's templates are checked
+against the variables of the rule's event types (each problem names its line and the variable).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
 from notifications.catalog import ALL_EVENT_TYPES_CHOICE, ALL_EVENT_TYPES_LABEL, SCOPE_LABELS, SOURCES_BY_KEY
+from notifications.channels.composer import MessageSettings, templates_check
+from notifications.channels.default_templates import LANGUAGE_LABELS
 from notifications.channels.registry import METHODS_BY_KEY
 from notifications.channels.schema import CleanedConfig, SchemaContext
 from notifications.models import Rule, RuleEventType, Target, TargetContact
@@ -43,6 +46,8 @@ class TargetSpec:
     method: str
     values: dict = field(default_factory=dict)
     id: int | None = None
+    # Its messages: language ("" = the account's) and title and body templates ("" = the default).
+    message: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -50,13 +55,35 @@ class _CleanTarget:
     spec: TargetSpec
     cleaned: CleanedConfig
     existing: Target | None
+    message: MessageSettings = field(default_factory=MessageSettings)
 
 
 def _as_spec(item) -> TargetSpec:
     if isinstance(item, TargetSpec):
         return item
     values = item.get("values", item.get("config")) or {}
-    return TargetSpec(method=str(item.get("method") or ""), values=dict(values), id=item.get("id"))
+    return TargetSpec(method=str(item.get("method") or ""), values=dict(values), id=item.get("id"),
+                      message=dict(item.get("message") or {}))
+
+
+def _message_settings(errors, prefix: str, spec: TargetSpec, method, event_types) -> MessageSettings:
+    """The target's message settings, checked: a known language, templates only for methods that
+    send a message, every variable one of the chosen event types'."""
+    raw = spec.message
+    text = {name: str(raw.get(name) or "").replace("\r\n", "\n").strip("\n") if name != "language"
+            else str(raw.get(name) or "").strip() for name in ("language", "title_template", "body_template")}
+    if text["language"] and text["language"] not in LANGUAGE_LABELS:
+        _add(errors, f"{prefix}.message.language",
+             f"Choose a message language: {', '.join(LANGUAGE_LABELS)}, or leave it empty for the account's.")
+    settings_ = MessageSettings(**text)
+    if (settings_.title_template or settings_.body_template) and not method.templated:
+        _add(errors, f"{prefix}.message.body_template",
+             f"{method.label} targets send no message text: leave the templates empty.")
+        return settings_
+    for name, messages in templates_check(settings_, event_types).items():
+        for message in messages:
+            _add(errors, f"{prefix}.message.{name}", message)
+    return settings_
 
 
 def event_bus_for(workspace) -> EventBus:
@@ -113,7 +140,7 @@ def _check_rule_fields(errors, *, bus, rule, name, source, event_types, all_even
     return name, source_def, types, scope, models
 
 
-def _check_targets(errors, *, workspace, rule, source_def, specs) -> list[_CleanTarget]:
+def _check_targets(errors, *, workspace, rule, source_def, specs, event_types=()) -> list[_CleanTarget]:
     existing = {t.pk: t for t in rule.targets.all()} if rule is not None else {}
     context = SchemaContext(account=workspace.account, workspace=workspace)
     if not specs:
@@ -146,6 +173,7 @@ def _check_targets(errors, *, workspace, rule, source_def, specs) -> list[_Clean
                 _add(errors, f"{prefix}.id", f"This rule has no target {spec.id}.")
                 continue
         stored = dict(saved.secrets) if saved is not None and saved.method == spec.method else {}
+        message = _message_settings(errors, prefix, spec, method, event_types)
         try:
             cleaned = schema.validate(spec.values, context=context, stored_secrets=stored)
         except ValidationError as exc:
@@ -153,7 +181,7 @@ def _check_targets(errors, *, workspace, rule, source_def, specs) -> list[_Clean
                 for message in messages:
                     _add(errors, f"{prefix}.{key}", message)
             continue
-        clean.append(_CleanTarget(spec=spec, cleaned=cleaned, existing=saved))
+        clean.append(_CleanTarget(spec=spec, cleaned=cleaned, existing=saved, message=message))
     limit = quota_limit(account=workspace.account)
     if units > limit:
         _add(errors, "targets", f"This rule uses {units} target units; the limit is {limit}.")
@@ -166,7 +194,11 @@ def _validate(*, workspace, bus, rule, name, source, event_types, all_event_type
     name, source_def, types, scope, models = _check_rule_fields(
         errors, bus=bus, rule=rule, name=name, source=source, event_types=event_types,
         all_event_types=all_event_types, scope=scope, model_ids=model_ids)
-    clean = _check_targets(errors, workspace=workspace, rule=rule, source_def=source_def, specs=specs)
+    # A target's templates may use the variables every type the rule gets has (all of the source's
+    # types when the rule takes All event types).
+    message_types = types or ([et.key for et in source_def.event_types] if source_def is not None else [])
+    clean = _check_targets(errors, workspace=workspace, rule=rule, source_def=source_def, specs=specs,
+                           event_types=message_types)
     if errors:
         raise ValidationError(errors)
     return name, source_def, types, scope, models, clean
@@ -184,6 +216,9 @@ def _save_targets(rule: Rule, clean: list[_CleanTarget]) -> dict[int, dict]:
         target.config = item.cleaned.config
         target.secrets = item.cleaned.secrets
         target.position = position
+        target.language = item.message.language
+        target.title_template = item.message.title_template
+        target.body_template = item.message.body_template
         target.save()
         target.contact_links.all().delete()
         TargetContact.objects.bulk_create([
@@ -206,7 +241,9 @@ def _snapshot(rule: Rule) -> dict:
         "scope": rule.scope,
         "models": sorted(m.pk for m in rule.scope_models.all()),
         "enabled": rule.enabled,
-        "targets": [{"method": t.method, **target_display(t)["config"]} for t in rule.targets.all()],
+        "targets": [{"method": t.method, **target_display(t)["config"],
+                     **{name: getattr(t, name) for name in ("language", "title_template", "body_template")
+                        if getattr(t, name)}} for t in rule.targets.all()],
     }
 
 

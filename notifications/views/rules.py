@@ -7,6 +7,8 @@ user's account (404 otherwise), calls the service, and re-renders server-side pa
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,11 +21,13 @@ from django_htmx.http import reswap, retarget
 
 from console.feedback import Confirmation, confirm_render, toast
 from notifications.catalog import SOURCES, SOURCES_BY_KEY
+from notifications.channels.composer import templates_check
 from notifications.channels.schema import SchemaContext
 from notifications.forms.rules import RuleEditor, TargetForm
 from notifications.selectors.rules import rule_get, rules_for_workspace
 from notifications.services import rules as rule_services
 from notifications.services.connectivity import connectivity_test
+from notifications.services.messages import message_preview
 from notifications.services.rules import event_bus_for
 from notifications.templatetags.notice_rules import rules_section_context
 from workspaces.iam.permissions import AccessDenied
@@ -65,6 +69,7 @@ def _urls(workspace, rule=None) -> dict:
         "action_url": action,
         "refresh_url": reverse("rule-form-refresh", kwargs=ws),
         "test_url": reverse("rule-test-connectivity", kwargs=ws),
+        "preview_url": reverse("rule-preview", kwargs=ws),
         "close_url": reverse("rule-drawer-close"),
         "cancel_url": tab_url(workspace),
     }
@@ -216,10 +221,51 @@ def rule_test_connectivity(request, workspace_id):
         labels = {f.name: f.label for f in method.schema.fields}
         errors = [f"{labels.get(name, name)}: {text}" for name, texts in exc.message_dict.items() for text in texts]
         return render(request, f"{DRAWER}#connectivity_result", {**context, "errors": errors})
+    event_type, problems = _preview_choice(request.POST, form, source)
+    if problems:
+        return render(request, f"{DRAWER}#connectivity_result", {**context, "errors": problems})
     result = connectivity_test(actor=request.user, workspace=workspace, method=method.key, config=cleaned.config,
-                               secrets=cleaned.secrets, source=source.key,
-                               event_types=[t for t in request.POST.getlist("event_types") if source.has_type(t)])
+                               secrets=cleaned.secrets, event_type=event_type, settings_=form.message_settings(),
+                               use_last_event=not form.preview_example)
     return render(request, f"{DRAWER}#connectivity_result", {**context, "result": result})
+
+
+def _preview_choice(data, form: TargetForm, source) -> tuple[str, list[str]]:
+    """The event type Preview and Test Connectivity render (the one picked, else the rule's first
+    chosen, else the source's first), and the problems of the target's templates, by field."""
+    chosen = [t for t in data.getlist("event_types") if source.has_type(t)]
+    event_type = form.preview_event_type if source.has_type(form.preview_event_type) else (
+        chosen[0] if chosen else source.event_types[0].key)
+    if not form.delivery_method.templated:
+        return event_type, []
+    labels = {name: form.fields[name].label for name in ("title_template", "body_template")}
+    errors = templates_check(form.message_settings(), chosen or [et.key for et in source.event_types])
+    return event_type, [f"{labels[name]}: {text}" for name, texts in errors.items() for text in texts]
+
+
+@login_required
+@require_POST
+def rule_preview(request, workspace_id):
+    """Render one target's message (saved or not) as its channel will carry it."""
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    key = request.POST.get("_key", "")
+    source = SOURCES_BY_KEY.get(request.POST.get("source") or "") or SOURCES[0]
+    if not key.isdigit():
+        return render(request, f"{DRAWER}#preview_result", {"errors": ["No target to preview."]})
+    form = TargetForm(request.POST, key=key, source_key=source.key, workspace=workspace)
+    event_type, problems = _preview_choice(request.POST, form, source)
+    if problems:
+        return render(request, f"{DRAWER}#preview_result", {"errors": problems})
+    try:
+        preview = message_preview(actor=request.user, workspace=workspace, method=form.delivery_method.key,
+                                  event_type=event_type, settings_=form.message_settings(),
+                                  channel=form.preview_channel, use_last_event=not form.preview_example)
+    except AccessDenied as exc:
+        return render(request, f"{DRAWER}#preview_result", {"errors": [str(exc)]}, status=403)
+    except ValueError as exc:
+        return render(request, f"{DRAWER}#preview_result", {"errors": [str(exc)]})
+    payload = json.dumps(preview.payload, ensure_ascii=False, indent=2) if preview.payload else ""
+    return render(request, f"{DRAWER}#preview_result", {"preview": preview, "payload_json": payload})
 
 
 def _after_row_action(request, workspace, message: str):

@@ -82,6 +82,7 @@ NOT_PAGES = {
     "rule-list": "redirects to the Configuration tab (workspace-event-notifications)",
     "rule-form-refresh": "POST only: re-renders the drawer's body",
     "rule-test-connectivity": "POST only: the Test Connectivity notice, checked in test_feedback",
+    "rule-preview": "POST only: a target's message Preview inside the drawer, checked in test_message_templates",
     "rule-enable": "POST only (a row action)",
     "rule-disable": "POST only (a row action)",
     "rule-drawer-close": "an empty answer (the old Cancel)",

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 from tests.chaos.brokers import broker_of
+from tests.factories import event_raised
 from tests.fakes.base import Answer
 from tests.fakes.dingtalk import FakeDingTalk
 from tests.fakes.http_receiver import FakeHttpReceiver
@@ -207,12 +208,9 @@ def configure_rules(workspace, owner, fakes) -> list:
 
 
 def raise_event(workspace, owner, model, number: int):
-    from notifications.services.events import publish
-
-    with transaction.atomic():
-        return publish(workspace=workspace, source="model", type_name="ModelVersionApproved",
-                       resource_id=number, resource_name=f"{model.name} v{number}", old_status="Pending",
-                       new_status="Approved", actor=owner, resource_owner=owner, model=model)
+    return event_raised(workspace, source="model", type_name="ModelVersionApproved", resource_id=number,
+                        resource_name=f"{model.name} v{number}", old_status="Pending", new_status="Approved",
+                        actor=owner, owner=owner, model=model)
 
 
 def sweep(run: Run) -> None:

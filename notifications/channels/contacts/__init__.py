@@ -7,5 +7,5 @@ from notifications.channels.spec import DeliveryMethod
 from .schema import ContactsConfig
 
 METHOD = DeliveryMethod("contacts", "Voice call, text message, and email", ContactsConfig, CONTACTS,
-                        needs_contacts=True)
+                        needs_contacts=True, templated=True)
 CHANNELS = ()

@@ -9,6 +9,8 @@ TONE_MARK = {"danger": "🔴", "success": "🟢", "info": "🔵"}
 
 
 def markdown_text(message: Message) -> str:
+    if message.body:  # the target's template, values already escaped
+        return message.body
     lines = [f"#### {TONE_MARK.get(message.tone, '')} PAI · {markdown_escape(message.title)}", ""]
     for field in message.fields:
         lines.append(f"- **{markdown_escape(field.label)}**: {markdown_escape(field.value)}")
@@ -18,11 +20,11 @@ def markdown_text(message: Message) -> str:
 
 def render(message: Message, *, msgtype: str = "markdown", msg_uuid: str = "") -> dict:
     # The title is what the conversation list shows: plain text there, no markup rendered.
-    title = f"PAI · {message.title}"[:100]
+    title = (message.title if message.body else f"PAI · {message.title}")[:100]
     if msgtype == "actionCard":
         payload = {
             "msgtype": "actionCard",
-            "actionCard": {"title": title, "text": markdown_text(message).rsplit("\n\n", 1)[0],
+            "actionCard": {"title": title, "text": message.body or markdown_text(message).rsplit("\n\n", 1)[0],
                            "singleTitle": message.link_label, "singleURL": message.link},
         }
     else:

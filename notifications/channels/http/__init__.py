@@ -6,6 +6,6 @@ from notifications.channels.spec import Channel, DeliveryMethod
 from .adapter import HttpAdapter
 from .schema import HttpConfig
 
-METHOD = DeliveryMethod("http", "HTTP/HTTPS", HttpConfig, MODEL_INTEGRATION)
+METHOD = DeliveryMethod("http", "HTTP/HTTPS", HttpConfig, MODEL_INTEGRATION, templated=True)
 CHANNELS = (Channel("http", "HTTP/HTTPS", "http", HttpAdapter, method="http", fake="fake_http_receiver",
                     inline=True),)

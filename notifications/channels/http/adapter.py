@@ -3,7 +3,8 @@ PROTOCOLS.md 5.1), signed per Standard Webhooks (5.2).
 
 Headers: `webhook-id` = the event id (the same on every retry, so receivers drop duplicates),
 `webhook-timestamp` = this attempt's Unix seconds, `webhook-signature: v1,<base64 HMAC-SHA256 of
-"id.timestamp.body">` keyed by the base64-decoded `whsec_` secret. Any 2xx is success; 3xx is a
+"id.timestamp.body">` keyed by the base64-decoded `whsec_` secret. A target with message templates
+adds their output as the extension attributes `paititle` and `paitext`. Any 2xx is success; 3xx is a
 failure (never followed); 408, 429 and 5xx are retried (Retry-After honoured); other 4xx are not.
 """
 
@@ -51,6 +52,15 @@ def signed_headers(secret: str, msg_id: str, body: bytes, timestamp: int | None 
     return headers
 
 
+def message_envelope(message) -> dict:
+    """The CloudEvents envelope sent; a target with templates of its own adds their rendered title
+    and text as the extension attributes `paititle` and `paitext` (the envelope is otherwise as stored)."""
+    envelope = dict(message.envelope or {"id": message.event_id, "type": message.event_type})
+    if message.templated:
+        envelope.update({"paititle": message.title, "paitext": message.body})
+    return envelope
+
+
 class HttpAdapter(ChannelAdapter):
     key = "http"
 
@@ -68,7 +78,7 @@ class HttpAdapter(ChannelAdapter):
         masked = credentials_masked(url)
         if not url:
             raise DeliveryError("the target has no URL", permanent=True)
-        envelope = message.envelope or {"id": message.event_id, "type": message.event_type}
+        envelope = message_envelope(message)
         body = json_bytes(envelope)
         msg_id = str(envelope.get("id") or message.event_id)
         headers = signed_headers(secrets.get("signing_secret", ""), msg_id, body)

@@ -6,5 +6,6 @@ from notifications.channels.spec import Channel, DeliveryMethod
 from .adapter import LarkAdapter
 from .schema import LarkConfig
 
-METHOD = DeliveryMethod("lark", "Lark notification", LarkConfig, CHAT_BOT, supports_test=True)
+METHOD = DeliveryMethod("lark", "Lark notification", LarkConfig, CHAT_BOT, supports_test=True,
+                         templated=True)
 CHANNELS = (Channel("lark", "Lark", "chat", LarkAdapter, method="lark", fake="fake_lark", inline=True),)

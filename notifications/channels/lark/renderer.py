@@ -10,25 +10,32 @@ TONE_TEMPLATE = {"danger": "red", "success": "green", "info": "blue"}
 
 
 def card(message: Message) -> dict:
-    fields = [
-        {"is_short": len(f.value) <= 40,
-         "text": {"tag": "lark_md", "content": f"**{markdown_escape(f.label)}**\n{markdown_escape(f.value)}"}}
-        for f in message.fields
-    ]
+    if message.body:  # the target's template (lark_md), values already escaped
+        content = {"tag": "div", "text": {"tag": "lark_md", "content": message.body}}
+    else:
+        content = {"tag": "div", "fields": _fields(message)}
     return {
         "config": {"wide_screen_mode": True},
         "header": {
-            "title": {"tag": "plain_text", "content": f"PAI · {message.title}"},
+            "title": {"tag": "plain_text", "content": message.title if message.body else f"PAI · {message.title}"},
             "template": TONE_TEMPLATE.get(message.tone, "blue"),
         },
         "elements": [
-            {"tag": "div", "fields": fields},
+            content,
             {"tag": "action", "actions": [{
                 "tag": "button", "type": "primary", "url": message.link,
                 "text": {"tag": "plain_text", "content": message.link_label},
             }]},
         ],
     }
+
+
+def _fields(message: Message) -> list[dict]:
+    return [
+        {"is_short": len(f.value) <= 40,
+         "text": {"tag": "lark_md", "content": f"**{markdown_escape(f.label)}**\n{markdown_escape(f.value)}"}}
+        for f in message.fields
+    ]
 
 
 def render(message: Message) -> dict:

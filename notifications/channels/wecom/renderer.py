@@ -20,6 +20,10 @@ def trim_to_bytes(text: str, limit: int) -> str:
 
 
 def markdown_content(message: Message, limit: int = MAX_MARKDOWN_BYTES) -> str:
+    if message.body:  # the target's template, values already escaped
+        if len(message.body.encode("utf-8")) <= limit:
+            return message.body
+        return trim_to_bytes(message.body, limit - len(ELLIPSIS.encode("utf-8"))) + ELLIPSIS
     color = TONE_COLOR.get(message.tone, "comment")
     lines = [f'**<font color="{color}">PAI · {markdown_escape(message.title)}</font>**']
     lines += [f'> {markdown_escape(f.label)}: <font color="comment">{markdown_escape(f.value)}</font>'

@@ -1,4 +1,5 @@
-"""Rules, targets and events for delivery tests, built from the models directly."""
+"""Rules and targets for delivery tests, built from the models directly (targets at the local fakes,
+which the rule service's address checks refuse); events through `tests.factories`."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from functools import partial
 from notifications.catalog import type_key
 from notifications.models import Rule, RuleEventType, Target, TargetContact
 from notifications.services.delivery import task_send
-from notifications.services.events import publish
 from notifications.services.routing_keys import rule_routing_keys_sync
+from tests.factories import event_raised
 
 
 def make_rule(workspace, *, source="dlc_job", types=("JobFailed",), scope="all", created_by=None, name=None,
@@ -33,9 +34,8 @@ def add_target(rule, method, *, config=None, secrets=None, contacts=()):
 
 def raise_event(workspace, *, source="dlc_job", type_name="JobFailed", owner=None, model=None, name="train-1",
                 resource_id=1, extra=None):
-    return publish(workspace=workspace, source=source, type_name=type_name, resource_id=resource_id,
-                   resource_name=name, old_status="Running", new_status="Failed", resource_owner=owner, model=model,
-                   extra=extra)
+    return event_raised(workspace, source=source, type_name=type_name, resource_id=resource_id, resource_name=name,
+                        owner=owner, model=model, extra=extra)
 
 
 def enqueued(callbacks) -> list[tuple[str, int, float | None]]:

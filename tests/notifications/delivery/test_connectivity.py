@@ -12,7 +12,8 @@ def test_the_right_secret_reports_success_and_sends_one_test_message(fake_dingta
                                config={}, secrets={"webhook": bot.webhook, "signing_key": SECRET})
     assert result.ok and result.code == "0"
     [message] = fake_dingtalk.messages_for(bot)
-    assert "[Test]" in message.json["markdown"]["title"]
+    # The account has no message language: messages are in zh-CN, a test message marked as one.
+    assert message.json["markdown"]["title"].startswith("[测试] 模型版本审批通过：")
 
 
 def test_a_wrong_secret_reports_the_bots_own_code_and_message(fake_dingtalk, owner, activated_workspace):
@@ -64,14 +65,10 @@ def test_the_api_sends_a_sample_of_the_rules_own_source_and_type(fake_dingtalk, 
     url = f"/api/v1/workspaces/{activated_workspace.pk}/rules/test-connectivity/"
     config = {"webhook": bot.webhook, "signing_key": SECRET}
 
-    answer = owner_api.post(url, {"method": "dingtalk", "config": config, "source": "dlc_job",
-                                  "event_types": ["pai:DLC:JobTimeout"]}, format="json")
-    refused = owner_api.post(url, {"method": "dingtalk", "config": config, "source": "dsw_instance",
-                                   "event_types": ["pai:DLC:JobTimeout"]}, format="json")
+    answer = owner_api.post(url, {"method": "dingtalk", "config": config, "event_type": "pai:DLC:JobTimeout",
+                                  "use_example": True}, format="json")
 
     assert answer.json() == {"ok": True, "code": "0", "message": "The test message was delivered."}
     [message] = fake_dingtalk.messages_for(bot)
-    assert message.json["markdown"]["title"] == "PAI · [Test] Job Timeout: resnet50-train"
-    assert "DLC job" in message.json["markdown"]["text"] and "Model" not in message.json["markdown"]["text"]
-    assert refused.status_code == 400 and refused.json()["error"]["fields"]["event_types"][0].startswith(
-        "Not event types of DSW instance: pai:DLC:JobTimeout. Its types are: pai:DSW:InstanceCreating")
+    assert message.json["markdown"]["title"] == "[测试] 任务超时：nightly-train"  # the default language: zh-CN
+    assert "demo-model" not in message.json["markdown"]["text"]

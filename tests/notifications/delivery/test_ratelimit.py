@@ -28,8 +28,21 @@ def backend(request, settings, db):
     return request.param
 
 
-def acquire(identity, limits=DINGTALK, channel="dingtalk"):
-    return rate_limit_acquire(channel_key=channel, identity=identity, limits=limits).wait
+class SteppedClock:
+    """The limiter's clock in these tests: it moves only when told (no test sleeps)."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def acquire(identity, limits=DINGTALK, channel="dingtalk", clock=None):
+    return rate_limit_acquire(channel_key=channel, identity=identity, limits=limits, clock=clock).wait
 
 
 def test_twenty_a_minute_then_a_wait_until_the_first_leaves_the_window(backend):
@@ -47,14 +60,17 @@ def test_each_bot_has_its_own_budget(backend):
     assert acquire(first) > 0 and acquire(second) == 0.0
 
 
-def test_lark_five_a_second_and_the_window_slides(backend, settings):
-    settings.RATE_LIMIT_WINDOW_SCALE = 0.2  # one second becomes 0.2 s
+def test_lark_five_a_second_and_the_window_slides(backend):
+    clock = SteppedClock()
     webhook = f"https://open.feishu.cn/open-apis/bot/v2/hook/{uuid.uuid4()}"
-    assert [acquire(webhook, LARK, "lark") for _ in range(5)] == [0.0] * 5
-    wait = acquire(webhook, LARK, "lark")
-    assert 0 < wait < 0.5
-    time.sleep(wait + 0.05)
-    assert acquire(webhook, LARK, "lark") == 0.0
+    assert [acquire(webhook, LARK, "lark", clock) for _ in range(5)] == [0.0] * 5
+    wait = acquire(webhook, LARK, "lark", clock)
+    # One second with the limiter's margin (x 1.02 + 0.05 s), plus at most 10% wake jitter.
+    assert 1.07 <= wait <= 1.07 * 1.1 + 1e-6
+    clock.advance(wait / 2)
+    assert acquire(webhook, LARK, "lark", clock) > 0  # half the wait: still full
+    clock.advance(wait / 2)
+    assert acquire(webhook, LARK, "lark", clock) == 0.0
 
 
 def test_the_database_backend_keys_by_a_hash_never_the_webhook(settings, db):
@@ -67,20 +83,20 @@ def test_the_database_backend_keys_by_a_hash_never_the_webhook(settings, db):
     assert "supersecrettoken" not in str(bucket.hits)
 
 
-def test_a_send_counts_from_when_it_was_answered_not_when_its_slot_was_taken(backend, settings):
+def test_a_send_counts_from_when_it_was_answered_not_when_its_slot_was_taken(backend):
     """Sends taken at t and answered at t + d keep their places until t + d + window: the bot may
     have received them as late as t + d."""
-    settings.RATE_LIMIT_WINDOW_SCALE = 0.05  # a minute of 3 s (3.11 s with the limiter's margin)
+    clock = SteppedClock()
     webhook = f"https://oapi.dingtalk.com/robot/send?access_token={uuid.uuid4().hex}"
-    slots = [rate_limit_acquire(channel_key="dingtalk", identity=webhook, limits=DINGTALK) for _ in range(20)]
+    slots = [rate_limit_acquire(channel_key="dingtalk", identity=webhook, limits=DINGTALK, clock=clock)
+             for _ in range(20)]
     assert all(slot.taken for slot in slots)
-    time.sleep(0.5)
-    answered = time.monotonic()
+    clock.advance(30)
     for slot in slots:
-        rate_limit_sent(slot)  # answered only now
-    wait = acquire(webhook)
-    # A full window from the answers (counting from the slots would leave at most 2.61 s).
-    assert wait >= 3.11 - (time.monotonic() - answered) - 0.02
+        rate_limit_sent(slot, clock=clock)  # answered only now, 30 s after the slots were taken
+    wait = acquire(webhook, clock=clock)
+    # A full window from the answers: 60 s x 1.02 + 0.05 s = 61.25 s (from the slots: 31.25 s).
+    assert 61.25 - 1e-6 <= wait <= 61.25 * 1.1 + 1e-6
 
 
 def test_no_identity_or_no_limits_is_never_limited(db):

@@ -1,5 +1,6 @@
 import pytest
-from django.db import transaction
+
+from tests.factories import event_raised
 
 
 @pytest.fixture(autouse=True)
@@ -11,13 +12,10 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def raise_event(owner):
     """Raise one DLC event in `workspace` through the real publish service."""
-    from notifications.services.events import publish
 
     def raise_(workspace, type_name="JobFailed", resource_id=7, **kwargs):
-        with transaction.atomic():
-            return publish(workspace=workspace, source="dlc_job", type_name=type_name, resource_id=resource_id,
-                           resource_name="train_7", old_status="Running", new_status="Failed", actor=owner,
-                           resource_owner=owner, console_path="/workspaces/1/dlc-jobs/7/", **kwargs)
+        return event_raised(workspace, type_name=type_name, resource_id=resource_id, resource_name="train_7",
+                            actor=owner, owner=owner, console_path="/workspaces/1/dlc-jobs/7/", **kwargs)
 
     return raise_
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests import factories
+
 DINGTALK_TOKEN = "d1n9t41kt0k3n5ecretabcdef0123456789"
 DINGTALK_WEBHOOK = f"https://oapi.dingtalk.com/robot/send?access_token={DINGTALK_TOKEN}"
 SIGNING_KEY = "SECb0a7e3f1c2d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1"
@@ -68,11 +70,9 @@ def pai_model(activated_workspace, owner):
 
 @pytest.fixture
 def make_rule(activated_workspace, owner):
-    from notifications.services.rules import rule_create
-
     def make(name="job-failures", source="dlc_job", event_types=(DLC_FAILED,), targets=None, actor=None, **kw):
-        return rule_create(actor=actor or owner, workspace=activated_workspace, name=name, source=source,
-                           event_types=list(event_types), targets=targets if targets is not None else [dingtalk()],
-                           **kw)
+        return factories.rule_made(activated_workspace, actor=actor or owner, name=name, source=source,
+                                   event_types=event_types, targets=targets if targets is not None else [dingtalk()],
+                                   **kw)
 
     return make

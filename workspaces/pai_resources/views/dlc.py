@@ -6,38 +6,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from workspaces.pai_resources.selectors import dlc_job_get, dlc_jobs_list
+from workspaces.pai_resources.selectors import dlc_job_get
 from workspaces.pai_resources.services.dlc import (
     ACTIONS,
     TRANSITIONS,
-    dlc_job_create,
-    dlc_job_set_status,
     dlc_job_set_timeout,
 )
 from workspaces.pai_resources.services.transitions import StateConflict, allowed_targets
 from workspaces.tenancy.selectors import workspace_get_for_user
 
-from .common import action_perform, lifecycle_actions
-from .forms import DlcJobCreateForm, DlcSchedulingForm, form_add_service_errors
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def dlc_job_list(request, workspace_id):
-    workspace = workspace_get_for_user(request.user, workspace_id)
-    jobs = dlc_jobs_list(workspace=workspace, actor=request.user)
-    form = DlcJobCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = dlc_job_create(workspace=workspace, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, f"DLC job {job.name} created.")
-            return redirect("dlc-job-detail", workspace_id=workspace.pk, job_id=job.pk)
-    return render(request, "workspaces/resources/dlc_list.html", {"workspace": workspace, "jobs": jobs, "form": form})
+from .common import lifecycle_actions
+from .forms import DlcSchedulingForm, form_add_service_errors
+from .kinds import detail_context
 
 
 @login_required
@@ -57,18 +39,7 @@ def dlc_job_detail(request, workspace_id, job_id):
         else:
             messages.success(request, "Scheduling settings saved.")
             return redirect("dlc-job-detail", workspace_id=workspace.pk, job_id=job.pk)
-    return render(request, "workspaces/resources/dlc_detail.html", {
+    return render(request, "workspaces/resources/dlc_detail.html", detail_context("dlc", job, {
         "workspace": workspace, "job": job, "form": form,
         "actions": lifecycle_actions(ACTIONS, allowed_targets(TRANSITIONS, job.status, list(ACTIONS))),
-    })
-
-
-@login_required
-@require_POST
-def dlc_job_status(request, workspace_id, job_id):
-    workspace = workspace_get_for_user(request.user, workspace_id)
-    job = dlc_job_get(workspace=workspace, actor=request.user, job_id=job_id)
-    target = request.POST.get("status", "")
-    action_perform(request, lambda: dlc_job_set_status(job=job, status=target, actor=request.user),
-                   success=f"DLC job {job.name} is now {target}.")
-    return redirect("dlc-job-detail", workspace_id=workspace.pk, job_id=job.pk)
+    }))

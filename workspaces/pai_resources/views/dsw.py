@@ -2,46 +2,24 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from workspaces.models import DswInstance
-from workspaces.pai_resources.selectors import dsw_instance_get, dsw_instances_list
+from workspaces.pai_resources.selectors import dsw_instance_get
 from workspaces.pai_resources.services.dsw import (
     ACTIONS,
     IMAGE_ACTIONS,
     IMAGE_TRANSITIONS,
     TRANSITIONS,
     dsw_image_set_status,
-    dsw_instance_create,
-    dsw_instance_set_status,
 )
 from workspaces.pai_resources.services.transitions import allowed_targets
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 from .common import action_perform, lifecycle_actions
-from .forms import NamedResourceForm, form_add_service_errors
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def dsw_list(request, workspace_id):
-    workspace = workspace_get_for_user(request.user, workspace_id)
-    instances = dsw_instances_list(workspace=workspace, actor=request.user)
-    form = NamedResourceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            instance = dsw_instance_create(workspace=workspace, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, f"DSW instance {instance.name} is being created.")
-            return redirect("dsw-detail", workspace_id=workspace.pk, instance_id=instance.pk)
-    return render(request, "workspaces/resources/dsw_list.html",
-                  {"workspace": workspace, "instances": instances, "form": form})
+from .kinds import detail_context
 
 
 @login_required
@@ -52,23 +30,12 @@ def dsw_detail(request, workspace_id, instance_id):
     image_allowed = allowed_targets(IMAGE_TRANSITIONS, instance.image_status, DswInstance.ImageStatus.values)
     if instance.status != DswInstance.Status.RUNNING:
         image_allowed = [s for s in image_allowed if s != DswInstance.ImageStatus.SAVING]
-    return render(request, "workspaces/resources/dsw_detail.html", {
+    return render(request, "workspaces/resources/dsw_detail.html", detail_context("dsw", instance, {
         "workspace": workspace, "instance": instance,
         "actions": lifecycle_actions(ACTIONS, allowed_targets(TRANSITIONS, instance.status,
                                                               DswInstance.Status.values)),
         "image_actions": lifecycle_actions(IMAGE_ACTIONS, image_allowed),
-    })
-
-
-@login_required
-@require_POST
-def dsw_status(request, workspace_id, instance_id):
-    workspace = workspace_get_for_user(request.user, workspace_id)
-    instance = dsw_instance_get(workspace=workspace, actor=request.user, instance_id=instance_id)
-    target = request.POST.get("status", "")
-    action_perform(request, lambda: dsw_instance_set_status(instance=instance, status=target, actor=request.user),
-                   success=f"DSW instance {instance.name} is now {target}.")
-    return redirect("dsw-detail", workspace_id=workspace.pk, instance_id=instance.pk)
+    }))
 
 
 @login_required

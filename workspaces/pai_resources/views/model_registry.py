@@ -10,38 +10,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from workspaces.models import ModelVersion
-from workspaces.pai_resources.selectors import model_get, model_version_get, models_list
+from workspaces.pai_resources.selectors import model_get, model_version_get
 from workspaces.pai_resources.services.model_registry import (
     APPROVAL_TRANSITIONS,
-    model_create,
     model_version_create,
     model_version_set_status,
 )
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 from .common import action_perform
-from .forms import ModelCreateForm, ModelVersionCreateForm, form_add_service_errors
+from .forms import ModelVersionCreateForm, form_add_service_errors
+from .kinds import detail_context
 
 # The buttons of a version row: target state -> label.
 APPROVAL_ACTIONS = {ModelVersion.ApprovalStatus.APPROVED: "Approve", ModelVersion.ApprovalStatus.REJECTED: "Reject"}
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def model_list(request, workspace_id):
-    workspace = workspace_get_for_user(request.user, workspace_id)
-    models = models_list(workspace=workspace, actor=request.user)
-    form = ModelCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            model = model_create(workspace=workspace, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, f"Model {model.name} registered.")
-            return redirect("model-detail", workspace_id=workspace.pk, model_id=model.pk)
-    return render(request, "workspaces/resources/model_list.html",
-                  {"workspace": workspace, "models": models, "form": form})
 
 
 @login_required
@@ -66,7 +48,8 @@ def model_detail(request, workspace_id, model_id):
         for version in model.versions.all()
     ]
     return render(request, "workspaces/resources/model_detail.html",
-                  {"workspace": workspace, "model": model, "versions": versions, "form": form})
+                  detail_context("model", model, {"workspace": workspace, "model": model, "versions": versions,
+                                                   "form": form}))
 
 
 def _approval_confirmation(request, workspace, model, version, target: str):

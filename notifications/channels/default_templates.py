@@ -1,0 +1,113 @@
+"""The default message templates: for every event type of the catalog, every channel and both
+languages (zh-CN, en-US). A target whose title or body template is empty gets these.
+
+Each default is built from its language's words and its channel's markup family ("markdown" for
+DingTalk and WeCom, "lark_md" for Lark cards, "text" for email, SMS and voice), plus the lines the
+event's source has (a model's version, a job's failure reason).
+"""
+
+from __future__ import annotations
+
+from notifications.catalog import EVENT_TYPES_BY_KEY, source_for_type
+
+LANGUAGES = ("zh-CN", "en-US")
+DEFAULT_LANGUAGE = "zh-CN"
+LANGUAGE_LABELS = {"zh-CN": "简体中文 (zh-CN)", "en-US": "English (en-US)"}
+
+# The event types' labels in Chinese, after the Chinese PAI console's wording where known.
+LABELS_ZH = {
+    "pai:PAIFlow:TaskFailed": "任务失败",
+    "pai:PAIFlow:TaskFinished": "任务结束",
+    "pai:DLC:JobEnqueued": "进入排队",
+    "pai:DLC:JobBidding": "开始竞价",
+    "pai:DLC:JobEnvPreparing": "开始环境准备",
+    "pai:DLC:JobRunning": "开始运行",
+    "pai:DLC:JobSucceeded": "任务成功",
+    "pai:DLC:JobFailed": "任务失败",
+    "pai:DLC:JobFaultToleranceRestarted": "自动容错",
+    "pai:DLC:JobTimeout": "任务超时",
+    "pai:DLC:JobPreempted": "任务被抢占",
+    "pai:DLC:JobStopped": "任务被手动停止",
+    "pai:DSW:InstanceCreating": "创建中",
+    "pai:DSW:InstanceRunning": "运行中",
+    "pai:DSW:InstanceFailed": "实例失败",
+    "pai:DSW:ImageSaving": "镜像保存中",
+    "pai:DSW:ImageSaved": "镜像保存成功",
+    "pai:DSW:ImageSaveFailed": "镜像保存失败",
+    "pai:DSW:InstanceStopping": "停止中",
+    "pai:DSW:InstanceStopped": "实例已停止",
+    "pai:ModelManagement:ModelVersionApproved": "模型版本审批通过",
+    "pai:ModelManagement:ModelVersionStatusChanged": "模型版本状态变更",
+}
+
+WORDS = {
+    "en-US": {"workspace": "Workspace", "resource": "Resource", "status": "Status", "operator": "Operator",
+              "time": "Time", "model": "Model version", "reason": "Failure reason", "duration": "Ran (minutes)",
+              "link": "View event in the console", "colon": ": ",
+              "sms": "[PAI] Workspace ${workspace.name}: ${event.label}, ${resource.name}, at ${event.time}.",
+              "voice": "PAI notice. Workspace ${workspace.name}: ${event.label}, ${resource.name}."},
+    "zh-CN": {"workspace": "工作空间", "resource": "资源", "status": "状态", "operator": "操作人",
+              "time": "时间", "model": "模型版本", "reason": "失败原因", "duration": "已运行（分钟）",
+              "link": "在控制台查看事件", "colon": "：",
+              "sms": "【PAI】工作空间 ${workspace.name}：${resource.name} ${event.label}，时间 ${event.time}。",
+              "voice": "PAI 通知。工作空间 ${workspace.name}：${resource.name} ${event.label}。"},
+}
+CHANNEL_FAMILY = {"dingtalk": "markdown", "wecom": "wecom", "lark": "lark_md", "email": "text", "sms": "sms",
+                  "voice": "voice", "http": "text", "eas_update": "text"}
+
+
+def event_label(event_type: str, language: str) -> str:
+    """The event type's label in `language` (the catalog's own label is the English one)."""
+    if language == "zh-CN" and event_type in LABELS_ZH:
+        return LABELS_ZH[event_type]
+    event = EVENT_TYPES_BY_KEY.get(event_type)
+    return event.label if event else event_type
+
+
+def _rows(event_type: str, language: str) -> list[tuple[str, str]]:
+    """(label, value template) lines of the body, for this event type."""
+    words = WORDS[language]
+    rows = [(words["workspace"], "${workspace.name}"), (words["resource"], "${resource.name}")]
+    source = source_for_type(event_type)
+    name = event_type.rsplit(":", 1)[-1]
+    if source is not None and source.key == "model":
+        rows.append((words["model"], "${model.name} ${model.version}"))
+    rows.append((words["status"], "${status.old} → ${status.new}"))
+    if "Fail" in name:
+        rows.append((words["reason"], "${failure.reason}"))
+    if name == "JobTimeout":
+        rows.append((words["duration"], "${job.duration}"))
+    rows += [(words["operator"], "${operator}"), (words["time"], "${event.time}")]
+    return rows
+
+
+def default_title(event_type: str, language: str) -> str:
+    return "${event.label}" + WORDS[_language(language)]["colon"] + "${resource.name}"
+
+
+def default_body(event_type: str, channel: str, language: str) -> str:
+    language = _language(language)
+    words = WORDS[language]
+    family = CHANNEL_FAMILY.get(channel, "text")
+    if family in ("sms", "voice"):
+        return words[family]
+    rows = _rows(event_type, language)
+    colon = words["colon"]
+    heading = "PAI · ${event.label}" + colon + "${resource.name}"
+    if family == "markdown":
+        lines = [f"#### {heading}", "", *(f"- **{label}**{colon}{value}" for label, value in rows), "",
+                 f"[{words['link']}](${{console.link}})"]
+    elif family == "wecom":
+        lines = [f"**{heading}**", *(f'> {label}{colon}<font color="comment">{value}</font>' for label, value in rows),
+                 f"[{words['link']}](${{console.link}})"]
+    elif family == "lark_md":
+        lines = [*(f"**{label}**{colon}{value}" for label, value in rows), "",
+                 f"[{words['link']}](${{console.link}})"]
+    else:
+        lines = [heading, "", *(f"{label}{colon}{value}" for label, value in rows), "",
+                 f"{words['link']}{colon}${{console.link}}"]
+    return "\n".join(lines)
+
+
+def _language(language: str) -> str:
+    return language if language in WORDS else DEFAULT_LANGUAGE

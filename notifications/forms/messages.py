@@ -1,0 +1,82 @@
+"""The message fields of a target in the Create Notice Rule drawer: its language and its title and
+body templates, with the variables of the rule's event types and the Preview controls beside them."""
+
+from __future__ import annotations
+
+from django import forms
+
+from notifications.catalog import event_type_label, event_variables
+from notifications.channels.composer import MessageSettings
+from notifications.channels.default_templates import LANGUAGE_LABELS
+from notifications.channels.registry import message_channels
+from notifications.channels.templating import MAX_BODY_CHARS, MAX_TITLE_CHARS
+
+MESSAGE_FIELDS = ("language", "title_template", "body_template")
+
+
+def message_fields() -> dict[str, forms.Field]:
+    return {
+        "language": forms.ChoiceField(
+            label="Message language", required=False,
+            choices=[("", "The account's language"), *LANGUAGE_LABELS.items()],
+            help_text="The language of the default templates and of the event labels in messages."),
+        "title_template": forms.CharField(
+            label="Title template", required=False, max_length=MAX_TITLE_CHARS,
+            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            help_text="Empty: the default title of the message language. Variables are written ${resource.name}."),
+        "body_template": forms.CharField(
+            label="Body template", required=False, max_length=MAX_BODY_CHARS,
+            widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "class": "mono"}),
+            help_text="Empty: the default body. Written in the channel's markup (markdown for DingTalk and WeCom, "
+                      "Lark card markdown, plain text for email and SMS); variables' values are escaped for it. "
+                      "Write $$ for a dollar sign."),
+    }
+
+
+class TargetMessageMixin:
+    """A TargetForm's message settings and Preview choices, as posted (the service checks them)."""
+
+    def message_values(self) -> dict:
+        """The target's language and templates as posted (the service checks them)."""
+        if not self.delivery_method.templated:
+            return {}
+        return {name: self.data.get(self.add_prefix(name), "") for name in MESSAGE_FIELDS}
+
+    @property
+    def preview_event_type(self) -> str:
+        return self.data.get(self.add_prefix("preview_event_type"), "")
+
+    @property
+    def preview_channel(self) -> str:
+        return self.data.get(self.add_prefix("preview_channel"), "")
+
+    @property
+    def preview_example(self) -> bool:
+        """Preview (and test) with the catalog's example rather than the workspace's last event."""
+        return self.data.get(self.add_prefix("preview_example")) == "on"
+
+    def preview_channels(self) -> list[str]:
+        return message_channels(self.delivery_method.key)
+
+    def message_open(self) -> bool:
+        """The message settings are shown open when they hold something or something is wrong."""
+        return any(self.message_values().values()) or any(name in self.errors for name in MESSAGE_FIELDS)
+
+    def message_settings(self) -> MessageSettings:
+        values = self.message_values()
+        return MessageSettings(language=values.get("language", ""), title_template=values.get("title_template", ""),
+                               body_template=values.get("body_template", ""))
+
+
+def variables_for(event_types: list[str]) -> list[dict]:
+    """The variables every one of the rule's event types has (what a template may use), for the drawer."""
+    rows, known = {}, None
+    for event_type in event_types or [""]:
+        variables = {variable.name: variable for variable in event_variables(event_type)}
+        rows.update(variables)
+        known = set(variables) if known is None else known & set(variables)
+    first = (event_types or [""])[0]
+    examples = {"event.label": event_type_label(first), "event.type": first} if first else {}
+    return [{"name": name, "description": rows[name].description, "example": examples.get(name, rows[name].example)}
+            for name in rows if name in (known or set())]
+
