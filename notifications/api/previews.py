@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from console.api import serializers as api_serializers
 from console.api.errors import errors
+from notifications.api.deliveries import CHANNEL_CHOICES
 from notifications.api.messages import TargetMessageSerializer, checked_message
 from notifications.api.rules import validated
 from notifications.catalog import EVENT_TYPE_CHOICES
@@ -27,6 +28,8 @@ class VariableSerializer(api_serializers.Serializer):
 
 class VariablesView(APIView):
     @extend_schema(summary="The variables a message template may use for an event type",
+                   description="Each variable a target's message template may name for this event type, with "
+                               "what it holds.",
                    parameters=[OpenApiParameter("event_type", str, required=True,
                                                 enum=[key for key, _ in EVENT_TYPE_CHOICES])],
                    responses={200: VariableSerializer(many=True), **errors(400, 404)})
@@ -44,14 +47,14 @@ class PreviewInputSerializer(api_serializers.Serializer):
     method = serializers.ChoiceField(choices=METHOD_CHOICES)
     event_type = serializers.ChoiceField(choices=EVENT_TYPE_CHOICES)
     message = TargetMessageSerializer(required=False)
-    channel = serializers.CharField(required=False, allow_blank=True, default="",
-                                    help_text="For a contacts target: email, sms or voice (default email).")
+    channel = serializers.ChoiceField(choices=CHANNEL_CHOICES, required=False, allow_blank=True, default="",
+                                      help_text="For a contacts target: email, sms or voice (default email).")
     use_example = serializers.BooleanField(required=False, default=False,
                                            help_text="Use the catalog's example, not the workspace's last event.")
 
 
 class PreviewSerializer(api_serializers.Serializer):
-    channel = serializers.CharField()
+    channel = serializers.ChoiceField(choices=CHANNEL_CHOICES)
     language = serializers.CharField()
     event_type = serializers.CharField()
     from_event = serializers.CharField(help_text="The id of the event it was rendered from; empty: the example.")

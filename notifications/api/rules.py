@@ -143,7 +143,7 @@ def flat_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
-TARGET_FIELD = re.compile(r"^(targets\[\d+\])\.(?!method$|id$|config\.)(.+)$")
+TARGET_FIELD = re.compile(r"^(targets\[\d+\])\.(?!method$|id$|config\.|message\.|message$)(.+)$")
 
 
 @contextmanager
