@@ -1,6 +1,7 @@
 from .deliveries import Delivery, DeliveryAttempt
 from .events import Event
 from .ratelimit import RateLimitBucket
+from .recovery import Recovery
 from .rules import (
     Contact,
     QuotaIncreaseRequest,
@@ -9,6 +10,7 @@ from .rules import (
     RuleEventType,
     Target,
     TargetContact,
+    TargetHealth,
     TargetQuota,
 )
 from .usage import UsageCounter
@@ -20,11 +22,13 @@ __all__ = [
     "Event",
     "QuotaIncreaseRequest",
     "RateLimitBucket",
+    "Recovery",
     "RoutingKey",
     "Rule",
     "RuleEventType",
     "Target",
     "TargetContact",
+    "TargetHealth",
     "TargetQuota",
     "UsageCounter",
 ]

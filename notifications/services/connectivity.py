@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from notifications.channels.base import DeliveryError, SendContext
 from notifications.channels.message import message_example
 from notifications.channels.registry import channel_for_method, get_method
+from notifications.services.health import target_tested_ok
 from notifications.services.ratelimit import rate_limit_acquire, rate_limit_sent
 from workspaces.iam.permissions import authorize
 from workspaces.tenancy.bus import bus_arn
@@ -80,3 +81,14 @@ def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: d
         return ConnectivityResult(False, code, message, reason=exc.reason, host=exc.host)
     rate_limit_sent(slot)
     return ConnectivityResult(True, result.provider_code or "0", "The test message was delivered.")
+
+
+def connectivity_test_saved(*, actor, target) -> ConnectivityResult:
+    """Test Connectivity of a saved target with its saved settings (a disabled target's first step
+    back); a success is recorded on the target (notifications.services.health.target_enable needs it)."""
+    workspace = target.rule.bus.workspace
+    result = connectivity_test(actor=actor, workspace=workspace, method=target.method, config=dict(target.config or {}),
+                               secrets=dict(target.secrets or {}))
+    if result.ok:
+        target_tested_ok(target=target)
+    return result
