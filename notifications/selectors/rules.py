@@ -63,6 +63,13 @@ def target_display(target: Target) -> dict:
         "config": schema.masked(target) if schema else {},
         "summary": schema.summary(target) if schema else "",
         "units": target_units(target),
+        "health": target.health,
+        "last_error": target.last_error,
+        "last_error_at": target.last_error_at,
+        "disabled_reason": target.disabled_reason,
+        "disabled_at": target.disabled_at,
+        "tested_ok": target.tested_ok_at is not None and (
+            target.disabled_at is None or target.tested_ok_at >= target.disabled_at),
     }
 
 

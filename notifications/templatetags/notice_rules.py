@@ -2,7 +2,10 @@
 Event Notification Configuration tab once EventBridge is active. The rule views re-render the same
 section after a change (`oob=True` swaps it in place from an HTMX answer)."""
 
+from datetime import timedelta
+
 from django import template
+from django.utils import timezone
 
 from notifications.models.rules import MAX_RULES_PER_BUS
 from notifications.selectors.rules import rule_row, rules_for_workspace
@@ -26,9 +29,16 @@ def rules_section_context(*, user, workspace, csrf_token=None, oob: bool = False
         row.can_toggle = is_allowed(user, "eventbridge:DisableRule" if row.rule.enabled else "eventbridge:EnableRule",
                                     arn)
         row.can_delete = is_allowed(user, "eventbridge:DeleteRule", arn)
+    disabled = [{"rule": row.rule, **target} for row in rows for target in row.targets
+                if target["health"] == "disabled"]
+    can_fix = has_bus and is_allowed(user, "eventbridge:UpdateTargets", bus_arn(workspace))
     return {
         "workspace": workspace,
         "rows": rows,
+        "disabled_targets": disabled,
+        "can_fix_targets": can_fix,
+        "can_recover": has_bus and bool(rows) and is_allowed(user, "eventbridge:PutEvents", bus_arn(workspace)),
+        "recover_since": (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
         "denied": denied,
         "has_bus": has_bus,
         "can_create": has_bus and is_allowed(user, "eventbridge:CreateRule", bus_arn(workspace)),
