@@ -332,6 +332,9 @@ class Rendered:
     extra: dict = field(default_factory=dict)
 
 
+UNREADABLE = "The bot's answer could not be read; retried with backoff."
+
+
 def judge_bot_answer(answer: OutboundAnswer, *, masked_url: str, code_keys: tuple[str, ...],
                      message_keys: tuple[str, ...], table: dict[int, Answer], unknown: Answer) -> SendResult:
     """Chat bots answer HTTP 200 with an error code in the body: 0 is success, anything else a
@@ -348,14 +351,13 @@ def judge_bot_answer(answer: OutboundAnswer, *, masked_url: str, code_keys: tupl
                 break
     if code is None:
         raise DeliveryError("the bot's answer has no result code", permanent=False, http_status=answer.status,
-                            response_body=body, request_url=masked_url, reason="answer",
-                            words="The bot's answer could not be read; retried with backoff.")
+                            response_body=body, request_url=masked_url, reason="answer", words=UNREADABLE)
     try:
         code = int(code)
     except (TypeError, ValueError):
         raise DeliveryError(f"the bot answered an unreadable code {code!r}", permanent=False,
                             http_status=answer.status, response_body=body, request_url=masked_url,
-                            reason="answer", words="The bot's answer could not be read; retried with backoff.") from None
+                            reason="answer", words=UNREADABLE) from None
     if code == 0:
         return SendResult(request_url=masked_url, http_status=answer.status, provider_code="0", response_body=body,
                           detail="sent")

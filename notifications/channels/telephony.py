@@ -131,7 +131,8 @@ class AliyunProvider:
             return SendResult(request_url=shown, http_status=200, provider_code="OK", response_body=body,
                               detail=f"accepted, BizId {data.get('BizId') or data.get('CallId') or ''}".strip())
         decoded = ANSWERS.get(code) or http_status_answer(answer.status) or UNKNOWN
-        raise DeliveryError.decoded(decoded, f"{code or 'HTTP ' + str(answer.status)} {data.get('Message', '')}".strip(),
+        message = f"{code or 'HTTP ' + str(answer.status)} {data.get('Message', '')}".strip()
+        raise DeliveryError.decoded(decoded, message,
                                     http_status=answer.status, provider_code=code, response_body=body,
                                     request_url=shown)
 

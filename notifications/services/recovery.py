@@ -142,12 +142,12 @@ def recovery_progress(*, recovery: Recovery) -> RecoveryProgress:
     remaining = mine.filter(status__in=ACTIVE).count()
     succeeded = mine.filter(status=Delivery.Status.SUCCEEDED).count()
     total = max(recovery.total, mine.count())
-    if recovery.status == Recovery.Status.RUNNING and remaining == 0 and recovery.total == mine.count():
-        # (the run writes total after each batch: equal counts mean no batch is half-enqueued)
-        if not _window(recovery).exists():
-            now = timezone.now()
-            Recovery.objects.filter(pk=recovery.pk).update(status=Recovery.Status.FINISHED, finished_at=now)
-            recovery.status, recovery.finished_at = Recovery.Status.FINISHED, now
+    # (the run writes total after each batch: equal counts mean no batch is half-enqueued)
+    if (recovery.status == Recovery.Status.RUNNING and remaining == 0 and recovery.total == mine.count()
+            and not _window(recovery).exists()):
+        now = timezone.now()
+        Recovery.objects.filter(pk=recovery.pk).update(status=Recovery.Status.FINISHED, finished_at=now)
+        recovery.status, recovery.finished_at = Recovery.Status.FINISHED, now
     return RecoveryProgress(recovery=recovery, total=total, done=total - remaining, succeeded=succeeded)
 
 

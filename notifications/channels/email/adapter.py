@@ -13,7 +13,6 @@ from django.core.mail import EmailMultiAlternatives
 from notifications.channels.base import ChannelAdapter, DeliveryError, SendContext, SendResult
 
 from .outcomes import RECIPIENT_REFUSED, SENDER_REFUSED, UNREACHABLE, smtp_answer
-
 from .renderer import html_body, subject, text_body
 
 
