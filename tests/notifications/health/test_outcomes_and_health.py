@@ -16,8 +16,8 @@ from notifications.services.delivery import delivery_send
 from notifications.services.health import EnableRefused, target_enable
 from notifications.services.ratelimit import rate_limit_acquire, rate_limit_pause
 from notifications.services.routing import event_route
-from workspaces.models import AuditLogEntry
 from tests.notifications.delivery.builders import add_target, make_rule, raise_event
+from workspaces.models import AuditLogEntry
 
 
 def route_and_send(workspace, **event):
