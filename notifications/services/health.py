@@ -76,15 +76,16 @@ def _disable_reason(target: Target, words: str, now) -> str:
     return ""
 
 
-def target_disable(*, target: Target, reason: str, actor=None) -> None:
-    """Disable the target, record why, and tell the account's owner (audit entry, email)."""
+def target_disable(*, target: Target, reason: str) -> None:
+    """Disable the target (the system does, after its answers), record why, and tell the account's
+    owner (audit entry, email)."""
     now = timezone.now()
     Target.objects.filter(pk=target.pk).update(health=TargetHealth.DISABLED, disabled_reason=reason[:1024],
                                                disabled_at=now, updated_at=now)
     target.health, target.disabled_reason, target.disabled_at = TargetHealth.DISABLED, reason[:1024], now
     rule = target.rule
     account = rule.bus.workspace.account
-    audit_record(actor=actor, account=account, action="target.disable", obj=target,
+    audit_record(actor=None, account=account, action="target.disable", obj=target,
                  changes={"health": [TargetHealth.FAILING, TargetHealth.DISABLED], "reason": [None, reason[:256]]})
     logger.warning("target %s of rule %s disabled: %s", target.pk, rule.pk, reason)
     transaction.on_commit(lambda: _tell_owner(account, target, rule, reason), robust=True)

@@ -119,6 +119,7 @@ OPERATIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "delivery_list": (("eventbridge:QueryEvent",), BUS),
     "delivery_redeliver": (("eventbridge:QueryEvent", "eventbridge:PutEvents"), BUS),
     "target_enable": (("eventbridge:UpdateTargets",), BUS),
+    "connectivity_test_saved": (("eventbridge:UpdateTargets",), BUS),
     "recovery_start": (("eventbridge:PutEvents",), BUS),
     "recovery_get": (("eventbridge:PutEvents",), BUS),
     # PAI resources
