@@ -1,21 +1,28 @@
 """With a real Celery worker: a DingTalk robot disabled mid-run (the fake answers 400102) disables
 its target after one delivery; later events are skipped; re-enable (after a successful Test
-Connectivity) and Recover deliver every one of them, once. A DNS failure is retried, not dead."""
+Connectivity) and Recover deliver every one of them, once. A DNS failure is retried, and the delivery
+succeeds once the name resolves."""
 
+import base64
+import os
+import shutil
 import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from notifications.models import Delivery, Recovery, Target
+from notifications.models import Delivery, DeliveryAttempt, Recovery, Target
 from notifications.services.connectivity import connectivity_test_saved
 from notifications.services.health import target_enable
 from notifications.services.recovery import recovery_progress, recovery_start
 from tests.fakes.dingtalk import FakeDingTalk
+from tests.fakes.http_receiver import FakeHttpReceiver
 from tests.notifications.delivery.builders import add_target, make_rule, raise_event
 
 pytestmark = pytest.mark.integration
+
+WHSEC = "whsec_" + base64.b64encode(b"recovery-test-signing-key-32-byt").decode()
 
 WORKER_ENV = {
     "OUTBOUND_ALLOWED_NETWORKS": "127.0.0.1/32",
@@ -81,13 +88,45 @@ def test_a_revoked_robot_disables_its_target_and_recover_delivers_the_skipped_ev
     assert Target.objects.get().health == "healthy"
 
 
-def test_a_dns_failure_is_retried_with_backoff_not_dead(start_worker, activated_workspace):
-    target = add_target(make_rule(activated_workspace), "http", secrets={"url": "http://receiver.invalid/hook"})
-    start_worker(**WORKER_ENV)
-    raise_event(activated_workspace)
-    assert wait_until(lambda: Delivery.objects.filter(attempt_count__gte=2).exists())
-    delivery = Delivery.objects.get()
-    assert delivery.status in ("retrying", "pending")
-    attempt = delivery.attempts.order_by("number").first()
-    assert attempt.outcome_class == "transient" and "did not resolve (DNS)" in attempt.reason
-    assert Target.objects.get(pk=target.pk).health == "failing"
+HOSTS_BASE = "127.0.0.1 localhost\n"
+
+
+@pytest.fixture
+def own_hosts_file(tmp_path):
+    """A hosts file only the worker sees: the worker runs in its own mount namespace with this file
+    bound over /etc/hosts, so that a name can start resolving mid-test (a DNS outage ending)."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare(1) to give the worker its own /etc/hosts")
+    hosts = tmp_path / "hosts"
+    hosts.write_text(HOSTS_BASE)
+    prefix = ("unshare", "--mount", "--propagation", "private", "sh", "-c",
+              f'mount --bind "{hosts}" /etc/hosts && exec "$0" "$@"')
+    return hosts, prefix
+
+
+def test_a_dns_failure_is_retried_and_succeeds_once_the_name_resolves(start_worker, activated_workspace,
+                                                                      own_hosts_file):
+    hosts, prefix = own_hosts_file
+    receiver = FakeHttpReceiver().start()
+    try:
+        endpoint = receiver.add_endpoint(secret=WHSEC)
+        url = endpoint.url.replace("127.0.0.1", "receiver.recovery-test")
+        account = activated_workspace.account
+        account.outbound_allowed_networks = "127.0.0.1/32"  # this tenant's receiver is on a private network
+        account.save(update_fields=["outbound_allowed_networks"])
+        target = add_target(make_rule(activated_workspace), "http", secrets={"url": url, "signing_secret": WHSEC})
+        start_worker(prefix=prefix, **WORKER_ENV)
+        raise_event(activated_workspace)
+        assert wait_until(lambda: DeliveryAttempt.objects.filter(outcome="failed").count() >= 2)
+        delivery = Delivery.objects.get()
+        assert delivery.status in ("retrying", "pending")  # not dead
+        attempt = delivery.attempts.order_by("number").first()
+        assert attempt.outcome_class == "transient" and "did not resolve (DNS)" in attempt.reason
+        assert Target.objects.get(pk=target.pk).health == "failing"
+
+        hosts.write_text(HOSTS_BASE + "127.0.0.1 receiver.recovery-test\n")  # the name resolves again
+        assert wait_until(lambda: Delivery.objects.get().status == "succeeded")
+        assert receiver.wait_for_accepted(1) and len(receiver.accepted) == 1
+        assert Target.objects.get(pk=target.pk).health == "healthy"
+    finally:
+        receiver.stop()
