@@ -72,3 +72,10 @@ def test_the_console_banner_names_the_reason(owner_client, activated_workspace, 
     html = page.content.decode()
     assert 'data-testid="target-disabled-banner"' in html and "robot was disabled" in html
     assert 'data-health="disabled"' in html
+
+
+def test_an_attempt_shows_its_class_and_the_decoded_reason(owner_api, activated_workspace, disabled_target):
+    dead = Delivery.objects.get(status="dead")
+    shown = owner_api.get(f"/api/v1/workspaces/{activated_workspace.pk}/deliveries/{dead.pk}/").json()
+    [attempt] = shown["attempts"]
+    assert attempt["outcome_class"] == "gone" and "robot was disabled" in attempt["reason"]
