@@ -1,5 +1,6 @@
 """Outcomes decoded per platform, target health and skipped deliveries (the services, no worker)."""
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -140,3 +141,39 @@ def test_a_throttled_answer_pauses_the_bot_for_every_worker(db, settings):
     slot = rate_limit_acquire(channel_key="dingtalk", identity="bot-a", limits=limits)
     assert not slot.taken and 29 < slot.wait <= 30 * 1.1
     assert rate_limit_acquire(channel_key="dingtalk", identity="bot-b", limits=limits).taken
+
+
+def test_recover_since_t_after_a_receiver_outage_delivers_each_event_of_the_window_once(
+        activated_workspace, fake_http_receiver, owner, settings, django_capture_on_commit_callbacks):
+    from notifications.models import Event, Recovery
+    from notifications.services.recovery import recovery_progress, recovery_run, recovery_start
+
+    settings.DELIVERY_DEADLINE_SECONDS = 0  # a failure is final at once: the outage outlasts any retry
+    account = activated_workspace.account
+    account.outbound_allowed_networks = "127.0.0.1/32"
+    account.save(update_fields=["outbound_allowed_networks"])
+    whsec = "whsec_" + base64.b64encode(b"outage-test-signing-key-32-bytes").decode()
+    endpoint = fake_http_receiver.add_endpoint(secret=whsec)
+    add_target(make_rule(activated_workspace), "http", secrets={"url": endpoint.url, "signing_secret": whsec})
+    fake_http_receiver.fail_next(6, status=503)  # the receiver is down: every attempt of the hour fails
+    route_and_send(activated_workspace, resource_id=100)  # before the window
+    Delivery.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    Event.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    since = timezone.now() - timedelta(hours=1)
+    for n in range(1, 6):
+        route_and_send(activated_workspace, resource_id=n)
+    Delivery.objects.filter(created_at__gte=since).update(created_at=timezone.now() - timedelta(minutes=30))
+    assert sorted(Delivery.objects.values_list("status", flat=True)) == ["dead"] * 6
+    settings.DELIVERY_DEADLINE_SECONDS = 3600
+    with django_capture_on_commit_callbacks():
+        recovery = recovery_start(actor=owner, workspace=activated_workspace, since=since)
+        assert recovery_run(recovery_id=recovery.pk) == 5
+        assert recovery_run(recovery_id=recovery.pk) == 0  # the same request takes each delivery once
+    for pk in Delivery.objects.filter(status="pending").values_list("pk", flat=True):
+        assert delivery_send(delivery_id=pk) == "succeeded", Delivery.objects.get(pk=pk).last_error
+    progress = recovery_progress(recovery=recovery)
+    assert (progress.finished, progress.total, progress.succeeded) == (True, 5, 5)
+    delivered = sorted(e["data"].get("resourceId") or e["id"] for e in fake_http_receiver.events())
+    assert len(delivered) == 5 and len(set(delivered)) == 5
+    assert Delivery.objects.get(event__resource_id="100").status == "dead"  # outside the window
+    assert Recovery.objects.get().status == "finished"
