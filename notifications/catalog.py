@@ -51,6 +51,11 @@ CHAT_BOT = "chat_bot"  # DingTalk, WeCom, Lark
 CONTACTS = "contacts"  # voice call, text message and email, to contacts
 MODEL_INTEGRATION = "model_integration"  # HTTP/HTTPS and EAS service update: model events only
 
+# What a rule that lists no event types receives, and how every page, answer and audit entry names it:
+# every type of its source, including types added to this catalog later.
+ALL_EVENT_TYPES_LABEL = "All event types"
+ALL_EVENT_TYPES_CHOICE = "All event types of this source"  # the drawer's first choice above the types
+
 SCOPE_LABELS = {
     "mine": "Created by me",
     "all": "All in current workspace",

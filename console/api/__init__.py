@@ -34,6 +34,12 @@ class Pagination(PageNumberPagination):
         return super().get_page_number(request, paginator)
 
 
+def requested_field(request, field: str):
+    """A field of the request's body before validation (None when the body is not an object): what a
+    permission checked before the input is judged is asked on (a create's name)."""
+    return request.data.get(field) if hasattr(request.data, "get") else None
+
+
 class Conflict(exceptions.APIException):
     """The request is well formed but the object's current state forbids it (409)."""
 

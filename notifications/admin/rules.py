@@ -5,16 +5,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 
-from notifications.models import Contact, QuotaIncreaseRequest, Rule, RuleEventType, Target, TargetContact, TargetQuota
-from notifications.selectors.rules import method_label, target_display
+from notifications.models import Contact, QuotaIncreaseRequest, Rule, Target, TargetContact, TargetQuota
+from notifications.selectors.rules import method_label, rule_event_type_labels, target_display
 from notifications.services.connectivity import connectivity_test_saved
 from notifications.services.health import EnableRefused, target_enable
 from notifications.services.quotas import quota_request_approve, quota_request_reject
-
-
-class RuleEventTypeInline(admin.TabularInline):
-    model = RuleEventType
-    extra = 0
 
 
 class TargetInline(admin.TabularInline):
@@ -37,14 +32,15 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(Rule)
 class RuleAdmin(admin.ModelAdmin):
-    list_display = ("name", "bus", "source", "scope", "enabled", "target_count", "created_by", "created_at")
+    list_display = ("name", "bus", "source", "event_types_shown", "scope", "enabled", "target_count", "created_by",
+                    "created_at")
     list_filter = ("enabled", "source", "scope", "bus__account")
     search_fields = ("name", "bus__name", "bus__workspace__name", "bus__account__name")
-    readonly_fields = ("bus", "source", "created_by", "created_at", "updated_at")
-    fields = ("bus", "name", "description", "source", "scope", "scope_models", "enabled", "created_by", "created_at",
-              "updated_at")
+    readonly_fields = ("bus", "source", "event_types_shown", "created_by", "created_at", "updated_at")
+    fields = ("bus", "name", "description", "source", "event_types_shown", "scope", "scope_models", "enabled",
+              "created_by", "created_at", "updated_at")
     filter_horizontal = ("scope_models",)
-    inlines = (RuleEventTypeInline, TargetInline)
+    inlines = (TargetInline,)
     list_select_related = ("bus", "created_by")
 
     # Read-only: rules change through the rule services (validation, quota, audit) in the console or API.
@@ -53,6 +49,14 @@ class RuleAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("event_types")
+
+    @admin.display(description="Event types")
+    def event_types_shown(self, obj):
+        """The types the rule lists, or "All event types" (of its source, including later ones)."""
+        return ", ".join(rule_event_type_labels(obj))
 
     @admin.display(description="Targets")
     def target_count(self, obj):

@@ -9,13 +9,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from console.accounts import account_of
-from console.api import Conflict
+from console.api import Conflict, requested_field
 from console.api import serializers as api_serializers
 from console.api.errors import errors
-from notifications.selectors.rules import contact_arn, contact_get, contacts_visible_to
+from notifications.selectors.rules import contact_get, contacts_visible_to
 from notifications.services import contacts as contact_services
 from notifications.services.contacts import MOBILE_HELP, ContactInUse
-from workspaces.iam.permissions import authorize
 
 
 class ContactInputSerializer(api_serializers.Serializer):
@@ -56,7 +55,8 @@ class ContactListCreateView(generics.ListAPIView):
     @extend_schema(summary="Create a contact", request=ContactInputSerializer,
                    responses={201: ContactSerializer, **errors(400)})
     def post(self, request):
-        authorize(request.user, "cms:PutContact", contact_arn(account_of(request.user)))
+        contact_services.contact_create.authorize(request.user, account=account_of(request.user),
+                                                  name=requested_field(request, "name"))
         data = ContactInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contact = contact_services.contact_create(actor=request.user, account=account_of(request.user),
@@ -68,14 +68,14 @@ class ContactDetailView(APIView):
     @extend_schema(summary="Read a contact", responses={200: ContactSerializer, **errors(404)})
     def get(self, request, contact_id):
         account = account_of(request.user)
-        authorize(request.user, "cms:DescribeContactList", contact_arn(account))
+        contacts_visible_to.authorize(request.user, account=account)
         return Response(contact_data(contact_get(account=account, contact_id=contact_id)))
 
     @extend_schema(summary="Change a contact", request=ContactInputSerializer,
                    responses={200: ContactSerializer, **errors(400, 404)})
     def put(self, request, contact_id):
         contact = contact_get(account=account_of(request.user), contact_id=contact_id)
-        authorize(request.user, "cms:PutContact", contact_arn(contact.account, contact.name))
+        contact_services.contact_update.authorize(request.user, contact=contact, name=requested_field(request, "name"))
         data = ContactInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contact = contact_services.contact_update(actor=request.user, contact=contact, **data.validated_data)

@@ -27,8 +27,6 @@ from notifications import catalog
 from notifications.models import Event
 from notifications.selectors.events import event_filters_clean, event_get, events_for_workspace
 from notifications.services.put_events import MAX_ENTRIES, MAX_REQUEST_BYTES, events_put, put_events_wait
-from workspaces.iam.permissions import authorize
-from workspaces.tenancy.bus import bus_arn
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 
@@ -227,7 +225,7 @@ class PutEventsView(APIView):
     )
     def post(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
-        authorize(request.user, "eventbridge:PutEvents", bus_arn(workspace))
+        events_put.authorize(request.user, workspace=workspace)
         try:
             raw = request.body
         except RequestDataTooBig:

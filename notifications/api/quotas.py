@@ -14,12 +14,12 @@ from console.api.errors import errors
 from notifications.models.rules import DEFAULT_TARGETS_PER_RULE, MAX_TARGETS_PER_RULE
 from notifications.selectors.rules import (
     largest_rule_units,
+    quota_get,
     quota_limit,
     quota_request_pending,
     quota_requests_for_account,
 )
-from notifications.services.quotas import quota_arn, quota_request_create
-from workspaces.iam.permissions import authorize
+from notifications.services.quotas import quota_request_create
 
 
 class QuotaRequestSerializer(api_serializers.Serializer):
@@ -54,7 +54,7 @@ def request_data(request) -> dict:
 
 def _account(user):
     account = account_of(user)
-    authorize(user, "quotas:ListProductQuotas", quota_arn(account))
+    quota_get(actor=user, account=account)
     return account
 
 
@@ -90,7 +90,7 @@ class QuotaRequestListCreateView(generics.ListAPIView):
     @extend_schema(summary="Request a quota increase", request=QuotaRequestInputSerializer,
                    responses={201: QuotaRequestSerializer, **errors(400)})
     def post(self, request):
-        authorize(request.user, "quotas:CreateQuotaApplication", quota_arn(account_of(request.user)))
+        quota_request_create.authorize(request.user, account=account_of(request.user))
         data = QuotaRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         created = quota_request_create(actor=request.user, account=account_of(request.user), **data.validated_data)

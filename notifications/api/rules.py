@@ -10,6 +10,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from console.api import requested_field
 from console.api import serializers as api_serializers
 from console.api.errors import errors
 from notifications.catalog import SCOPE_CHOICES, SOURCE_CHOICES
@@ -25,13 +26,17 @@ from notifications.selectors.rules import (
 )
 from notifications.services import rules as rule_services
 from notifications.services.connectivity import connectivity_test
-from workspaces.iam.permissions import authorize
-from workspaces.tenancy.bus import bus_arn, rule_arn
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 CONFIG_HELP = (
     f"The delivery method's fields. {config_help()}. Secrets are write-only: on update, leave one out "
     "(or blank) to keep the saved value; send null to remove an optional one (lark's signing_secret)."
+)
+
+
+EVENT_TYPES_HELP = (
+    "CloudEvents types of the source (the catalog). Empty or left out: All event types, every type of the "
+    "source, including types the catalog adds later."
 )
 
 
@@ -48,7 +53,8 @@ class RuleInputSerializer(api_serializers.Serializer):
                                  help_text="2 to 127 letters, digits, - and _; unique on the bus.")
     source = serializers.ChoiceField(choices=SOURCE_CHOICES)
     event_types = serializers.ListField(child=serializers.CharField(max_length=128), max_length=64,
-                                        help_text="CloudEvents types of the source (the catalog), at least one.")
+                                        required=False, allow_empty=True,
+                                        help_text=EVENT_TYPES_HELP)
     scope = serializers.ChoiceField(choices=SCOPE_CHOICES, default="all")
     models = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), required=False,
                                    default=list, max_length=200, help_text="Model ids, for scope `models`.")
@@ -81,6 +87,9 @@ class RuleSerializer(api_serializers.Serializer):
     source = serializers.CharField()
     source_label = serializers.CharField()
     event_types = serializers.ListField(child=serializers.CharField())
+    all_event_types = serializers.BooleanField(
+        help_text="true when event_types is empty: the rule receives All event types of its source, including "
+                  "types the catalog adds later.")
     scope = serializers.CharField()
     models = serializers.ListField(child=serializers.IntegerField())
     enabled = serializers.BooleanField()
@@ -133,6 +142,7 @@ def rule_data(rule, revealed: dict | None = None) -> dict:
         "source": rule.source,
         "source_label": row.source_label,
         "event_types": sorted(et.event_type for et in rule.event_types.all()),
+        "all_event_types": row.all_event_types,
         "scope": rule.scope,
         "models": sorted(m.pk for m in rule.scope_models.all()),
         "enabled": rule.enabled,
@@ -154,7 +164,7 @@ def _targets(validated: list[dict]) -> list[dict]:
 
 
 def _service_kwargs(data: dict) -> dict:
-    return {"name": data["name"], "source": data["source"], "event_types": data["event_types"],
+    return {"name": data["name"], "source": data["source"], "event_types": data.get("event_types") or [],
             "scope": data["scope"], "model_ids": data.get("models") or [], "targets": _targets(data["targets"])}
 
 
@@ -181,8 +191,8 @@ class RuleListCreateView(generics.ListAPIView):
     def post(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
         # The permission first: a caller who may not create rules learns nothing from validation.
-        authorize(request.user, "eventbridge:CreateRule", bus_arn(workspace))
-        authorize(request.user, "eventbridge:UpdateTargets", bus_arn(workspace))
+        rule_services.rule_create.authorize(request.user, workspace=workspace,
+                                            name=requested_field(request, "name"))
         data = validated(RuleCreateSerializer, request.data)
         rule = rule_services.rule_create(actor=request.user, workspace=workspace, enabled=data["enabled"],
                                          **_service_kwargs(data))
@@ -190,9 +200,9 @@ class RuleListCreateView(generics.ListAPIView):
 
 
 class RuleDetailView(APIView):
-    def _rule(self, request, workspace_id, rule_id, action="eventbridge:GetRule"):
+    def _rule(self, request, workspace_id, rule_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
-        return rule_get(actor=request.user, workspace=workspace, rule_id=rule_id, action=action)
+        return rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
 
     @extend_schema(summary="Read a notice rule", responses={200: RuleSerializer, **errors(404)})
     def get(self, request, workspace_id, rule_id):
@@ -204,8 +214,7 @@ class RuleDetailView(APIView):
                    responses={200: RuleSerializer, **errors(400, 404)})
     def put(self, request, workspace_id, rule_id):
         rule = self._rule(request, workspace_id, rule_id)
-        authorize(request.user, "eventbridge:UpdateRule", rule_arn(rule.bus.workspace, rule.name))
-        authorize(request.user, "eventbridge:UpdateTargets", rule_arn(rule.bus.workspace, rule.name))
+        rule_services.rule_update.authorize(request.user, rule=rule, name=requested_field(request, "name"))
         data = validated(RuleInputSerializer, request.data)
         rule = rule_services.rule_update(actor=request.user, rule=rule, **_service_kwargs(data))
         return Response(rule_data(rule, rule.revealed_secrets))
@@ -254,7 +263,7 @@ class RuleTestConnectivityView(APIView):
                               503: OpenApiResponse(description="Test Connectivity is not available.")})
     def post(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
-        authorize(request.user, "eventbridge:UpdateTargets", bus_arn(workspace))
+        connectivity_test.authorize(request.user, workspace=workspace)
         data = validated(ConnectivityInputSerializer, request.data)
         method = get_method(data["method"])
         if not method.supports_test:

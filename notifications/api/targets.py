@@ -19,8 +19,6 @@ from notifications.selectors.rules import target_get_in_workspace
 from notifications.services.connectivity import connectivity_test_saved
 from notifications.services.health import EnableRefused, target_enable
 from notifications.services.recovery import RecoveryRefused, recovery_get, recovery_progress, recovery_start
-from workspaces.iam.permissions import authorize
-from workspaces.tenancy.bus import bus_arn
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 
@@ -98,7 +96,7 @@ class RecoveryCreateView(APIView):
                    request=RecoveryInputSerializer, responses={202: RecoverySerializer, **errors(400, 404)})
     def post(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
-        authorize(request.user, "eventbridge:PutEvents", bus_arn(workspace))  # before reading the input
+        recovery_start.authorize(request.user, workspace=workspace)  # before reading the input
         data = validated(RecoveryInputSerializer, request.data)
         try:
             recovery = recovery_start(actor=request.user, workspace=workspace, since=data["since"],

@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict
 
-from notifications.catalog import SCOPE_LABELS, SOURCE_CHOICES, SOURCES, SOURCES_BY_KEY
+from notifications.catalog import ALL_EVENT_TYPES_CHOICE, SCOPE_LABELS, SOURCE_CHOICES, SOURCES, SOURCES_BY_KEY
 from notifications.channels.registry import METHODS_BY_KEY, methods_for_source
 from notifications.channels.schema import SchemaContext
 from notifications.selectors.rules import (
@@ -37,6 +37,9 @@ class RuleForm(forms.Form):
     source = forms.ChoiceField(label="Event Source", choices=SOURCE_CHOICES, required=False)
     event_types = forms.MultipleChoiceField(label="Event Types", required=False,
                                             widget=forms.CheckboxSelectMultiple)
+    # The drawer's first choice above the types: none of them listed, every type of the source now and later.
+    all_event_types = forms.BooleanField(label=ALL_EVENT_TYPES_CHOICE, required=False,
+                                         help_text="Includes the types added to this source later.")
     scope = forms.ChoiceField(label="Scope", required=False, widget=forms.RadioSelect)
     models = forms.MultipleChoiceField(label="Models", required=False, widget=forms.CheckboxSelectMultiple)
 
@@ -203,6 +206,8 @@ class RuleEditor:
         data = QueryDict(mutable=True)
         data.update({"name": rule.name, "source": rule.source, "scope": rule.scope})
         data.setlist("event_types", [row.event_type for row in rule.event_types.all()])
+        if not data.getlist("event_types"):
+            data["all_event_types"] = "on"
         data.setlist("models", [str(m.pk) for m in rule.scope_models.all()])
         keys = []
         for n, target in enumerate(rule.targets.all()):
@@ -223,7 +228,8 @@ class RuleEditor:
 
     @classmethod
     def refreshed(cls, data: QueryDict, *, workspace, rule=None, actor=None) -> RuleEditor:
-        """Apply the drawer's operation (`_op`: source, method, add, remove, contacts) and rebuild."""
+        """Apply the drawer's operation (`_op`: source, method, add, remove, contacts, group, all_types,
+        types) and rebuild."""
         data = data.copy()
         op, key = data.get("_op", ""), data.get("_key", "")
         keys = [k for k in data.getlist("target_keys") if k.isdigit()]
@@ -236,6 +242,11 @@ class RuleEditor:
         if op == "group":  # Select all of a group (or clear it, when all of it was chosen)
             data.setlist("event_types", _toggle_group(data.getlist("event_types"), source, data.get("_group", "")))
         data.setlist("event_types", [t for t in data.getlist("event_types") if source.has_type(t)])
+        # "All event types" and single types exclude each other: the one just ticked clears the other.
+        if op == "all_types" and data.get("all_event_types"):
+            data.setlist("event_types", [])
+        elif data.getlist("event_types"):
+            data.pop("all_event_types", None)
         if data.get("scope") not in source.scopes:
             data["scope"] = "all"
         for name in ("_op", "_key", "_group", "csrfmiddlewaretoken"):
@@ -253,6 +264,7 @@ class RuleEditor:
             "name": cleaned.get("name", ""),
             "source": cleaned.get("source", ""),
             "event_types": cleaned.get("event_types", []),
+            "all_event_types": bool(cleaned.get("all_event_types")),  # neither this nor a type: refused
             "scope": cleaned.get("scope") or "all",
             "model_ids": cleaned.get("models", []),
             "targets": [t.spec() for t in self.targets],

@@ -8,8 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from notifications.models import Delivery, DeliveryAttempt
-from workspaces.iam.permissions import authorize
-from workspaces.tenancy.bus import bus_arn
+from workspaces.iam.operations import BUS, Check, operation
 
 
 def _with_attempts(queryset):
@@ -44,8 +43,12 @@ def delivery_filters_clean(params) -> dict:
     return cleaned
 
 
+def _bus(workspace, **_) -> dict:
+    return {"account": workspace.account, "workspace": workspace.name}
+
+
+@operation(Check("eventbridge:QueryEvent", BUS), values=_bus)
 def deliveries_for_workspace(*, workspace, actor, event: int | None = None, status: str = ""):
-    authorize(actor, "eventbridge:QueryEvent", bus_arn(workspace))
     # By the copied workspace: one range of the delivery_list index, newest first.
     deliveries = Delivery.objects.filter(workspace=workspace).select_related("event", "rule")
     if event is not None:
@@ -55,8 +58,8 @@ def deliveries_for_workspace(*, workspace, actor, event: int | None = None, stat
     return deliveries.order_by("-created_at", "-id")
 
 
+@operation(Check("eventbridge:QueryEvent", BUS), values=_bus)
 def delivery_get(*, workspace, actor, delivery_pk) -> Delivery:
-    authorize(actor, "eventbridge:QueryEvent", bus_arn(workspace))
     try:
         return _with_attempts(Delivery.objects.filter(event__workspace=workspace)).get(pk=int(delivery_pk))
     except (Delivery.DoesNotExist, ValueError, TypeError, OverflowError):

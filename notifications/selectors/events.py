@@ -11,8 +11,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from notifications import catalog
 from notifications.models import Event
-from workspaces.iam.permissions import authorize
-from workspaces.tenancy.bus import bus_arn
+from workspaces.iam.operations import BUS, Check, operation
 
 FILTERS = ("source", "type", "status", "since")
 SINCE_RULE = "an ISO 8601 date and time, e.g. 2026-11-30T08:00:00Z (a date alone means its midnight, UTC)"
@@ -52,10 +51,14 @@ def event_filters_clean(params) -> dict[str, str]:
     return cleaned
 
 
+def _bus(workspace, **_) -> dict:
+    return {"account": workspace.account, "workspace": workspace.name}
+
+
+@operation(Check("eventbridge:QueryEvent", BUS), values=_bus)
 def events_for_workspace(*, workspace, actor, source: str = "", type: str = "", status: str = "",  # noqa: A002
                          since: str = ""):
     """The workspace's events, newest first, optionally filtered (`since`: created at or after it)."""
-    authorize(actor, "eventbridge:QueryEvent", bus_arn(workspace))
     events = Event.objects.filter(workspace=workspace).select_related("resource_owner")
     if source:
         events = events.filter(source=source)
@@ -71,8 +74,8 @@ def events_for_workspace(*, workspace, actor, source: str = "", type: str = "", 
     return events.order_by("-created_at", "-id")
 
 
+@operation(Check("eventbridge:QueryEvent", BUS), values=_bus)
 def event_get(*, workspace, actor, event_pk) -> Event:
-    authorize(actor, "eventbridge:QueryEvent", bus_arn(workspace))
     try:
         return Event.objects.select_related("workspace", "bus", "model", "resource_owner").get(
             workspace=workspace, pk=int(event_pk)

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from notifications.catalog import SCOPE_LABELS, event_type_label, get_source
+from notifications.catalog import ALL_EVENT_TYPES_LABEL, SCOPE_LABELS, event_type_label, get_source
 from notifications.channels.registry import METHODS_BY_KEY, channel_for_method, get_method
 from notifications.models import Contact, QuotaIncreaseRequest, RoutingKey, Rule, Target, TargetContact, TargetQuota
 from notifications.models.rules import DEFAULT_TARGETS_PER_RULE
 from notifications.services.routing_keys import ALL
-from workspaces.iam.permissions import account_arn, authorize
-from workspaces.tenancy.bus import bus_arn, bus_readiness, rule_arn
+from workspaces.iam.operations import BUS, CONTACTS, QUOTA, RULE, Check, operation
+from workspaces.iam.permissions import account_arn
+from workspaces.tenancy.bus import bus_readiness
 
 
 # --- quotas ------------------------------------------------------------------------------------
@@ -22,6 +23,12 @@ def quota_limit(*, account) -> int:
     """Target units per rule for the account: 5 unless an increase was approved."""
     quota = TargetQuota.objects.filter(account=account).only("targets_per_rule").first()
     return quota.targets_per_rule if quota else DEFAULT_TARGETS_PER_RULE
+
+
+@operation(Check("quotas:ListProductQuotas", QUOTA), values=lambda account, **_: {"account": account})
+def quota_get(*, actor, account) -> int:
+    """The quota page's figure, for a reader allowed quotas:ListProductQuotas."""
+    return quota_limit(account=account)
 
 
 def quota_requests_for_account(*, account) -> QuerySet[QuotaIncreaseRequest]:
@@ -74,31 +81,46 @@ def target_display(target: Target) -> dict:
 
 
 # --- rules ---------------------------------------------------------------------------------------
-def rules_queryset(*, with_secrets: bool = True) -> QuerySet[Rule]:
+def rules_queryset(*, with_secrets: bool = True, hide_targets_of=()) -> QuerySet[Rule]:
     """Rules with everything their pages show. Lists pass `with_secrets=False`: targets come without
     their encrypted secrets (pages show the masked copies kept in config), so listing many rules
-    decrypts nothing."""
-    targets = Target.objects.prefetch_related(
+    decrypts nothing. The rules whose ids are in `hide_targets_of` come without targets."""
+    targets = Target.objects.exclude(rule_id__in=hide_targets_of).prefetch_related(
         Prefetch("contact_links", queryset=TargetContact.objects.select_related("contact").order_by("id"))
     )
     if not with_secrets:
         targets = targets.defer("secrets")
-    return Rule.objects.select_related("bus", "bus__workspace", "created_by").prefetch_related(
+    return Rule.objects.select_related("bus", "bus__workspace__account", "created_by").prefetch_related(
         "event_types", "scope_models", Prefetch("targets", queryset=targets)
     )
 
 
+def _rule_values(workspace, rule=None, **_) -> dict:
+    return {"account": workspace.account, "workspace": workspace.name,
+            "rule": "*" if rule is None else getattr(rule, "name", rule)}
+
+
+@operation(Check("eventbridge:ListRules", BUS), Check("eventbridge:GetRule", RULE, asked=True),
+           Check("eventbridge:ListTargets", RULE, asked=True), values=_rule_values)
 def rules_for_workspace(*, actor, workspace) -> QuerySet[Rule]:
-    authorize(actor, "eventbridge:ListRules", bus_arn(workspace))
-    return rules_queryset(with_secrets=False).filter(bus__workspace=workspace)
+    """The bus's rules; a rule whose GetRule or ListTargets the actor is denied comes without its
+    targets (F10: the list showed what the rule's own page refused)."""
+    rules = Rule.objects.filter(bus__workspace=workspace)
+    hidden = [] if actor is None else [
+        pk for pk, name in rules.values_list("pk", "name")
+        if not rules_for_workspace.allowed(actor, "eventbridge:GetRule", "eventbridge:ListTargets",
+                                           workspace=workspace, rule=name)]
+    return rules_queryset(with_secrets=False, hide_targets_of=hidden).filter(bus__workspace=workspace)
 
 
-def rule_get(*, actor, workspace, rule_id, action: str = "eventbridge:GetRule") -> Rule:
+@operation(Check("eventbridge:GetRule", RULE), values=_rule_values, enforce=False)
+def rule_get(*, actor, workspace, rule_id) -> Rule:
+    """The rule (404 when it is not on this workspace's bus), once GetRule is allowed on it."""
     try:
         rule = rules_queryset().get(pk=int(rule_id), bus__workspace=workspace)
     except (Rule.DoesNotExist, ValueError, TypeError):
         raise Http404("No such rule") from None
-    authorize(actor, action, rule_arn(workspace, rule.name))
+    rule_get.authorize(actor, workspace=workspace, rule=rule)
     return rule
 
 
@@ -114,28 +136,39 @@ def target_get_in_workspace(*, workspace, target_id) -> Target | None:
 class RuleRow:
     rule: Rule
     source_label: str
-    event_type_labels: list[str]
+    event_type_labels: list[str]  # ["All event types"] for a rule listing none
     scope_label: str
     targets: list[dict]
     units: int
+    all_event_types: bool = False
+
+
+def rule_event_type_labels(rule: Rule) -> list[str]:
+    """The labels of the types a rule lists, in the catalog's order; ["All event types"] when it lists
+    none (every type of its source, including types added later)."""
+    try:
+        order = {et.key: n for n, et in enumerate(get_source(rule.source).event_types)}
+    except KeyError:
+        order = {}
+    types = sorted((row.event_type for row in rule.event_types.all()), key=lambda key: order.get(key, 99))
+    return [event_type_label(key) for key in types] or [ALL_EVENT_TYPES_LABEL]
 
 
 def rule_row(rule: Rule) -> RuleRow:
     try:
-        source = get_source(rule.source)
-        order = {et.key: n for n, et in enumerate(source.event_types)}
-        source_label = source.label
+        source_label = get_source(rule.source).label
     except KeyError:
-        order, source_label = {}, rule.source
-    types = sorted((row.event_type for row in rule.event_types.all()), key=lambda key: order.get(key, 99))
+        source_label = rule.source
+    labels = rule_event_type_labels(rule)
     targets = [target_display(target) for target in rule.targets.all()]
     return RuleRow(
         rule=rule,
         source_label=source_label,
-        event_type_labels=[event_type_label(key) for key in types],
+        event_type_labels=labels,
         scope_label=SCOPE_LABELS.get(rule.scope, rule.scope),
         targets=targets,
         units=sum(t["units"] for t in targets),
+        all_event_types=not rule.event_types.all(),
     )
 
 
@@ -173,9 +206,9 @@ def contact_channels_in_use(*, contact) -> set[str]:
     return set(TargetContact.objects.filter(contact=contact).values_list("channel", flat=True))
 
 
+@operation(Check("cms:DescribeContactList", CONTACTS), values=lambda account, **_: {"account": account})
 def contacts_visible_to(*, actor, account) -> QuerySet[Contact]:
     """The message receiving settings page's list (cms:DescribeContactList)."""
-    authorize(actor, "cms:DescribeContactList", contact_arn(account))
     return contacts_for_account(account=account).prefetch_related("target_links")
 
 

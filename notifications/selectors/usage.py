@@ -19,7 +19,7 @@ from django.db.models.functions import TruncMonth
 
 from notifications.models import UsageCounter
 from notifications.services.usage import billing_today, billing_zone
-from workspaces.iam.permissions import account_arn, authorize
+from workspaces.iam.operations import BILL, Check, operation
 
 FREE_NOTIFICATIONS_PER_MONTH = 500
 PRICE_PER_NOTIFICATION = Decimal("0.001")
@@ -165,16 +165,12 @@ class MonthSummary(MonthUsage):
         return TEST_CONNECTIVITY_COUNTED
 
 
-def _authorize(actor, account) -> None:
-    authorize(actor, "bss:QueryBill", account_arn("bss", account))
-
-
+@operation(Check("bss:QueryBill", BILL), values=lambda account, **_: {"account": account})
 def usage_month_summary(
     *, actor, account, month: datetime.date | None = None, now: datetime.datetime | None = None
 ) -> MonthSummary:
     """The account's figures for `month` (default: the current billing month), in one query of at
     most 31 rows. `actor` needs bss:QueryBill on the account (None: the system)."""
-    _authorize(actor, account)
     current = month_current(now)
     month = (month or current).replace(day=1)
     last = month.replace(day=month_days(month))
@@ -199,12 +195,12 @@ def usage_month_summary(
     )
 
 
+@operation(Check("bss:QueryBill", BILL), values=lambda account, **_: {"account": account})
 def usage_previous_months(
     *, actor, account, before: datetime.date | None = None, limit: int = 12, now: datetime.datetime | None = None
 ) -> list[MonthUsage]:
     """The account's months with any usage before `before` (default: the current billing month),
     newest first, at most `limit`: one aggregate query grouped by month."""
-    _authorize(actor, account)
     before = (before or month_current(now)).replace(day=1)
     rows = (
         UsageCounter.objects.filter(account=account, day__lt=before)

@@ -16,8 +16,7 @@ from notifications.channels.message import message_example
 from notifications.channels.registry import channel_for_method, get_method
 from notifications.services.health import target_tested_ok
 from notifications.services.ratelimit import rate_limit_acquire, rate_limit_sent
-from workspaces.iam.permissions import authorize
-from workspaces.tenancy.bus import bus_arn
+from workspaces.iam.operations import BUS, Check, operation
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +46,11 @@ class ConnectivityResult:
         return f"Connectivity test failed: {self.code} {self.message}".strip() if self.code else self.message
 
 
+@operation(Check("eventbridge:UpdateTargets", BUS),
+           values=lambda workspace, **_: {"account": workspace.account, "workspace": workspace.name})
 def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: dict) -> ConnectivityResult:
     """Send the example message to the target described by `config` and `secrets` (as the method's
     schema cleaned them). Raises AccessDenied without eventbridge:UpdateTargets on the bus."""
-    authorize(actor, "eventbridge:UpdateTargets", bus_arn(workspace))
     delivery_method = get_method(method)
     channel = channel_for_method(method)
     if not delivery_method.supports_test or channel is None:
@@ -83,6 +83,9 @@ def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: d
     return ConnectivityResult(True, result.provider_code or "0", "The test message was delivered.")
 
 
+@operation(Check("eventbridge:UpdateTargets", BUS),
+           values=lambda target, **_: {"account": target.rule.bus.workspace.account,
+                                       "workspace": target.rule.bus.workspace.name})
 def connectivity_test_saved(*, actor, target) -> ConnectivityResult:
     """Test Connectivity of a saved target with its saved settings (a disabled target's first step
     back); a success is recorded on the target (notifications.services.health.target_enable needs it)."""

@@ -10,9 +10,9 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from notifications.models import Contact
-from notifications.selectors.rules import contact_arn, contact_channels_in_use, contact_rules
+from notifications.selectors.rules import contact_channels_in_use, contact_rules
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import authorize
+from workspaces.iam.operations import CONTACT, Check, operation
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 CHINA_MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -62,8 +62,22 @@ def _rule_names(rules) -> str:
     return ", ".join(f"{rule.name} (workspace {rule.bus.workspace.name})" for rule in rules)
 
 
+def _requested(name) -> str:
+    """The contact a create or rename produces: the name asked for, `*` while it is not a valid one."""
+    name = name.strip() if isinstance(name, str) else ""
+    return name if 0 < len(name) <= 64 else "*"
+
+
+def _contact_values(contact, name=None, **_) -> dict:
+    return {"account": contact.account, "contact": contact.name,
+            "new_name": contact.name if _requested(name) == "*" else _requested(name)}
+
+
+# Checked on the contact the change produces: a Deny on a contact's name also stops creating a
+# contact under it, or renaming one into it.
+@operation(Check("cms:PutContact", CONTACT),
+           values=lambda account, name=None, **_: {"account": account, "contact": _requested(name)})
 def contact_create(*, actor, account, name: str, mobile: str = "", email: str = "") -> Contact:
-    authorize(actor, "cms:PutContact", contact_arn(account))
     name, mobile, email = _clean(account=account, contact=None, name=name, mobile=mobile, email=email)
     try:
         with transaction.atomic():
@@ -75,9 +89,10 @@ def contact_create(*, actor, account, name: str, mobile: str = "", email: str = 
     return contact
 
 
+@operation(Check("cms:PutContact", CONTACT), Check("cms:PutContact", CONTACT.replace("<contact>", "<new_name>")),
+           values=_contact_values)
 def contact_update(*, actor, contact: Contact, name: str, mobile: str = "", email: str = "") -> Contact:
     account = contact.account
-    authorize(actor, "cms:PutContact", contact_arn(account, contact.name))
     name, mobile, email = _clean(account=account, contact=contact, name=name, mobile=mobile, email=email)
     channels = contact_channels_in_use(contact=contact)
     if not mobile and channels & {"voice", "sms"}:
@@ -101,9 +116,9 @@ def contact_update(*, actor, contact: Contact, name: str, mobile: str = "", emai
     return contact
 
 
+@operation(Check("cms:DeleteContact", CONTACT), values=_contact_values)
 def contact_delete(*, actor, contact: Contact) -> None:
     account = contact.account
-    authorize(actor, "cms:DeleteContact", contact_arn(account, contact.name))
     with transaction.atomic():
         rules = contact_rules(contact=contact)
         if rules:

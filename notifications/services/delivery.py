@@ -34,8 +34,7 @@ from notifications.services.outcomes import delivery_outcome_record
 from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire, rate_limit_pause, rate_limit_sent
 from notifications.services.usage import usage_record
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import authorize
-from workspaces.tenancy.bus import bus_arn
+from workspaces.iam.operations import BUS, Check, operation
 
 logger = logging.getLogger(__name__)
 
@@ -326,13 +325,15 @@ class RedeliverRefused(Exception):
 REDELIVERABLE = (Delivery.Status.DEAD, Delivery.Status.RETRYING)
 
 
+@operation(Check("eventbridge:PutEvents", BUS),
+           values=lambda workspace, **_: {"account": workspace.account, "workspace": workspace.name}, enforce=False)
 def delivery_redeliver(*, delivery_id: int, actor) -> Delivery:
     """Send a dead or failed (retrying) delivery again now: back to pending, with a fresh deadline.
     Needs eventbridge:PutEvents on the event's bus. Raises RedeliverRefused for a delivery that
     succeeded or is being sent right now."""
     delivery = Delivery.objects.select_related("event__workspace__account").get(pk=delivery_id)
     workspace = delivery.event.workspace
-    authorize(actor, "eventbridge:PutEvents", bus_arn(workspace))
+    delivery_redeliver.authorize(actor, workspace=workspace)
     now = timezone.now()
     with transaction.atomic():
         updated = (

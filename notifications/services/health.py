@@ -21,8 +21,7 @@ from django.utils import timezone
 from notifications.channels.answers import GONE
 from notifications.models import Target, TargetHealth
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import authorize
-from workspaces.tenancy.bus import bus_arn
+from workspaces.iam.operations import BUS, Check, operation
 
 logger = logging.getLogger(__name__)
 
@@ -112,12 +111,14 @@ def target_tested_ok(*, target: Target) -> None:
     Target.objects.filter(pk=target.pk).update(tested_ok_at=timezone.now())
 
 
+@operation(Check("eventbridge:UpdateTargets", BUS),
+           values=lambda workspace, **_: {"account": workspace.account, "workspace": workspace.name}, enforce=False)
 def target_enable(*, actor, target_id: int) -> Target:
     """Re-enable a disabled target. Needs eventbridge:UpdateTargets on its bus and a successful Test
     Connectivity since it was disabled (EnableRefused otherwise)."""
     target = Target.objects.select_related("rule__bus__workspace__account").get(pk=target_id)
     workspace = target.rule.bus.workspace
-    authorize(actor, "eventbridge:UpdateTargets", bus_arn(workspace))
+    target_enable.authorize(actor, workspace=workspace)
     if target.health != TargetHealth.DISABLED:
         return target
     if target.tested_ok_at is None or (target.disabled_at and target.tested_ok_at < target.disabled_at):

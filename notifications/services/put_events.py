@@ -21,7 +21,7 @@ from notifications import catalog
 from notifications.services.events import DATA_CONTENT_TYPE, publish_entries
 from notifications.services.ratelimit import rate_limit_acquire
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import authorize
+from workspaces.iam.operations import BUS, Check, operation
 from workspaces.tenancy.bus import bus_arn, event_bus_name
 
 MAX_ENTRIES = 16
@@ -117,13 +117,14 @@ def entry_validate(entry) -> catalog.EventSource:
     return source
 
 
+@operation(Check("eventbridge:PutEvents", BUS),
+           values=lambda workspace, **_: {"account": workspace.account, "workspace": workspace.name})
 def events_put(*, workspace, entries: list, actor=None) -> dict:
     """Store the valid entries (one transaction) and answer as EventBridge's PutEvents:
     {"FailedEntryCount": n, "EntryList": [{"EventId": ...} | {"ErrorCode": ..., "ErrorMessage": ...}]}.
     An entry whose id this workspace already holds is answered with that id and not stored twice
     (a publisher's retry). The caller has checked the count and the request size. Each event records
     its publisher; the call is audited with the entries' count and ids."""
-    authorize(actor, "eventbridge:PutEvents", bus_arn(workspace))
     results: list[dict] = []
     accepted: list[tuple[dict, str]] = []
     for entry in entries:

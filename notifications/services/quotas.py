@@ -11,15 +11,16 @@ from notifications.models import QuotaIncreaseRequest, TargetQuota
 from notifications.models.rules import MAX_TARGETS_PER_RULE
 from notifications.selectors.rules import quota_limit, quota_request_pending
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import account_arn, authorize
+from workspaces.iam.operations import QUOTA, Check, operation
+from workspaces.iam.permissions import account_arn
 
 
 def quota_arn(account) -> str:
     return account_arn("quotas", account, "quota/eventbridge/targets-per-rule")
 
 
+@operation(Check("quotas:CreateQuotaApplication", QUOTA), values=lambda account, **_: {"account": account})
 def quota_request_create(*, actor, account, requested_limit, reason: str = "") -> QuotaIncreaseRequest:
-    authorize(actor, "quotas:CreateQuotaApplication", quota_arn(account))
     current = quota_limit(account=account)
     try:
         requested = int(requested_limit)

@@ -22,9 +22,8 @@ from django.utils import timezone
 from notifications.models import Delivery, Recovery, Rule, Target, TargetHealth
 from notifications.services.delivery import ACTIVE, delivery_enqueue
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import authorize
+from workspaces.iam.operations import BUS, Check, operation
 from workspaces.models import Workspace
-from workspaces.tenancy.bus import bus_arn
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +52,12 @@ class RecoveryProgress:
         return 100 if not self.total else round(100 * self.done / self.total)
 
 
+WORKSPACE_VALUES = {"values": lambda workspace, **_: {"account": workspace.account, "workspace": workspace.name}}
+
+
+@operation(Check("eventbridge:PutEvents", BUS), **WORKSPACE_VALUES)
 def recovery_start(*, actor, workspace, since, rule_id: int | None = None, target_id: int | None = None) -> Recovery:
     """Start (or find running) the recovery of the scope. Needs eventbridge:PutEvents on the bus."""
-    authorize(actor, "eventbridge:PutEvents", bus_arn(workspace))
     now = timezone.now()
     if since > now:
         raise RecoveryRefused("The start of the window is in the future: choose a time before now.")
@@ -151,6 +153,6 @@ def recovery_progress(*, recovery: Recovery) -> RecoveryProgress:
     return RecoveryProgress(recovery=recovery, total=total, done=total - remaining, succeeded=succeeded)
 
 
+@operation(Check("eventbridge:PutEvents", BUS), **WORKSPACE_VALUES)
 def recovery_get(*, actor, workspace, recovery_id) -> Recovery:
-    authorize(actor, "eventbridge:PutEvents", bus_arn(workspace))
     return Recovery.objects.get(pk=recovery_id, workspace=workspace)

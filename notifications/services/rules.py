@@ -2,8 +2,9 @@
 disable, delete.
 
 Everything a rule must satisfy is checked here, for the console, the API and the admin alike: the bus
-exists (EventBridge activated), the name is unique on the bus, one source of the catalog, a non-empty
-subset of its event types, a scope the source allows, at most 50 rules per bus, the source/method
+exists (EventBridge activated), the name is unique on the bus, one source of the catalog, a subset
+of its event types (none listed: every type of the source, "All event types", including types the
+catalog adds later), a scope the source allows, at most 50 rules per bus, the source/method
 matrix, each target's config by its method's schema, and the account's target-unit quota. Every
 refusal is a ValidationError keyed by field (`name`, `event_types`, `targets`, `targets[2].webhook`,
 ...), all found problems at once.
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
-from notifications.catalog import SCOPE_LABELS, SOURCES_BY_KEY
+from notifications.catalog import ALL_EVENT_TYPES_CHOICE, ALL_EVENT_TYPES_LABEL, SCOPE_LABELS, SOURCES_BY_KEY
 from notifications.channels.registry import METHODS_BY_KEY
 from notifications.channels.schema import CleanedConfig, SchemaContext
 from notifications.models import Rule, RuleEventType, Target, TargetContact
@@ -25,10 +26,10 @@ from notifications.models.rules import MAX_RULES_PER_BUS
 from notifications.selectors.rules import quota_limit, target_display
 from notifications.services.routing_keys import rule_routing_keys_sync
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import authorize
+from workspaces.iam.operations import BUS, RULE, Check, operation
 from workspaces.models import EventBus
 from workspaces.models import Model as PaiModel
-from workspaces.tenancy.bus import bus_arn, bus_readiness, rule_arn
+from workspaces.tenancy.bus import bus_readiness
 
 RULE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,126}$")
 NAME_HELP = "2 to 127 letters, digits, hyphens (-) and underscores (_), starting with a letter or digit."
@@ -74,7 +75,7 @@ def _add(errors: dict, key: str, message: str) -> None:
     errors.setdefault(key, []).append(message)
 
 
-def _check_rule_fields(errors, *, bus, rule, name, source, event_types, scope, model_ids):
+def _check_rule_fields(errors, *, bus, rule, name, source, event_types, all_event_types, scope, model_ids):
     name = (name or "").strip()
     if not name:
         _add(errors, "name", "Rule name is required.")
@@ -86,9 +87,9 @@ def _check_rule_fields(errors, *, bus, rule, name, source, event_types, scope, m
     if source_def is None:
         _add(errors, "source", f"Choose an event source: {', '.join(s.label for s in SOURCES_BY_KEY.values())}.")
         return name, None, [], scope, []
-    types = list(dict.fromkeys(event_types or []))
-    if not types:
-        _add(errors, "event_types", f"Choose at least one event type of {source_def.label}.")
+    types = list(dict.fromkeys(event_types or []))  # none: every type of the source
+    if not types and all_event_types is False:
+        _add(errors, "event_types", f"Choose event types of {source_def.label}, or {ALL_EVENT_TYPES_CHOICE}.")
     unknown = [t for t in types if not source_def.has_type(t)]
     if unknown:
         _add(errors, "event_types", f"Not event types of {source_def.label}: {', '.join(map(str, unknown))}.")
@@ -155,12 +156,12 @@ def _check_targets(errors, *, workspace, rule, source_def, specs) -> list[_Clean
     return clean
 
 
-def _validate(*, workspace, bus, rule, name, source, event_types, scope, model_ids, targets):
+def _validate(*, workspace, bus, rule, name, source, event_types, all_event_types, scope, model_ids, targets):
     errors: dict[str, list[str]] = {}
     specs = [_as_spec(item) for item in targets or []]
     name, source_def, types, scope, models = _check_rule_fields(
-        errors, bus=bus, rule=rule, name=name, source=source, event_types=event_types, scope=scope,
-        model_ids=model_ids)
+        errors, bus=bus, rule=rule, name=name, source=source, event_types=event_types,
+        all_event_types=all_event_types, scope=scope, model_ids=model_ids)
     clean = _check_targets(errors, workspace=workspace, rule=rule, source_def=source_def, specs=specs)
     if errors:
         raise ValidationError(errors)
@@ -197,7 +198,7 @@ def _snapshot(rule: Rule) -> dict:
     return {
         "name": rule.name,
         "source": rule.source,
-        "event_types": sorted(row.event_type for row in rule.event_types.all()),
+        "event_types": sorted(row.event_type for row in rule.event_types.all()) or ALL_EVENT_TYPES_LABEL,
         "scope": rule.scope,
         "models": sorted(m.pk for m in rule.scope_models.all()),
         "enabled": rule.enabled,
@@ -230,12 +231,39 @@ def _write_on_bus(rule: Rule, bus, **values) -> dict:
         raise ValidationError({"name": [f"A rule named {values['name']} already exists on event bus {bus.name}."]})
 
 
+def _requested(name) -> str:
+    """The rule name a create is authorized on: the name asked for, or `*` while it is not a valid rule
+    name (as for every create: a refusal is then 403 whatever else is wrong)."""
+    return name if isinstance(name, str) and RULE_NAME.match(name) else "*"
+
+
+def _new_rule_values(workspace, name=None, **_) -> dict:
+    return {"account": workspace.account, "workspace": workspace.name, "rule": _requested(name)}
+
+
+def _rule_values(rule, name=None, **_) -> dict:
+    """A rule's own name (`rule`) and the name it gets (`new_name`: its own unless a valid new one is
+    asked for; an invalid one changes nothing, the validation refuses it)."""
+    workspace = rule.bus.workspace
+    return {"account": workspace.account, "workspace": workspace.name, "rule": rule.name,
+            "new_name": name if _requested(name) != "*" else rule.name}
+
+
+NEW_NAME = RULE.replace("<rule>", "<new_name>")
+
+
+# Checked on the bus (as before) and on the rule the change produces (F9: a rule-level Deny also
+# stops creating a rule under a denied name, or renaming one into it).
+@operation(Check("eventbridge:CreateRule", BUS), Check("eventbridge:UpdateTargets", BUS),
+           Check("eventbridge:CreateRule", RULE), Check("eventbridge:UpdateTargets", RULE),
+           values=_new_rule_values)
 def rule_create(*, actor, workspace, name: str, source: str, event_types: list[str], targets: list,
-                scope: str = "all", model_ids: list | None = None, enabled: bool = True) -> Rule:
-    """Create a rule with its targets. `rule.revealed_secrets` maps new target ids to the secrets made
-    now (an HTTP target's whsec_ secret), to be shown once."""
-    authorize(actor, "eventbridge:CreateRule", bus_arn(workspace))
-    authorize(actor, "eventbridge:UpdateTargets", bus_arn(workspace))
+                scope: str = "all", model_ids: list | None = None, enabled: bool = True,
+                all_event_types: bool | None = None) -> Rule:
+    """Create a rule with its targets. Empty `event_types`: every type of the source, now and later,
+    unless `all_event_types` is False (a form that offered that choice got neither: refused).
+    `rule.revealed_secrets` maps new target ids to the secrets made now (an HTTP target's whsec_
+    secret), to be shown once."""
     bus = event_bus_for(workspace)
     with transaction.atomic():
         bus = EventBus.objects.select_for_update().get(pk=bus.pk)  # serializes the 50-rule count
@@ -245,7 +273,7 @@ def rule_create(*, actor, workspace, name: str, source: str, event_types: list[s
                 f"Event bus {bus.name} already has {count} rules; the limit is {MAX_RULES_PER_BUS}."]})
         name, source_def, types, scope, models, clean = _validate(
             workspace=workspace, bus=bus, rule=None, name=name, source=source, event_types=event_types,
-            scope=scope, model_ids=model_ids, targets=targets)
+            all_event_types=all_event_types, scope=scope, model_ids=model_ids, targets=targets)
         rule = Rule(bus=bus, created_by=actor if getattr(actor, "pk", None) else None, enabled=bool(enabled))
         revealed = _write_on_bus(rule, bus, name=name, source_def=source_def, types=types, scope=scope,
                                  models=models, clean=clean)
@@ -255,23 +283,24 @@ def rule_create(*, actor, workspace, name: str, source: str, event_types: list[s
     return rule
 
 
+@operation(Check("eventbridge:UpdateRule", RULE), Check("eventbridge:UpdateTargets", RULE),
+           Check("eventbridge:UpdateRule", NEW_NAME), Check("eventbridge:UpdateTargets", NEW_NAME),
+           Check("eventbridge:DeleteTargets", RULE, asked=True), values=_rule_values)
 def rule_update(*, actor, rule: Rule, name: str, source: str, event_types: list[str], targets: list,
-                scope: str = "all", model_ids: list | None = None) -> Rule:
+                scope: str = "all", model_ids: list | None = None, all_event_types: bool | None = None) -> Rule:
     """Replace a rule's settings and its whole target list in one transaction. A target given with the
     `id` of a saved target of the same method keeps its secrets where the input leaves them blank."""
     workspace = rule.bus.workspace
-    authorize(actor, "eventbridge:UpdateRule", rule_arn(workspace, rule.name))
-    authorize(actor, "eventbridge:UpdateTargets", rule_arn(workspace, rule.name))
     bus = event_bus_for(workspace)
     with transaction.atomic():
         rule = Rule.objects.select_for_update().get(pk=rule.pk)
         before = _snapshot(rule)
         name, source_def, types, scope, models, clean = _validate(
             workspace=workspace, bus=bus, rule=rule, name=name, source=source, event_types=event_types,
-            scope=scope, model_ids=model_ids, targets=targets)
+            all_event_types=all_event_types, scope=scope, model_ids=model_ids, targets=targets)
         kept = {item.existing.pk for item in clean if item.existing is not None}
         if rule.targets.exclude(pk__in=kept).exists():
-            authorize(actor, "eventbridge:DeleteTargets", rule_arn(workspace, rule.name))
+            rule_update.authorize(actor, "eventbridge:DeleteTargets", rule=rule)
         revealed = _write_on_bus(rule, bus, name=name, source_def=source_def, types=types, scope=scope,
                                  models=models, clean=clean)
         audit_record(actor=actor, account=workspace.account, action="rule.update", obj=rule,
@@ -282,8 +311,6 @@ def rule_update(*, actor, rule: Rule, name: str, source: str, event_types: list[
 
 def _set_enabled(*, actor, rule: Rule, enabled: bool) -> Rule:
     workspace = rule.bus.workspace
-    action = "eventbridge:EnableRule" if enabled else "eventbridge:DisableRule"
-    authorize(actor, action, rule_arn(workspace, rule.name))
     with transaction.atomic():
         rule = Rule.objects.select_for_update().select_related("bus__workspace").get(pk=rule.pk)
         if rule.enabled != enabled:
@@ -295,17 +322,19 @@ def _set_enabled(*, actor, rule: Rule, enabled: bool) -> Rule:
     return rule
 
 
+@operation(Check("eventbridge:EnableRule", RULE), values=_rule_values)
 def rule_enable(*, actor, rule: Rule) -> Rule:
     return _set_enabled(actor=actor, rule=rule, enabled=True)
 
 
+@operation(Check("eventbridge:DisableRule", RULE), values=_rule_values)
 def rule_disable(*, actor, rule: Rule) -> Rule:
     return _set_enabled(actor=actor, rule=rule, enabled=False)
 
 
+@operation(Check("eventbridge:DeleteRule", RULE), values=_rule_values)
 def rule_delete(*, actor, rule: Rule) -> None:
     workspace = rule.bus.workspace
-    authorize(actor, "eventbridge:DeleteRule", rule_arn(workspace, rule.name))
     with transaction.atomic():
         before = _snapshot(rule)
         audit_record(actor=actor, account=workspace.account, action="rule.delete", obj=rule,

@@ -9,8 +9,11 @@ from django.utils import timezone
 
 from notifications.models.rules import MAX_RULES_PER_BUS
 from notifications.selectors.rules import rule_row, rules_for_workspace
-from workspaces.iam.permissions import AccessDenied, is_allowed
-from workspaces.tenancy.bus import bus_arn, bus_readiness, rule_arn
+from notifications.services import rules as rule_services
+from notifications.services.health import target_enable
+from notifications.services.recovery import recovery_start
+from workspaces.iam.permissions import AccessDenied
+from workspaces.tenancy.bus import bus_readiness
 
 register = template.Library()
 
@@ -24,24 +27,24 @@ def rules_section_context(*, user, workspace, csrf_token=None, oob: bool = False
         except AccessDenied as exc:
             denied = str(exc)
     for row in rows:
-        arn = rule_arn(workspace, row.rule.name)
-        row.can_update = is_allowed(user, "eventbridge:UpdateRule", arn)
-        row.can_toggle = is_allowed(user, "eventbridge:DisableRule" if row.rule.enabled else "eventbridge:EnableRule",
-                                    arn)
-        row.can_delete = is_allowed(user, "eventbridge:DeleteRule", arn)
+        row.can_update = rule_services.rule_update.allowed(user, "eventbridge:UpdateRule", rule=row.rule)
+        toggle = rule_services.rule_disable if row.rule.enabled else rule_services.rule_enable
+        row.can_toggle = toggle.allowed(user, rule=row.rule)
+        row.can_delete = rule_services.rule_delete.allowed(user, rule=row.rule)
     disabled = [{"rule": row.rule, **target} for row in rows for target in row.targets
                 if target["health"] == "disabled"]
-    can_fix = has_bus and is_allowed(user, "eventbridge:UpdateTargets", bus_arn(workspace))
+    can_fix = has_bus and target_enable.allowed(user, workspace=workspace)
     return {
         "workspace": workspace,
         "rows": rows,
         "disabled_targets": disabled,
         "can_fix_targets": can_fix,
-        "can_recover": has_bus and bool(rows) and is_allowed(user, "eventbridge:PutEvents", bus_arn(workspace)),
+        "can_recover": has_bus and bool(rows) and recovery_start.allowed(user, workspace=workspace),
         "recover_since": (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
         "denied": denied,
         "has_bus": has_bus,
-        "can_create": has_bus and is_allowed(user, "eventbridge:CreateRule", bus_arn(workspace)),
+        "can_create": has_bus and rule_services.rule_create.allowed(user, "eventbridge:CreateRule",
+                                                                     workspace=workspace),
         "at_rule_limit": len(rows) >= MAX_RULES_PER_BUS,
         "max_rules": MAX_RULES_PER_BUS,
         "csrf_token": csrf_token,

@@ -10,9 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from console.feedback import Confirmation, confirm_render
 from notifications.forms.contacts import ContactForm
-from notifications.selectors.rules import contact_arn, contact_get, contact_rules, contacts_visible_to
+from notifications.selectors.rules import contact_get, contact_rules, contacts_visible_to
 from notifications.services import contacts as contact_services
-from workspaces.iam.permissions import authorize, is_allowed
 
 
 def _account(request):
@@ -32,7 +31,7 @@ def contact_list(request):
     account = _account(request)
     contacts = contacts_visible_to(actor=request.user, account=account)
     rows = [{"contact": c, "units": len(c.target_links.all())} for c in contacts]
-    can_put = is_allowed(request.user, "cms:PutContact", contact_arn(account))
+    can_put = contact_services.contact_create.allowed(request.user, account=account)
     return render(request, "notifications/contacts/list.html", {"rows": rows, "can_put": can_put})
 
 
@@ -40,7 +39,7 @@ def contact_list(request):
 @require_http_methods(["GET", "POST"])
 def contact_create(request):
     account = _account(request)
-    authorize(request.user, "cms:PutContact", contact_arn(account))
+    contact_services.contact_create.authorize(request.user, account=account)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,7 +58,7 @@ def contact_create(request):
 def contact_update(request, contact_id):
     account = _account(request)
     contact = contact_get(account=account, contact_id=contact_id)
-    authorize(request.user, "cms:PutContact", contact_arn(account, contact.name))
+    contact_services.contact_update.authorize(request.user, contact=contact)
     initial = {"name": contact.name, "mobile": contact.mobile, "email": contact.email}
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -80,7 +79,7 @@ def contact_update(request, contact_id):
 def contact_delete(request, contact_id):
     account = _account(request)
     contact = contact_get(account=account, contact_id=contact_id)
-    authorize(request.user, "cms:DeleteContact", contact_arn(account, contact.name))
+    contact_services.contact_delete.authorize(request.user, contact=contact)
     error = ""
     if request.method == "POST":
         name = contact.name

@@ -11,12 +11,12 @@ from notifications.forms.quotas import QuotaRequestForm
 from notifications.models.rules import DEFAULT_TARGETS_PER_RULE, MAX_TARGETS_PER_RULE
 from notifications.selectors.rules import (
     largest_rule_units,
+    quota_get,
     quota_limit,
     quota_request_pending,
     quota_requests_for_account,
 )
-from notifications.services.quotas import quota_arn, quota_request_create
-from workspaces.iam.permissions import authorize
+from notifications.services.quotas import quota_request_create
 
 
 @login_required
@@ -25,7 +25,7 @@ def quota_page(request):
     if request.user.account_id is None:
         raise Http404("No account")
     account = request.user.account
-    authorize(request.user, "quotas:ListProductQuotas", quota_arn(account))
+    quota_get(actor=request.user, account=account)
     form = QuotaRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

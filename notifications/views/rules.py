@@ -21,13 +21,12 @@ from console.feedback import Confirmation, confirm_render, toast
 from notifications.catalog import SOURCES, SOURCES_BY_KEY
 from notifications.channels.schema import SchemaContext
 from notifications.forms.rules import RuleEditor, TargetForm
-from notifications.selectors.rules import rule_get
+from notifications.selectors.rules import rule_get, rules_for_workspace
 from notifications.services import rules as rule_services
 from notifications.services.connectivity import connectivity_test
 from notifications.services.rules import event_bus_for
 from notifications.templatetags.notice_rules import rules_section_context
-from workspaces.iam.permissions import AccessDenied, authorize
-from workspaces.tenancy.bus import bus_arn, rule_arn
+from workspaces.iam.permissions import AccessDenied
 from workspaces.tenancy.selectors import event_notifications_tab, workspace_get_for_user
 
 DRAWER = "notifications/rules/drawer.html"
@@ -144,7 +143,7 @@ def rule_list(request, workspace_id):
 def rule_create(request, workspace_id):
     workspace = workspace_get_for_user(request.user, workspace_id)
     if request.method == "GET":
-        authorize(request.user, "eventbridge:CreateRule", bus_arn(workspace))
+        rule_services.rule_create.authorize(request.user, "eventbridge:CreateRule", workspace=workspace)
         editor = RuleEditor.blank(workspace=workspace, actor=request.user)
         try:
             event_bus_for(workspace)  # ServiceNotEnable before a form that could not be saved
@@ -165,7 +164,7 @@ def rule_update(request, workspace_id, rule_id):
     workspace = workspace_get_for_user(request.user, workspace_id)
     rule = rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
     if request.method == "GET":
-        authorize(request.user, "eventbridge:UpdateRule", rule_arn(workspace, rule.name))
+        rule_services.rule_update.authorize(request.user, "eventbridge:UpdateRule", rule=rule)
         return _drawer(request, RuleEditor.from_rule(rule, workspace=workspace, actor=request.user))
     editor = RuleEditor(request.POST, workspace=workspace, rule=rule, actor=request.user)
 
@@ -180,7 +179,7 @@ def rule_update(request, workspace_id, rule_id):
 def rule_form_refresh(request, workspace_id):
     """Re-render the drawer's body after a change (source, method, targets, contacts, scope)."""
     workspace = workspace_get_for_user(request.user, workspace_id)
-    authorize(request.user, "eventbridge:ListRules", bus_arn(workspace))
+    rules_for_workspace.authorize(request.user, workspace=workspace)
     editor = RuleEditor.refreshed(request.POST, workspace=workspace, actor=request.user)
     context = {"editor": editor, "workspace": workspace, "sources": SOURCES, **_urls(workspace)}
     return render(request, f"{DRAWER}#form_body", context)
@@ -200,7 +199,7 @@ def rule_test_connectivity(request, workspace_id):
     source = SOURCES_BY_KEY.get(request.POST.get("source") or "") or SOURCES[0]
     context = {"key": key if key.isdigit() else "x"}
     try:
-        authorize(request.user, "eventbridge:UpdateTargets", bus_arn(workspace))
+        connectivity_test.authorize(request.user, workspace=workspace)
     except AccessDenied as exc:
         return render(request, f"{DRAWER}#connectivity_result", {**context, "errors": [str(exc)]}, status=403)
     if not key.isdigit():

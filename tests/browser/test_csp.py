@@ -51,12 +51,14 @@ def test_f16_swagger_ui_and_redoc_render_from_our_static_files_under_the_csp(wat
     outside = []  # answers that came from anywhere but the console (blob: and data: are the page's own)
     page.on("response", lambda response: outside.append(response.url)
             if not response.url.startswith((live_server.url, "data:", "blob:")) else None)
+    # Both fetch the schema, generated per request: on a loaded machine (CI beside other work) it takes
+    # seconds, hence the long waits; a CSP refusal would leave the page empty however long we wait.
     page.goto(f"{live_server.url}/api/docs/")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("PAI Event Notifications API")
-    expect(page.locator(".opblock").first).to_be_visible()
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("PAI Event Notifications API", timeout=60_000)
+    expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)
     assert violations(page) == []
     page.goto(f"{live_server.url}/api/redoc/")
-    expect(page.locator("h1").first).to_contain_text("PAI Event Notifications API", timeout=20_000)
+    expect(page.locator("h1").first).to_contain_text("PAI Event Notifications API", timeout=60_000)
     # Redoc's "API docs by Redocly" logo points at its CDN: the policy refuses it (never fetched).
     assert [v for v in violations(page) if not v.startswith("img-src https://cdn.redoc.ly/")] == []
     assert outside == []

@@ -85,12 +85,14 @@ class WorkerProcess:
 @pytest.fixture
 def start_worker(transactional_db, tmp_path):
     """Start a real worker: `start_worker(OUTBOUND_ALLOWED_NETWORKS="127.0.0.1/32")`; extra keyword
-    arguments become its environment. Stopped at the end of the test."""
+    arguments become its environment (`ready_timeout`: how long to wait for its "ready", 30 s).
+    Stopped at the end of the test."""
     from django.conf import settings as dj
 
     workers: list[WorkerProcess] = []
 
-    def start(concurrency: int = 2, queues: str | None = None, prefix: tuple = (), **env_overrides) -> WorkerProcess:
+    def start(concurrency: int = 2, queues: str | None = None, ready_timeout: float = 30.0, prefix: tuple = (),
+              **env_overrides) -> WorkerProcess:
         env = os.environ.copy()
         env.update(
             DATABASE_URL=database_url(),
@@ -107,7 +109,7 @@ def start_worker(transactional_db, tmp_path):
             concurrency, prefix,
         )
         workers.append(worker)
-        return worker.start()
+        return worker.start(timeout=ready_timeout)
 
     yield start
     for worker in workers:

@@ -34,8 +34,8 @@ ACTIONS: dict[str, str] = {
     "eventbridge:DisableRule": "Disable a notice rule",
     "eventbridge:DeleteRule": "Delete a notice rule",
     "eventbridge:ListRules": "List notice rules",
-    "eventbridge:PutEvents": "Publish events; redeliver a delivery; recover failed deliveries",
-    "eventbridge:UpdateTargets": "Add or change a rule's targets; Test Connectivity; re-enable a target",
+    "eventbridge:PutEvents": "Publish events; redeliver a delivery",
+    "eventbridge:UpdateTargets": "Add or change a rule's targets; Test Connectivity",
     "eventbridge:DeleteTargets": "Remove a rule's targets",
     "eventbridge:ListTargets": "List a rule's targets",
     "eventbridge:QueryEvent": "Read the event log, deliveries and attempts",
@@ -83,102 +83,9 @@ ACTIONS: dict[str, str] = {
 }
 
 
-# Every operation the console, the API and the tasks perform for a user: the actions it checks and
-# the resource they are checked on (<region>, <account> = the account's uid, <workspace> = its
-# name). Services check exactly these (tests/workspaces/policies/test_operation_table.py reads
-# their source to keep this table true); reads are checked by the selectors and views named.
-BUS = "acs:eventbridge:<region>:<account>:eventbus/pai-system-<workspace>"
-RULE = BUS + "/rule/<rule>"
-ROLE = "acs:ram::<account>:role/aliyunserviceroleforpaiworkspace"
-EAS_SERVICE = "acs:eas:<region>:<account>:workspace/<workspace>/service/<service>"
-IN_WORKSPACE = "acs:{service}:<region>:<account>:workspace/<workspace>/{path}"
-OPERATIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    # Workspaces and EventBridge
-    "workspace_list": (("pai:ListWorkspaces",), "acs:pai:<region>:<account>:workspace/*"),
-    "workspace_get": (("pai:GetWorkspace",), "acs:pai:<region>:<account>:workspace/<workspace>"),
-    "workspace_create": (("pai:CreateWorkspace",), "acs:pai:<region>:<account>:workspace/<name>"),
-    "eventbridge_activate": (("eventbridge:CreateEventBus",),
-                             "acs:eventbridge:<region>:<account>:eventbus/pai-system-*"),
-    "event_bus_list": (("eventbridge:ListEventBuses",), "acs:eventbridge:<region>:<account>:eventbus/*"),
-    "event_bus_get": (("eventbridge:GetEventBus",), BUS),
-    "service_role_grant": (("ram:CreateServiceLinkedRole",), ROLE),
-    "service_role_get": (("ram:GetRole",), ROLE),
-    # Notice rules and targets
-    "rule_list": (("eventbridge:ListRules",), BUS),
-    "rule_get": (("eventbridge:GetRule",), RULE),
-    "rule_create": (("eventbridge:CreateRule", "eventbridge:UpdateTargets"), BUS),
-    "rule_update": (("eventbridge:UpdateRule", "eventbridge:UpdateTargets", "eventbridge:DeleteTargets"), RULE),
-    "rule_enable": (("eventbridge:EnableRule",), RULE),
-    "rule_disable": (("eventbridge:DisableRule",), RULE),
-    "rule_delete": (("eventbridge:DeleteRule",), RULE),
-    "target_list": (("eventbridge:ListTargets",), RULE),
-    "connectivity_test": (("eventbridge:UpdateTargets",), BUS),
-    # Events and deliveries
-    "events_put": (("eventbridge:PutEvents",), BUS),
-    "event_list": (("eventbridge:QueryEvent",), BUS),
-    "delivery_list": (("eventbridge:QueryEvent",), BUS),
-    "delivery_redeliver": (("eventbridge:QueryEvent", "eventbridge:PutEvents"), BUS),
-    "target_enable": (("eventbridge:UpdateTargets",), BUS),
-    "connectivity_test_saved": (("eventbridge:UpdateTargets",), BUS),
-    "recovery_start": (("eventbridge:PutEvents",), BUS),
-    "recovery_get": (("eventbridge:PutEvents",), BUS),
-    # PAI resources
-    "model_list": (("paimodel:ListModels",), IN_WORKSPACE.format(service="paimodel", path="model/*")),
-    "model_create": (("paimodel:CreateModel",), IN_WORKSPACE.format(service="paimodel", path="model/<model>")),
-    "model_create_authorize": (("paimodel:CreateModel",),
-                               IN_WORKSPACE.format(service="paimodel", path="model/<model>")),
-    "model_version_create": (("paimodel:CreateModelVersion",),
-                             IN_WORKSPACE.format(service="paimodel", path="model/<model>/version/<version>")),
-    "model_version_set_status": (("paimodel:UpdateModelVersion",),
-                                 IN_WORKSPACE.format(service="paimodel", path="model/<model>/version/<version>")),
-    "eas_service_list": (("eas:ListServices",), IN_WORKSPACE.format(service="eas", path="service/*")),
-    "eas_service_create": (("eas:CreateService",), EAS_SERVICE),
-    "eas_service_create_authorize": (("eas:CreateService",), EAS_SERVICE),
-    "eas_service_switch_version": (("eas:UpdateService",), EAS_SERVICE),
-    "eas_service_set_status": (("eas:UpdateService",), EAS_SERVICE),
-    "dlc_job_list": (("paidlc:ListJobs",), IN_WORKSPACE.format(service="paidlc", path="job/*")),
-    "dlc_job_create": (("paidlc:CreateJob",), IN_WORKSPACE.format(service="paidlc", path="job/<job>")),
-    "dlc_job_create_authorize": (("paidlc:CreateJob",), IN_WORKSPACE.format(service="paidlc", path="job/<job>")),
-    "dlc_job_set_status": (("paidlc:UpdateJob",), IN_WORKSPACE.format(service="paidlc", path="job/<job>")),
-    "dlc_job_set_timeout": (("paidlc:UpdateJob",), IN_WORKSPACE.format(service="paidlc", path="job/<job>")),
-    "dsw_instance_list": (("paidsw:ListInstances",), IN_WORKSPACE.format(service="paidsw", path="instance/*")),
-    "dsw_instance_create": (("paidsw:CreateInstance",), IN_WORKSPACE.format(service="paidsw", path="instance/<i>")),
-    "dsw_instance_create_authorize": (("paidsw:CreateInstance",),
-                                      IN_WORKSPACE.format(service="paidsw", path="instance/<i>")),
-    "dsw_instance_set_status": (("paidsw:UpdateInstance",), IN_WORKSPACE.format(service="paidsw", path="instance/<i>")),
-    "dsw_image_set_status": (("paidsw:UpdateInstance",), IN_WORKSPACE.format(service="paidsw", path="instance/<i>")),
-    "flow_task_list": (("paiflow:ListRuns",), IN_WORKSPACE.format(service="paiflow", path="pipelinerun/*")),
-    "flow_task_create": (("paiflow:CreateRun",), IN_WORKSPACE.format(service="paiflow", path="pipelinerun/<run>")),
-    "flow_task_create_authorize": (("paiflow:CreateRun",),
-                                   IN_WORKSPACE.format(service="paiflow", path="pipelinerun/<run>")),
-    "flow_task_set_status": (("paiflow:UpdateRun",), IN_WORKSPACE.format(service="paiflow", path="pipelinerun/<run>")),
-    # Account pages
-    "contact_list": (("cms:DescribeContactList",), "acs:cms:<region>:<account>:contact/*"),
-    "contact_create": (("cms:PutContact",), "acs:cms:<region>:<account>:contact/*"),
-    "contact_update": (("cms:PutContact",), "acs:cms:<region>:<account>:contact/<contact>"),
-    "contact_delete": (("cms:DeleteContact",), "acs:cms:<region>:<account>:contact/<contact>"),
-    "quota_get": (("quotas:ListProductQuotas",), "acs:quotas:<region>:<account>:quota/eventbridge/targets-per-rule"),
-    "quota_request_create": (("quotas:CreateQuotaApplication",),
-                             "acs:quotas:<region>:<account>:quota/eventbridge/targets-per-rule"),
-    "usage_month_get": (("bss:QueryBill",), "acs:bss:<region>:<account>:*"),
-    "audit_entries": (("actiontrail:LookupEvents",), "acs:actiontrail:<region>:<account>:*"),
-    # Users and policies
-    "user_list": (("ram:ListUsers",), "acs:ram::<account>:user/*"),
-    "user_get": (("ram:GetUser",), "acs:ram::<account>:user/<user>"),
-    "subuser_create": (("ram:CreateUser",), "acs:ram::<account>:user/<user>"),
-    "policy_list": (("ram:ListPolicies",), "acs:ram::<account>:policy/*"),
-    "policy_get": (("ram:GetPolicy",), "acs:ram::<account>:policy/<policy>"),
-    "policy_create": (("ram:CreatePolicy",), "acs:ram::<account>:policy/<policy>"),
-    "policy_update": (("ram:UpdatePolicy",), "acs:ram::<account>:policy/<policy>"),
-    "policy_delete": (("ram:DeletePolicy",), "acs:ram::<account>:policy/<policy>"),
-    "policy_attach": (("ram:AttachPolicyToUser",), "acs:ram::<account>:user/<user>"),
-    "policy_detach": (("ram:DetachPolicyFromUser",), "acs:ram::<account>:user/<user>"),
-}
-# Service functions that take an actor but act as the system or an operator, never for a user.
-SYSTEM_OPERATIONS = frozenset({
-    "audit_record", "access_denied_record", "publish", "demo_resources_create",
-    "quota_request_approve", "quota_request_reject",  # operators, in Django admin
-})
+# Which operation checks which of these actions, on which resource, is declared on the operation's
+# function (workspaces.iam.operations); the table of operations and docs/operations.md are read from
+# those declarations.
 
 
 # The refusals of the request being served (set by console.middleware.AccessDeniedMiddleware), so

@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from console.accounts import account_of
-from workspaces.iam.permissions import audit_arn, authorize, policy_arn, user_arn
+from workspaces.iam.operations import AUDIT, POLICIES, POLICY, USER, USERS, Check, operation
 from workspaces.models import AuditLogEntry, Policy, User
 
 
@@ -21,19 +21,30 @@ def _int(pk) -> int:
         raise Http404("No such object") from None
 
 
+def _own_account(actor, **_) -> dict:
+    return {"account": account_of(actor)}
+
+
+def _named(key: str):
+    def values(actor, name="*", **_) -> dict:
+        return {"account": account_of(actor), key: name}
+    return values
+
+
+@operation(Check("ram:ListPolicies", POLICIES), values=_own_account)
 def policy_list(*, actor) -> QuerySet[Policy]:
     account = account_of(actor)
-    authorize(actor, "ram:ListPolicies", policy_arn(account))
     return Policy.objects.filter(account=account).annotate(user_count=Count("users")).order_by("name")
 
 
+@operation(Check("ram:GetPolicy", POLICY), values=_named("policy"), enforce=False)
 def policy_get(*, actor, pk) -> Policy:
     account = account_of(actor)
     try:
         policy = Policy.objects.select_related("account").get(account=account, pk=_int(pk))
     except Policy.DoesNotExist:
         raise Http404("No such policy") from None
-    authorize(actor, "ram:GetPolicy", policy_arn(account, policy.name))
+    policy_get.authorize(actor, name=policy.name)
     return policy
 
 
@@ -58,9 +69,9 @@ def policy_get_by_reference(*, account, reference) -> Policy:
     return policy
 
 
+@operation(Check("ram:ListUsers", USERS), values=_own_account)
 def user_list(*, actor) -> QuerySet[User]:
     account = account_of(actor)
-    authorize(actor, "ram:ListUsers", user_arn(account))
     return (
         User.objects.filter(account=account)
         .select_related("account")
@@ -69,6 +80,7 @@ def user_list(*, actor) -> QuerySet[User]:
     )
 
 
+@operation(Check("ram:GetUser", USER), values=_named("user"), enforce=False)
 def user_get(*, actor, pk, authorize_read: bool = True) -> User:
     account = account_of(actor)
     try:
@@ -76,7 +88,7 @@ def user_get(*, actor, pk, authorize_read: bool = True) -> User:
     except User.DoesNotExist:
         raise Http404("No such user") from None
     if authorize_read:
-        authorize(actor, "ram:GetUser", user_arn(account, user.username))
+        user_get.authorize(actor, name=user.username)
     return user
 
 
@@ -89,10 +101,10 @@ class AuditFilters:
     until: datetime | None = None
 
 
+@operation(Check("actiontrail:LookupEvents", AUDIT), values=_own_account)
 def audit_entries(*, actor) -> QuerySet[AuditLogEntry]:
     """The account's audit log, newest first."""
     account = account_of(actor)
-    authorize(actor, "actiontrail:LookupEvents", audit_arn(account))
     return AuditLogEntry.objects.filter(account=account).select_related("actor")
 
 

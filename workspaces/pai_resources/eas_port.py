@@ -27,9 +27,9 @@ from notifications.channels.eas_update.port import (
 )
 from workspaces.iam.audit import access_denied_record
 from workspaces.iam.models import User
-from workspaces.iam.permissions import AccessDenied, authorize
+from workspaces.iam.permissions import AccessDenied
 from workspaces.pai_resources.models import EasService, EasServiceRevision, ModelVersion
-from workspaces.pai_resources.services.eas import eas_service_arn, eas_service_switch_version
+from workspaces.pai_resources.services.eas import eas_service_switch_version
 from workspaces.pai_resources.services.transitions import StateConflict
 
 PLATFORM, PUT_EVENTS = "platform", "put_events"  # notifications' Event.Origin values
@@ -68,7 +68,7 @@ def _publisher(service: EasService, request: SwitchRequest) -> tuple[User | None
     if user is None or not user.is_active:
         raise SwitchRefused("the user who put the event with PutEvents no longer exists or is disabled")
     try:
-        authorize(user, "eas:UpdateService", eas_service_arn(service.workspace, service.name))
+        eas_service_switch_version.authorize(user, service=service)
     except AccessDenied as refusal:
         access_denied_record(actor=user, error=refusal)
         raise SwitchRefused(f"{user.username} put the event with PutEvents and may not switch this service: "

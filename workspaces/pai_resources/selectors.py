@@ -6,8 +6,13 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch
 from django.http import Http404
 
-from workspaces.iam.permissions import authorize, workspace_arn
+from workspaces.iam.operations import DLC_JOBS, DSW_INSTANCES, EAS_SERVICES, FLOW_RUNS, MODELS, Check, operation
 from workspaces.models import DlcJob, DswInstance, EasService, EasServiceRevision, FlowTask, Model, ModelVersion
+
+
+def _in_workspace(workspace=None, model=None, **_) -> dict:
+    workspace = workspace if workspace is not None else model.workspace
+    return {"account": workspace.account, "workspace": workspace.name}
 
 
 def _get(queryset, pk, what: str):
@@ -17,21 +22,21 @@ def _get(queryset, pk, what: str):
         raise Http404(f"No such {what}") from None
 
 
+@operation(Check("paimodel:ListModels", MODELS), values=_in_workspace)
 def models_list(*, workspace, actor):
-    authorize(actor, "paimodel:ListModels", workspace_arn("paimodel", workspace, "model/*"))
     return (Model.objects.filter(workspace=workspace).select_related("created_by")
             .annotate(version_count=Count("versions")).order_by("-created_at", "-id"))
 
 
+@operation(Check("paimodel:ListModels", MODELS), values=_in_workspace)
 def model_get(*, workspace, actor, model_id) -> Model:
-    authorize(actor, "paimodel:ListModels", workspace_arn("paimodel", workspace, "model/*"))
     versions = ModelVersion.objects.select_related("created_by").order_by("-created_at", "-id")
     queryset = Model.objects.filter(workspace=workspace).prefetch_related(Prefetch("versions", queryset=versions))
     return _get(queryset, model_id, "model")
 
 
+@operation(Check("paimodel:ListModels", MODELS), values=_in_workspace)
 def model_version_get(*, model: Model, actor, version_id=None, version_name: str | None = None) -> ModelVersion:
-    authorize(actor, "paimodel:ListModels", workspace_arn("paimodel", model.workspace, "model/*"))
     versions = ModelVersion.objects.filter(model=model).select_related("model", "model__workspace", "created_by")
     if version_name is not None:
         version = versions.filter(version_name=version_name).first()
@@ -47,14 +52,14 @@ def model_versions_in_workspace(*, workspace):
             .order_by("model__name", "-created_at"))
 
 
+@operation(Check("eas:ListServices", EAS_SERVICES), values=_in_workspace)
 def eas_services_list(*, workspace, actor):
-    authorize(actor, "eas:ListServices", workspace_arn("eas", workspace, "service/*"))
     return (EasService.objects.filter(workspace=workspace)
             .select_related("model_version", "model_version__model", "created_by").order_by("-created_at", "-id"))
 
 
+@operation(Check("eas:ListServices", EAS_SERVICES), values=_in_workspace)
 def eas_service_get(*, workspace, actor, service_id) -> EasService:
-    authorize(actor, "eas:ListServices", workspace_arn("eas", workspace, "service/*"))
     revisions = EasServiceRevision.objects.select_related(
         "model_version", "model_version__model", "previous_version", "previous_version__model"
     )
@@ -64,34 +69,34 @@ def eas_service_get(*, workspace, actor, service_id) -> EasService:
     return _get(queryset, service_id, "EAS service")
 
 
+@operation(Check("paidlc:ListJobs", DLC_JOBS), values=_in_workspace)
 def dlc_jobs_list(*, workspace, actor):
-    authorize(actor, "paidlc:ListJobs", workspace_arn("paidlc", workspace, "job/*"))
     return DlcJob.objects.filter(workspace=workspace).select_related("created_by").order_by("-created_at", "-id")
 
 
+@operation(Check("paidlc:ListJobs", DLC_JOBS), values=_in_workspace)
 def dlc_job_get(*, workspace, actor, job_id) -> DlcJob:
-    authorize(actor, "paidlc:ListJobs", workspace_arn("paidlc", workspace, "job/*"))
     return _get(DlcJob.objects.filter(workspace=workspace).select_related("workspace", "workspace__account"),
                 job_id, "DLC job")
 
 
+@operation(Check("paidsw:ListInstances", DSW_INSTANCES), values=_in_workspace)
 def dsw_instances_list(*, workspace, actor):
-    authorize(actor, "paidsw:ListInstances", workspace_arn("paidsw", workspace, "instance/*"))
     return DswInstance.objects.filter(workspace=workspace).select_related("created_by").order_by("-created_at", "-id")
 
 
+@operation(Check("paidsw:ListInstances", DSW_INSTANCES), values=_in_workspace)
 def dsw_instance_get(*, workspace, actor, instance_id) -> DswInstance:
-    authorize(actor, "paidsw:ListInstances", workspace_arn("paidsw", workspace, "instance/*"))
     return _get(DswInstance.objects.filter(workspace=workspace).select_related("workspace", "workspace__account"),
                 instance_id, "DSW instance")
 
 
+@operation(Check("paiflow:ListRuns", FLOW_RUNS), values=_in_workspace)
 def flow_tasks_list(*, workspace, actor):
-    authorize(actor, "paiflow:ListRuns", workspace_arn("paiflow", workspace, "pipelinerun/*"))
     return FlowTask.objects.filter(workspace=workspace).select_related("created_by").order_by("-created_at", "-id")
 
 
+@operation(Check("paiflow:ListRuns", FLOW_RUNS), values=_in_workspace)
 def flow_task_get(*, workspace, actor, task_id) -> FlowTask:
-    authorize(actor, "paiflow:ListRuns", workspace_arn("paiflow", workspace, "pipelinerun/*"))
     return _get(FlowTask.objects.filter(workspace=workspace).select_related("workspace", "workspace__account"),
                 task_id, "flow task")

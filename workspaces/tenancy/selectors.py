@@ -7,10 +7,11 @@ from datetime import datetime
 
 from django.http import Http404
 
-from workspaces.iam.permissions import account_arn, arn, authorize, is_allowed
+from workspaces.iam.operations import ALL_BUSES, ROLE, WORKSPACE, WORKSPACES, Check, operation
 from workspaces.models import Account, EventBus, ServiceLinkedRole, Workspace
-from workspaces.tenancy.bus import bus_readiness, buses_arn, role_arn, setup_step
+from workspaces.tenancy.bus import bus_readiness, setup_step
 from workspaces.tenancy.models import EVENT_BUS_PREFIX, SERVICE_LINKED_ROLE_NAME
+from workspaces.tenancy.services.eventbridge import eventbridge_activate, service_role_grant
 
 
 def workspaces_for_user(user):
@@ -26,18 +27,25 @@ def workspace_get_for_user(user, pk) -> Workspace:
         raise Http404("No such workspace") from None
 
 
+@operation(Check("pai:ListWorkspaces", WORKSPACES), values=lambda actor, **_: {"account": actor.account},
+           enforce=False)
 def workspaces_list_authorized(user):
     """The account's workspaces, for a caller allowed `pai:ListWorkspaces`."""
     if user is not None and user.is_authenticated and user.account_id is not None:
-        authorize(user, "pai:ListWorkspaces", arn("pai", user.account, "workspace/*"))
+        workspaces_list_authorized.authorize(user)
     return workspaces_for_user(user)
 
 
+def _workspace_values(workspace, **_) -> dict:
+    return {"account": workspace.account, "workspace": workspace.name}
+
+
+@operation(Check("pai:GetWorkspace", WORKSPACE), values=_workspace_values, enforce=False)
 def workspace_get_authorized(user, pk) -> Workspace:
     """One workspace of the caller's account (404 otherwise), for a caller allowed `pai:GetWorkspace`.
     Pages under a workspace (rules, events, resources) check their own actions instead."""
     workspace = workspace_get_for_user(user, pk)
-    authorize(user, "pai:GetWorkspace", arn("pai", workspace.account, f"workspace/{workspace.name}"))
+    workspace_get_authorized.authorize(user, workspace=workspace)
     return workspace
 
 
@@ -48,6 +56,22 @@ def service_role_get(*, account: Account) -> ServiceLinkedRole | None:
 
 def event_buses_for_account(*, account: Account):
     return EventBus.objects.filter(account=account).select_related("workspace", "account").order_by("name")
+
+
+def _account_values(account, **_) -> dict:
+    return {"account": account}
+
+
+@operation(Check("ram:GetRole", ROLE), values=_account_values)
+def service_role_read(*, actor, account: Account) -> ServiceLinkedRole | None:
+    """The service-linked role, for a reader allowed ram:GetRole."""
+    return service_role_get(account=account)
+
+
+@operation(Check("eventbridge:ListEventBuses", ALL_BUSES), values=_account_values)
+def event_buses_list(*, actor, account: Account):
+    """The account's buses, for a reader allowed eventbridge:ListEventBuses."""
+    return event_buses_for_account(account=account)
 
 
 @dataclass(frozen=True)
@@ -82,16 +106,14 @@ def event_notifications_tab(*, user, workspace, error: str = "", notice: str = "
     with a drawer open, for a plain GET."""
     account = workspace.account
     account.refresh_from_db(fields=["eventbridge_activated_at"])
-    can_list_buses = is_allowed(user, "eventbridge:ListEventBuses", account_arn("eventbridge", account, "eventbus/*"))
+    can_list_buses = event_buses_list.allowed(user, account=account)
     return {
         "workspace": workspace,
         "status": eventbridge_status_get(account=account),
         "event_bus": bus_readiness(workspace).bus,
         "event_buses": event_buses_for_account(account=account) if can_list_buses else None,
-        "can_activate": is_allowed(
-            user, "eventbridge:CreateEventBus", buses_arn(account)
-        ),
-        "can_grant": is_allowed(user, "ram:CreateServiceLinkedRole", role_arn(account)),
+        "can_activate": eventbridge_activate.allowed(user, account=account),
+        "can_grant": service_role_grant.allowed(user, account=account),
         "role_name": SERVICE_LINKED_ROLE_NAME,
         "bus_prefix": EVENT_BUS_PREFIX,
         "error": error,

@@ -84,7 +84,7 @@ def test_ok_saves_the_rule_closes_the_drawer_and_refreshes_the_table(owner_clien
 def test_errors_show_under_their_fields_and_keep_the_input(owner_client, activated_workspace):
     data = form(name="bad name", event_types=[], **{"t0-webhook": "https://example.com/hook"})
     body = owner_client.post(url("rule-create", activated_workspace), data, **HX).content.decode()
-    assert "Invalid rule name" in body and "Choose at least one event type of DLC job." in body
+    assert "Invalid rule name" in body and "Choose event types of DLC job, or All event types of this source." in body
     assert "Enter the bot&#x27;s webhook" in body
     assert 'value="bad name"' in body and 'value="https://example.com/hook"' in body
     assert not Rule.objects.exists()

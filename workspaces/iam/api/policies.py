@@ -14,7 +14,6 @@ from console.accounts import account_of
 from console.api import Conflict
 from console.api import serializers as api_serializers
 from console.api.errors import errors
-from workspaces.iam.permissions import AccessDenied, is_allowed, policy_arn
 from workspaces.iam.selectors import policy_get, policy_get_for_change, policy_list
 from workspaces.iam.services.policies import (
     PolicyInUse,
@@ -22,6 +21,7 @@ from workspaces.iam.services.policies import (
     policy_delete,
     policy_update,
     policy_validate,
+    policy_validate_authorize,
 )
 from workspaces.models import Policy
 
@@ -156,10 +156,7 @@ class PolicyValidateView(APIView):
         },
     )
     def post(self, request):
-        resource = policy_arn(account_of(request.user))
-        if not (is_allowed(request.user, "ram:CreatePolicy", resource)
-                or is_allowed(request.user, "ram:UpdatePolicy", resource)):
-            raise AccessDenied("ram:CreatePolicy", resource)
+        policy_validate_authorize(actor=request.user, account=account_of(request.user))
         data = _fields(request, PolicyValidateSerializer)
         if "document" not in data:
             raise ValidationError({"document": ["This field is required."]})

@@ -9,7 +9,6 @@ from rest_framework.views import APIView
 from console.accounts import account_of
 from console.api import serializers as api_serializers
 from console.api.errors import errors
-from workspaces.iam.permissions import authorize, user_arn
 from workspaces.iam.selectors import policy_get_by_reference, user_get, user_list
 from workspaces.iam.services.policies import policy_attach, policy_detach
 from workspaces.iam.services.users import subuser_create
@@ -96,12 +95,11 @@ class UserDetailView(generics.RetrieveAPIView):
 
 
 class _PolicyLinkView(APIView):
-    action = ""  # the RAM action, checked before the input is looked at
-    link = None  # the service
+    link = None  # the service; its declared check is made before the input is looked at
 
     def post(self, request, pk):
         user = user_get(actor=request.user, pk=pk, authorize_read=False)
-        authorize(request.user, self.action, user_arn(user.account, user.username))
+        type(self).link.authorize(request.user, user=user)
         reference = _text(_fields(request), "policy")
         if not reference:
             raise ValidationError({"policy": ["This field is required: the policy's id or name."]})
@@ -113,7 +111,6 @@ class _PolicyLinkView(APIView):
 
 @extend_schema(tags=["users"])
 class UserAttachPolicyView(_PolicyLinkView):
-    action = "ram:AttachPolicyToUser"
     link = policy_attach
 
     @extend_schema(operation_id="users_attach_policy", summary="Attach a policy to a sub-user",
@@ -124,7 +121,6 @@ class UserAttachPolicyView(_PolicyLinkView):
 
 @extend_schema(tags=["users"])
 class UserDetachPolicyView(_PolicyLinkView):
-    action = "ram:DetachPolicyFromUser"
     link = policy_detach
 
     @extend_schema(operation_id="users_detach_policy", summary="Detach a policy from a sub-user",

@@ -16,15 +16,8 @@ from django.db import IntegrityError, transaction
 
 from console.input import json_loads_checked, json_text_problem
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import (
-    MAX_PATTERN_LENGTH,
-    MAX_PATTERN_STARS,
-    actions_matching,
-    authorize,
-    forget_policies,
-    policy_arn,
-    user_arn,
-)
+from workspaces.iam.operations import POLICY, USER, Check, operation
+from workspaces.iam.permissions import MAX_PATTERN_LENGTH, MAX_PATTERN_STARS, actions_matching, forget_policies
 from workspaces.models import Policy, User
 
 POLICY_VERSION = "1"
@@ -200,11 +193,23 @@ def _document_or_field_error(document) -> dict:
         raise ValidationError({"document": error.messages}) from error
 
 
-@transaction.atomic
-def policy_create(*, actor, account, name: str, document: str | dict, description: str = "") -> Policy:
+def _new_policy_values(account, name="", **_) -> dict:
     if name:  # a name given is checked before authorizing: it goes into the ARN policies are matched against
         _check_name(name)
-    authorize(actor, "ram:CreatePolicy", policy_arn(account, name or "*"))
+    return {"account": account, "policy": name or "*"}
+
+
+def _policy_values(policy, **_) -> dict:
+    return {"account": policy.account, "policy": policy.name}
+
+
+def _user_values(user, **_) -> dict:
+    return {"account": user.account, "user": user.username}
+
+
+@operation(Check("ram:CreatePolicy", POLICY), values=_new_policy_values)
+@transaction.atomic
+def policy_create(*, actor, account, name: str, document: str | dict, description: str = "") -> Policy:
     _check_name(name)
     if len(description) > 1024:
         raise ValidationError({"description": ["at most 1024 characters"]})
@@ -221,11 +226,21 @@ def policy_create(*, actor, account, name: str, document: str | dict, descriptio
     return policy
 
 
+@operation(Check("ram:CreatePolicy", POLICY, asked=True), Check("ram:UpdatePolicy", POLICY, asked=True),
+           values=lambda account, **_: {"account": account, "policy": "*"})
+def policy_validate_authorize(*, actor, account) -> None:
+    """Whether `actor` may validate a document in the editor (nothing is saved): whoever may create
+    or change a policy. Refused naming ram:CreatePolicy."""
+    if actor is not None and not any(policy_validate_authorize.allowed(actor, action, account=account)
+                                     for action in ("ram:CreatePolicy", "ram:UpdatePolicy")):
+        policy_validate_authorize.authorize(actor, "ram:CreatePolicy", account=account)
+
+
+@operation(Check("ram:UpdatePolicy", POLICY), values=_policy_values)
 @transaction.atomic
 def policy_update(*, actor, policy: Policy, document: str | dict | None = None,
                   description: str | None = None) -> Policy:
     """Change a policy's document or description (its name is fixed, as in RAM)."""
-    authorize(actor, "ram:UpdatePolicy", policy_arn(policy.account, policy.name))
     changes = {}
     if description is not None and description != policy.description:
         if len(description) > 1024:
@@ -243,9 +258,9 @@ def policy_update(*, actor, policy: Policy, document: str | dict | None = None,
     return policy
 
 
+@operation(Check("ram:DeletePolicy", POLICY), values=_policy_values)
 @transaction.atomic
 def policy_delete(*, actor, policy: Policy) -> None:
-    authorize(actor, "ram:DeletePolicy", policy_arn(policy.account, policy.name))
     holders = list(policy.users.values_list("username", flat=True))
     if holders:
         raise PolicyInUse(
@@ -267,9 +282,9 @@ def _policy_names(user: User) -> list[str]:
     return sorted(user.policies.values_list("name", flat=True))
 
 
+@operation(Check("ram:AttachPolicyToUser", USER), values=_user_values)
 @transaction.atomic
 def policy_attach(*, actor, policy: Policy, user: User) -> None:
-    authorize(actor, "ram:AttachPolicyToUser", user_arn(user.account, user.username))
     _check_same_account(policy, user)
     before = _policy_names(user)
     if policy.name in before:
@@ -280,9 +295,9 @@ def policy_attach(*, actor, policy: Policy, user: User) -> None:
                  changes={"policies": [before, _policy_names(user)]})
 
 
+@operation(Check("ram:DetachPolicyFromUser", USER), values=_user_values)
 @transaction.atomic
 def policy_detach(*, actor, policy: Policy, user: User) -> None:
-    authorize(actor, "ram:DetachPolicyFromUser", user_arn(user.account, user.username))
     _check_same_account(policy, user)
     before = _policy_names(user)
     if policy.name not in before:

@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from workspaces.iam.audit import audit_record
 from workspaces.iam.models.users import USER_NAME_PATTERN, USER_NAME_RULE, sign_in_lookup
-from workspaces.iam.permissions import account_arn, authorize
+from workspaces.iam.operations import USER, Check, operation
 from workspaces.models import Account, Policy, User
 
 
@@ -54,19 +54,24 @@ def user_validate(*, account: Account | None, username: str, password: str, emai
         raise ValidationError(errors)
 
 
+def _new_user_values(account, username="", password="", email="", **_) -> dict:
+    """The user a create produces. A name given is checked before authorizing: it goes into the ARN."""
+    if username:
+        try:
+            user_name_checked(username)
+        except ValidationError:
+            # Say everything wrong with the input at once (nothing here depends on who asks).
+            user_validate(account=account, username=username, password=password or "", email=email or "")
+            raise
+    return {"account": account, "user": username or "*"}
+
+
+@operation(Check("ram:CreateUser", USER), values=_new_user_values)
 @transaction.atomic
 def subuser_create(*, actor: User | None, account: Account, username: str, password: str, email: str = "",
                    policies: list[Policy] | tuple = ()) -> User:
     """A sub-user (RAM user) of `account`; it acts only as the attached policies allow. It signs in
     as `username@<account alias>`."""
-    if username:  # a name given is checked before authorizing: it goes into the ARN
-        try:
-            user_name_checked(username)
-        except ValidationError:
-            # Say everything wrong with the input at once (nothing here depends on who asks).
-            user_validate(account=account, username=username, password=password, email=email)
-            raise
-    authorize(actor, "ram:CreateUser", account_arn("ram", account, f"user/{username or '*'}"))
     user_validate(account=account, username=username, password=password, email=email)
     foreign = [policy.name for policy in policies if policy.account_id != account.pk]
     if foreign:

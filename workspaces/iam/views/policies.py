@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from console.accounts import account_of
-from workspaces.iam.permissions import AccessDenied, is_allowed, policy_arn
 from workspaces.iam.selectors import policy_get, policy_get_for_change, policy_list
 from workspaces.iam.services.policies import (
     SEED_POLICY_DOCUMENT,
@@ -23,6 +22,7 @@ from workspaces.iam.services.policies import (
     policy_delete,
     policy_update,
     policy_validate,
+    policy_validate_authorize,
 )
 from workspaces.iam.views.users import field_errors
 
@@ -95,8 +95,7 @@ def _saved(request, policy, verb: str):
 def policy_create_view(request):
     account = account_of(request.user)
     if request.method == "GET":
-        if not is_allowed(request.user, "ram:CreatePolicy", policy_arn(account)):
-            raise AccessDenied("ram:CreatePolicy", policy_arn(account))
+        policy_create.authorize(request.user, account=account)
         return _editor(request, values={"name": "", "description": "", "document": pretty(SEED_POLICY_DOCUMENT)})
     values = {key: request.POST.get(key, "") for key in ("name", "description", "document")}
     values["name"] = values["name"].strip()
@@ -129,10 +128,7 @@ def policy_edit_view(request, pk: int):
 @require_POST
 def policy_validate_view(request):
     """HTMX: the validation result under the editor (nothing is saved)."""
-    resource = policy_arn(account_of(request.user))
-    if not (is_allowed(request.user, "ram:CreatePolicy", resource)
-            or is_allowed(request.user, "ram:UpdatePolicy", resource)):
-        raise AccessDenied("ram:CreatePolicy", resource)
+    policy_validate_authorize(actor=request.user, account=account_of(request.user))
     context = validation_context(request.POST.get("document", ""))
     if request.htmx:
         return render(request, f"{EDITOR_TEMPLATE}#validation", {"validation": context})

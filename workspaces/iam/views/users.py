@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from console.accounts import account_of
-from workspaces.iam.permissions import authorize, is_allowed, policy_arn, user_arn
+from workspaces.iam.permissions import is_allowed, policy_arn
 from workspaces.iam.selectors import policy_get_by_reference, user_get, user_list
 from workspaces.iam.services.policies import policy_attach, policy_detach
 from workspaces.iam.services.users import subuser_create
@@ -55,7 +55,7 @@ def user_list_view(request):
 @require_http_methods(["GET", "POST"])
 def user_create_view(request):
     account = account_of(request.user)
-    authorize(request.user, "ram:CreateUser", user_arn(account))
+    subuser_create.authorize(request.user, account=account)
     values, errors = {"username": "", "email": ""}, {}
     if request.method == "POST":
         values = {"username": request.POST.get("username", "").strip(), "email": request.POST.get("email", "").strip()}
@@ -93,7 +93,7 @@ def _row_answer(request, user, *, error: str = "", notice: str = ""):
 @require_POST
 def user_attach_policy_view(request, pk: int):
     user = user_get(actor=request.user, pk=pk, authorize_read=False)
-    authorize(request.user, "ram:AttachPolicyToUser", user_arn(user.account, user.username))
+    policy_attach.authorize(request.user, user=user)
     reference = request.POST.get("policy", "").strip()
     if not reference:
         return _row_answer(request, user, error="Choose a policy to attach.")
@@ -110,7 +110,7 @@ def user_attach_policy_view(request, pk: int):
 def user_detach_policy_view(request, pk: int, policy_id: int):
     """GET asks first (the console's confirmation dialog); POST detaches."""
     user = user_get(actor=request.user, pk=pk, authorize_read=False)
-    authorize(request.user, "ram:DetachPolicyFromUser", user_arn(user.account, user.username))
+    policy_detach.authorize(request.user, user=user)
     policy = policy_get_by_reference(account=user.account, reference=policy_id)
     if request.method == "GET":
         from console.feedback import Confirmation, confirm_render

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from notifications.services.events import publish
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import authorize, workspace_arn
+from workspaces.iam.operations import DLC_JOB, Check, operation
+from workspaces.iam.permissions import workspace_arn
 from workspaces.models import DlcJob
 
 from .console_paths import console_path
@@ -84,15 +85,14 @@ def _publish(job: DlcJob, *, type_name: str, old: str, new: str, actor, extra: d
     )
 
 
-def dlc_job_create_authorize(*, actor, workspace, name) -> None:
-    """May `actor` create it? Views ask before judging the rest of the input (a refusal is 403, not 400);
-    a name it is given is checked first (it goes into the ARN that policies are matched against)."""
-    authorize(actor, "paidlc:CreateJob", dlc_job_arn(workspace, requested_resource_name(name, noun="Job")))
+def _job_values(job, **_) -> dict:
+    return {"account": job.workspace.account, "workspace": job.workspace.name, "job": job.name}
 
 
+@operation(Check("paidlc:CreateJob", DLC_JOB), values=lambda workspace, name="", **_: {
+    "account": workspace.account, "workspace": workspace.name, "job": requested_resource_name(name, noun="Job")})
 def dlc_job_create(*, workspace, name: str, timeout_minutes=None, actor=None) -> DlcJob:
     name = resource_name_checked(name, noun="Job")
-    dlc_job_create_authorize(actor=actor, workspace=workspace, name=name)
     timeout = _clean_timeout(timeout_minutes)
     with transaction.atomic():
         job = DlcJob.objects.create(workspace=workspace, name=name, timeout_minutes=timeout,
@@ -102,9 +102,13 @@ def dlc_job_create(*, workspace, name: str, timeout_minutes=None, actor=None) ->
     return job
 
 
+# Views ask before judging the rest of the input (a refusal is 403, not 400); a name given is checked first.
+dlc_job_create_authorize = dlc_job_create.authorize
+
+
+@operation(Check("paidlc:UpdateJob", DLC_JOB), values=_job_values)
 def dlc_job_set_status(*, job: DlcJob, status: str, actor=None) -> DlcJob:
     """One lifecycle action: move the job to `status` and raise that state's event."""
-    authorize(actor, "paidlc:UpdateJob", dlc_job_arn(job.workspace, job.name))
     if status not in ACTIONS:
         raise ValidationError({"status": [f"Status must be one of {', '.join(ACTIONS)}, not {status or 'empty'}."]})
     now = timezone.now()
@@ -117,9 +121,9 @@ def dlc_job_set_status(*, job: DlcJob, status: str, actor=None) -> DlcJob:
     return job
 
 
+@operation(Check("paidlc:UpdateJob", DLC_JOB), values=_job_values)
 def dlc_job_set_timeout(*, job: DlcJob, timeout_minutes, actor=None) -> DlcJob:
     """Scheduling settings: the timeout in minutes (None: no timeout). A new value re-arms the check."""
-    authorize(actor, "paidlc:UpdateJob", dlc_job_arn(job.workspace, job.name))
     timeout = _clean_timeout(timeout_minutes)
     with transaction.atomic():
         current = DlcJob.objects.select_for_update().get(pk=job.pk)

@@ -12,7 +12,8 @@ from django.db import transaction
 
 from notifications.services.events import publish
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import authorize, workspace_arn
+from workspaces.iam.operations import DSW_INSTANCE, Check, operation
+from workspaces.iam.permissions import workspace_arn
 from workspaces.models import DswInstance
 
 from .console_paths import console_path
@@ -66,16 +67,15 @@ def _publish(instance: DswInstance, *, type_name: str, old: str, new: str, actor
     )
 
 
-def dsw_instance_create_authorize(*, actor, workspace, name) -> None:
-    """May `actor` create it? Views ask before judging the rest of the input (a refusal is 403, not 400);
-    a name it is given is checked first (it goes into the ARN that policies are matched against)."""
-    name = requested_resource_name(name, noun="Instance")
-    authorize(actor, "paidsw:CreateInstance", dsw_instance_arn(workspace, name))
+def _instance_values(instance, **_) -> dict:
+    return {"account": instance.workspace.account, "workspace": instance.workspace.name, "instance": instance.name}
 
 
+@operation(Check("paidsw:CreateInstance", DSW_INSTANCE), values=lambda workspace, name="", **_: {
+    "account": workspace.account, "workspace": workspace.name,
+    "instance": requested_resource_name(name, noun="Instance")})
 def dsw_instance_create(*, workspace, name: str, actor=None) -> DswInstance:
     name = resource_name_checked(name, noun="Instance")
-    dsw_instance_create_authorize(actor=actor, workspace=workspace, name=name)
     with transaction.atomic():
         instance = DswInstance.objects.create(workspace=workspace, name=name,
                                               created_by=actor if getattr(actor, "pk", None) else None)
@@ -85,8 +85,12 @@ def dsw_instance_create(*, workspace, name: str, actor=None) -> DswInstance:
     return instance
 
 
+# Views ask before judging the rest of the input (a refusal is 403, not 400); a name given is checked first.
+dsw_instance_create_authorize = dsw_instance_create.authorize
+
+
+@operation(Check("paidsw:UpdateInstance", DSW_INSTANCE), values=_instance_values)
 def dsw_instance_set_status(*, instance: DswInstance, status: str, actor=None) -> DswInstance:
-    authorize(actor, "paidsw:UpdateInstance", dsw_instance_arn(instance.workspace, instance.name))
     if status not in ACTIONS:
         raise ValidationError({"status": [f"Status must be one of {', '.join(ACTIONS)}, not {status or 'empty'}."]})
     with transaction.atomic():
@@ -97,9 +101,9 @@ def dsw_instance_set_status(*, instance: DswInstance, status: str, actor=None) -
     return instance
 
 
+@operation(Check("paidsw:UpdateInstance", DSW_INSTANCE), values=_instance_values)
 def dsw_image_set_status(*, instance: DswInstance, image_status: str, actor=None) -> DswInstance:
     """Save the image (Saving) and finish saving it (Saved or SaveFailed)."""
-    authorize(actor, "paidsw:UpdateInstance", dsw_instance_arn(instance.workspace, instance.name))
     if image_status not in IMAGE_ACTIONS:
         raise ValidationError({"image_status": [
             f"Image status must be one of {', '.join(IMAGE_ACTIONS)}, not {image_status or 'empty'}."

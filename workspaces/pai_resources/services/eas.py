@@ -13,7 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import authorize, workspace_arn
+from workspaces.iam.operations import EAS_SERVICE, Check, operation
+from workspaces.iam.permissions import workspace_arn
 from workspaces.models import EasService, EasServiceRevision, ModelVersion
 
 from .model_registry import requested_resource_name, resource_name_checked
@@ -35,16 +36,16 @@ def _version_in_workspace(workspace, model_version) -> ModelVersion:
     return model_version
 
 
-def eas_service_create_authorize(*, actor, workspace, name) -> None:
-    """May `actor` create it? Views ask before judging the rest of the input (a refusal is 403, not 400);
-    a name it is given is checked first (it goes into the ARN that policies are matched against)."""
-    authorize(actor, "eas:CreateService", eas_service_arn(workspace, requested_resource_name(name, noun="Service")))
+def _service_values(service, **_) -> dict:
+    return {"account": service.workspace.account, "workspace": service.workspace.name, "service": service.name}
 
 
+@operation(Check("eas:CreateService", EAS_SERVICE), values=lambda workspace, name="", **_: {
+    "account": workspace.account, "workspace": workspace.name,
+    "service": requested_resource_name(name, noun="Service")})
 def eas_service_create(*, workspace, name: str, model_version: ModelVersion, actor=None) -> EasService:
     """A running service serving `model_version`; its first revision records that."""
     name = resource_name_checked(name, noun="Service")
-    eas_service_create_authorize(actor=actor, workspace=workspace, name=name)
     if EasService.objects.filter(workspace=workspace, name=name).exists():
         raise ValidationError({"name": [f"An EAS service named {name} already exists in workspace {workspace.name}."]})
     _version_in_workspace(workspace, model_version)
@@ -58,6 +59,11 @@ def eas_service_create(*, workspace, name: str, model_version: ModelVersion, act
     return service
 
 
+# Views ask before judging the rest of the input (a refusal is 403, not 400); a name given is checked first.
+eas_service_create_authorize = eas_service_create.authorize
+
+
+@operation(Check("eas:UpdateService", EAS_SERVICE), values=_service_values)
 def eas_service_switch_version(
     *, service: EasService, model_version: ModelVersion, reason: str, delivery_id: int | None = None,
     actor=None, remote_response: str = "", cause: dict | None = None,
@@ -67,7 +73,6 @@ def eas_service_switch_version(
     service is refused with StateConflict (the update target names a *running* service). `cause`
     ({"event": ..., "publisher": ...} for an EAS update target) is written into the audit entry."""
     workspace = service.workspace
-    authorize(actor, "eas:UpdateService", eas_service_arn(workspace, service.name))
     _version_in_workspace(workspace, model_version)
     if delivery_id is not None:
         done = EasServiceRevision.objects.filter(service=service, delivery_id=delivery_id).first()
@@ -97,9 +102,9 @@ def eas_service_switch_version(
     return revision
 
 
+@operation(Check("eas:UpdateService", EAS_SERVICE), values=_service_values)
 def eas_service_set_status(*, service: EasService, status: str, actor=None) -> EasService:
     """Stop or start a service."""
-    authorize(actor, "eas:UpdateService", eas_service_arn(service.workspace, service.name))
     if status not in ACTIONS:
         raise ValidationError({"status": [f"Status must be one of {', '.join(ACTIONS)}, not {status or 'empty'}."]})
     with transaction.atomic():

@@ -11,7 +11,8 @@ from django.db import transaction
 
 from notifications.services.events import publish
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import authorize, workspace_arn
+from workspaces.iam.operations import FLOW_RUN, Check, operation
+from workspaces.iam.permissions import workspace_arn
 from workspaces.models import FlowTask
 
 from .console_paths import console_path
@@ -39,16 +40,15 @@ def flow_task_arn(workspace, name: str) -> str:
     return workspace_arn("paiflow", workspace, f"pipelinerun/{name}")
 
 
-def flow_task_create_authorize(*, actor, workspace, name) -> None:
-    """May `actor` create it? Views ask before judging the rest of the input (a refusal is 403, not 400);
-    a name it is given is checked first (it goes into the ARN that policies are matched against)."""
-    authorize(actor, "paiflow:CreateRun", flow_task_arn(workspace, requested_resource_name(name, noun="Task")))
+def _task_values(task, **_) -> dict:
+    return {"account": task.workspace.account, "workspace": task.workspace.name, "run": task.name}
 
 
+@operation(Check("paiflow:CreateRun", FLOW_RUN), values=lambda workspace, name="", **_: {
+    "account": workspace.account, "workspace": workspace.name, "run": requested_resource_name(name, noun="Task")})
 def flow_task_create(*, workspace, name: str, run: bool = True, actor=None) -> FlowTask:
     """Create a flow task; `run` starts it at once (as Designer's Run does)."""
     name = resource_name_checked(name, noun="Task")
-    flow_task_create_authorize(actor=actor, workspace=workspace, name=name)
     status = S.RUNNING if run else S.CREATED
     with transaction.atomic():
         task = FlowTask.objects.create(workspace=workspace, name=name, status=status,
@@ -58,8 +58,12 @@ def flow_task_create(*, workspace, name: str, run: bool = True, actor=None) -> F
     return task
 
 
+# Views ask before judging the rest of the input (a refusal is 403, not 400); a name given is checked first.
+flow_task_create_authorize = flow_task_create.authorize
+
+
+@operation(Check("paiflow:UpdateRun", FLOW_RUN), values=_task_values)
 def flow_task_set_status(*, task: FlowTask, status: str, actor=None) -> FlowTask:
-    authorize(actor, "paiflow:UpdateRun", flow_task_arn(task.workspace, task.name))
     if status not in ACTIONS:
         raise ValidationError({"status": [f"Status must be one of {', '.join(ACTIONS)}, not {status or 'empty'}."]})
     with transaction.atomic():

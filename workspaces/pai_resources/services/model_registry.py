@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from notifications.services.events import publish
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import authorize, workspace_arn
+from workspaces.iam.operations import MODEL, MODEL_VERSION, Check, operation
+from workspaces.iam.permissions import workspace_arn
 from workspaces.models import Model, ModelVersion
 
 from .console_paths import console_path
@@ -69,15 +70,15 @@ def model_version_arn(model: Model, version_name: str) -> str:
     return f"{model_arn(model.workspace, model.name)}/version/{version_name}"
 
 
-def model_create_authorize(*, actor, workspace, name) -> None:
-    """May `actor` create it? Views ask before judging the rest of the input (a refusal is 403, not 400);
-    a name it is given is checked first (it goes into the ARN that policies are matched against)."""
-    authorize(actor, "paimodel:CreateModel", model_arn(workspace, requested_resource_name(name, noun="Model")))
+def _version_values(model, version_name="*", **_) -> dict:
+    return {"account": model.workspace.account, "workspace": model.workspace.name, "model": model.name,
+            "version": version_name}
 
 
+@operation(Check("paimodel:CreateModel", MODEL), values=lambda workspace, name="", **_: {
+    "account": workspace.account, "workspace": workspace.name, "model": requested_resource_name(name, noun="Model")})
 def model_create(*, workspace, name: str, description: str = "", actor=None) -> Model:
     name = resource_name_checked(name, noun="Model")
-    model_create_authorize(actor=actor, workspace=workspace, name=name)
     if len(description or "") > 512:
         raise ValidationError({"description": ["Description must be at most 512 characters."]})
     if Model.objects.filter(workspace=workspace, name=name).exists():
@@ -90,15 +91,24 @@ def model_create(*, workspace, name: str, description: str = "", actor=None) -> 
     return model
 
 
+# Views ask before judging the rest of the input (a refusal is 403, not 400); a name given is checked first.
+model_create_authorize = model_create.authorize
+
+
+def _new_version_values(model, version_name="", **_) -> dict:
+    version_name = version_name.strip() if isinstance(version_name, str) else ""
+    if not VERSION_RE.match(version_name):  # before authorizing: the name goes into the ARN
+        raise ValidationError({"version_name": [f"Version name must be {VERSION_RULE}."]})
+    return _version_values(model, version_name)
+
+
+@operation(Check("paimodel:CreateModelVersion", MODEL_VERSION), values=_new_version_values)
 def model_version_create(
     *, model: Model, version_name: str, approval_status: str = Status.PENDING,
     source_type: str = ModelVersion.SourceType.CUSTOM, uri: str = "", actor=None,
 ) -> ModelVersion:
     """Add a version, Pending (the default) or Approved. No event: PAI raises them on a change."""
     version_name = version_name.strip() if isinstance(version_name, str) else ""
-    if not VERSION_RE.match(version_name):  # before authorizing: the name goes into the ARN
-        raise ValidationError({"version_name": [f"Version name must be {VERSION_RULE}."]})
-    authorize(actor, "paimodel:CreateModelVersion", model_version_arn(model, version_name))
     errors: dict[str, list[str]] = {}
     if ModelVersion.objects.filter(model=model, version_name=version_name).exists():
         errors["version_name"] = [f"Model {model.name} already has a version {version_name}."]
@@ -128,12 +138,13 @@ def _refusal(version: ModelVersion, current: str, target: str) -> StateConflict:
                          f"it is already {current}{final}")
 
 
+@operation(Check("paimodel:UpdateModelVersion", MODEL_VERSION),
+           values=lambda version, **_: _version_values(version.model, version.version_name))
 def model_version_set_status(*, version: ModelVersion, approval_status: str, actor=None) -> ModelVersion:
     """Pending to Approved or Pending to Rejected, raising the model events in the same transaction.
     Any other change raises StateConflict naming the current state; nothing is written."""
     model = version.model
     workspace = model.workspace
-    authorize(actor, "paimodel:UpdateModelVersion", model_version_arn(model, version.version_name))
     if approval_status not in Status.values:
         raise ValidationError({"approval_status": [
             f"Approval status must be one of {', '.join(Status.values)}, not {approval_status or 'empty'}."

@@ -8,7 +8,6 @@ from rest_framework.views import APIView
 
 from console.accounts import account_of
 from console.api.errors import ERRORS_AUTH, ERRORS_READ
-from workspaces.iam.permissions import account_arn, authorize
 from workspaces.tenancy.api.serializers import (
     ActivationSerializer,
     EventBridgeStatusSerializer,
@@ -16,9 +15,13 @@ from workspaces.tenancy.api.serializers import (
     ServiceLinkedRoleGrantSerializer,
     ServiceLinkedRoleSerializer,
 )
-from workspaces.tenancy.bus import role_arn
 from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
-from workspaces.tenancy.selectors import event_buses_for_account, eventbridge_status_get, service_role_get
+from workspaces.tenancy.selectors import (
+    event_buses_list,
+    eventbridge_status_get,
+    service_role_get,
+    service_role_read,
+)
 from workspaces.tenancy.services.eventbridge import eventbridge_activate, service_role_grant
 
 
@@ -76,7 +79,7 @@ class ServiceLinkedRoleView(APIView):
                    responses={200: ServiceLinkedRoleSerializer, **ERRORS_AUTH})
     def get(self, request):
         account = account_of(request.user)
-        authorize(request.user, "ram:GetRole", role_arn(account))
+        service_role_read(actor=request.user, account=account)
         return Response(ServiceLinkedRoleSerializer(_role_data(account)).data)
 
     @extend_schema(
@@ -96,8 +99,7 @@ class EventBusListView(generics.ListAPIView):
 
     def get_queryset(self):
         account = account_of(self.request.user)
-        authorize(self.request.user, "eventbridge:ListEventBuses", account_arn("eventbridge", account, "eventbus/*"))
-        return event_buses_for_account(account=account)
+        return event_buses_list(actor=self.request.user, account=account)
 
     @extend_schema(summary="The account's event buses (needs eventbridge:ListEventBuses)",
                    responses={200: EventBusSerializer(many=True), **ERRORS_READ})

@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from console.accounts import account_of
 from console.api import Conflict
 from console.api.errors import ERRORS_READ, ERRORS_WRITE
-from workspaces.iam.permissions import arn, authorize
 from workspaces.tenancy.api.serializers import (
     WorkspaceCreateSerializer,
     WorkspaceSerializer,
@@ -41,9 +40,8 @@ class WorkspaceListCreateView(generics.ListAPIView):
     def post(self, request, *args, **kwargs):
         account = account_of(request.user)
         name = request.data.get("name") if hasattr(request.data, "get") else None
-        name = name if isinstance(name, str) and name else "*"
-        # Refuse the unauthorized before judging their input (403, not 400).
-        authorize(request.user, "pai:CreateWorkspace", arn("pai", account, f"workspace/{name}"))
+        # Refuse the unauthorized before judging the rest of their input (403, not 400).
+        workspace_create.authorize(request.user, account=account, name=name)
         data = WorkspaceCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

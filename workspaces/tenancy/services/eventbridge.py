@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import authorize
+from workspaces.iam.operations import BUSES, ROLE, Check, operation
 from workspaces.models import Account, EventBus, ServiceLinkedRole, User, Workspace
-from workspaces.tenancy.bus import buses_arn, event_bus_name, role_arn
+from workspaces.tenancy.bus import event_bus_name
 from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
 
 
@@ -39,11 +39,15 @@ class Activation:
     buses_created: list[EventBus]
 
 
+def _account_values(account, **_) -> dict:
+    return {"account": account}
+
+
+@operation(Check("eventbridge:CreateEventBus", BUSES), values=_account_values)
 @transaction.atomic
 def eventbridge_activate(*, actor: User | None, account: Account) -> Activation:
     """Activate EventBridge for the account: one bus per workspace. Activating again only creates the
     buses that are missing (none, unless something deleted one)."""
-    authorize(actor, "eventbridge:CreateEventBus", buses_arn(account))
     account = Account.objects.select_for_update().get(pk=account.pk)
     activated_now = account.eventbridge_activated_at is None
     if activated_now:
@@ -69,10 +73,10 @@ class RoleGrant:
     created: bool
 
 
+@operation(Check("ram:CreateServiceLinkedRole", ROLE), values=_account_values)
 @transaction.atomic
 def service_role_grant(*, actor: User | None, account: Account) -> RoleGrant:
     """Grant Access: create AliyunServiceRoleForPAIWorkspace for the account, once."""
-    authorize(actor, "ram:CreateServiceLinkedRole", role_arn(account))
     account = Account.objects.select_for_update().get(pk=account.pk)
     role, created = ServiceLinkedRole.objects.get_or_create(
         account=account, name=SERVICE_LINKED_ROLE_NAME,

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from workspaces.iam.audit import audit_record
-from workspaces.iam.permissions import arn, authorize
+from workspaces.iam.operations import WORKSPACE, Check, operation
 from workspaces.models import Account, User, Workspace
 from workspaces.tenancy.services.eventbridge import event_bus_ensure
 
@@ -50,14 +50,19 @@ def workspace_name_validate(*, account: Account, name: str) -> str:
     return name
 
 
+def _new_workspace_values(account, name="", **_) -> dict:
+    name = name.strip() if isinstance(name, str) else ""
+    if name:  # a name given is checked before authorizing: it goes into the ARN
+        name = workspace_name_checked(name)
+    return {"account": account, "workspace": name or "*"}
+
+
+@operation(Check("pai:CreateWorkspace", WORKSPACE), values=_new_workspace_values)
 @transaction.atomic
 def workspace_create(*, actor: User | None, account: Account, name: str, description: str = "") -> Workspace:
     """A new workspace; when the account already activated EventBridge, its bus
     `pai-system-<name>` is created with it."""
     name = name.strip() if isinstance(name, str) else ""
-    if name:  # a name given is checked before authorizing: it goes into the ARN
-        name = workspace_name_checked(name)
-    authorize(actor, "pai:CreateWorkspace", arn("pai", account, f"workspace/{name or '*'}"))
     # Lock the account row first: two creations of one name, or a creation racing an activation,
     # run one after the other (the second sees the first's workspace, the activation sees this one).
     account = Account.objects.select_for_update().get(pk=account.pk)

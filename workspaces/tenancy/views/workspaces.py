@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from workspaces.iam.audit import access_denied_record
-from workspaces.iam.permissions import AccessDenied, arn, is_allowed
+from workspaces.iam.permissions import AccessDenied
 from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
 from workspaces.tenancy.selectors import eventbridge_status_get, workspace_get_authorized, workspaces_list_authorized
 from workspaces.tenancy.services.workspaces import DESCRIPTION_MAX, NAME_RULE, workspace_create
@@ -28,7 +28,7 @@ def _list_context(request, form, created=None):
         "form": form,
         "created": created,
         "account": account,
-        "can_create": bool(account) and is_allowed(user, "pai:CreateWorkspace", arn("pai", account, "workspace/*")),
+        "can_create": bool(account) and workspace_create.allowed(user, account=account),
     }
 
 
