@@ -1,10 +1,12 @@
-"""Django admin for operators: rules with their targets (secrets masked, never in clear), contacts,
-target quotas, and quota increase requests with approve / reject actions (the quota services)."""
+"""Django admin for operators: rules with their targets (secrets masked, never in clear; added only through the
+rule service, rule_create.py), contacts, target quotas, and quota increase requests with approve / reject
+actions (the quota services)."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html_join
 
+from notifications.admin.rule_create import rule_add_view
 from notifications.models import Contact, QuotaIncreaseRequest, Rule, Target, TargetContact, TargetQuota
 from notifications.selectors.rules import method_label, rule_event_type_labels, target_display
 from notifications.services.connectivity import connectivity_test_saved
@@ -43,9 +45,15 @@ class RuleAdmin(admin.ModelAdmin):
     inlines = (TargetInline,)
     list_select_related = ("bus", "created_by")
 
-    # Read-only: rules change through the rule services (validation, quota, audit) in the console or API.
+    # Rules change only through the rule services (validation, quota, routing keys, audit): the add page
+    # is the console's rule form saved by `rule_create` (rule_create.py); changes go through the console or API.
     def has_add_permission(self, request):
-        return False
+        return request.user.has_perm("notifications.add_rule")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return rule_add_view(self, request)
 
     def has_change_permission(self, request, obj=None):
         return False
