@@ -7,8 +7,8 @@ STAMP := $(VENV)/.installed
 .PHONY: run serve test test-fast services ci install demo lint bench chaos fuzz clean screenshots
 
 # The tiers: `make test-fast` is the services, views and API (no browser, no worker processes, no
-# chaos, no fuzzing, none of CI's PostgreSQL-only passes); `make test` is everything.
-SLOW_TIERS := browser or integration or chaos or fuzz or production or scale
+# chaos, no fuzzing, no security walks, none of CI's PostgreSQL-only passes); `make test` is everything.
+SLOW_TIERS := browser or integration or chaos or fuzz or walk or production or scale
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

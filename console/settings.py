@@ -258,6 +258,12 @@ DELIVERY_DEADLINE_SECONDS = env.int("DELIVERY_DEADLINE_SECONDS", default=24 * 36
 # routing task (one task hop); larger fan-outs, other channels and retries go through the channel
 # queues. 0: every delivery through its channel's queue (strict per-queue isolation of workers).
 DELIVERY_INLINE_MAX = env.int("DELIVERY_INLINE_MAX", default=4)
+# Target health: this many "gone" answers in a row (a revoked token, HTTP 410) disable a target; so
+# do TARGET_DISABLE_AFTER_DEAD dead deliveries in a row when the first was at least
+# TARGET_DISABLE_MIN_FAILING_SECONDS ago. Its later deliveries are skipped until it is re-enabled.
+TARGET_DISABLE_AFTER_GONE = env.int("TARGET_DISABLE_AFTER_GONE", default=1)
+TARGET_DISABLE_AFTER_DEAD = env.int("TARGET_DISABLE_AFTER_DEAD", default=20)
+TARGET_DISABLE_MIN_FAILING_SECONDS = env.int("TARGET_DISABLE_MIN_FAILING_SECONDS", default=24 * 3600)
 
 # --- Text message and voice providers: "logging" (default) or "aliyun" (Alibaba Cloud SMS / VMS).
 TELEPHONY_PROVIDER = env.str("TELEPHONY_PROVIDER", default="logging")

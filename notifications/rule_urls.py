@@ -3,7 +3,7 @@ settings (contacts) and quotas."""
 
 from django.urls import path
 
-from notifications.views import contacts, quotas, rules
+from notifications.views import contacts, quotas, rules, targets
 
 urlpatterns = [
     path("workspaces/<int:workspace_id>/rules/", rules.rule_list, name="rule-list"),
@@ -16,6 +16,13 @@ urlpatterns = [
     path("workspaces/<int:workspace_id>/rules/<int:rule_id>/enable/", rules.rule_enable, name="rule-enable"),
     path("workspaces/<int:workspace_id>/rules/<int:rule_id>/disable/", rules.rule_disable, name="rule-disable"),
     path("workspaces/<int:workspace_id>/rules/<int:rule_id>/delete/", rules.rule_delete, name="rule-delete"),
+    path("workspaces/<int:workspace_id>/targets/<int:target_id>/test-connectivity/", targets.target_test_saved,
+         name="target-test-saved"),
+    path("workspaces/<int:workspace_id>/targets/<int:target_id>/enable/", targets.target_reenable,
+         name="target-enable"),
+    path("workspaces/<int:workspace_id>/recoveries/", targets.recovery_create, name="recovery-create"),
+    path("workspaces/<int:workspace_id>/recoveries/<int:recovery_id>/", targets.recovery_detail,
+         name="recovery-progress"),
     path("rules/drawer/close/", rules.rule_drawer_close, name="rule-drawer-close"),
     path("account/contacts/", contacts.contact_list, name="contact-list"),
     path("account/contacts/new/", contacts.contact_create, name="contact-create"),

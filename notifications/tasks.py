@@ -12,6 +12,7 @@ from django.db import DatabaseError
 
 from notifications.services.delivery import deliveries_requeue_overdue, delivery_send
 from notifications.services.events import events_requeue_unenqueued
+from notifications.services.recovery import recovery_run
 from notifications.services.routing import event_route
 
 DB_RETRY = {
@@ -45,3 +46,9 @@ def requeue_unenqueued_events() -> int:
 def requeue_overdue_deliveries() -> int:
     """Re-enqueue deliveries whose next attempt is overdue (their task was lost with a broker)."""
     return deliveries_requeue_overdue()
+
+
+@shared_task(name="notifications.tasks.recover", acks_late=True, **DB_RETRY)
+def recover(recovery_id: int) -> int:
+    """Send the dead, failed and skipped deliveries of one recover request again (each once)."""
+    return recovery_run(recovery_id=recovery_id)

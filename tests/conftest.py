@@ -34,6 +34,10 @@ MARKERS_BY_PATH = {
     "tests/security/test_celery_durability.py": "integration",
     "tests/chaos/": "chaos",
     "tests/security/test_api_fuzz.py": "fuzz",
+    # The security walks: every endpoint and page against every secret and every hostile input.
+    "tests/security/test_secrets.py": "walk",
+    "tests/security/test_bad_input.py": "walk",
+    "tests/test_api_permissions_walk.py": "walk",
 }
 ROOT = Path(__file__).resolve().parents[1]
 

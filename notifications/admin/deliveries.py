@@ -3,7 +3,7 @@ are records) and a Redeliver action that goes through the same service as the co
 
 from django.contrib import admin, messages
 
-from notifications.models import Delivery, DeliveryAttempt, RateLimitBucket
+from notifications.models import Delivery, DeliveryAttempt, RateLimitBucket, Recovery
 from notifications.services.delivery import RedeliverRefused, delivery_redeliver
 
 
@@ -12,7 +12,7 @@ class DeliveryAttemptInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["number", "outcome", "started_at", "duration_ms", "request_url", "http_status", "provider_code",
-              "error", "permanent", "response_body"]
+              "error", "outcome_class", "reason", "permanent", "response_body"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -28,7 +28,8 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_select_related = ["event"]
     raw_id_fields = ["event", "rule", "target", "contact"]
     readonly_fields = ["event", "rule", "target", "contact", "channel", "recipient_key", "recipient_label",
-                       "attempt_count", "succeeded_at", "created_at", "updated_at", "claimed_until", "last_error"]
+                       "attempt_count", "succeeded_at", "created_at", "updated_at", "claimed_until", "last_error",
+                       "recovery"]
     inlines = [DeliveryAttemptInline]
     actions = ["redeliver"]
     date_hierarchy = "created_at"
@@ -69,3 +70,20 @@ class RateLimitBucketAdmin(admin.ModelAdmin):
     list_display = ["key", "updated_at"]
     search_fields = ["key"]
     readonly_fields = ["key", "hits", "updated_at"]
+
+
+@admin.register(Recovery)
+class RecoveryAdmin(admin.ModelAdmin):
+    """Recover requests (started from the console or the API): who, which scope, since when, progress."""
+
+    list_display = ["id", "workspace", "scope_label", "since", "status", "total", "requested_by", "created_at",
+                    "finished_at"]
+    list_filter = ["status"]
+    readonly_fields = ["workspace", "rule", "target", "since", "status", "total", "requested_by", "created_at",
+                       "finished_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

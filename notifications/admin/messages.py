@@ -1,5 +1,5 @@
 """Django admin for operators: each account's message language (what its targets' messages are
-written in unless a target chooses; zh-CN when unset)."""
+written in unless a target chooses; unset: zh-CN when the console runs in Chinese, else en-US)."""
 
 from django.contrib import admin
 

@@ -9,6 +9,8 @@ from django.utils.html import format_html_join
 from notifications.admin.rule_create import rule_add_view
 from notifications.models import Contact, QuotaIncreaseRequest, Rule, Target, TargetContact, TargetQuota
 from notifications.selectors.rules import method_label, rule_event_type_labels, target_display
+from notifications.services.connectivity import connectivity_test_saved
+from notifications.services.health import EnableRefused, target_enable
 from notifications.services.quotas import quota_request_approve, quota_request_reject
 
 
@@ -83,13 +85,30 @@ class TargetContactInline(admin.TabularInline):
 class TargetAdmin(admin.ModelAdmin):
     """Read-only: a target's config is validated by its method's schema, which the admin does not run."""
 
-    list_display = ("id", "rule", "method_name", "position", "created_at")
-    list_filter = ("method",)
+    list_display = ("id", "rule", "method_name", "health", "last_error", "position", "created_at")
+    list_filter = ("method", "health")
     search_fields = ("rule__name", "rule__bus__workspace__name")
     exclude = ("secrets", "config")
     readonly_fields = ("rule", "method", "masked_config", "position", "language", "title_template", "body_template",
-                       "created_at", "updated_at")
+                       "health", "last_error", "last_error_at", "consecutive_dead", "consecutive_gone",
+                       "failing_since", "disabled_reason", "disabled_at", "tested_ok_at", "created_at", "updated_at")
     inlines = (TargetContactInline,)
+    actions = ("test_and_reenable",)
+
+    @admin.action(description="Test Connectivity, and re-enable the disabled targets whose test succeeds")
+    def test_and_reenable(self, request, queryset):
+        for target in queryset.select_related("rule__bus__workspace__account"):
+            # The operator acts as the system (operators have no account whose policies apply).
+            result = connectivity_test_saved(actor=None, target=target)
+            if not result.ok:
+                self.message_user(request, f"{target}: {result.display}", messages.WARNING)
+                continue
+            try:
+                target_enable(actor=None, target_id=target.pk)
+            except EnableRefused as exc:
+                self.message_user(request, f"{target}: {exc}", messages.WARNING)
+                continue
+            self.message_user(request, f"{target}: test succeeded; healthy again.", messages.SUCCESS)
 
     def has_add_permission(self, request):
         return False

@@ -35,7 +35,7 @@ class DeliveryAttemptSerializer(api_serializers.ModelSerializer):
     class Meta:
         model = DeliveryAttempt
         fields = ["number", "outcome", "started_at", "finished_at", "duration_ms", "request_url", "http_status",
-                  "provider_code", "response_body", "error", "permanent"]
+                  "provider_code", "response_body", "error", "permanent", "outcome_class", "reason"]
         read_only_fields = fields
         extra_kwargs = {
             "number": {"help_text": "1 for the first attempt."},

@@ -10,7 +10,8 @@ from notifications.channels.composer import MessageSettings, templates_check
 from notifications.channels.default_templates import LANGUAGE_LABELS
 from notifications.channels.templating import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
-LANGUAGE_HELP = "The message language: zh-CN or en-US; empty for the account's language (zh-CN by default)."
+LANGUAGE_HELP = ("The message language: zh-CN or en-US; empty for the account's language "
+                 "(unset: zh-CN when the console runs in Chinese, else en-US).")
 TEMPLATE_HELP = ("Empty for the default of the message language. Variables are written ${resource.name}: those of "
                  "the rule's event types (GET /api/v1/workspaces/<id>/rules/variables/?event_type=...); $$ is a "
                  "dollar sign. Values are escaped for the channel's markup.")

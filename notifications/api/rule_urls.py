@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifications.api import catalog, contacts, previews, quotas, rules
+from notifications.api import catalog, contacts, previews, quotas, rules, targets
 
 urlpatterns = [
     path("catalog/", catalog.CatalogView.as_view(), name="api-catalog"),
@@ -15,6 +15,13 @@ urlpatterns = [
          name="api-rule-enable"),
     path("workspaces/<int:workspace_id>/rules/<int:rule_id>/disable/", rules.RuleDisableView.as_view(),
          name="api-rule-disable"),
+    path("workspaces/<int:workspace_id>/targets/<int:target_id>/test-connectivity/",
+         targets.TargetTestConnectivityView.as_view(), name="api-target-test-connectivity"),
+    path("workspaces/<int:workspace_id>/targets/<int:target_id>/enable/", targets.TargetEnableView.as_view(),
+         name="api-target-enable"),
+    path("workspaces/<int:workspace_id>/recoveries/", targets.RecoveryCreateView.as_view(), name="api-recovery-list"),
+    path("workspaces/<int:workspace_id>/recoveries/<int:recovery_id>/", targets.RecoveryDetailView.as_view(),
+         name="api-recovery-detail"),
     path("contacts/", contacts.ContactListCreateView.as_view(), name="api-contact-list"),
     path("contacts/<int:contact_id>/", contacts.ContactDetailView.as_view(), name="api-contact-detail"),
     path("quotas/", quotas.QuotaView.as_view(), name="api-quota"),

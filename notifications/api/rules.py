@@ -94,6 +94,10 @@ class TargetSerializer(api_serializers.Serializer):
     summary = serializers.CharField()
     units = serializers.IntegerField(help_text="Target units this target uses.")
     message = TargetMessageSerializer()
+    health = serializers.ChoiceField(choices=["healthy", "failing", "disabled"],
+                                     help_text="disabled: its deliveries are skipped until it is re-enabled.")
+    last_error = serializers.CharField(allow_blank=True, help_text="The last failure, decoded in words.")
+    disabled_reason = serializers.CharField(allow_blank=True)
     signing_secret = serializers.CharField(
         allow_null=True, help_text="An HTTP/HTTPS target's whsec_ secret, only in the answer that created it; "
                                    "null otherwise.")
@@ -184,6 +188,7 @@ def rule_data(rule, revealed: dict | None = None) -> dict:
         "targets": [{
             "id": t["id"], "method": t["method"], "method_label": t["label"], "config": t["config"],
             "summary": t["summary"], "units": t["units"], "message": t["message"],
+            "health": t["health"], "last_error": t["last_error"], "disabled_reason": t["disabled_reason"],
             "signing_secret": revealed.get(t["id"], {}).get("signing_secret"),
         } for t in row.targets],
         "created_by": rule.created_by.username if rule.created_by else None,

@@ -20,6 +20,7 @@ import requests
 import urllib3
 from django.conf import settings
 
+from .answers import GONE, MISCONFIGURED, THROTTLED, TRANSIENT, Answer, class_of
 from .outbound import OutboundAnswer, OutboundRefused, outbound_request
 
 RESPONSE_KEEP_BYTES = 2048
@@ -70,8 +71,12 @@ class DeliveryError(Exception):
     # answered an HTTP error), "bot" (it answered its own error code), "answer" (unreadable), "".
     def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None,
                  http_status: int | None = None, provider_code: str | int | None = "",
-                 response_body: str = "", request_url: str = "", reason: str = "", host: str = ""):
+                 response_body: str = "", request_url: str = "", reason: str = "", host: str = "",
+                 klass: str = "", words: str = ""):
         super().__init__(message)
+        # The outcome class (notifications.channels.answers) and the answer decoded in words.
+        self.klass = klass or class_of(permanent=permanent)
+        self.words = words
         self.reason = reason
         self.host = host
         self.message = message
@@ -84,6 +89,13 @@ class DeliveryError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    @classmethod
+    def decoded(cls, answer: Answer, message: str, **fields) -> DeliveryError:
+        """The error for a platform answer a channel's table decoded."""
+        return cls(message, permanent=answer.permanent, klass=answer.klass, words=answer.words,
+                   retry_after=scaled_window(answer.wait) if answer.wait else fields.pop("retry_after", None),
+                   **fields)
 
 
 class ChannelAdapter:
@@ -171,6 +183,46 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+# Failures before any answer, by DeliveryError.reason. A name that does not resolve today may resolve
+# after a DNS outage, a refused connection may be a receiver restarting, a certificate being renewed
+# may be right tomorrow: all transient. A forbidden address or a bad URL will not change by itself.
+TRANSPORT_ANSWERS = {
+    "dns": Answer(TRANSIENT, "The receiver's host name did not resolve (DNS); retried with backoff."),
+    "connect": Answer(TRANSIENT, "The receiver refused or dropped the connection; retried with backoff."),
+    "timeout": Answer(TRANSIENT, "The receiver did not answer in time; retried with backoff."),
+    "tls": Answer(TRANSIENT, "The TLS handshake failed (certificate or protocol); retried with backoff."),
+    "address": Answer(MISCONFIGURED, "The destination address is not allowed (private or reserved network)."),
+    "url": Answer(MISCONFIGURED, "The target's URL is not valid."),
+}
+# HTTP answers (PROTOCOLS.md 5.4, after Standard Webhooks and Svix: 410 disables the endpoint, 429
+# throttles with Retry-After, 5xx and 408 are retried).
+HTTP_GONE = Answer(GONE, "The receiver answered 410 Gone: the endpoint was removed.")
+HTTP_THROTTLED = Answer(THROTTLED, "The receiver is throttling (429 Too Many Requests); paused for its Retry-After.")
+HTTP_TRANSIENT = Answer(TRANSIENT, "The receiver failed or is unavailable (5xx or 408); retried with backoff.")
+HTTP_REDIRECT = Answer(MISCONFIGURED, "The receiver answered a redirect, which is never followed: fix the URL.")
+HTTP_AUTH = Answer(MISCONFIGURED, "The receiver refused the credentials (401/403): check the URL's credentials "
+                                  "or the signing secret.")
+HTTP_REFUSED = Answer(MISCONFIGURED, "The receiver refused the request (4xx): check the URL and what it accepts.")
+DEFAULT_THROTTLE_SECONDS = 60.0
+
+
+def http_status_answer(status: int) -> Answer | None:
+    """The class of an HTTP status (None for a 2xx)."""
+    if 200 <= status < 300:
+        return None
+    if status == 410:
+        return HTTP_GONE
+    if status == 429:
+        return HTTP_THROTTLED
+    if status == 408 or status >= 500:
+        return HTTP_TRANSIENT
+    if 300 <= status < 400:
+        return HTTP_REDIRECT
+    if status in (401, 403):
+        return HTTP_AUTH
+    return HTTP_REFUSED
+
+
 def http_send(method: str, url: str, *, body: bytes | None, headers: dict, masked_url: str,
               context: SendContext | None = None) -> OutboundAnswer:
     """One request through the SSRF guard. Transport failures become DeliveryError: a refused
@@ -187,15 +239,20 @@ def http_send(method: str, url: str, *, body: bytes | None, headers: dict, maske
     except OutboundRefused as exc:
         # A name that does not resolve today may resolve after a DNS outage: retried with backoff.
         # A forbidden address or a bad URL will not change: permanent.
-        raise DeliveryError(str(exc), permanent=exc.reason != "dns", reason=exc.reason, **where) from None
+        answer = TRANSPORT_ANSWERS.get(exc.reason, TRANSPORT_ANSWERS["address"])
+        raise DeliveryError.decoded(answer, str(exc), reason=exc.reason, **where) from None
     except (requests.Timeout, urllib3.exceptions.TimeoutError) as exc:
-        raise DeliveryError(f"timed out: {_short(exc)}", permanent=False, reason="timeout", **where) from None
-    except requests.exceptions.SSLError as exc:  # a certificate being renewed may be right tomorrow
-        raise DeliveryError(f"TLS handshake failed: {_short(exc)}", permanent=False, reason="tls", **where) from None
+        raise DeliveryError.decoded(TRANSPORT_ANSWERS["timeout"], f"timed out: {_short(exc)}", reason="timeout",
+                                    **where) from None
+    except requests.exceptions.SSLError as exc:
+        raise DeliveryError.decoded(TRANSPORT_ANSWERS["tls"], f"TLS handshake failed: {_short(exc)}", reason="tls",
+                                    **where) from None
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         where_to = host or "the receiver"
-        raise DeliveryError(f"connection failed: could not connect to {where_to} ({_connect_reason(exc)})",
-                            permanent=False, reason="connect", **where) from None
+        raise DeliveryError.decoded(
+            TRANSPORT_ANSWERS["connect"],
+            f"connection failed: could not connect to {where_to} ({_connect_reason(exc)})", reason="connect",
+            **where) from None
 
 
 def _connect_reason(exc: Exception) -> str:
@@ -227,16 +284,17 @@ def judge_http_status(answer: OutboundAnswer, *, masked_url: str, provider_code:
     """Raise DeliveryError unless the answer is a 2xx. 3xx: permanent (never followed);
     408, 429 and 5xx: retryable, honouring Retry-After; other 4xx: permanent."""
     status = answer.status
-    if 200 <= status < 300:
+    decoded = http_status_answer(status)
+    if decoded is None:
         return
     body = kept_body(answer, private_kept=private_kept)
     common = {"http_status": status, "response_body": body, "request_url": masked_url, "provider_code": provider_code}
-    if 300 <= status < 400:
-        raise DeliveryError(f"HTTP {status}: redirects are not followed", permanent=True, reason="http", **common)
+    message = f"HTTP {status}: redirects are not followed" if 300 <= status < 400 else f"HTTP {status}"
     retry_after = retry_after_seconds(answer.headers.get("retry-after"))
-    if status in (408, 429) or status >= 500:
-        raise DeliveryError(f"HTTP {status}", permanent=False, retry_after=retry_after, reason="http", **common)
-    raise DeliveryError(f"HTTP {status}", permanent=True, reason="http", **common)
+    if decoded.klass == THROTTLED and retry_after is None:
+        retry_after = scaled_window(DEFAULT_THROTTLE_SECONDS)
+    raise DeliveryError(message, permanent=decoded.permanent, klass=decoded.klass, words=decoded.words,
+                        retry_after=retry_after, reason="http", **common)
 
 
 def json_body(answer: OutboundAnswer) -> dict | None:
@@ -274,12 +332,14 @@ class Rendered:
     extra: dict = field(default_factory=dict)
 
 
+UNREADABLE = "The bot's answer could not be read; retried with backoff."
+
+
 def judge_bot_answer(answer: OutboundAnswer, *, masked_url: str, code_keys: tuple[str, ...],
-                     message_keys: tuple[str, ...], retryable_codes: dict[int, float | None]) -> SendResult:
+                     message_keys: tuple[str, ...], table: dict[int, Answer], unknown: Answer) -> SendResult:
     """Chat bots answer HTTP 200 with an error code in the body: 0 is success, anything else a
-    failure. `retryable_codes` maps the codes worth retrying (rate limits, busy) to the wait before
-    the next try (None: the backoff decides); every other non-zero code is permanent (bad token,
-    bad signature, keyword missing, malformed message)."""
+    failure, decoded by the channel's `table` (code -> Answer); a code the table does not know is
+    `unknown` (each channel says what it presumes)."""
     judge_http_status(answer, masked_url=masked_url)
     body = trim(answer.text)
     data = json_body(answer)
@@ -291,19 +351,17 @@ def judge_bot_answer(answer: OutboundAnswer, *, masked_url: str, code_keys: tupl
                 break
     if code is None:
         raise DeliveryError("the bot's answer has no result code", permanent=False, http_status=answer.status,
-                            response_body=body, request_url=masked_url, reason="answer")
+                            response_body=body, request_url=masked_url, reason="answer", words=UNREADABLE)
     try:
         code = int(code)
     except (TypeError, ValueError):
         raise DeliveryError(f"the bot answered an unreadable code {code!r}", permanent=False,
                             http_status=answer.status, response_body=body, request_url=masked_url,
-                            reason="answer") from None
+                            reason="answer", words=UNREADABLE) from None
     if code == 0:
         return SendResult(request_url=masked_url, http_status=answer.status, provider_code="0", response_body=body,
                           detail="sent")
     text = next((str(data[key]) for key in message_keys if data.get(key)), "")
-    retryable = code in retryable_codes
-    raise DeliveryError(
-        f"{code} {text}".strip(), permanent=not retryable, retry_after=retryable_codes.get(code),
-        http_status=answer.status, provider_code=code, response_body=body, request_url=masked_url, reason="bot",
-    )
+    decoded = table.get(code, unknown)
+    raise DeliveryError.decoded(decoded, f"{code} {text}".strip(), http_status=answer.status, provider_code=code,
+                                response_body=body, request_url=masked_url, reason="bot")

@@ -21,14 +21,36 @@ from urllib.parse import quote
 
 from django.conf import settings
 
-from .base import DeliveryError, SendContext, SendResult, http_send, json_body, trim
+from .answers import MISCONFIGURED, THROTTLED, TRANSIENT, Answer
+from .base import DeliveryError, SendContext, SendResult, http_send, http_status_answer, json_body, trim
 
 logger = logging.getLogger(__name__)
 
 PUBLIC_ENDPOINTS = {"sms": "https://dysmsapi.aliyuncs.com/", "voice": "https://dyvmsapi.aliyuncs.com/"}
 API_VERSION = "2017-05-25"
-RETRYABLE_CODES = {"Throttling", "Throttling.User", "Throttling.Api", "isv.BUSINESS_LIMIT_CONTROL",
-                   "ServiceUnavailable", "InternalError", "SignatureNonceUsed"}
+# The provider's answers (`Code`), shared by the sms and voice packages. Source: Alibaba Cloud SMS
+# error codes, https://help.aliyun.com/document_detail/101346.html (isv.BUSINESS_LIMIT_CONTROL: the
+# per-number limits, 1 a minute, 5 an hour, 10 a day; Throttling.*: API flow control), and the RPC
+# common errors of https://help.aliyun.com/document_detail/2361869.html.
+ANSWERS: dict[str, Answer] = {
+    "isv.BUSINESS_LIMIT_CONTROL": Answer(THROTTLED, "The provider limits messages to this number (at most one a "
+                                                    "minute); paused a minute.", wait=60.0),
+    "Throttling": Answer(THROTTLED, "The provider throttles the API; paused a second.", wait=1.0),
+    "Throttling.User": Answer(THROTTLED, "The provider throttles this account's API calls; paused a second.",
+                              wait=1.0),
+    "Throttling.Api": Answer(THROTTLED, "The provider throttles the API; paused a second.", wait=1.0),
+    "ServiceUnavailable": Answer(TRANSIENT, "The provider is unavailable; retried with backoff."),
+    "InternalError": Answer(TRANSIENT, "The provider failed internally; retried with backoff."),
+    "SignatureNonceUsed": Answer(TRANSIENT, "The provider saw this request's nonce before; retried."),
+    "isv.MOBILE_NUMBER_ILLEGAL": Answer(MISCONFIGURED, "The contact's mobile number is not valid."),
+    "isv.AMOUNT_NOT_ENOUGH": Answer(MISCONFIGURED, "The operator's provider account has no credit left."),
+    "isv.SMS_SIGNATURE_ILLEGAL": Answer(MISCONFIGURED, "The operator's SMS signature is not approved."),
+    "isv.SMS_TEMPLATE_ILLEGAL": Answer(MISCONFIGURED, "The operator's SMS template is not approved."),
+    "InvalidAccessKeyId.NotFound": Answer(MISCONFIGURED, "The operator's provider AccessKey does not exist."),
+    "SignatureDoesNotMatch": Answer(MISCONFIGURED, "The operator's provider AccessKey secret is wrong."),
+}
+UNKNOWN = Answer(MISCONFIGURED, "The provider refused the message with a code this console does not know.")
+RETRYABLE_CODES = {code for code, answer in ANSWERS.items() if not answer.permanent}
 TEMPLATE_VALUE_CHARS = 35  # Alibaba's limit on one template variable
 
 
@@ -108,10 +130,11 @@ class AliyunProvider:
         if answer.status == 200 and code == "OK":
             return SendResult(request_url=shown, http_status=200, provider_code="OK", response_body=body,
                               detail=f"accepted, BizId {data.get('BizId') or data.get('CallId') or ''}".strip())
-        retryable = code in RETRYABLE_CODES or answer.status >= 500 or answer.status in (408, 429)
-        raise DeliveryError(f"{code or 'HTTP ' + str(answer.status)} {data.get('Message', '')}".strip(),
-                            permanent=not retryable, http_status=answer.status, provider_code=code,
-                            response_body=body, request_url=shown)
+        decoded = ANSWERS.get(code) or http_status_answer(answer.status) or UNKNOWN
+        message = f"{code or 'HTTP ' + str(answer.status)} {data.get('Message', '')}".strip()
+        raise DeliveryError.decoded(decoded, message,
+                                    http_status=answer.status, provider_code=code, response_body=body,
+                                    request_url=shown)
 
 
 PROVIDERS = {"logging": LoggingProvider, "aliyun": AliyunProvider}

@@ -2,6 +2,7 @@ from .deliveries import Delivery, DeliveryAttempt
 from .events import Event
 from .messages import AccountMessageSettings
 from .ratelimit import RateLimitBucket
+from .recovery import Recovery
 from .rules import (
     Contact,
     QuotaIncreaseRequest,
@@ -10,6 +11,7 @@ from .rules import (
     RuleEventType,
     Target,
     TargetContact,
+    TargetHealth,
     TargetQuota,
 )
 from .usage import UsageCounter
@@ -22,11 +24,13 @@ __all__ = [
     "Event",
     "QuotaIncreaseRequest",
     "RateLimitBucket",
+    "Recovery",
     "RoutingKey",
     "Rule",
     "RuleEventType",
     "Target",
     "TargetContact",
+    "TargetHealth",
     "TargetQuota",
     "UsageCounter",
 ]

@@ -10,6 +10,8 @@ class Delivery(models.Model):
         RETRYING = "retrying", "Retrying"
         SUCCEEDED = "succeeded", "Succeeded"
         DEAD = "dead", "Dead"
+        # Not attempted (its target was disabled): not sent, not billed; a recover sends it later.
+        SKIPPED = "skipped", "Skipped"
 
     event = models.ForeignKey("notifications.Event", on_delete=models.CASCADE, related_name="deliveries")
     # The event's workspace, copied: the deliveries list of a workspace reads one index range
@@ -37,6 +39,10 @@ class Delivery(models.Model):
     # leaves it alone until this passes. Cleared when the attempt is complete.
     claimed_until = models.DateTimeField(null=True, blank=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
+    # The last recover request that sent it again (notifications.services.recovery): a request takes
+    # each delivery at most once.
+    recovery = models.ForeignKey("notifications.Recovery", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="deliveries")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -85,6 +91,10 @@ class DeliveryAttempt(models.Model):
     response_body = models.CharField(max_length=2048, blank=True)  # trimmed to 2 KB
     error = models.CharField(max_length=1024, blank=True)
     permanent = models.BooleanField(null=True, blank=True)
+    # A failure's class (notifications.channels.answers: gone, misconfigured, throttled, transient)
+    # and the platform's answer decoded in words.
+    outcome_class = models.CharField(max_length=16, blank=True)
+    reason = models.CharField(max_length=512, blank=True)
 
     class Meta:
         ordering = ["delivery", "number"]

@@ -7,7 +7,7 @@ LANGUAGE_CHOICES = list(LANGUAGE_LABELS.items())
 
 class AccountMessageSettings(models.Model):
     """An account's message language: what its targets' messages are written in unless a target
-    chooses (no row: zh-CN)."""
+    chooses (no row: the console's language, zh-CN when it runs in Chinese, else en-US)."""
 
     account = models.OneToOneField("workspaces.Account", on_delete=models.CASCADE, related_name="message_settings")
     language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, default=DEFAULT_LANGUAGE)

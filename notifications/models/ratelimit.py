@@ -8,6 +8,8 @@ class RateLimitBucket(models.Model):
 
     key = models.CharField(max_length=96, unique=True)
     hits = models.JSONField(default=list, blank=True)  # epoch seconds, oldest first
+    # The platform throttled the bot: no send before this (epoch seconds; 0 = not paused).
+    paused_until = models.FloatField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -89,6 +89,12 @@ class Contact(models.Model):
         return self.name
 
 
+class TargetHealth(models.TextChoices):
+    HEALTHY = "healthy", "Healthy"
+    FAILING = "failing", "Failing"
+    DISABLED = "disabled", "Disabled"
+
+
 class Target(models.Model):
     """Where a rule's events go: a delivery method of the channel registry and its config.
     Non-secret config in `config`; signing keys and webhook tokens in `secrets` (encrypted)."""
@@ -103,6 +109,18 @@ class Target(models.Model):
     language = models.CharField(max_length=8, blank=True, choices=LANGUAGE_CHOICES)
     title_template = models.CharField(max_length=MAX_TITLE_CHARS, blank=True)
     body_template = models.TextField(max_length=MAX_BODY_CHARS, blank=True)
+    # Health (notifications.services.health): failing after failed deliveries; disabled after a
+    # "gone" answer or many dead deliveries over a day. A disabled target's deliveries are skipped.
+    health = models.CharField(max_length=16, choices=TargetHealth.choices, default=TargetHealth.HEALTHY)
+    consecutive_dead = models.PositiveIntegerField(default=0)
+    consecutive_gone = models.PositiveIntegerField(default=0)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=1024, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=1024, blank=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    # The last successful Test Connectivity of this saved target (re-enabling needs one after disabled_at).
+    tested_ok_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

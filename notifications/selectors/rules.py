@@ -72,6 +72,13 @@ def target_display(target: Target) -> dict:
         "units": target_units(target),
         "message": {"language": target.language, "title_template": target.title_template,
                     "body_template": target.body_template},
+        "health": target.health,
+        "last_error": target.last_error,
+        "last_error_at": target.last_error_at,
+        "disabled_reason": target.disabled_reason,
+        "disabled_at": target.disabled_at,
+        "tested_ok": target.tested_ok_at is not None and (
+            target.disabled_at is None or target.tested_ok_at >= target.disabled_at),
     }
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from notifications.channels.base import DeliveryError, SendContext
 from notifications.channels.composer import MessageSettings
 from notifications.channels.registry import channel_for_method, get_method
-from notifications.services.messages import preview_message
+from notifications.services.health import target_tested_ok
+from notifications.services.messages import preview_message, target_message_settings
 from notifications.services.ratelimit import rate_limit_acquire, rate_limit_sent
 from workspaces.iam.operations import BUS, Check, operation
 
@@ -89,3 +90,17 @@ def connectivity_test(*, actor, workspace, method: str, config: dict, secrets: d
         return ConnectivityResult(False, code, message, reason=exc.reason, host=exc.host)
     rate_limit_sent(slot)
     return ConnectivityResult(True, result.provider_code or "0", "The test message was delivered.")
+
+
+@operation(Check("eventbridge:UpdateTargets", BUS),
+           values=lambda target, **_: {"account": target.rule.bus.workspace.account,
+                                       "workspace": target.rule.bus.workspace.name})
+def connectivity_test_saved(*, actor, target) -> ConnectivityResult:
+    """Test Connectivity of a saved target with its saved settings (a disabled target's first step
+    back); a success is recorded on the target (notifications.services.health.target_enable needs it)."""
+    workspace = target.rule.bus.workspace
+    result = connectivity_test(actor=actor, workspace=workspace, method=target.method, config=dict(target.config or {}),
+                               secrets=dict(target.secrets or {}), settings_=target_message_settings(target))
+    if result.ok:
+        target_tested_ok(target=target)
+    return result

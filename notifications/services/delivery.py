@@ -24,13 +24,15 @@ from django.utils import timezone
 
 from console.crypto import UNREADABLE_MESSAGE, secrets_unreadable
 from console.queues import queues_with_waiting_messages
+from notifications.channels.answers import THROTTLED
 from notifications.channels.base import DeliveryError, SendContext, SendResult, mask_url, trim
 from notifications.channels.message import Message
 from notifications.channels.registry import CHANNELS_BY_KEY
-from notifications.models import Delivery, DeliveryAttempt
+from notifications.models import Delivery, DeliveryAttempt, TargetHealth
+from notifications.services.health import target_delivery_recorded
 from notifications.services.messages import message_for_delivery
 from notifications.services.outcomes import delivery_outcome_record
-from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire, rate_limit_sent
+from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire, rate_limit_pause, rate_limit_sent
 from notifications.services.usage import usage_record
 from workspaces.iam.audit import audit_record
 from workspaces.iam.operations import BUS, Check, operation
@@ -47,7 +49,7 @@ CLAIM_MARGIN_SECONDS = 30
 OVERDUE_GRACE_SECONDS = 60
 REQUEUE_BATCH = 500
 ATTEMPT_OUTCOME_FIELDS = ("finished_at", "duration_ms", "http_status", "provider_code", "response_body", "request_url",
-                          "outcome", "error", "permanent")
+                          "outcome", "error", "permanent", "outcome_class", "reason")
 
 
 def retry_delay(*, attempt: int, retry_after: float | None = None) -> float:
@@ -145,6 +147,11 @@ def _send_claimed(delivery_id: int, now) -> str:
         _finish(delivery, status=Delivery.Status.DEAD, last_error=reason, next_attempt_at=None)
         delivery_outcome_record(delivery, outcome="dead", error=reason)
         return "dead"
+    if delivery.target.health == TargetHealth.DISABLED:  # not attempted, not billed; a recover sends it
+        reason = skipped_reason(delivery.target)
+        _finish(delivery, status=Delivery.Status.SKIPPED, last_error=reason, next_attempt_at=None)
+        delivery_outcome_record(delivery, outcome="skipped", error=reason)
+        return "skipped"
     adapter = channel.adapter
     config, secrets = delivery_target(delivery)
     slot = _slot(channel, config, secrets)
@@ -162,6 +169,10 @@ def _send_claimed(delivery_id: int, now) -> str:
         Delivery.objects.filter(pk=delivery.pk).update(attempt_count=F("attempt_count") + 1)
     return attempt_send(delivery, attempt, channel=channel, config=config, secrets=secrets, slot=slot,
                         message=message_for_delivery(delivery.event, delivery.target, channel.key))
+
+
+def skipped_reason(target) -> str:
+    return f"skipped: the target is disabled ({target.disabled_reason})"[:1024]
 
 
 def _slot(channel, config: dict, secrets: dict) -> RateLimitSlot:
@@ -225,9 +236,14 @@ def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, confi
         logger.exception("delivery %s: the %s adapter failed unexpectedly", delivery.pk, channel.key)
         error = DeliveryError(f"internal error: {exc.__class__.__name__}: {exc}"[:500], permanent=False)
     rate_limit_sent(slot)
+    if error is not None and error.klass == THROTTLED and error.retry_after:
+        # The platform throttles this bot: every worker waits the platform's window.
+        rate_limit_pause(channel_key=channel.key, identity=channel.adapter.rate_limit_identity(config, secrets),
+                         seconds=error.retry_after)
     with transaction.atomic():
         _attempt_complete(attempt, started=started, result=result, error=error)
         outcome = _decide(delivery, number=attempt.number, error=error)
+        target_delivery_recorded(target_id=delivery.target_id, error=error, dead=outcome == "dead")
     delivery_outcome_record(delivery, outcome=outcome, attempt=attempt, error=attempt.error,
                             event_uuid=message.event_id)
     return outcome
@@ -248,6 +264,7 @@ def _attempt_complete(attempt: DeliveryAttempt, *, started: float, result: SendR
     else:
         attempt.outcome, attempt.error, attempt.permanent = DeliveryAttempt.Outcome.FAILED, error.message[:1024], \
             error.permanent
+        attempt.outcome_class, attempt.reason = error.klass, (error.words or "")[:512]
     attempt.save(update_fields=ATTEMPT_OUTCOME_FIELDS)
 
 

@@ -1,4 +1,5 @@
-"""What a target's messages say: its language (the target's, else the account's, else zh-CN), its
+"""What a target's messages say: its language (the target's, else the account's, else the console's:
+zh-CN when the console runs in Chinese, en-US otherwise), its
 templates (checked against the catalog's variables when the rule is saved), and the message of one
 event for one channel, which deliveries send and Preview and Test Connectivity show.
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
+
+from django.conf import settings
 
 from notifications.catalog import event_type_label, event_variables
 from notifications.channels.composer import (
@@ -34,12 +37,18 @@ from notifications.models import AccountMessageSettings, Event
 from workspaces.iam.operations import BUS, Check, operation
 
 
+def console_message_language() -> str:
+    """The message language of an account nobody chose one for: zh-CN when the console runs in
+    Chinese (LANGUAGE_CODE zh-*), en-US otherwise."""
+    return DEFAULT_LANGUAGE if settings.LANGUAGE_CODE.lower().startswith("zh") else "en-US"
+
+
 def account_message_language(account) -> str:
-    """The account's message language (zh-CN unless an operator set another)."""
+    """The account's message language: the one an operator set, else the console's."""
     try:
-        return account.message_settings.language or DEFAULT_LANGUAGE
+        return account.message_settings.language or console_message_language()
     except AccountMessageSettings.DoesNotExist:
-        return DEFAULT_LANGUAGE
+        return console_message_language()
 
 
 def account_message_language_set(*, account, language: str) -> AccountMessageSettings:

@@ -7,6 +7,9 @@ limit; a fixed window would let 40 through across a boundary. The log lives in R
 (`RateLimitBucket`, one row per bot, locked while checked). Keys are hashes of the webhook, never the
 webhook itself.
 
+A platform that throttles a bot anyway (DingTalk's 130101, WeCom's 45009, a 429) pauses it for
+everyone: `rate_limit_pause` makes every acquire wait until the platform's window has passed.
+
 `rate_limit_acquire` either takes a slot (`slot.wait == 0`) or takes nothing and says how many
 seconds until the window has room: the delivery waits that long (nothing is dropped). After the send,
 `rate_limit_sent(slot)` moves the slot's time to the moment the answer came back: the bot received
@@ -47,6 +50,8 @@ UNAVAILABLE_WAIT_SECONDS = 5.0
 # ARGV: the caller's clock ("" to read Redis's own TIME, one clock for every worker), the longest
 # window, the member, then (limit, window) pairs.
 _ACQUIRE_SCRIPT = """
+local paused = redis.call('PTTL', KEYS[2])
+if paused > 0 then return tostring(paused / 1000) end
 local now = tonumber(ARGV[1])
 if not now then
   local t = redis.call('TIME')
@@ -150,6 +155,28 @@ def rate_limit_sent(slot: RateLimitSlot, *, clock: Clock | None = None) -> None:
         logger.warning("rate limiter: could not move the slot of a finished send", exc_info=True)
 
 
+def rate_limit_pause(*, channel_key: str, identity: str, seconds: float) -> None:
+    """The platform throttled this bot (a "throttled" answer, notifications.channels.answers): no
+    send to it, from any worker, for `seconds`. A pause never shortens one already running."""
+    if not identity or seconds <= 0:
+        return
+    key = bucket_key(channel_key, identity)
+    try:
+        if settings.RATE_LIMIT_REDIS_URL:
+            client = redis.Redis.from_url(settings.RATE_LIMIT_REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
+            pause_key = redis_pause_key(key)
+            if (client.pttl(pause_key) or 0) < seconds * 1000:
+                client.set(pause_key, "1", px=max(1, int(seconds * 1000)))
+        else:
+            RateLimitBucket.objects.get_or_create(key=key)
+            with transaction.atomic():
+                bucket = RateLimitBucket.objects.select_for_update().get(key=key)
+                bucket.paused_until = max(bucket.paused_until, time.time() + seconds)
+                bucket.save(update_fields=["paused_until", "updated_at"])
+    except Exception:  # the delivery still waits its own retry_after; only other workers miss the pause
+        logger.warning("rate limiter: could not record a pause of %s s", seconds, exc_info=True)
+
+
 # --- Redis ---------------------------------------------------------------------------------------
 @lru_cache(maxsize=4)
 def _redis(url: str):
@@ -165,6 +192,10 @@ def _clock_arg(clock: Clock | None) -> str:
     return "" if clock is None else repr(float(clock()))
 
 
+def redis_pause_key(key: str) -> str:
+    return redis_key(f"pause:{key}")
+
+
 def _acquire_redis(key: str, windows: list[tuple[int, float]], member: str, clock: Clock | None) -> float:
     script, _ = _redis(settings.RATE_LIMIT_REDIS_URL)
     longest = max(window for _, window in windows)
@@ -172,7 +203,7 @@ def _acquire_redis(key: str, windows: list[tuple[int, float]], member: str, cloc
     for count, window in windows:
         args += [count, window]
     try:
-        return float(script(keys=[redis_key(key)], args=args))
+        return float(script(keys=[redis_key(key), redis_pause_key(key)], args=args))
     except redis.RedisError:
         logger.warning("rate limiter: Redis is unavailable; the delivery waits %s s", UNAVAILABLE_WAIT_SECONDS)
         return UNAVAILABLE_WAIT_SECONDS
@@ -186,6 +217,8 @@ def _acquire_database(key: str, windows: list[tuple[int, float]], member: str, c
     with transaction.atomic():
         bucket = RateLimitBucket.objects.select_for_update().get(key=key)
         now = clock()
+        if bucket.paused_until > now:
+            return bucket.paused_until - now
         hits = [hit for hit in bucket.hits if hit[0] > now - longest]
         wait = wait_for_room([hit[0] for hit in hits], windows, now)
         if wait <= 0:

@@ -20,13 +20,14 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from notifications.channels.registry import CHANNELS_BY_KEY, Channel, channel_for_method, get_method
-from notifications.models import Delivery, DeliveryAttempt, Event, RoutingKey, Rule, Target
+from notifications.models import Delivery, DeliveryAttempt, Event, RoutingKey, Rule, Target, TargetHealth
 from notifications.services.delivery import (
     FirstSend,
     attempt_send,
     delivery_claim_first,
     delivery_enqueue,
     delivery_release,
+    skipped_reason,
 )
 from notifications.services.messages import message_for_delivery
 from notifications.services.routing_keys import event_scope_keys
@@ -103,6 +104,9 @@ def _plan(event: Event, targets: list[Target], now) -> list[_Planned]:
                 workspace_id=event.workspace_id, channel=channel.key, recipient_label=label[:256],
                 deadline_at=deadline, next_attempt_at=now,
             )
+            if target.health == TargetHealth.DISABLED:  # recorded, not attempted, not billed
+                delivery.status, delivery.next_attempt_at = Delivery.Status.SKIPPED, None
+                delivery.last_error = skipped_reason(target)
             planned.append(_Planned(delivery, channel, created=True))
     return planned
 
@@ -112,7 +116,7 @@ def _take_inline(planned: list[_Planned], now) -> list[_Planned]:
     one goes to a chat bot or an HTTP endpoint (settings.DELIVERY_INLINE_MAX), each with its bot's
     rate-limit slot taken (by the delivery service, which owns claims and attempts); a bot whose window
     is full waits through its channel's queue instead."""
-    new = [p for p in planned if p.created]
+    new = [p for p in planned if p.created and p.delivery.status == Delivery.Status.PENDING]
     if not new or len(new) > settings.DELIVERY_INLINE_MAX or not all(p.channel.inline for p in new):
         return []
     for item in new:

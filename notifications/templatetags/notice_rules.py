@@ -2,11 +2,16 @@
 Event Notification Configuration tab once EventBridge is active. The rule views re-render the same
 section after a change (`oob=True` swaps it in place from an HTMX answer)."""
 
+from datetime import timedelta
+
 from django import template
+from django.utils import timezone
 
 from notifications.models.rules import MAX_RULES_PER_BUS
 from notifications.selectors.rules import rule_row, rules_for_workspace
 from notifications.services import rules as rule_services
+from notifications.services.health import target_enable
+from notifications.services.recovery import recovery_start
 from workspaces.iam.permissions import AccessDenied
 from workspaces.tenancy.bus import bus_readiness
 
@@ -26,9 +31,16 @@ def rules_section_context(*, user, workspace, csrf_token=None, oob: bool = False
         toggle = rule_services.rule_disable if row.rule.enabled else rule_services.rule_enable
         row.can_toggle = toggle.allowed(user, rule=row.rule)
         row.can_delete = rule_services.rule_delete.allowed(user, rule=row.rule)
+    disabled = [{"rule": row.rule, **target} for row in rows for target in row.targets
+                if target["health"] == "disabled"]
+    can_fix = has_bus and target_enable.allowed(user, workspace=workspace)
     return {
         "workspace": workspace,
         "rows": rows,
+        "disabled_targets": disabled,
+        "can_fix_targets": can_fix,
+        "can_recover": has_bus and bool(rows) and recovery_start.allowed(user, workspace=workspace),
+        "recover_since": (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
         "denied": denied,
         "has_bus": has_bus,
         "can_create": has_bus and rule_services.rule_create.allowed(user, "eventbridge:CreateRule",

@@ -5,6 +5,7 @@ with `errcode`, the signature checked exactly as DingTalk checks it, 20 messages
     bot = fake.add_bot(secret="SEC123...")      # bot.webhook: http://127.0.0.1:<port>/robot/send?access_token=...
     fake.fail_next(2)                           # the next two answers: HTTP 500
     fake.fail_with(130101, seconds=5)           # errcode 130101 for 5 s
+    fake.revoke(bot)                            # from now on: errcode 400102 (the robot was disabled)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ SIGN_NOT_MATCH = {"errcode": 310000, "errmsg": "sign not match, more: [https://d
 INVALID_TIMESTAMP = {"errcode": 310000, "errmsg": "invalid timestamp"}
 KEYWORDS_MISSING = {"errcode": 310000, "errmsg": "keywords not in content"}
 TOKEN_MISSING = {"errcode": 300001, "errmsg": "token is not exist"}
+ROBOT_DISABLED = {"errcode": 400102, "errmsg": "机器人已停用"}
 
 
 def too_fast() -> dict:
@@ -55,6 +57,7 @@ class FakeDingTalk(FakeServer):
         self.bots: dict[str, DingTalkBot] = {}
         self.limiter = SlidingWindow(self.PER_MINUTE, self.window(60.0))
         self.code_failure = TimedCodeFailure()
+        self.revoked: dict[str, dict] = {}
 
     def add_bot(self, *, secret: str = "", keywords: tuple[str, ...] = (), token: str | None = None) -> DingTalkBot:
         token = token or pysecrets.token_hex(32)
@@ -67,6 +70,15 @@ class FakeDingTalk(FakeServer):
         with self.lock:
             self.code_failure.set(errcode, seconds, errmsg or default)
 
+    def revoke(self, bot: DingTalkBot, answer: dict | None = None) -> None:
+        """The robot was disabled in its group: every later message is answered 400102."""
+        with self.lock:
+            self.revoked[bot.token] = answer or ROBOT_DISABLED
+
+    def restore(self, bot: DingTalkBot) -> None:
+        with self.lock:
+            self.revoked.pop(bot.token, None)
+
     def messages_for(self, bot: DingTalkBot) -> list[RecordedRequest]:
         return [r for r in self.accepted if r.query.get("access_token") == bot.token]
 
@@ -76,6 +88,8 @@ class FakeDingTalk(FakeServer):
         bot = self.bots.get(request.query.get("access_token", ""))
         if bot is None:
             return Answer(200, TOKEN_MISSING)
+        if bot.token in self.revoked:
+            return Answer(200, self.revoked[bot.token])
         if bot.secret:
             timestamp, sign = request.query.get("timestamp", ""), request.query.get("sign", "")
             try:

@@ -33,7 +33,8 @@ def database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, log_path: Path, env: dict, queues: str, concurrency: int):
+    def __init__(self, log_path: Path, env: dict, queues: str, concurrency: int, prefix: tuple = ()):
+        self.prefix = tuple(prefix)  # a command the worker runs under (e.g. in its own mount namespace)
         self.log_path = log_path
         self.env = env
         self.queues = queues
@@ -44,7 +45,8 @@ class WorkerProcess:
         name = f"test-{uuid.uuid4().hex[:8]}@%h"
         self._log = open(self.log_path, "ab")  # noqa: SIM115  (closed in stop)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "console", "worker", *(["-Q", self.queues] if self.queues else []),
+            [*self.prefix, sys.executable, "-m", "celery", "-A", "console", "worker",
+             *(["-Q", self.queues] if self.queues else []),
              "--concurrency", str(self.concurrency), "-l", "info", "-n", name,
              "--without-mingle", "--without-gossip", "--without-heartbeat"],
             cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -89,7 +91,7 @@ def start_worker(transactional_db, tmp_path):
 
     workers: list[WorkerProcess] = []
 
-    def start(concurrency: int = 2, queues: str | None = None, ready_timeout: float = 30.0,
+    def start(concurrency: int = 2, queues: str | None = None, ready_timeout: float = 30.0, prefix: tuple = (),
               **env_overrides) -> WorkerProcess:
         env = os.environ.copy()
         env.update(
@@ -104,7 +106,7 @@ def start_worker(transactional_db, tmp_path):
         worker = WorkerProcess(
             tmp_path / f"worker-{len(workers)}.log", env,
             ",".join(dj.CELERY_QUEUE_NAMES) if queues is None else queues,  # "": no -Q at all
-            concurrency,
+            concurrency, prefix,
         )
         workers.append(worker)
         return worker.start(timeout=ready_timeout)

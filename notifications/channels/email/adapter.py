@@ -12,6 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 
 from notifications.channels.base import ChannelAdapter, DeliveryError, SendContext, SendResult
 
+from .outcomes import RECIPIENT_REFUSED, SENDER_REFUSED, UNREACHABLE, smtp_answer
 from .renderer import html_body, subject, text_body
 
 
@@ -37,15 +38,19 @@ class EmailAdapter(ChannelAdapter):
         email.attach_alternative(html_body(message), "text/html")
         try:
             sent = email.send(fail_silently=False)
-        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
-            raise DeliveryError(f"the mail server refused the message: {exc}"[:500], permanent=True,
-                                request_url=destination) from None
-        except smtplib.SMTPResponseException as exc:  # 5xx: the server will not take it; 4xx: later
-            raise DeliveryError(f"the mail server answered {exc.smtp_code}: {exc.smtp_error!r}"[:500],
-                                permanent=exc.smtp_code >= 500, request_url=destination) from None
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise DeliveryError.decoded(RECIPIENT_REFUSED, f"the mail server refused the message: {exc}"[:500],
+                                        request_url=destination) from None
+        except smtplib.SMTPSenderRefused as exc:
+            raise DeliveryError.decoded(SENDER_REFUSED, f"the mail server refused the message: {exc}"[:500],
+                                        request_url=destination) from None
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryError.decoded(smtp_answer(exc.smtp_code),
+                                        f"the mail server answered {exc.smtp_code}: {exc.smtp_error!r}"[:500],
+                                        provider_code=exc.smtp_code, request_url=destination) from None
         except (smtplib.SMTPException, OSError) as exc:
-            raise DeliveryError(f"the mail server could not be reached: {exc}"[:500], permanent=False,
-                                request_url=destination) from None
+            raise DeliveryError.decoded(UNREACHABLE, f"the mail server could not be reached: {exc}"[:500],
+                                        request_url=destination) from None
         if not sent:
             raise DeliveryError("the email backend sent nothing", permanent=False, request_url=destination)
         return SendResult(request_url=destination, detail="sent")

@@ -12,8 +12,9 @@ def test_the_right_secret_reports_success_and_sends_one_test_message(fake_dingta
                                config={}, secrets={"webhook": bot.webhook, "signing_key": SECRET})
     assert result.ok and result.code == "0"
     [message] = fake_dingtalk.messages_for(bot)
-    # The account has no message language: messages are in zh-CN, a test message marked as one.
-    assert message.json["markdown"]["title"].startswith("[测试] 模型版本审批通过：")
+    # The account has no message language and the console runs in English: messages are in en-US, a
+    # test message marked as one.
+    assert message.json["markdown"]["title"].startswith("[Test] ")
 
 
 def test_a_wrong_secret_reports_the_bots_own_code_and_message(fake_dingtalk, owner, activated_workspace):

@@ -30,7 +30,8 @@ def _deliver(event):
         assert delivery_send(delivery_id=delivery.pk) == "succeeded"
 
 
-def test_a_delivery_carries_the_targets_template_with_values_escaped(activated_workspace, fake_dingtalk):
+def test_a_delivery_carries_the_targets_template_with_values_escaped(activated_workspace, fake_dingtalk, settings):
+    settings.LANGUAGE_CODE = "zh-hans"  # a console in Chinese: messages default to zh-CN
     bot = _dingtalk_target(activated_workspace, fake_dingtalk, title_template="${resource.name} failed",
                            body_template="### ${event.label}\n**${resource.name}** (${status.old} → ${status.new})")
     _deliver(raise_event(activated_workspace, name="[x](http://evil) *now*"))
@@ -95,9 +96,11 @@ def test_an_http_targets_templates_ride_in_the_envelope_as_extension_attributes(
 
 
 def test_a_deliverys_message_costs_no_query_once_the_account_settings_are_selected(activated_workspace, account,
-                                                                                  django_assert_num_queries):
+                                                                                  django_assert_num_queries, settings):
     from notifications.models import Event, Target
     from notifications.services.messages import message_for_delivery
+
+    settings.LANGUAGE_CODE = "zh-hans"  # a console in Chinese: no settings row means zh-CN
 
     raise_event(activated_workspace, name="nightly")
     for language in ("", "en-US"):  # no settings row yet, then one

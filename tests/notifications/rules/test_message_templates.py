@@ -111,10 +111,12 @@ def test_the_api_previews_a_message_in_the_channels_format(owner_api, activated_
 
 
 # --- language -------------------------------------------------------------------------------------
-def test_the_account_language_is_zh_cn_until_an_operator_sets_another(account):
+def test_the_account_language_follows_the_console_until_an_operator_sets_another(account, settings):
     from notifications.services.messages import account_message_language, account_message_language_set
 
-    assert account_message_language(account) == "zh-CN"
+    assert account_message_language(account) == "en-US"  # the console runs in English (en-us)
+    settings.LANGUAGE_CODE = "zh-hans"
+    assert account_message_language(account) == "zh-CN"  # ... and in Chinese
     account_message_language_set(account=account, language="en-US")
     account.refresh_from_db()
     assert account_message_language(account) == "en-US"
@@ -154,7 +156,9 @@ def test_the_edit_drawer_shows_the_saved_template_and_saving_again_keeps_it(owne
     assert target.body_template == "### ${resource.name}\nWhy: ${failure.reason}"
 
 
-def test_the_drawers_preview_names_template_problems_instead_of_rendering(owner_client, activated_workspace):
+def test_the_drawers_preview_names_template_problems_instead_of_rendering(owner_client, activated_workspace,
+                                                                          settings):
+    settings.LANGUAGE_CODE = "zh-hans"  # a console in Chinese: messages default to zh-CN
     preview = reverse("rule-preview", kwargs={"workspace_id": activated_workspace.pk})
     data = {"source": "dlc_job", "event_types": [DLC_FAILED], "target_keys": ["0"], "_key": "0",
             "t0-method": "wecom", "t0-title_template": "${resource.nam}"}

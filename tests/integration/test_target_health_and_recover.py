@@ -1,0 +1,132 @@
+"""With a real Celery worker: a DingTalk robot disabled mid-run (the fake answers 400102) disables
+its target after one delivery; later events are skipped; re-enable (after a successful Test
+Connectivity) and Recover deliver every one of them, once. A DNS failure is retried, and the delivery
+succeeds once the name resolves."""
+
+import base64
+import os
+import shutil
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from notifications.models import Delivery, DeliveryAttempt, Recovery, Target
+from notifications.services.connectivity import connectivity_test_saved
+from notifications.services.health import target_enable
+from notifications.services.recovery import recovery_progress, recovery_start
+from tests.fakes.dingtalk import FakeDingTalk
+from tests.fakes.http_receiver import FakeHttpReceiver
+from tests.notifications.delivery.builders import add_target, make_rule, raise_event
+
+pytestmark = pytest.mark.integration
+
+WHSEC = "whsec_" + base64.b64encode(b"recovery-test-signing-key-32-byt").decode()
+
+WORKER_ENV = {
+    "OUTBOUND_ALLOWED_NETWORKS": "127.0.0.1/32",
+    "WEBHOOK_EXTRA_HOSTS": "127.0.0.1",
+    "DELIVERY_RETRY_BASE_SECONDS": "0.2",
+    "DELIVERY_RETRY_MAX_SECONDS": "0.5",
+}
+
+
+def wait_until(predicate, timeout=30.0, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+@pytest.fixture
+def dingtalk():
+    fake = FakeDingTalk().start()
+    yield fake
+    fake.stop()
+
+
+def statuses():
+    return sorted(Delivery.objects.values_list("status", flat=True))
+
+
+def test_a_revoked_robot_disables_its_target_and_recover_delivers_the_skipped_events_once(
+        start_worker, dingtalk, activated_workspace, owner, settings):
+    settings.OUTBOUND_ALLOWED_NETWORKS, settings.WEBHOOK_EXTRA_HOSTS = ["127.0.0.1/32"], ["127.0.0.1"]
+    bot = dingtalk.add_bot()
+    target = add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook})
+    start_worker(**WORKER_ENV)
+    since = timezone.now() - timedelta(seconds=1)
+
+    raise_event(activated_workspace, name="job-1", resource_id=1)
+    assert wait_until(lambda: statuses() == ["succeeded"])
+    dingtalk.revoke(bot)  # the robot is disabled in its group: 400102 from now on
+    raise_event(activated_workspace, name="job-2", resource_id=2)
+    assert wait_until(lambda: Target.objects.get().health == "disabled")
+    for n in (3, 4, 5):
+        raise_event(activated_workspace, name=f"job-{n}", resource_id=n)
+    assert wait_until(lambda: statuses() == ["dead", "skipped", "skipped", "skipped", "succeeded"])
+    assert len(dingtalk.requests) == 2  # job-1 delivered, job-2 refused; the skipped never sent
+    assert "robot was disabled" in Target.objects.get().disabled_reason
+
+    dingtalk.restore(bot)
+    assert connectivity_test_saved(actor=owner, target=Target.objects.get()).ok
+    target_enable(actor=owner, target_id=target.pk)
+    recovery = recovery_start(actor=owner, workspace=activated_workspace, since=since)
+    again = recovery_start(actor=owner, workspace=activated_workspace, since=since)  # a second click
+    assert again.pk == recovery.pk and Recovery.objects.count() == 1
+
+    assert wait_until(lambda: recovery_progress(recovery=recovery).finished)
+    progress = recovery_progress(recovery=recovery)
+    assert (progress.total, progress.done, progress.succeeded) == (4, 4, 4)
+    assert statuses() == ["succeeded"] * 5
+    texts = [m.json["markdown"]["text"] for m in dingtalk.messages_for(bot)]
+    for n in range(1, 6):
+        assert sum(f"job-{n}" in text for text in texts) == 1, n  # every event exactly once
+    assert Target.objects.get().health == "healthy"
+
+
+HOSTS_BASE = "127.0.0.1 localhost\n"
+
+
+@pytest.fixture
+def own_hosts_file(tmp_path):
+    """A hosts file only the worker sees: the worker runs in its own mount namespace with this file
+    bound over /etc/hosts, so that a name can start resolving mid-test (a DNS outage ending)."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare(1) to give the worker its own /etc/hosts")
+    hosts = tmp_path / "hosts"
+    hosts.write_text(HOSTS_BASE)
+    prefix = ("unshare", "--mount", "--propagation", "private", "sh", "-c",
+              f'mount --bind "{hosts}" /etc/hosts && exec "$0" "$@"')
+    return hosts, prefix
+
+
+def test_a_dns_failure_is_retried_and_succeeds_once_the_name_resolves(start_worker, activated_workspace,
+                                                                      own_hosts_file):
+    hosts, prefix = own_hosts_file
+    receiver = FakeHttpReceiver().start()
+    try:
+        endpoint = receiver.add_endpoint(secret=WHSEC)
+        url = endpoint.url.replace("127.0.0.1", "receiver.recovery-test")
+        account = activated_workspace.account
+        account.outbound_allowed_networks = "127.0.0.1/32"  # this tenant's receiver is on a private network
+        account.save(update_fields=["outbound_allowed_networks"])
+        target = add_target(make_rule(activated_workspace), "http", secrets={"url": url, "signing_secret": WHSEC})
+        start_worker(prefix=prefix, **WORKER_ENV)
+        raise_event(activated_workspace)
+        assert wait_until(lambda: DeliveryAttempt.objects.filter(outcome="failed").count() >= 2)
+        delivery = Delivery.objects.get()
+        assert delivery.status in ("retrying", "pending")  # not dead
+        attempt = delivery.attempts.order_by("number").first()
+        assert attempt.outcome_class == "transient" and "did not resolve (DNS)" in attempt.reason
+        assert Target.objects.get(pk=target.pk).health == "failing"
+
+        hosts.write_text(HOSTS_BASE + "127.0.0.1 receiver.recovery-test\n")  # the name resolves again
+        assert wait_until(lambda: Delivery.objects.get().status == "succeeded")
+        assert receiver.wait_for_accepted(1) and len(receiver.accepted) == 1
+        assert Target.objects.get(pk=target.pk).health == "healthy"
+    finally:
+        receiver.stop()
