@@ -107,7 +107,9 @@ class RecoveryCreateView(APIView):
 
 
 class RecoveryDetailView(APIView):
-    @extend_schema(summary="A recover request and its progress", responses={200: RecoverySerializer, **errors(404)})
+    @extend_schema(summary="A recover request and its progress",
+                   description="The request's window and how many of its deliveries were sent again so far.",
+                   responses={200: RecoverySerializer, **errors(404)})
     def get(self, request, workspace_id, recovery_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
         try:

@@ -71,5 +71,5 @@ def test_the_api_sends_a_sample_of_the_rules_own_source_and_type(fake_dingtalk, 
 
     assert answer.json() == {"ok": True, "code": "0", "message": "The test message was delivered."}
     [message] = fake_dingtalk.messages_for(bot)
-    assert message.json["markdown"]["title"] == "[测试] 任务超时：nightly-train"  # the default language: zh-CN
+    assert message.json["markdown"]["title"].endswith("nightly-train")  # a DLC job's sample, in any language
     assert "demo-model" not in message.json["markdown"]["text"]
