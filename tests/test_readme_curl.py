@@ -77,7 +77,7 @@ def test_the_readmes_catalog_and_follow_up_examples_run_against_a_live_console(l
     assert end == len(answers)
     [listed] = events["results"]
     assert listed["id"] == event.pk and listed["deliveries"] == {"total": 1, "pending": 0, "retrying": 0,
-                                                                 "succeeded": 0, "dead": 1}
+                                                                 "succeeded": 0, "dead": 1, "skipped": 0}
     [followed] = deliveries["results"]
     assert (followed["event_type"], followed["status"], followed["resource_name"]) == (
         "pai:DLC:JobFailed", "dead", "resnet50-train")

@@ -128,7 +128,8 @@ def test_an_event_counts_its_deliveries_and_one_call_follows_it_to_its_attempts(
     events = owner_api.get(f"/api/v1/workspaces/{workspace_id}/events/").json()["results"]
     [event] = [row for row in events if row["id"] == dead_delivery.event_id]
     assert event["cloudevent_id"] == dead_delivery.event.event_id and "event_id" not in event
-    assert event["deliveries"] == {"total": 1, "pending": 0, "retrying": 0, "succeeded": 0, "dead": 1}
+    assert event["deliveries"] == {"total": 1, "pending": 0, "retrying": 0, "succeeded": 0, "dead": 1,
+                                   "skipped": 0}
     detail = owner_api.get(f"/api/v1/workspaces/{workspace_id}/events/{event['id']}/").json()
     assert detail["deliveries"] == event["deliveries"]
 
