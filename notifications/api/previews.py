@@ -20,7 +20,7 @@ from notifications.services.messages import message_preview, template_variables_
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 
-class VariableSerializer(api_serializers.Serializer):
+class TemplateVariableSerializer(api_serializers.Serializer):
     name = serializers.CharField(help_text="What a template writes between ${ and }.")
     description = serializers.CharField()
     example = serializers.CharField()
@@ -32,7 +32,7 @@ class VariablesView(APIView):
                                "what it holds.",
                    parameters=[OpenApiParameter("event_type", str, required=True,
                                                 enum=[key for key, _ in EVENT_TYPE_CHOICES])],
-                   responses={200: VariableSerializer(many=True), **errors(400, 404)})
+                   responses={200: TemplateVariableSerializer(many=True), **errors(400, 404)})
     def get(self, request, workspace_id):
         workspace = workspace_get_for_user(request.user, workspace_id)
         template_variables_list.authorize(request.user, workspace=workspace)

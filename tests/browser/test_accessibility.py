@@ -88,6 +88,10 @@ NOT_PAGES = {
     "rule-drawer-close": "an empty answer (the old Cancel)",
     "event-deliveries": "the delivery records partial, polled by the event page's Delivery records tab",
     "delivery-redeliver": "POST only (Redeliver)",
+    "target-test-saved": "POST only: a disabled target's Test Connectivity in the rules page's banner",
+    "target-enable": "POST only: the banner's Re-enable",
+    "recovery-create": "POST only: the Recover form",
+    "recovery-progress": "the Recover progress partial, polled by the rules page (test_target_health)",
 }
 
 

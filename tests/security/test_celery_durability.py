@@ -245,7 +245,25 @@ def test_raising_job_timeouts_twice_raises_each_timeout_once(activated_workspace
     assert Event.objects.filter(type__endswith=":JobTimeout").count() == 1
 
 
+def test_running_a_recover_request_twice_takes_each_delivery_once(delivery_setup, owner, activated_workspace,
+                                                                  django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import Delivery
+    from notifications.services.recovery import recovery_start
+    from notifications.tasks import recover
+
+    since = timezone.now() - timedelta(hours=1)
+    Delivery.objects.update(status="dead")  # the five deliveries of the approval, all dead
+    with django_capture_on_commit_callbacks():
+        recovery = recovery_start(actor=owner, workspace=activated_workspace, since=since)
+        assert twice(recover, recovery.pk) == [5, 0]
+    assert Delivery.objects.count() == 5 and not Delivery.objects.filter(status="dead").exists()
+
+
 def test_every_task_has_an_idempotency_test_above():
     covered = {"route_event", "deliver", "requeue_unenqueued_events", "requeue_overdue_deliveries",
-               "raise_job_timeouts"}
+               "raise_job_timeouts", "recover"}
     assert {task.name.rsplit(".", 1)[-1] for task in project_tasks()} <= covered

@@ -1,6 +1,7 @@
 """Secrets at rest: encrypted in the database, rotated by a command, and never shown in clear text."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from cryptography.fernet import Fernet
@@ -8,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.db import connection, models
+from django.utils import timezone
 
 from console.crypto import EncryptedJSONField, SecretDict, secrets_unreadable
 from console.settings import DEV_FIELD_ENCRYPTION_KEY, DEV_SECRET_KEY
@@ -366,10 +368,14 @@ def test_no_secret_appears_in_any_page_answer_admin_page_stored_row_audit_entry_
 
     found: dict[str, list[str]] = {}
     event = Event.objects.filter(workspace=workspace).first()
+    from notifications.services.recovery import recovery_start
+
+    recovery = recovery_start(actor=owner, workspace=workspace, since=timezone.now() - timedelta(hours=1))
     ids = {**populate_resources(workspace=workspace, owner=owner),
            "rule_id": configured["rule_id"], "event_id": event.pk, "delivery_id": deliveries.first().pk,
            "model_id": configured["model"].pk, "version_id": configured["version"].pk,
-           "version_name": configured["version"].version_name, "target_id": deliveries.first().target_id}
+           "version_name": configured["version"].version_name, "target_id": deliveries.first().target_id,
+           "recovery_id": recovery.pk}
     paths, unknown = console_and_api_paths(ids)
     statuses = {}
     for path in paths:
