@@ -42,12 +42,14 @@ LABELS_ZH = {
 
 WORDS = {
     "en-US": {"workspace": "Workspace", "resource": "Resource", "status": "Status", "operator": "Operator",
-              "time": "Time", "model": "Model version", "reason": "Failure reason", "duration": "Ran (minutes)",
+              "time": "Time", "event_id": "Event ID",
+              "model": "Model version", "reason": "Failure reason", "duration": "Ran (minutes)",
               "link": "View event in the console", "colon": ": ",
               "sms": "[PAI] Workspace ${workspace.name}: ${event.label}, ${resource.name}, at ${event.time}.",
               "voice": "PAI notice. Workspace ${workspace.name}: ${event.label}, ${resource.name}."},
     "zh-CN": {"workspace": "工作空间", "resource": "资源", "status": "状态", "operator": "操作人",
-              "time": "时间", "model": "模型版本", "reason": "失败原因", "duration": "已运行（分钟）",
+              "time": "时间", "event_id": "事件 ID",
+              "model": "模型版本", "reason": "失败原因", "duration": "已运行（分钟）",
               "link": "在控制台查看事件", "colon": "：",
               "sms": "【PAI】工作空间 ${workspace.name}：${resource.name} ${event.label}，时间 ${event.time}。",
               "voice": "PAI 通知。工作空间 ${workspace.name}：${resource.name} ${event.label}。"},
@@ -77,7 +79,8 @@ def _rows(event_type: str, language: str) -> list[tuple[str, str]]:
         rows.append((words["reason"], "${failure.reason}"))
     if name == "JobTimeout":
         rows.append((words["duration"], "${job.duration}"))
-    rows += [(words["operator"], "${operator}"), (words["time"], "${event.time}")]
+    # The event id, as the messages always carried it: receivers and people de-duplicate and trace by it.
+    rows += [(words["operator"], "${operator}"), (words["time"], "${event.time}"), (words["event_id"], "${event.id}")]
     return rows
 
 
