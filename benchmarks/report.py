@@ -123,7 +123,9 @@ def profile_section(result: dict) -> list[str]:
                      f"runs {f['runs_per_s']}; "
                      f"n={f['approvals']} approvals; approvals {f['publish_per_s']}/s; "
                      f"all recorded: {f['all_recorded']}"))
-    lines += _table(["measure", "rate", "ratio to (a)", "details"], rows) + [""]
+    rows = [row for row in rows if not str(row[1]).startswith("None")]  # a stage not measured: no row
+    if rows:
+        lines += _table(["measure", "rate", "ratio to (a)", "details"], rows) + [""]
     lines += _cpu_table(s)
     lat = []
 

@@ -44,8 +44,9 @@ def measure(ctx: Context, with_apprise: bool = True) -> list[Stage]:
         apprise_count = sorted((ctx.size(50, 100), round(warm_apprise["per_s"] * ctx.size(3, 8, scaled=False)),
                                 ctx.size(300, 2000)))[1]
         count = _pipeline_count(ctx, warm["per_s"])
-        warm_console = run_approvals(ctx, pipeline.build_bot_workspaces(ctx.size(20, 30), ctx.fake.url), None,
-                                     mode="approve")
+        with_console = not ctx.quick  # the console's Approve is context: the full run only
+        warm_console = {"per_s": 0} if not with_console else run_approvals(
+            ctx, pipeline.build_bot_workspaces(ctx.size(20, 30), ctx.fake.url), None, mode="approve")
         console_count = _pipeline_count(ctx, warm_console["per_s"], 3, 8)
         total = QUICK_ROUNDS if ctx.quick else ROUNDS
         for number in range(1, total + 1):
@@ -60,10 +61,11 @@ def measure(ctx: Context, with_apprise: bool = True) -> list[Stage]:
                 row["apprise"] = peers.run(ctx, "apprise", apprise_count, None, cpu=CpuMeter(ctx, apprise_worker))
             row["pipeline"] = run_approvals(ctx, fixtures, None, cpu=CpuMeter(ctx, pipe_worker))
             row["pipeline"]["complete"] = records_complete(row["pipeline"]["records"], count, count)
-            approvals = pipeline.build_bot_workspaces(console_count, ctx.fake.url)
-            row["console"] = run_approvals(ctx, approvals, None, mode="approve", cpu=CpuMeter(ctx, pipe_worker))
-            row["console"]["complete"] = records_complete(row["console"]["records"], console_count, console_count,
-                                                          mode="approve")
+            if with_console:
+                approvals = pipeline.build_bot_workspaces(console_count, ctx.fake.url)
+                row["console"] = run_approvals(ctx, approvals, None, mode="approve", cpu=CpuMeter(ctx, pipe_worker))
+                row["console"]["complete"] = records_complete(row["console"]["records"], console_count,
+                                                              console_count, mode="approve")
             rounds.append(row)
             if number in (1, total):
                 memory.figures[f"after_run_{1 if number == 1 else 3}"] = {
@@ -108,6 +110,14 @@ def measure(ctx: Context, with_apprise: bool = True) -> list[Stage]:
     b.figures["ratio_to_a2"] = round(median([x for x in b.figures["ratio_to_a2_per_round"] if x is not None]), 3)
     b.figures["ratio_to_a3"] = _median_ratio(b.figures["ratio_to_a3_per_round"])
     b.figures["ratio_to_a"] = round(median([x for x in b.figures["ratio_to_a_per_round"] if x is not None]), 3)
+    cpu = Stage("cpu_per_delivery")
+    cpu.figures = {name: _cpu_medians([r[key]["cpu_ms"] for r in rounds if "cpu_ms" in r.get(key, {})])
+                   for name, key in (("a2", "bare"), ("a3", "apprise"), ("b", "pipeline"), ("b_console", "console"))}
+    memory.figures["growth_mb"] = _growth(memory.figures)
+    memory.figures["rounds"] = len(rounds)
+    stages = [a, a2, *([a3] if with_apprise else []), b, cpu, memory]
+    if not with_console or not rounds:
+        return stages
     consoles = [r["console"]["per_s"] for r in rounds]
     console.figures = {
         "deliveries_per_s": median(consoles), "runs_per_s": consoles, "approvals": console_count,
@@ -119,12 +129,7 @@ def measure(ctx: Context, with_apprise: bool = True) -> list[Stage]:
     console.figures["ratio_to_a2"] = round(median([x for x in console.figures["ratio_to_a2_per_round"]
                                                    if x is not None]), 3)
     console.figures["ratio_to_a3"] = _median_ratio(console.figures["ratio_to_a3_per_round"])
-    cpu = Stage("cpu_per_delivery")
-    cpu.figures = {name: _cpu_medians([r[key]["cpu_ms"] for r in rounds if "cpu_ms" in r.get(key, {})])
-                   for name, key in (("a2", "bare"), ("a3", "apprise"), ("b", "pipeline"), ("b_console", "console"))}
-    memory.figures["growth_mb"] = _growth(memory.figures)
-    memory.figures["rounds"] = len(rounds)
-    return [a, a2, *([a3] if with_apprise else []), b, console, cpu, memory]
+    return [*stages, console]
 
 
 def _median_ratio(values: list) -> float | None:
@@ -134,4 +139,4 @@ def _median_ratio(values: list) -> float | None:
 
 def _cpu_medians(runs: list[dict]) -> dict:
     """The median of each process group's CPU ms per delivery over the rounds."""
-    return {group: median([run[group] for run in runs]) for group in (*GROUPS, "total")} if runs else {}
+    return {group: round(median([run[group] for run in runs]), 2) for group in (*GROUPS, "total")} if runs else {}

@@ -23,7 +23,7 @@ from benchmarks.harness import ROOT, profiles
 from benchmarks.suite import ALL_STAGES, EMBEDDED_STAGES
 
 # Seconds each profile may take before its remaining stages are skipped (they stop by themselves).
-BUDGETS = {("postgres-redis", True): 120, ("sqlite", True): 45, ("postgres-redis", False): 660, ("sqlite", False): 240}
+BUDGETS = {("postgres-redis", True): 150, ("sqlite", True): 60, ("postgres-redis", False): 660, ("sqlite", False): 240}
 
 
 def run_profile(key: str, quick: bool, only: tuple[str, ...]) -> dict:
