@@ -157,9 +157,11 @@ def profile_section(result: dict) -> list[str]:
             lines += [f"Note: {note}.", ""]
         search = _fig(s, "c_latency", "search")
         if search:
+            rate = search["highest_rate_within"]
             lines += [f"Highest paced rate with p99 <= {search['p99_limit_ms']:.0f} ms: "
-                      f"**{search['highest_rate_within']} events/s** (lowest rate over it: "
-                      f"{search['lowest_rate_over']}; {len(search['trials'])} paced runs).", ""]
+                      + (f"**{rate} events/s**" if rate else "**none of the rates tried**")
+                      + f" (lowest rate over it: {search['lowest_rate_over']}; "
+                      f"{len(search['trials'])} paced runs).", ""]
     d = s.get("d_routing_cost")
     if d and not d.get("skipped"):
         f = d["figures"]

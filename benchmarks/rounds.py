@@ -80,15 +80,15 @@ def measure(ctx: Context, with_apprise: bool = True) -> list[Stage]:
     bares = [r["bare"]["per_s"] for r in rounds]
     pipes = [r["pipeline"]["per_s"] for r in rounds]
     apprises = [r["apprise"]["per_s"] if with_apprise else None for r in rounds]
-    a.figures = {"requests_per_s": median(ceilings), "runs_per_s": ceilings,
+    a.figures = {"requests_per_s": round(median(ceilings), 1), "runs_per_s": ceilings,
                  "p50_ms": round(median([r["ceiling"]["p50_ms"] for r in rounds]), 3),
                  "p99_ms": round(median([r["ceiling"]["p99_ms"] for r in rounds]), 3)}
-    a2.figures = {"deliveries_per_s": median(bares), "runs_per_s": bares, "count": bare_count,
+    a2.figures = {"deliveries_per_s": round(median(bares), 1), "runs_per_s": bares, "count": bare_count,
                   "publish_per_s": median([r["bare"]["publish_per_s"] for r in rounds]),
                   "missing": sum(r["bare"]["missing"] for r in rounds),
                   "duplicates": sum(r["bare"]["duplicates"] for r in rounds),
                   "ratio_to_a_per_round": [_ratio(x, y) for x, y in zip(bares, ceilings, strict=True)]}
-    a3.figures = {"deliveries_per_s": median([x for x in apprises if x is not None]), "runs_per_s": apprises,
+    a3.figures = {"deliveries_per_s": round(median([x for x in apprises if x is not None]), 1), "runs_per_s": apprises,
                   "count": apprise_count,
                   "publish_per_s": median([r["apprise"]["publish_per_s"] for r in rounds if "apprise" in r]),
                   "missing": sum(r["apprise"]["missing"] for r in rounds if "apprise" in r),
@@ -96,7 +96,7 @@ def measure(ctx: Context, with_apprise: bool = True) -> list[Stage]:
                   "ratio_to_a_per_round": [_ratio(x, y) for x, y in zip(apprises, ceilings, strict=True)],
                   "ratio_to_a2_per_round": [_ratio(x, y) for x, y in zip(apprises, bares, strict=True)]}
     b.figures = {
-        "deliveries_per_s": median(pipes), "runs_per_s": pipes,
+        "deliveries_per_s": round(median(pipes), 1), "runs_per_s": pipes,
         "ratio_to_a2_per_round": [_ratio(x, y) for x, y in zip(pipes, bares, strict=True)],
         "ratio_to_a3_per_round": [_ratio(x, y) for x, y in zip(pipes, apprises, strict=True)],
         "ratio_to_a_per_round": [_ratio(x, y) for x, y in zip(pipes, ceilings, strict=True)],
@@ -120,7 +120,7 @@ def measure(ctx: Context, with_apprise: bool = True) -> list[Stage]:
         return stages
     consoles = [r["console"]["per_s"] for r in rounds]
     console.figures = {
-        "deliveries_per_s": median(consoles), "runs_per_s": consoles, "approvals": console_count,
+        "deliveries_per_s": round(median(consoles), 1), "runs_per_s": consoles, "approvals": console_count,
         "ratio_to_a2_per_round": [_ratio(x, y) for x, y in zip(consoles, bares, strict=True)],
         "ratio_to_a3_per_round": [_ratio(x, y) for x, y in zip(consoles, apprises, strict=True)],
         "publish_per_s": median([r["console"]["publish_per_s"] for r in rounds]),
