@@ -2,7 +2,7 @@
 (c) on the embedded defaults (SQLite + the SQLite broker), each profile in its own process, and the
 report printed and written to docs/benchmarks.md.
 
-    python -m benchmarks.run            # the full run (about 15 minutes)
+    python -m benchmarks.run            # the full run (about 9 minutes idle, at most about 16)
     python -m benchmarks.run --quick    # a short run, about 3 minutes (or BENCH_QUICK=1)
     python -m benchmarks.run --profiles postgres-redis --only b,c --no-write
 """
