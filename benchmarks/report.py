@@ -107,8 +107,10 @@ def profile_section(result: dict) -> list[str]:
         ("(b) pipeline: publish -> event -> rule -> delivery -> attempt", f"{b} /s", _ratio(b, a),
          f"{_fig(s, 'b_throughput', 'ratio_to_a2') or _ratio(b, a2)} of (a2) "
          f"(rounds {_fig(s, 'b_throughput', 'ratio_to_a2_per_round')}); "
-         f"{_fig(s, 'b_throughput', 'ratio_to_a3')} of (a3) "
-         f"(rounds {_fig(s, 'b_throughput', 'ratio_to_a3_per_round')}); runs {_fig(s, 'b_throughput', 'runs_per_s')}; "
+         + (f"{_fig(s, 'b_throughput', 'ratio_to_a3')} of (a3) "
+            f"(rounds {_fig(s, 'b_throughput', 'ratio_to_a3_per_round')}); "
+            if _fig(s, "b_throughput", "ratio_to_a3") is not None else "")
+         + f"runs {_fig(s, 'b_throughput', 'runs_per_s')}; "
          f"n={_fig(s, 'b_throughput', 'events_per_run')} approval events; "
          f"publish {_fig(s, 'b_throughput', 'publish_per_s')}/s; "
          f"all recorded: {_fig(s, 'b_throughput', 'all_recorded')}"),

@@ -80,7 +80,8 @@ def evaluate(f: dict) -> list[tuple[str, str, str, str]]:
                  "–" if p99 is None else f"{p99:.1f} ms", _judge(p99, lambda v: v <= 50)))
     highest, over = g("c_highest_rate_p99_within_100"), g("c_lowest_rate_over_100")
     measured = ("–" if highest is None and over is None else
-                f"{highest if highest is not None else 'none'} events/s" + (f" (over at {over})" if over else ""))
+                (f"{highest} events/s" if highest is not None else "no rate tried held")
+                + (f" (over at {over})" if over else ""))
     rows.append(("(c) highest paced rate with p99 <= 100 ms", "printed", measured,
                  NOT_MEASURED if measured == "–" else PRINTED))
     cpu = g("cpu_ms_per_delivery")
