@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from console.api import serializers as api_serializers
 from console.api.errors import errors
-from console.api.input import authorized_input
+from console.api.request_body import authorized_input
 from notifications.api.deliveries import CHANNEL_CHOICES
 from notifications.api.messages import TargetMessageSerializer, checked_message
 from notifications.catalog import EVENT_TYPE_CHOICES

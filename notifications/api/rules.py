@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from console.api import requested_field
 from console.api import serializers as api_serializers
 from console.api.errors import errors
-from console.api.input import authorized_input, validated
+from console.api.request_body import authorized_input, validated
 from notifications.api.messages import TargetMessageSerializer, checked_message
 from notifications.catalog import EVENT_TYPE_CHOICES, SCOPE_CHOICES, SOURCE_CHOICES
 from notifications.channels.registry import METHOD_CHOICES, config_help, get_method

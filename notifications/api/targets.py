@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from console.api import Conflict
 from console.api import serializers as api_serializers
 from console.api.errors import errors
-from console.api.input import authorized_input
+from console.api.request_body import authorized_input
 from notifications.api.rules import ConnectivityResultSerializer
 from notifications.models import Recovery
 from notifications.selectors.rules import target_get_in_workspace
