@@ -1,7 +1,7 @@
 """Builds the bench schema: `python -m benchmarks.schema`. With migrations, a plain `migrate`. Until
 the project has them, every app is synced from its models (as pytest-django does), because the
 project's apps point at auth's tables, which `migrate --run-syncdb` alone would create too late.
-The static files are collected once if they are not (the console pages of (f) need their manifest)."""
+The static files are collected (the console pages of (f) need their manifest, current)."""
 
 from __future__ import annotations
 
@@ -26,10 +26,7 @@ def main() -> None:
     if not project_has_migrations():
         settings.MIGRATION_MODULES = _NoMigrations()
     call_command("migrate", run_syncdb=True, interactive=False, verbosity=0)
-    from pathlib import Path
-
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():  # (f) renders pages with the manifest
-        call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # (f) renders pages with the manifest
 
 
 if __name__ == "__main__":
