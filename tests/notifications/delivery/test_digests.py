@@ -36,7 +36,8 @@ def bot(activated_workspace, fake_dingtalk, settings):
 def fill_window(bot):
     """Twenty sends in the last minute: the bot's window is full."""
     for _ in range(20):
-        assert rate_limit_acquire(channel_key="dingtalk", identity=bot.webhook, limits=DingTalkAdapter.rate_limits).taken
+        slot = rate_limit_acquire(channel_key="dingtalk", identity=bot.webhook, limits=DingTalkAdapter.rate_limits)
+        assert slot.taken
 
 
 def a_minute_later():
