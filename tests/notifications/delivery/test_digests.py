@@ -56,7 +56,7 @@ def events_waiting(workspace, names_and_types):
 
 
 def test_the_deliveries_waiting_for_a_full_bot_go_out_as_one_digest_at_its_next_slot(
-        bot, activated_workspace, fake_dingtalk, account):
+        bot, activated_workspace, fake_dingtalk, account, owner_client):
     fill_window(bot)
     ids = events_waiting(activated_workspace, [("train-a", "JobFailed"), ("train-b", "JobTimeout"),
                                               ("train-c", "JobFailed")])
@@ -85,6 +85,13 @@ def test_the_deliveries_waiting_for_a_full_bot_go_out_as_one_digest_at_its_next_
     # The deliver task of each runs again (a redelivered broker message): nothing more is sent.
     assert [delivery_send(delivery_id=pk) for pk in ids] == ["skipped"] * 3
     assert len(fake_dingtalk.requests) == 1 and DeliveryAttempt.objects.count() == 3
+
+    # The event's page says which message carried its delivery, with a link to it.
+    carried_event = Delivery.objects.get(pk=ids[0]).event
+    page = owner_client.get(f"/workspaces/{activated_workspace.pk}/events/{carried_event.pk}/?tab=deliveries")
+    digest_event = Delivery.objects.get(pk=ids[1]).event_id
+    assert (f'Delivered in <a href="/workspaces/{activated_workspace.pk}/events/{digest_event}/?tab=deliveries'
+            f'#attempt-{digest.pk}">digest #{digest.pk}</a>') in page.content.decode()
 
 
 def test_with_digests_off_the_waiting_deliveries_go_one_by_one(bot, activated_workspace, fake_dingtalk):

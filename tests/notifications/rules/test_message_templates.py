@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from notifications.channels.markup import markdown_escape
-from notifications.models import AccountMessageSettings
+from notifications.models import AccountMessageSettings, Target
 
 from .conftest import DLC_FAILED, MODEL_APPROVED, SIGNING_KEY, dingtalk, http, wecom
 
@@ -68,7 +68,21 @@ def test_the_api_takes_and_shows_a_targets_message(owner_api, activated_workspac
     created = owner_api.post(_rules_url(activated_workspace), data, format="json")
     assert created.status_code == 201, created.content
     assert created.json()["targets"][0]["message"] == {"language": "en-US", "title_template": "",
-                                                       "body_template": GOOD_BODY}
+                                                       "body_template": GOOD_BODY, "digest": True}
+
+
+def test_the_api_turns_a_targets_digests_off_and_names_a_bad_value(owner_api, activated_workspace):
+    data = {"name": "r1", "source": "dlc_job", "event_types": [DLC_FAILED],
+            "targets": [_dingtalk_api({"digest": False})]}
+    created = owner_api.post(_rules_url(activated_workspace), data, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["targets"][0]["message"]["digest"] is False
+    assert Target.objects.get().digest is False
+
+    data["name"], data["targets"] = "r2", [_dingtalk_api({"digest": "sometimes"})]
+    response = owner_api.post(_rules_url(activated_workspace), data, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["targets[0].message.digest"]
 
 
 def test_the_api_names_the_bad_templates_line_and_variable(owner_api, activated_workspace):
