@@ -371,7 +371,7 @@ def delivery_redeliver(*, delivery_id: int, actor) -> Delivery:
             Delivery.objects.filter(pk=delivery.pk, status__in=REDELIVERABLE)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
             .update(status=Delivery.Status.PENDING, next_attempt_at=now, claimed_until=None, updated_at=now,
-                    deadline_at=now + timedelta(seconds=settings.DELIVERY_DEADLINE_SECONDS))
+                    deadline_at=now + timedelta(seconds=settings.DELIVERY_DEADLINE_SECONDS), waiting_since=None)
         )
         if not updated:
             delivery.refresh_from_db()

@@ -160,14 +160,16 @@ def test_the_edit_drawer_shows_the_saved_template_and_saving_again_keeps_it(owne
     page = owner_client.get(edit, **HX).content.decode()
     assert "### ${resource.name}\nReason: ${failure.reason}</textarea>" in page
     assert '<option value="en-US" selected>' in page
+    assert '<option value="on" selected>One digest of the waiting events' in page  # digests on by default
     target = rule.targets.get()
     data = {"name": rule.name, "source": "dlc_job", "event_types": [DLC_FAILED], "scope": "all",
             "target_keys": ["0"], "t0-id": str(target.pk), "t0-method": "dingtalk", "t0-language": "en-US",
-            "t0-body_template": GOOD_BODY.replace("Reason", "Why")}
+            "t0-body_template": GOOD_BODY.replace("Reason", "Why"), "t0-digest": "off"}
     response = owner_client.post(edit, data, **HX)
     assert response.status_code == 200, response.content.decode()[:2000]
     target.refresh_from_db()
     assert target.body_template == "### ${resource.name}\nWhy: ${failure.reason}"
+    assert target.digest is False  # one message per event when the bot is full
 
 
 def test_the_drawers_preview_names_template_problems_instead_of_rendering(owner_client, activated_workspace,
