@@ -32,6 +32,7 @@ from notifications.models import Delivery, DeliveryAttempt, TargetHealth
 from notifications.services.health import target_delivery_recorded
 from notifications.services.messages import message_for_delivery
 from notifications.services.outcomes import delivery_outcome_record
+from notifications.services.platform_events import platform_event_delivery_dead
 from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire, rate_limit_pause, rate_limit_sent
 from notifications.services.usage import usage_record
 from workspaces.iam.audit import audit_record
@@ -246,6 +247,8 @@ def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, confi
         target_delivery_recorded(target_id=delivery.target_id, error=error, dead=outcome == "dead")
     delivery_outcome_record(delivery, outcome=outcome, attempt=attempt, error=attempt.error,
                             event_uuid=message.event_id)
+    if outcome == "dead":
+        platform_event_delivery_dead(delivery=delivery, reason=attempt.reason or attempt.error)
     return outcome
 
 
