@@ -319,6 +319,11 @@ _SOURCE_VARIABLES = {
         Variable("approval.status", "The version's approval status", "Approved", "data.approvalStatus"),
     ),
     "notification_system": (
+        # Its own examples of three common variables (they replace the common ones' in previews).
+        Variable("resource.name", "What it is about: a rule's target, a delivery, a quota, a replay",
+                 "train-failures / DingTalk notification", "event.resource_name|data.resourceName"),
+        Variable("status.old", "Its status before", "failing", "data.oldStatus"),
+        Variable("status.new", "Its status after", "disabled", "data.newStatus"),
         Variable("rule.name", "The notice rule (empty for the free tier)", "train-failures", "data.ruleName"),
         Variable("target.method", "The target's delivery method", "DingTalk notification", "data.targetMethod"),
         Variable("failure.reason", "Why the target was disabled or the delivery died",
@@ -343,4 +348,7 @@ _SOURCE_VARIABLES = {
 def event_variables(event_type: str) -> tuple[Variable, ...]:
     """The variables a template may name for events of `event_type` (a CloudEvents type)."""
     source = SOURCE_OF_TYPE.get(event_type)
-    return _COMMON_VARIABLES + (_SOURCE_VARIABLES.get(source.key, ()) if source else ())
+    own = {variable.name: variable for variable in (_SOURCE_VARIABLES.get(source.key, ()) if source else ())}
+    # A source may give a common variable its own description and example: it keeps its place.
+    common = tuple(own.pop(variable.name, variable) for variable in _COMMON_VARIABLES)
+    return common + tuple(own.values())
