@@ -5,22 +5,13 @@ that source, through the normal path (publish after commit, the routing task, th
 import pytest
 
 from notifications.models import Delivery, Event, Target
-from tests.fakes.dingtalk import FakeDingTalk
-from tests.integration.test_target_health_and_recover import WORKER_ENV, wait_until
 from tests.notifications.delivery.builders import add_target, make_rule, raise_event
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def dingtalk():
-    fake = FakeDingTalk().start()
-    yield fake
-    fake.stop()
-
-
-def test_a_revoked_robot_is_announced_to_the_watching_rules_other_target(start_worker, dingtalk,
-                                                                          activated_workspace, settings):
+def test_a_revoked_robot_is_announced_to_the_watching_rules_other_target(start_delivery_worker, wait_until,
+                                                                          dingtalk, activated_workspace, settings):
     settings.OUTBOUND_ALLOWED_NETWORKS, settings.WEBHOOK_EXTRA_HOSTS = ["127.0.0.1/32"], ["127.0.0.1"]
     revoked, watching = dingtalk.add_bot(), dingtalk.add_bot()
     dingtalk.revoke(revoked)
@@ -28,7 +19,7 @@ def test_a_revoked_robot_is_announced_to_the_watching_rules_other_target(start_w
     watch = make_rule(activated_workspace, source="notification_system", types=("TargetDisabled",), name="watch")
     add_target(watch, "dingtalk", secrets={"webhook": watching.webhook}, config={})
     Target.objects.filter(rule=watch).update(language="en-US")
-    start_worker(**WORKER_ENV)
+    start_delivery_worker()
 
     raise_event(activated_workspace, name="resnet50-train")
 
