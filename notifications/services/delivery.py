@@ -40,6 +40,7 @@ from notifications.services.digests import (
 from notifications.services.health import target_delivery_recorded
 from notifications.services.messages import message_for_delivery
 from notifications.services.outcomes import delivery_outcome_record
+from notifications.services.platform_events import platform_event_delivery_dead
 from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire, rate_limit_pause, rate_limit_sent
 from notifications.services.usage import usage_record
 from workspaces.iam.audit import audit_record
@@ -271,6 +272,8 @@ def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, confi
             _enqueue_ids(channel, digest_record(attempt, list(carried), outcome=outcome, retry_at=retry_at))
     delivery_outcome_record(delivery, outcome=outcome, attempt=attempt, error=attempt.error,
                             event_uuid=message.event_id)
+    if outcome == "dead":
+        platform_event_delivery_dead(delivery=delivery, reason=attempt.reason or attempt.error)
     return outcome
 
 
