@@ -259,7 +259,8 @@ def rule_preview(request, workspace_id):
     try:
         preview = message_preview(actor=request.user, workspace=workspace, method=form.delivery_method.key,
                                   event_type=event_type, settings_=form.message_settings(),
-                                  channel=form.preview_channel, use_last_event=not form.preview_example)
+                                  channel=form.preview_channel, use_last_event=not form.preview_example,
+                                  message_format=form.data.get(form.add_prefix("format"), ""))
     except AccessDenied as exc:
         return render(request, f"{DRAWER}#preview_result", {"errors": [str(exc)]}, status=403)
     except ValueError as exc:
