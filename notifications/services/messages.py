@@ -157,6 +157,8 @@ def message_preview(*, actor, workspace, method: str, event_type: str, settings_
     channel = channel if channel in channels else channels[0]
     message, event_id = preview_message(workspace=workspace, event_type=event_type, channel=channel,
                                         settings_=settings_, use_last_event=use_last_event)
+    shown = channel_format(channel, message, message_format)
+    if channel == "wecom" and message_format == "markdown_v2":  # the text as markdown_v2 carries it
+        message = replace(message, body=shown["payload"]["markdown_v2"]["content"])
     return Preview(channel=channel, language=message.language, event_type=event_type,
-                   event_label=event_type_label(event_type), from_event=event_id, message=message,
-                   **channel_format(channel, message, message_format))
+                   event_label=event_type_label(event_type), from_event=event_id, message=message, **shown)
