@@ -30,7 +30,8 @@ def test_the_language_switch_turns_the_console_and_the_drawer_chinese_and_is_rem
     assert "事件通知配置" in chinese and "创建通知规则" in chinese and "退出登录" in chinese
     drawer = owner_client.get(reverse("rule-create", kwargs={"workspace_id": activated_workspace.pk}),
                               **HX).content.decode()
-    for label in ("事件源", "事件类型", "通知方式", "钉钉机器人", "企业微信机器人", "飞书机器人", "加签密钥", "测试连通性"):
+    for label in ("事件源", "事件类型", "通知方式", "钉钉机器人", "企业微信机器人", "飞书机器人", "加签密钥",
+                  "测试连通性"):
         assert label in drawer, label
     events = owner_client.get(reverse("event-log", kwargs={"workspace_id": activated_workspace.pk})).content.decode()
     assert "事件记录" in events and "暂无事件" in events
