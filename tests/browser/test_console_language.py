@@ -18,6 +18,7 @@ def test_the_console_switched_to_chinese_shows_the_drawer_and_preview_in_chinese
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_test_id("user-menu").click()
     page.get_by_test_id("language-select").select_option("zh-hans")
+    screenshot(page, "user-menu")
     page.get_by_test_id("language-apply").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.get_by_role("heading", name="事件通知配置")).to_have_count(0)  # the tab, not a heading
