@@ -87,3 +87,15 @@ def test_a_wecom_targets_format_is_saved_checked_and_previewed(make_rule, owner_
                                        "_key": "0", "t0-method": "wecom", "t0-format": "markdown_v2"},
                              **HX).content.decode()
     assert "&quot;msgtype&quot;: &quot;markdown_v2&quot;" in body and "&lt;font" not in body
+
+
+def test_a_contacts_targets_own_template_is_its_sms_text_with_segments_worded_in_the_consoles_language(
+        owner_client, activated_workspace):
+    owner_client.post(reverse("set_language"), {"language": "zh-hans"})
+    preview = reverse("rule-preview", kwargs={"workspace_id": activated_workspace.pk})
+    body = owner_client.post(preview, {"source": "dlc_job", "event_types": [DLC_FAILED], "target_keys": ["0"],
+                                       "_key": "0", "t0-method": "contacts", "t0-preview_channel": "sms",
+                                       "t0-body_template": "${resource.name} failed: " + "x" * 150},
+                             **HX).content.decode()
+    assert 'data-channel="sms"' in body and "nightly-train failed: xxx" in body
+    assert "172 个字符：2 条短信（GSM-7）。" in body  # over 160: parts of 153
