@@ -49,6 +49,7 @@ LABELS = (
     gettext_noop('All in current workspace'),
     gettext_noop('Specified models'),
     gettext_noop('All event types of this source'),
+    gettext_noop('All event types'),
     gettext_noop('DingTalk notification'),
     gettext_noop('Test Connectivity is only available for DingTalk, WeCom, and Lark delivery methods. It is not available for HTTP/HTTPS, voice/text/email or EAS service update targets.'),
     gettext_noop('Webhook'),

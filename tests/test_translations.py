@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.utils import translation
 
-from notifications.catalog import ALL_EVENT_TYPES_CHOICE, SCOPE_LABELS, SOURCES
+from notifications.catalog import ALL_EVENT_TYPES_CHOICE, ALL_EVENT_TYPES_LABEL, SCOPE_LABELS, SOURCES
 from notifications.catalog_translations import LABELS
 from notifications.channels.registry import METHODS_BY_KEY
 
@@ -59,7 +59,7 @@ def test_the_committed_mo_is_the_compiled_po_and_every_entry_is_translated():
 
 
 def test_every_label_the_drawer_shows_has_a_chinese_translation():
-    shown = [ALL_EVENT_TYPES_CHOICE, *SCOPE_LABELS.values()]
+    shown = [ALL_EVENT_TYPES_CHOICE, ALL_EVENT_TYPES_LABEL, *SCOPE_LABELS.values()]  # the drawer, the rules table
     for source in SOURCES:
         shown += [source.label, source.description, *[group for group, _ in source.groups],
                   *[et.label for et in source.event_types]]
