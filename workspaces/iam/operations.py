@@ -63,6 +63,7 @@ CONTACTS = "acs:cms:<region>:<account>:contact/*"
 QUOTA = "acs:quotas:<region>:<account>:quota/eventbridge/targets-per-rule"
 BILL = "acs:bss:<region>:<account>:*"
 AUDIT = "acs:actiontrail:<region>:<account>:*"
+ACCOUNT_SETTINGS = "acs:pai:<region>:<account>:settings/account"
 
 # The resources each action is granted on (a policy's Resource names these shapes). A declared check
 # uses one of its action's shapes: a RAM user is `acs:ram::<account>:user/<user>`, with no region,
@@ -122,6 +123,7 @@ ACTION_RESOURCES: dict[str, tuple[str, ...]] = {
     "quotas:CreateQuotaApplication": (QUOTA,),
     "bss:QueryBill": (BILL,),
     "actiontrail:LookupEvents": (AUDIT,),
+    "pai:UpdateAccountSettings": (ACCOUNT_SETTINGS,),
 }
 
 _PLACEHOLDER = re.compile(r"<(\w+)>")
