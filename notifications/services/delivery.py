@@ -168,7 +168,8 @@ def _send_claimed(delivery_id: int, now) -> str:
         attempt.save(force_insert=True)
         Delivery.objects.filter(pk=delivery.pk).update(attempt_count=F("attempt_count") + 1)
     return attempt_send(delivery, attempt, channel=channel, config=config, secrets=secrets, slot=slot,
-                        message=message_for_delivery(delivery.event, delivery.target, channel.key))
+                        message=message_for_delivery(delivery.event, delivery.target, channel.key,
+                                                        replay_job_id=delivery.replay_job_id))
 
 
 def skipped_reason(target) -> str:
