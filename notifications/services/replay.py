@@ -174,6 +174,11 @@ def replay_get(*, actor, workspace, job_id: int) -> ReplayJob:
     return ReplayJob.objects.select_related("rule", "requested_by").get(pk=job_id, workspace=workspace)
 
 
+def replay_rules(*, workspace):
+    """The rules a replay may be sent to alone: the enabled rules of the workspace's bus."""
+    return Rule.objects.filter(bus__workspace=workspace, enabled=True).order_by("name")
+
+
 def replay_delivered(job: ReplayJob) -> int:
     """How many of the job's deliveries succeeded so far."""
     return Delivery.objects.filter(replay_job=job, status=Delivery.Status.SUCCEEDED).count()

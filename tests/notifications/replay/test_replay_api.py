@@ -44,3 +44,24 @@ def test_an_outsider_cannot_see_or_start_replays(outsider_api, activated_workspa
     base = f"/api/v1/workspaces/{activated_workspace.pk}/replays/"
     assert outsider_api.get(base).status_code == 404
     assert outsider_api.post(base, {"start": "2026-01-01T00:00:00Z"}, format="json").status_code == 404
+
+
+def test_the_console_page_starts_a_replay_shows_its_row_and_cancels_it(owner_client, activated_workspace, yesterday,
+                                                                       django_capture_on_commit_callbacks):
+    rule, _, _, start = yesterday
+    page = f"/workspaces/{activated_workspace.pk}/replays/"
+    assert "Replay events" in owner_client.get(f"/workspaces/{activated_workspace.pk}/events/").content.decode()
+    shown = owner_client.get(page).content.decode()
+    assert "events are kept 30 days" in shown and f"Rule {rule.name} only" in shown
+    refused = owner_client.post(page, {"start": "yesterday"})
+    assert refused.status_code == 400 and "From: enter a date and time" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=False):
+        started = owner_client.post(page, {"start": start.strftime("%Y-%m-%dT%H:%M"), "source": "dlc_job",
+                                           "event_types": ["pai:DLC:JobFailed"], "rule": str(rule.pk)})
+    assert started.status_code == 302
+    job = ReplayJob.objects.get()
+    assert (job.matched, job.rule, job.event_types) == (3, rule, ["pai:DLC:JobFailed"])
+    row = owner_client.get(f"{page}{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-state="queued"' in row and 'hx-trigger="every 1s"' in row and "0</span> of <span" in row
+    cancelled = owner_client.post(f"{page}{job.pk}/cancel/", HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-state="cancelled"' in cancelled and "hx-trigger" not in cancelled
