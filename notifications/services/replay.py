@@ -8,7 +8,8 @@ by the `replay` task in chunks of REPLAY_CHUNK_EVENTS events in id order. Each c
 transaction with the job's row locked: the events after the job's cursor, their matching rules as
 they are now (routing's routing keys), one NEW delivery per recipient pointing at the job (unique per
 job, event and recipient: a chunk run twice creates nothing new), the cursor and the counts saved.
-The original deliveries are never touched. The new deliveries go through the normal path: their
+The original deliveries are never touched. Targets whose method acts rather than tells (an EAS service
+update: `DeliveryMethod.replayable`) are left out. The new deliveries go through the normal path: their
 channel's queue, the bot's rate limit, target health (a disabled target's are skipped), usage billing.
 A replay's message keeps the original event id (receivers de-duplicate by it) and says it is a replay
 (HTTP: the CloudEvents extension attribute `replayjobid`; chat and email: a "[Replay]" line).
@@ -235,11 +236,12 @@ def _chunk(job_id: int) -> tuple[int, bool]:
 
 
 def _targets(job: ReplayJob) -> dict[int, list[Target]]:
-    """The targets of the rules the job sends to, as they are now, by rule id."""
+    """The targets of the rules the job sends to, as they are now, by rule id (not the EAS updates)."""
     rules = Rule.objects.filter(bus_id=job.bus_id, enabled=True)
     if job.rule_id:
         rules = rules.filter(pk=job.rule_id)
-    targets = list(Target.objects.filter(rule__in=rules).select_related("rule").order_by("rule_id", "position", "id"))
+    targets = [target for target in Target.objects.filter(rule__in=rules).select_related("rule")
+               .order_by("rule_id", "position", "id") if get_method(target.method).replayable]
     with_contacts = [target for target in targets if get_method(target.method).needs_contacts]
     if with_contacts:
         prefetch_related_objects(with_contacts, "contact_links__contact")
