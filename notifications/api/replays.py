@@ -47,8 +47,9 @@ class ReplaySerializer(api_serializers.Serializer):
     state = serializers.ChoiceField(choices=ReplayJob.State.choices)
     start = serializers.DateTimeField(source="window_start")
     end = serializers.DateTimeField(source="window_end")
-    source = serializers.CharField(allow_blank=True, help_text="Empty: every source.")
-    event_types = serializers.ListField(child=serializers.CharField(), help_text="Empty: every type.")
+    source = serializers.ChoiceField(choices=catalog.SOURCE_CHOICES, allow_blank=True, help_text="Empty: every source.")
+    event_types = serializers.ListField(child=serializers.ChoiceField(choices=catalog.EVENT_TYPE_CHOICES),
+                                        help_text="Empty: every type.")
     rule_id = serializers.IntegerField(allow_null=True, help_text="Null: every enabled rule of the bus.")
     matched = serializers.IntegerField(help_text="Events in the window when the replay was created.")
     done = serializers.IntegerField(help_text="Of those, how many were replayed so far.")
