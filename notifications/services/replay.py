@@ -33,7 +33,7 @@ from django.utils import timezone
 from notifications import catalog
 from notifications.channels.registry import get_method
 from notifications.models import Delivery, Event, ReplayJob, Rule, Target, TargetHealth
-from notifications.services.delivery import delivery_enqueue, skipped_reason
+from notifications.services.delivery import ACTIVE, delivery_enqueue, skipped_reason
 from notifications.services.routing import matching_rule_ids, target_recipients
 from workspaces.iam.audit import audit_record
 from workspaces.iam.operations import BUS, Check, operation
@@ -183,6 +183,11 @@ def replay_rules(*, workspace):
 def replay_delivered(job: ReplayJob) -> int:
     """How many of the job's deliveries succeeded so far."""
     return Delivery.objects.filter(replay_job=job, status=Delivery.Status.SUCCEEDED).count()
+
+
+def replay_sending(job: ReplayJob) -> bool:
+    """Whether some of the job's deliveries are still to be sent (pending or retrying)."""
+    return Delivery.objects.filter(replay_job=job, status__in=ACTIVE).exists()
 
 
 # --- the task's side ----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from notifications.services.replay import (
     replay_get,
     replay_list,
     replay_rules,
+    replay_sending,
     replay_start,
 )
 from notifications.views.targets import console_time
@@ -35,8 +36,14 @@ ROW = "notifications/replays/_row.html"
 LISTED = 20
 
 
+def _row_of(job) -> dict:
+    """A replay's row: polled while the job runs or some of its deliveries are still to send."""
+    return {"job": job, "delivered": replay_delivered(job),
+            "polled": job.is_active or (job.deliveries_created and replay_sending(job))}
+
+
 def _rows(jobs) -> list[dict]:
-    return [{"job": job, "delivered": replay_delivered(job)} for job in jobs]
+    return [_row_of(job) for job in jobs]
 
 
 def _context(request, workspace, *, values=None, errors=None) -> dict:
@@ -93,7 +100,7 @@ def _job(request, workspace_id, replay_id):
 
 
 def _row(request, workspace, job, *, status: int = 200):
-    context = {"workspace": workspace, "row": {"job": job, "delivered": replay_delivered(job)},
+    context = {"workspace": workspace, "row": _row_of(job),
                "can_start": replay_start.allowed(request.user, workspace=workspace)}
     return render(request, ROW, context, status=status)
 
