@@ -35,6 +35,7 @@ from notifications.channels.registry import get_method
 from notifications.models import Delivery, Event, ReplayJob, Rule, Target, TargetHealth
 from notifications.services.delivery import ACTIVE, delivery_enqueue, skipped_reason
 from notifications.services.routing import matching_rule_ids, target_recipients
+from notifications.services.routing_keys import event_scope_keys
 from workspaces.iam.audit import audit_record
 from workspaces.iam.operations import BUS, Check, operation
 from workspaces.models import Workspace
@@ -264,8 +265,12 @@ def _deliveries(job: ReplayJob, events: list[Event]) -> int:
     now = timezone.now()
     deadline = now + timedelta(seconds=settings.DELIVERY_DEADLINE_SECONDS)
     new = []
+    rules_of: dict[tuple, list[int]] = {}  # events of one type and scope match the same rules: one query
     for event in events:
-        for rule_id in matching_rule_ids(event):
+        key = (event.type, tuple(event_scope_keys(event)))
+        if key not in rules_of:
+            rules_of[key] = matching_rule_ids(event)
+        for rule_id in rules_of[key]:
             for target in targets_of.get(rule_id, ()):
                 for channel, recipient_key, contact, label in target_recipients(target, event.type):
                     if (event.pk, target.pk, recipient_key) in existing:
