@@ -23,6 +23,8 @@ def test_the_api_creates_lists_reads_and_cancels_replays(owner_api, activated_wo
     detail = owner_api.get(f"{base}{job['id']}/").json()
     assert (detail["state"], detail["done"], detail["deliveries_created"], detail["delivered"]) == ("finished", 3, 3, 0)
     assert [row["id"] for row in owner_api.get(base).json()["results"]] == [job["id"]]
+    replayed = owner_api.get(f"/api/v1/workspaces/{activated_workspace.pk}/deliveries/").json()["results"]
+    assert sorted(row["replay_id"] for row in replayed if row["replay_id"]) == [job["id"]] * 3
     ended = owner_api.post(f"{base}{job['id']}/cancel/")
     assert ended.status_code == 409 and ended.json()["error"]["current"] == "finished"
 
