@@ -12,7 +12,7 @@ from notifications.models import Delivery, Event, ReplayJob
 from notifications.services.events import publish
 from notifications.services.replay import replay_start
 from tests.fakes.http_receiver import FakeHttpReceiver
-from tests.integration.test_target_health_and_recover import WHSEC, WORKER_ENV, wait_until
+from tests.integration.test_target_health_and_recover import WHSEC
 from tests.notifications.delivery.builders import add_target, make_rule
 
 pytestmark = pytest.mark.integration
@@ -50,7 +50,7 @@ def snapshot() -> list[tuple]:
 
 
 def test_a_replay_of_yesterdays_500_events_to_a_new_rule_delivers_500_and_leaves_the_old_deliveries_untouched(
-        start_worker, activated_workspace, owner, settings):
+        start_delivery_worker, wait_until, activated_workspace, owner, settings):
     settings.OUTBOUND_ALLOWED_NETWORKS, settings.WEBHOOK_EXTRA_HOSTS = ["127.0.0.1/32"], ["127.0.0.1"]
     account = activated_workspace.account
     account.outbound_allowed_networks = "127.0.0.1/32"  # this tenant's receiver is on a private network
@@ -63,7 +63,7 @@ def test_a_replay_of_yesterdays_500_events_to_a_new_rule_delivers_500_and_leaves
         new_rule = make_rule(activated_workspace, name="today")
         add_target(new_rule, "http", secrets={"url": endpoint.url, "signing_secret": WHSEC})
         # Only the queues this replay uses, polled often: 500 sends through the SQLite broker in seconds.
-        start_worker(queues="default,http", concurrency=3, CELERY_BROKER_POLLING_INTERVAL="0.01", **WORKER_ENV)
+        start_delivery_worker(queues="default,http", concurrency=3, CELERY_BROKER_POLLING_INTERVAL="0.01")
 
         job = replay_start(actor=owner, workspace=activated_workspace, start=timezone.now() - timedelta(days=2),
                            rule_id=new_rule.pk)
