@@ -111,3 +111,22 @@ def test_one_replay_per_bus_at_a_time_and_cancel_stops_it_before_its_next_chunk(
     second.refresh_from_db()
     assert (second.state, second.done, second.deliveries_created) == ("finished", 4, 3)
     assert [name for name, _ in replayed(second)] == ["job-2", "job-3", "job-4"]
+
+
+def test_a_replay_that_ends_or_is_cancelled_raises_replay_finished_on_its_bus(
+        owner, activated_workspace, yesterday, django_capture_on_commit_callbacks):
+    from notifications.models import Event
+
+    rule, _, _, start = yesterday
+    with django_capture_on_commit_callbacks(execute=True):
+        job = replay_start(actor=owner, workspace=activated_workspace, start=start, rule_id=rule.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        replay_run(job_id=job.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled = replay_start(actor=owner, workspace=activated_workspace, start=start)
+        replay_cancel(actor=owner, workspace=activated_workspace, job_id=cancelled.pk)
+    notices = Event.objects.filter(type="pai:NotificationSystem:ReplayFinished").order_by("pk")
+    assert [(e.resource_name, e.envelope["data"]["replayed"], e.envelope["data"]["newStatus"]) for e in notices] == [
+        (f"Replay {job.pk} (old-rule)", "4", "finished"),
+        (f"Replay {cancelled.pk} (all rules)", "0", "cancelled"),
+    ]
