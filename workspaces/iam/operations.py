@@ -201,6 +201,7 @@ SYSTEM_OPERATIONS = frozenset({
     "quota_request_approve", "quota_request_reject",  # operators, in Django admin
     # The notification system's own events (publish's kin): `actor` is who caused them, named in the event.
     "platform_event_raise", "platform_event_rule_units_counted", "platform_event_replay_finished",
+    "replay_announce",
 })
 # Functions that take the user only to scope a read to its account (404 for another's), or act on
 # the caller's own identity: no action is checked. A write found by `policy_get_for_change` is
