@@ -195,7 +195,7 @@ def configure_rules(workspace, owner, fakes) -> list:
             actor=owner, workspace=workspace, name=f"chaos-{index}", source="model",
             event_types=["pai:ModelManagement:ModelVersionApproved"], scope="models", model_ids=[model.pk],
             targets=[
-                TargetSpec("dingtalk", {"webhook": dingtalk.webhook, "signing_key": ding_secret}),
+                TargetSpec("dingtalk", {"webhook": dingtalk.webhook, "signing_secret": ding_secret}),
                 TargetSpec("wecom", {"webhook": wecom.webhook}),
                 TargetSpec("lark", {"webhook": lark.webhook, "signing_secret": lark_secret}),
                 TargetSpec("http", {"url": f"{fakes['http'].base_url}/hooks/chaos-{index}"}),

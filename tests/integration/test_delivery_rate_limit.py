@@ -21,7 +21,8 @@ def test_thirty_events_to_one_bot_are_all_delivered_never_more_than_twenty_a_min
     fake = FakeDingTalk(window_scale=SCALE).start()
     try:
         bot = fake.add_bot(secret=SECRET)
-        add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+        add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook,
+                                                                        "signing_secret": SECRET})
         start_worker(OUTBOUND_ALLOWED_NETWORKS="127.0.0.1/32", WEBHOOK_EXTRA_HOSTS="127.0.0.1",
                      RATE_LIMIT_WINDOW_SCALE=str(SCALE), DELIVERY_RETRY_BASE_SECONDS="0.2")
 

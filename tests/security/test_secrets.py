@@ -37,7 +37,7 @@ def make_targets(bus, count: int):
         Target.objects.create(
             rule=rule, method="dingtalk", position=index,
             config={"webhook": "https://oapi.dingtalk.com/robot/send"},
-            secrets={"access_token": f"{ACCESS_TOKEN}{index}", "signing_key": SIGNING_KEY},
+            secrets={"access_token": f"{ACCESS_TOKEN}{index}", "signing_secret": SIGNING_KEY},
         )
         for index in range(count)
     ]
@@ -76,7 +76,7 @@ def test_rotation_with_a_new_key_first_lets_the_old_key_be_removed(settings, bus
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY]  # the old key is gone
     for index, target in enumerate(targets):
         target.refresh_from_db()
-        assert target.secrets == {"access_token": f"{ACCESS_TOKEN}{index}", "signing_key": SIGNING_KEY}
+        assert target.secrets == {"access_token": f"{ACCESS_TOKEN}{index}", "signing_secret": SIGNING_KEY}
         Fernet(NEW_KEY.encode()).decrypt(stored_token(target).encode())
 
     assert "re-encrypted 0 of 3 stored secrets (3 already on the newest key)" in rotate()
@@ -96,7 +96,7 @@ def test_without_rotation_removing_the_old_key_makes_secrets_unreadable_but_not_
     target.save()
     assert stored_token(target) == token
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY]
-    assert Target.objects.get(pk=target.pk).secrets["signing_key"] == SIGNING_KEY
+    assert Target.objects.get(pk=target.pk).secrets["signing_secret"] == SIGNING_KEY
 
 
 def test_a_dry_run_counts_but_changes_nothing(settings, bus):
@@ -123,14 +123,14 @@ def test_secrets_saved_by_versions_that_derived_the_key_from_secret_key_are_read
     settings.FIELD_ENCRYPTION_KEYS = [OLD_KEY]
     [target] = make_targets(bus, 1)
     legacy = base64.urlsafe_b64encode(hashlib.sha256(("field-encryption:" + settings.SECRET_KEY).encode()).digest())
-    old_token = Fernet(legacy).encrypt(json.dumps({"signing_key": SIGNING_KEY}).encode()).decode()
+    old_token = Fernet(legacy).encrypt(json.dumps({"signing_secret": SIGNING_KEY}).encode()).decode()
     Target.objects.filter(pk=target.pk).update(secrets=models.Value(old_token, output_field=models.TextField()))
 
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY]
     assert "re-encrypted 1 of 1" in rotate()
     Fernet(NEW_KEY.encode()).decrypt(stored_token(target).encode())
     target.refresh_from_db()
-    assert target.secrets["signing_key"] == SIGNING_KEY
+    assert target.secrets["signing_secret"] == SIGNING_KEY
 
 
 def test_a_secret_no_key_can_read_stops_rotation_before_anything_is_written(settings, bus):
@@ -149,13 +149,13 @@ def test_a_secret_no_key_can_read_stops_rotation_before_anything_is_written(sett
 def test_secrets_print_masked_wherever_they_are_shown_by_accident(bus):
     from notifications.models import Target
 
-    unsaved = Target(method="dingtalk", secrets={"signing_key": SIGNING_KEY})
+    unsaved = Target(method="dingtalk", secrets={"signing_secret": SIGNING_KEY})
     [saved] = make_targets(bus, 1)
     saved.refresh_from_db()
     for secrets in (unsaved.secrets, saved.secrets):
         assert isinstance(secrets, SecretDict)
         assert SIGNING_KEY not in repr(secrets) and SIGNING_KEY not in str(secrets)
-        assert SIGNING_KEY not in f"{secrets}" and secrets["signing_key"] == SIGNING_KEY
+        assert SIGNING_KEY not in f"{secrets}" and secrets["signing_secret"] == SIGNING_KEY
 
 
 def test_the_admin_form_field_never_renders_saved_secrets_and_blank_keeps_them(bus):
@@ -172,13 +172,13 @@ def test_the_admin_form_field_never_renders_saved_secrets_and_blank_keeps_them(b
     assert "secrets" not in form.changed_data
     form.save()
     target.refresh_from_db()
-    assert target.secrets["signing_key"] == SIGNING_KEY
+    assert target.secrets["signing_secret"] == SIGNING_KEY
 
-    form = form_class({"method": "dingtalk", "secrets": '{"signing_key": "SECnew"}'}, instance=target)
+    form = form_class({"method": "dingtalk", "secrets": '{"signing_secret": "SECnew"}'}, instance=target)
     assert form.is_valid(), form.errors
     form.save()
     target.refresh_from_db()
-    assert target.secrets == {"signing_key": "SECnew"}
+    assert target.secrets == {"signing_secret": "SECnew"}
 
     assert not form_class({"method": "dingtalk", "secrets": "[1, 2]"}, instance=target).is_valid()
 
@@ -266,7 +266,7 @@ def configured(activated_workspace, owner, owner_api, fake_dingtalk, fake_wecom,
     version = ModelVersion.objects.create(model=model, version_name="0.2.0", created_by=owner)
     base = f"/api/v1/workspaces/{activated_workspace.pk}/rules/"
     targets = [
-        {"method": "dingtalk", "config": {"webhook": ding.webhook, "signing_key": SIGNING_KEY}},
+        {"method": "dingtalk", "config": {"webhook": ding.webhook, "signing_secret": SIGNING_KEY}},
         {"method": "wecom", "config": {"webhook": wecom.webhook}},
         {"method": "lark", "config": {"webhook": lark.webhook, "signing_secret": LARK_SECRET}},
         {"method": "http", "config": {"url": f"{fake_http_receiver.base_url}/hooks/leak-test"}},
@@ -346,9 +346,9 @@ def test_no_secret_appears_in_any_page_answer_admin_page_stored_row_audit_entry_
 
     # Test Connectivity with a wrong DingTalk key and with a broken WeCom webhook: the bots' refusals
     # are shown, the secrets are not.
-    for config in ({"webhook": configured["webhooks"]["dingtalk"], "signing_key": "SECwrong" + "0" * 40},
+    for config in ({"webhook": configured["webhooks"]["dingtalk"], "signing_secret": "SECwrong" + "0" * 40},
                    {"webhook": configured["webhooks"]["wecom"] + "x"}):
-        method = "dingtalk" if "signing_key" in config else "wecom"
+        method = "dingtalk" if "signing_secret" in config else "wecom"
         answer = owner_api.post(f"/api/v1/workspaces/{workspace.pk}/rules/test-connectivity/",
                                 {"method": method, "config": config}, format="json")
         assert answer.status_code == 200 and not leaks(answer.content.decode(), configured["secrets"])
