@@ -24,7 +24,6 @@ from notifications.models.rules import MAX_TARGETS_PER_RULE
 from notifications.selectors.rules import (
     rule_get,
     rule_row,
-    rule_targets_visible,
     rules_for_workspace,
     rules_queryset,
     target_get_in_workspace,
@@ -203,6 +202,11 @@ def rule_data(rule, revealed: dict | None = None, *, targets_hidden: bool = Fals
     }
 
 
+def _targets_hidden(user, rule) -> bool:
+    """Issue 13: a reader denied eventbridge:ListTargets on the rule sees it without its targets."""
+    return not rule_get.allowed(user, "eventbridge:ListTargets", workspace=rule.bus.workspace, rule=rule)
+
+
 def _targets(validated: list[dict]) -> list[dict]:
     return [{"id": t.get("id"), "method": t["method"], "values": t.get("config") or {},
              "message": dict(t.get("message") or {})} for t in validated]
@@ -223,7 +227,7 @@ class RuleListCreateView(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response([
-            rule_data(rule, targets_hidden=not rule_targets_visible(actor=request.user, rule=rule)) for rule in page])
+            rule_data(rule, targets_hidden=_targets_hidden(request.user, rule)) for rule in page])
 
     @extend_schema(summary="List the workspace's notice rules",
                    description="Newest first, each with its targets (secrets masked) and units.",
@@ -258,7 +262,7 @@ class RuleDetailView(APIView):
                    responses={200: RuleSerializer, **errors(404)})
     def get(self, request, workspace_id, rule_id):
         rule = self._rule(request, workspace_id, rule_id)
-        return Response(rule_data(rule, targets_hidden=not rule_targets_visible(actor=request.user, rule=rule)))
+        return Response(rule_data(rule, targets_hidden=_targets_hidden(request.user, rule)))
 
     @extend_schema(summary="Replace a notice rule and its targets", request=RuleInputSerializer,
                    description="The target list is replaced atomically. Give a saved target's id to keep it; "

@@ -119,18 +119,14 @@ def rules_for_workspace(*, actor, workspace) -> QuerySet[Rule]:
            values=_rule_values, enforce=False)
 def rule_get(*, actor, workspace, rule_id) -> Rule:
     """The rule (404 when it is not on this workspace's bus), once GetRule is allowed on it. Its
-    targets are shown only to a reader allowed ListTargets on it (`rule_targets_visible`)."""
+    targets are shown only to a reader allowed ListTargets on it (`rule_get.allowed(user,
+    "eventbridge:ListTargets", ...)`)."""
     try:
         rule = rules_queryset().get(pk=int(rule_id), bus__workspace=workspace)
     except (Rule.DoesNotExist, ValueError, TypeError):
         raise Http404("No such rule") from None
     rule_get.authorize(actor, workspace=workspace, rule=rule)
     return rule
-
-
-def rule_targets_visible(*, actor, rule) -> bool:
-    """Whether the actor may see the rule's targets (eventbridge:ListTargets, as rule_get declares)."""
-    return rule_get.allowed(actor, "eventbridge:ListTargets", workspace=rule.bus.workspace, rule=rule)
 
 
 def target_get_in_workspace(*, workspace, target_id) -> Target | None:

@@ -68,8 +68,9 @@ def target_secret_rotate(*, actor, target: Target, signing_secret=None) -> Rotat
     refused); DingTalk and Lark: `signing_secret` is the new one, checked like at save."""
     method = METHODS_BY_KEY.get(target.method)
     if method is None or method.key not in rotatable_methods():
-        raise ValidationError({"method": [f"A {method.label if method else target.method} target has no signing secret; "
-                                          f"the methods with one are: {', '.join(rotatable_methods())}."]})
+        label = method.label if method else target.method
+        raise ValidationError({"method": [f"A {label} target has no signing secret; the methods with one are: "
+                                          f"{', '.join(rotatable_methods())}."]})
     schema = method.schema()
     if _made_here(schema):
         if signing_secret not in (None, ""):

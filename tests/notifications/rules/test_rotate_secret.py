@@ -166,7 +166,8 @@ def test_migration_0011_renames_dingtalks_signing_key_inside_the_encrypted_secre
                                                config={"webhook": "masked", old: "••••••e9f0a1"})
     before = Target.objects.filter(pk=target.pk).values_list("updated_at", flat=True).get()
 
-    run = migration.signing_key_to_signing_secret if direction == "forwards" else migration.signing_secret_to_signing_key
+    run = (migration.signing_key_to_signing_secret if direction == "forwards"
+           else migration.signing_secret_to_signing_key)
     run(apps, None)
 
     target.refresh_from_db()
