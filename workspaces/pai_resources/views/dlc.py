@@ -42,4 +42,4 @@ def dlc_job_detail(request, workspace_id, job_id):
     return render(request, "workspaces/resources/dlc_detail.html", detail_context("dlc", job, {
         "workspace": workspace, "job": job, "form": form,
         "actions": lifecycle_actions(ACTIONS, allowed_targets(TRANSITIONS, job.status, list(ACTIONS))),
-    }))
+    }, user=request.user))

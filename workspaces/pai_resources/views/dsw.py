@@ -35,7 +35,7 @@ def dsw_detail(request, workspace_id, instance_id):
         "actions": lifecycle_actions(ACTIONS, allowed_targets(TRANSITIONS, instance.status,
                                                               DswInstance.Status.values)),
         "image_actions": lifecycle_actions(IMAGE_ACTIONS, image_allowed),
-    }))
+    }, user=request.user))
 
 
 @login_required

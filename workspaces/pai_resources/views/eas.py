@@ -45,4 +45,4 @@ def eas_service_detail(request, workspace_id, service_id):
     return render(request, "workspaces/resources/eas_detail.html", detail_context("eas", service, {
         "workspace": workspace, "service": service, "form": form,
         "actions": lifecycle_actions(ACTIONS, allowed_targets(TRANSITIONS, service.status, ACTIONS)),
-    }))
+    }, user=request.user))

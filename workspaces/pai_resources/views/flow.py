@@ -24,4 +24,4 @@ def flow_task_detail(request, workspace_id, task_id):
     return render(request, "workspaces/resources/flow_detail.html", detail_context("flow", task, {
         "workspace": workspace, "task": task,
         "actions": lifecycle_actions(ACTIONS, allowed_targets(TRANSITIONS, task.status, FlowTask.Status.values)),
-    }))
+    }, user=request.user))

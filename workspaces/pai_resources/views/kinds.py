@@ -45,8 +45,6 @@ class ListPage:
     short: str  # the browser tab's on one's detail page ("DLC")
     section: str  # the heading and the breadcrumb's ("Deep Learning Containers (DLC)")
     route: str  # the list's URL name (the Create dialog posts there)
-    create_action: str  # the RAM action the Create button needs, and the resource path it is checked on
-    create_path: str
     dialog: str  # the Create dialog's id
     create_label: str  # the Create button's and the dialog's title
     submit_label: str
@@ -74,7 +72,7 @@ class ResourceKind:
 KINDS: dict[str, ResourceKind] = {
     "model": ResourceKind(
         noun="Model", detail="model-detail", id_kwarg="model_id", template="workspaces/resources/model_list.html",
-        page=ListPage("Models", "Models", "Models", "model-list", "paimodel:CreateModel", "model/*", "create-model",
+        page=ListPage("Models", "Models", "Models", "model-list", "create-model",
                       "Register Model", "Register Model", "Register your first model", "No models registered yet",
                       "models-table", 5),
         objects=selectors.models_list, get=selectors.model_get, create=model_create,
@@ -85,7 +83,7 @@ KINDS: dict[str, ResourceKind] = {
         noun="EAS service", detail="eas-service-detail", id_kwarg="service_id",
         template="workspaces/resources/eas_list.html",
         page=ListPage("Elastic Algorithm Service", "EAS", "Elastic Algorithm Service (EAS)", "eas-service-list",
-                      "eas:CreateService", "service/*", "deploy-service", "Deploy Service", "Deploy",
+                      "deploy-service", "Deploy Service", "Deploy",
                       "Deploy your first service", "No EAS services yet", "eas-services-table", 5),
         objects=selectors.eas_services_list,
         get=selectors.eas_service_get, create=eas_service_create,
@@ -97,7 +95,7 @@ KINDS: dict[str, ResourceKind] = {
     "dlc": ResourceKind(
         noun="DLC job", detail="dlc-job-detail", id_kwarg="job_id", template="workspaces/resources/dlc_list.html",
         page=ListPage("Deep Learning Containers", "DLC", "Deep Learning Containers (DLC)", "dlc-job-list",
-                      "paidlc:CreateJob", "job/*", "create-job", "Create Job", "Create Job", "Create your first job",
+                      "create-job", "Create Job", "Create Job", "Create your first job",
                       "No DLC jobs yet", "dlc-jobs-table", 6),
         objects=selectors.dlc_jobs_list, get=selectors.dlc_job_get, create=dlc_job_create,
         form=lambda data, workspace: DlcJobCreateForm(data),
@@ -107,7 +105,7 @@ KINDS: dict[str, ResourceKind] = {
     "dsw": ResourceKind(
         noun="DSW instance", detail="dsw-detail", id_kwarg="instance_id", template="workspaces/resources/dsw_list.html",
         page=ListPage("Interactive Modeling (DSW)", "DSW", "Interactive Modeling (DSW)", "dsw-list",
-                      "paidsw:CreateInstance", "instance/*", "create-instance", "Create Instance", "Create Instance",
+                      "create-instance", "Create Instance", "Create Instance",
                       "Create your first instance", "No DSW instances yet", "dsw-instances-table", 5),
         objects=selectors.dsw_instances_list, get=selectors.dsw_instance_get,
         create=dsw_instance_create, form=lambda data, workspace: NamedResourceForm(data),
@@ -118,7 +116,7 @@ KINDS: dict[str, ResourceKind] = {
     "flow": ResourceKind(
         noun="Flow task", detail="flow-task-detail", id_kwarg="task_id", template="workspaces/resources/flow_list.html",
         page=ListPage("Visualized Modeling (Designer)", "Designer", "Visualized Modeling (Designer)", "flow-task-list",
-                      "paiflow:CreateRun", "pipelinerun/*", "create-task", "Create Task", "Create Task",
+                      "create-task", "Create Task", "Create Task",
                       "Create your first task", "No flow tasks yet", "flow-tasks-table", 4),
         objects=selectors.flow_tasks_list, get=selectors.flow_task_get, create=flow_task_create,
         form=lambda data, workspace: FlowTaskCreateForm(data, initial={"run": True}),
@@ -128,9 +126,20 @@ KINDS: dict[str, ResourceKind] = {
 }
 
 
-def detail_context(kind: str, found, context: dict) -> dict:
-    """A kind's detail page's `context`, with what the shared page (_detail_page.html) needs."""
-    return {"page": KINDS[kind].page, "leaf": found.name, **context}
+# The service whose declaration the detail page's lifecycle buttons ask (issue 13: a button's check builds
+# the same ARN as the service it leads to), and the name it takes the object by.
+STATUS_OPERATIONS = {"eas": (eas_service_set_status, "service"), "dlc": (dlc_job_set_status, "job"),
+                     "dsw": (dsw_instance_set_status, "instance"), "flow": (flow_task_set_status, "task")}
+
+
+def detail_context(kind: str, found, context: dict, *, user=None) -> dict:
+    """A kind's detail page's `context`, with what the shared page (_detail_page.html) needs, and
+    `can_update`: whether `user` may change its status (the status service's own check)."""
+    extra = {}
+    if kind in STATUS_OPERATIONS:
+        change, argument = STATUS_OPERATIONS[kind]
+        extra["can_update"] = change.allowed(user, **{argument: found})
+    return {"page": KINDS[kind].page, "leaf": found.name, **extra, **context}
 
 
 @login_required
@@ -149,7 +158,9 @@ def resource_list(request, workspace_id, kind):
         else:
             messages.success(request, kind.created(created))
             return redirect(kind.detail, workspace_id=workspace.pk, **{kind.id_kwarg: created.pk})
-    return render(request, kind.template, {"workspace": workspace, "page": kind.page, "rows": objects, "form": form})
+    can_create = kind.create.allowed(request.user, workspace=workspace)  # the create service's own check
+    return render(request, kind.template, {"workspace": workspace, "page": kind.page, "rows": objects, "form": form,
+                                           "can_create": can_create})
 
 
 @login_required

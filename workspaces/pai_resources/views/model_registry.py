@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from workspaces.models import ModelVersion
 from workspaces.pai_resources.selectors import model_get, model_version_get
 from workspaces.pai_resources.services.model_registry import (
+    ANY_VERSION,
     APPROVAL_TRANSITIONS,
     model_version_create,
     model_version_set_status,
@@ -40,16 +41,20 @@ def model_detail(request, workspace_id, model_id):
         else:
             messages.success(request, f"Version {version.version_name} added as {version.approval_status}.")
             return redirect("model-detail", workspace_id=workspace.pk, model_id=model.pk)
+    # The buttons ask the services' own declarations: a version's Approve and Reject that version's
+    # ARN (not `version/*`), Add Version any version of the model.
     versions = [
-        {"version": version, "actions": [
+        {"version": version, "can_decide": model_version_set_status.allowed(request.user, version=version),
+         "actions": [
             {"status": status, "label": label} for status, label in APPROVAL_ACTIONS.items()
             if status in APPROVAL_TRANSITIONS.get(version.approval_status, ())
         ]}
         for version in model.versions.all()
     ]
+    can_add = model_version_create.allowed(request.user, model=model, version_name=ANY_VERSION)
     return render(request, "workspaces/resources/model_detail.html",
                   detail_context("model", model, {"workspace": workspace, "model": model, "versions": versions,
-                                                   "form": form}))
+                                                   "form": form, "can_add": can_add}))
 
 
 def _approval_confirmation(request, workspace, model, version, target: str):
