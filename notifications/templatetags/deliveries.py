@@ -5,7 +5,7 @@ from django import template
 
 from notifications.channels.registry import CHANNELS_BY_KEY, METHODS_BY_KEY
 from notifications.selectors.deliveries import deliveries_for_event
-from notifications.services.delivery import REDELIVERABLE
+from notifications.services.delivery import REDELIVERABLE, delivery_redeliver
 
 register = template.Library()
 
@@ -29,6 +29,14 @@ def event_deliveries(event):
         for attempt in delivery.attempts.all():
             attempt.outcome_tag = OUTCOME_TAGS.get(attempt.outcome, "tag-grey")
     return deliveries
+
+
+@register.simple_tag(takes_context=True)
+def redeliver_allowed(context, event) -> bool:
+    """Whether the page shows Redeliver: the redeliver service's own check (the same ARN it authorizes)."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return delivery_redeliver.allowed(user, workspace=event.workspace)
 
 
 @register.filter
