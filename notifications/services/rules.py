@@ -26,7 +26,8 @@ from notifications.channels.registry import METHODS_BY_KEY
 from notifications.channels.schema import CleanedConfig, SchemaContext
 from notifications.models import Rule, RuleEventType, Target, TargetContact
 from notifications.models.rules import MAX_RULES_PER_BUS
-from notifications.selectors.rules import quota_limit, target_display
+from notifications.selectors.rules import quota_limit, rule_units, target_display
+from notifications.services.platform_events import platform_event_rule_units_counted
 from notifications.services.routing_keys import rule_routing_keys_sync
 from workspaces.iam.audit import audit_record
 from workspaces.iam.operations import BUS, RULE, Check, operation
@@ -56,6 +57,24 @@ class _CleanTarget:
     cleaned: CleanedConfig
     existing: Target | None
     message: MessageSettings = field(default_factory=MessageSettings)
+    digest: bool = True
+
+
+DIGEST_VALUES = {True: True, False: False, "": True, "on": True, "true": True, "1": True, "off": False,
+                 "false": False, "0": False}
+
+
+def _digest_setting(errors, prefix: str, spec: TargetSpec) -> bool:
+    """Whether the target folds a full bot's waiting events into digests (notifications.services.digests);
+    on unless turned off."""
+    raw = spec.message.get("digest", True)
+    value = DIGEST_VALUES.get(raw.strip().lower() if isinstance(raw, str) else raw)
+    if value is None:
+        _add(errors, f"{prefix}.message.digest",
+             f"Digest is on or off (true or false), not {str(raw)[:40]!r}: on sends one digest of the events "
+             "that wait for a full bot at its next free slot; off sends them one by one.")
+        return True
+    return value
 
 
 def _as_spec(item) -> TargetSpec:
@@ -181,7 +200,8 @@ def _check_targets(errors, *, workspace, rule, source_def, specs, event_types=()
                 for message in messages:
                     _add(errors, f"{prefix}.{key}", message)
             continue
-        clean.append(_CleanTarget(spec=spec, cleaned=cleaned, existing=saved, message=message))
+        clean.append(_CleanTarget(spec=spec, cleaned=cleaned, existing=saved, message=message,
+                                  digest=_digest_setting(errors, prefix, spec)))
     limit = quota_limit(account=workspace.account)
     if units > limit:
         _add(errors, "targets", f"This rule uses {units} target units; the limit is {limit}.")
@@ -219,6 +239,7 @@ def _save_targets(rule: Rule, clean: list[_CleanTarget]) -> dict[int, dict]:
         target.language = item.message.language
         target.title_template = item.message.title_template
         target.body_template = item.message.body_template
+        target.digest = item.digest
         target.save()
         target.contact_links.all().delete()
         TargetContact.objects.bulk_create([
@@ -243,7 +264,8 @@ def _snapshot(rule: Rule) -> dict:
         "enabled": rule.enabled,
         "targets": [{"method": t.method, **target_display(t)["config"],
                      **{name: getattr(t, name) for name in ("language", "title_template", "body_template")
-                        if getattr(t, name)}} for t in rule.targets.all()],
+                        if getattr(t, name)},
+                     **({} if t.digest else {"digest": False})} for t in rule.targets.all()],
     }
 
 
@@ -320,6 +342,7 @@ def rule_create(*, actor, workspace, name: str, source: str, event_types: list[s
                                  models=models, clean=clean)
         audit_record(actor=actor, account=workspace.account, action="rule.create", obj=rule,
                      changes=_diff({}, _snapshot(rule)))
+        _units_counted(rule, before=0, actor=actor)
     rule.revealed_secrets = revealed
     return rule
 
@@ -336,6 +359,7 @@ def rule_update(*, actor, rule: Rule, name: str, source: str, event_types: list[
     with transaction.atomic():
         rule = Rule.objects.select_for_update().get(pk=rule.pk)
         before = _snapshot(rule)
+        units_before = rule_units(rule)
         name, source_def, types, scope, models, clean = _validate(
             workspace=workspace, bus=bus, rule=rule, name=name, source=source, event_types=event_types,
             all_event_types=all_event_types, scope=scope, model_ids=model_ids, targets=targets)
@@ -346,8 +370,14 @@ def rule_update(*, actor, rule: Rule, name: str, source: str, event_types: list[
                                  models=models, clean=clean)
         audit_record(actor=actor, account=workspace.account, action="rule.update", obj=rule,
                      changes=_diff(before, _snapshot(rule)))
+        _units_counted(rule, before=units_before, actor=actor)
     rule.revealed_secrets = revealed
     return rule
+
+
+def _units_counted(rule: Rule, *, before: int, actor) -> None:
+    platform_event_rule_units_counted(rule=rule, before=before, units=rule_units(rule),
+                                      limit=quota_limit(account=rule.bus.workspace.account), actor=actor)
 
 
 def _set_enabled(*, actor, rule: Rule, enabled: bool) -> Rule:
