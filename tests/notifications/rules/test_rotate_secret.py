@@ -155,10 +155,10 @@ def test_a_reader_denied_list_targets_sees_a_rule_without_its_targets(account, o
 
 
 @pytest.mark.parametrize("direction", ["forwards", "backwards"])
-def test_migration_0013_renames_dingtalks_signing_key_inside_the_encrypted_secrets(make_rule, direction):
+def test_migration_0014_renames_dingtalks_signing_key_inside_the_encrypted_secrets(make_rule, direction):
     from console.crypto import fernet
 
-    migration = importlib.import_module("notifications.migrations.0013_api16_signing_secret_name")
+    migration = importlib.import_module("notifications.migrations.0014_api16_signing_secret_name")
     target = make_rule(targets=[dingtalk()]).targets.get()
     lark_like = make_rule(name="lark-rule", targets=[wecom()]).targets.get()
     old, new = ("signing_key", "signing_secret") if direction == "forwards" else ("signing_secret", "signing_key")

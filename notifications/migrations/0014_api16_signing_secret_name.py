@@ -40,6 +40,6 @@ def signing_secret_to_signing_key(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0012_platform_notification_system_source")]
+    dependencies = [("notifications", "0013_replay_jobs")]
 
     operations = [migrations.RunPython(signing_key_to_signing_secret, signing_secret_to_signing_key)]
