@@ -80,7 +80,7 @@ def bench_account(name: str = "bench"):
 
 
 def dingtalk_secrets(webhook: str) -> dict:
-    return {"webhook": webhook, "signing_key": SECRET}
+    return {"webhook": webhook, "signing_secret": SECRET}
 
 
 def dingtalk_config(webhook: str) -> dict:
@@ -88,7 +88,7 @@ def dingtalk_config(webhook: str) -> dict:
     from console.crypto import mask
     from notifications.channels.schema import mask_webhook
 
-    return {"webhook": mask_webhook(webhook), "signing_key": mask(SECRET)}
+    return {"webhook": mask_webhook(webhook), "signing_secret": mask(SECRET)}
 
 
 @dataclass

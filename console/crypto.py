@@ -138,9 +138,9 @@ class WriteOnlySecretsFormField(forms.CharField):
         try:
             parsed = json.loads(text)
         except ValueError:
-            raise forms.ValidationError("Enter a JSON object, e.g. {\"signing_key\": \"SEC...\"}.")
+            raise forms.ValidationError("Enter a JSON object, e.g. {\"signing_secret\": \"SEC...\"}.")
         if not isinstance(parsed, dict):
-            raise forms.ValidationError("Enter a JSON object, e.g. {\"signing_key\": \"SEC...\"}.")
+            raise forms.ValidationError("Enter a JSON object, e.g. {\"signing_secret\": \"SEC...\"}.")
         return parsed
 
     def has_changed(self, initial, data):
@@ -159,6 +159,18 @@ class UnreadableSecrets(SecretDict):
 
 def secrets_unreadable(secrets) -> bool:
     return isinstance(secrets, UnreadableSecrets)
+
+
+def secrets_renamed(secrets: dict, old: str, new: str) -> SecretDict:
+    """The same secrets with key `old` named `new` (a data migration renaming a field: saving the
+    result encrypts it again with the newest key). A value already under `new` wins over `old`'s."""
+    if isinstance(secrets, UnreadableSecrets):
+        raise ValueError("secrets no key can read cannot be renamed")
+    renamed = SecretDict(secrets)
+    if old in renamed:
+        value = renamed.pop(old)
+        renamed.setdefault(new, value)
+    return renamed
 
 
 UNREADABLE_MESSAGE = ("the target's secrets cannot be decrypted with FIELD_ENCRYPTION_KEYS (a key was removed "

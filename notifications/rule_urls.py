@@ -20,6 +20,8 @@ urlpatterns = [
          name="target-test-saved"),
     path("workspaces/<int:workspace_id>/targets/<int:target_id>/enable/", targets.target_reenable,
          name="target-enable"),
+    path("workspaces/<int:workspace_id>/targets/<int:target_id>/rotate-secret/", targets.target_rotate_secret,
+         name="target-rotate-secret"),
     path("workspaces/<int:workspace_id>/recoveries/", targets.recovery_create, name="recovery-create"),
     path("workspaces/<int:workspace_id>/recoveries/<int:recovery_id>/", targets.recovery_detail,
          name="recovery-progress"),

@@ -102,7 +102,7 @@ def world(account, owner, subuser, seed_subuser, outsider, activated_workspace):
     rule_routing_keys_sync(rule)
     target = Target.objects.create(rule=rule, method="dingtalk",
                                    config={"webhook": "https://oapi.dingtalk.com/robot/send"},
-                                   secrets={"access_token": "walksecret-q7", "signing_key": "SECwalk"})
+                                   secrets={"access_token": "walksecret-q7", "signing_secret": "SECwalk"})
     contact = Contact.objects.create(account=account, name="walkcontact-q7", mobile="13800000000",
                                      email="walkcontact-q7@example.com")
     contact_rule = Rule.objects.create(bus=ws.event_bus, name="walkrule-sms-q7", source="dlc_job", created_by=owner)

@@ -55,7 +55,8 @@ def test_the_readmes_catalog_and_follow_up_examples_run_against_a_live_console(l
 
     settings.DELIVERY_INLINE_MAX = 0
     bot = fake_dingtalk.add_bot(secret=SECRET)
-    add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_key": "SECwrong1"})
+    add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook,
+                                                                    "signing_secret": "SECwrong1"})
     event = raise_event(activated_workspace, name="resnet50-train")
     event_route(event_id=event.pk)
     delivery = Delivery.objects.get()

@@ -1,13 +1,11 @@
 """Template helpers of the console's layout.
 
     {% load console_ui %}
-    {% workspace_allowed "paidlc:CreateJob" workspace "job/*" as can_create %}
     {% if field|marked_required %}<span class="req" aria-hidden="true">*</span>{% endif %}
     {{ value|audit_value }}
 
-`workspace_allowed` answers whether the user may perform an action on a resource inside a workspace
-(the ARN `acs:<service of the action>:<region>:<account>:workspace/<name>/<path>`): pages hide the
-forms and buttons a read-only user could not submit. The server refuses them anyway."""
+A page hiding a button asks the service the button leads to (`<service>.allowed(user, ...)`, in the
+view), so both check the same ARN: no template builds a resource string of its own (issue 13)."""
 
 from __future__ import annotations
 
@@ -15,20 +13,7 @@ import json
 
 from django import template
 
-from workspaces.iam import permissions
-
 register = template.Library()
-
-
-def _user(context):
-    request = context.get("request")
-    return getattr(request, "user", None) or context.get("user")
-
-
-@register.simple_tag(takes_context=True)
-def workspace_allowed(context, action: str, workspace, path: str = "") -> bool:
-    service = action.split(":", 1)[0]
-    return permissions.is_allowed(_user(context), action, permissions.workspace_arn(service, workspace, path))
 
 
 @register.filter

@@ -19,6 +19,8 @@ urlpatterns = [
          targets.TargetTestConnectivityView.as_view(), name="api-target-test-connectivity"),
     path("workspaces/<int:workspace_id>/targets/<int:target_id>/enable/", targets.TargetEnableView.as_view(),
          name="api-target-enable"),
+    path("workspaces/<int:workspace_id>/targets/<int:target_id>/rotate-secret/",
+         targets.TargetRotateSecretView.as_view(), name="api-target-rotate-secret"),
     path("workspaces/<int:workspace_id>/recoveries/", targets.RecoveryCreateView.as_view(), name="api-recovery-list"),
     path("workspaces/<int:workspace_id>/recoveries/<int:recovery_id>/", targets.RecoveryDetailView.as_view(),
          name="api-recovery-detail"),

@@ -100,8 +100,8 @@ class TargetSerializer(api_serializers.Serializer):
     last_error = serializers.CharField(allow_blank=True, help_text="The last failure, decoded in words.")
     disabled_reason = serializers.CharField(allow_blank=True)
     signing_secret = serializers.CharField(
-        allow_null=True, help_text="An HTTP/HTTPS target's whsec_ secret, only in the answer that created it; "
-                                   "null otherwise.")
+        allow_null=True, help_text="An HTTP/HTTPS target's whsec_ secret, only in the answer that created it (or "
+                                   "rotated it: .../targets/{id}/rotate-secret/); null otherwise.")
 
 
 class RuleSerializer(api_serializers.Serializer):
@@ -117,7 +117,9 @@ class RuleSerializer(api_serializers.Serializer):
     models = serializers.ListField(child=serializers.IntegerField())
     enabled = serializers.BooleanField()
     units = serializers.IntegerField(help_text="Target units the rule uses.")
-    targets = TargetSerializer(many=True)
+    targets = TargetSerializer(many=True, help_text="Empty when targets_hidden.")
+    targets_hidden = serializers.BooleanField(
+        help_text="true when the caller lacks eventbridge:ListTargets on the rule: its targets are not shown.")
     created_by = serializers.CharField(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -128,8 +130,8 @@ TARGET_FIELD = re.compile(r"^(targets\[\d+\])\.(?!method$|id$|config\.|message\.
 
 @contextmanager
 def request_field_names():
-    """The service names a target's config field `targets[0].signing_key` (the console's form field);
-    the API answers with the request's own path, `targets[0].config.signing_key`."""
+    """The service names a target's config field `targets[0].signing_secret` (the console's form field);
+    the API answers with the request's own path, `targets[0].config.signing_secret`."""
     try:
         yield
     except DjangoValidationError as exc:
@@ -139,10 +141,12 @@ def request_field_names():
                                            for key, messages in exc.message_dict.items()}) from None
 
 
-def rule_data(rule, revealed: dict | None = None) -> dict:
+def rule_data(rule, revealed: dict | None = None, *, targets_hidden: bool = False) -> dict:
     rule = rules_queryset().get(pk=rule.pk) if not hasattr(rule, "_prefetched_objects_cache") else rule
     row = rule_row(rule)
     revealed = revealed or {}
+    if targets_hidden:
+        row.targets = []
     return {
         "id": rule.pk,
         "name": rule.name,
@@ -160,10 +164,16 @@ def rule_data(rule, revealed: dict | None = None) -> dict:
             "health": t["health"], "last_error": t["last_error"], "disabled_reason": t["disabled_reason"],
             "signing_secret": revealed.get(t["id"], {}).get("signing_secret"),
         } for t in row.targets],
+        "targets_hidden": targets_hidden,
         "created_by": rule.created_by.username if rule.created_by else None,
         "created_at": rule.created_at,
         "updated_at": rule.updated_at,
     }
+
+
+def _targets_hidden(user, rule) -> bool:
+    """Issue 13: a reader denied eventbridge:ListTargets on the rule sees it without its targets."""
+    return not rule_get.allowed(user, "eventbridge:ListTargets", workspace=rule.bus.workspace, rule=rule)
 
 
 def _targets(validated: list[dict]) -> list[dict]:
@@ -185,7 +195,8 @@ class RuleListCreateView(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([rule_data(rule) for rule in page])
+        return self.get_paginated_response([
+            rule_data(rule, targets_hidden=_targets_hidden(request.user, rule)) for rule in page])
 
     @extend_schema(summary="List the workspace's notice rules",
                    description="Newest first, each with its targets (secrets masked) and units.",
@@ -219,7 +230,8 @@ class RuleDetailView(APIView):
                    description="The rule with its event types, scope and targets (secrets masked).",
                    responses={200: RuleSerializer, **errors(404)})
     def get(self, request, workspace_id, rule_id):
-        return Response(rule_data(self._rule(request, workspace_id, rule_id)))
+        rule = self._rule(request, workspace_id, rule_id)
+        return Response(rule_data(rule, targets_hidden=_targets_hidden(request.user, rule)))
 
     @extend_schema(summary="Replace a notice rule and its targets", request=RuleInputSerializer,
                    description="The target list is replaced atomically. Give a saved target's id to keep it; "

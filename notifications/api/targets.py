@@ -1,9 +1,11 @@
 """/api/v1/workspaces/<workspace_id>/targets/<id>/: a target's health, its Test Connectivity with
-its saved settings, and re-enabling it; /recoveries/: "redeliver everything that failed since T".
-Thin faces over notifications.services.health, .connectivity and .recovery."""
+its saved settings, re-enabling it, and rotating its signing secret; /recoveries/: "redeliver
+everything that failed since T". Thin faces over notifications.services.health, .connectivity,
+.target_secrets and .recovery."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -13,13 +15,15 @@ from rest_framework.views import APIView
 from console.api import Conflict
 from console.api import serializers as api_serializers
 from console.api.errors import errors
-from console.api.request_body import authorized_input
+from console.api.request_body import authorized_input, validated
 from notifications.api.rules import ConnectivityResultSerializer
+from notifications.channels.registry import METHOD_CHOICES
 from notifications.models import Recovery
-from notifications.selectors.rules import target_get_in_workspace
+from notifications.selectors.rules import target_display, target_get_in_workspace
 from notifications.services.connectivity import connectivity_test_saved
 from notifications.services.health import EnableRefused, target_enable
 from notifications.services.recovery import RecoveryRefused, recovery_get, recovery_progress, recovery_start
+from notifications.services.target_secrets import rotatable_methods, target_secret_rotate
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 
@@ -64,6 +68,44 @@ class TargetEnableView(APIView):
         except EnableRefused as exc:
             raise Conflict(str(exc)) from None
         return Response(_health(target))
+
+
+class RotateSecretInputSerializer(api_serializers.Serializer):
+    signing_secret = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=True, max_length=2048,
+        help_text="DingTalk and Lark: the bot's new signing secret (DingTalk's starts with SEC). HTTP/HTTPS: leave "
+                  "it out, the server makes a new whsec_ secret.")
+
+
+class RotatedTargetSerializer(api_serializers.Serializer):
+    id = serializers.IntegerField(help_text="The target's id, unchanged.")
+    method = serializers.ChoiceField(choices=METHOD_CHOICES)
+    config = serializers.DictField(child=serializers.JSONField(), help_text="Values with every secret masked.")
+    signing_secret = serializers.CharField(
+        allow_null=True, help_text="An HTTP/HTTPS target's new whsec_ secret, in this answer only (masked in "
+                                   "config from now on); null for DingTalk and Lark, whose secret the caller gave.")
+
+
+class TargetRotateSecretView(APIView):
+    @extend_schema(summary="Rotate a target's signing secret",
+                   description="The target keeps its id and its deliveries; the next send signs with the new "
+                               "secret. HTTP/HTTPS: a new whsec_ secret, shown once in this answer. DingTalk and "
+                               "Lark: give the bot's new signing_secret. Methods with a signing secret: "
+                               + ", ".join(rotatable_methods()) + ".",
+                   request=RotateSecretInputSerializer,
+                   responses={200: RotatedTargetSerializer, **errors(400, 403, 404)})
+    def post(self, request, workspace_id, target_id):
+        target = _target(request, workspace_id, target_id)
+        target_secret_rotate.authorize(request.user, target=target)  # before reading the input
+        data = validated(RotateSecretInputSerializer, request.data)
+        try:
+            rotation = target_secret_rotate(actor=request.user, target=target,
+                                            signing_secret=data.get("signing_secret"))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+        shown = target_display(rotation.target)
+        return Response({"id": rotation.target.pk, "method": rotation.target.method, "config": shown["config"],
+                         "signing_secret": rotation.revealed})
 
 
 class RecoveryInputSerializer(api_serializers.Serializer):

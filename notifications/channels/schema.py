@@ -119,7 +119,8 @@ class ConfigSchema:
             if name in self.generated_secrets:
                 if not is_blank_or_masked(values[name]):
                     errors[name] = ["This secret is made by the server and cannot be set: leave it out (or send "
-                                    "back the masked value). A new target gets a new one, shown once."]
+                                    "back the masked value). A new target gets a new one, shown once; Rotate "
+                                    "signing secret (POST .../targets/<id>/rotate-secret/) makes a new one."]
             elif name not in known:
                 errors[str(name)] = [f"Unknown field; this method takes: {', '.join(known) or 'nothing'}."]
         for config_field in self.fields:

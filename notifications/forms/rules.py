@@ -258,6 +258,8 @@ class RuleEditor:
         elif op == "remove" and key in keys:
             keys.remove(key)
         data.setlist("target_keys", keys)
+        if op == "method":  # DingTalk's and Lark's signing secrets share a name, not a value
+            data.pop(f"t{key}-signing_secret", None)
         source = SOURCES_BY_KEY.get(data.get("source") or "") or SOURCES[0]
         if op == "group":  # Select all of a group (or clear it, when all of it was chosen)
             data.setlist("event_types", _toggle_group(data.getlist("event_types"), source, data.get("_group", "")))

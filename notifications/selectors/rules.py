@@ -115,9 +115,12 @@ def rules_for_workspace(*, actor, workspace) -> QuerySet[Rule]:
     return rules_queryset(with_secrets=False, hide_targets_of=hidden).filter(bus__workspace=workspace)
 
 
-@operation(Check("eventbridge:GetRule", RULE), values=_rule_values, enforce=False)
+@operation(Check("eventbridge:GetRule", RULE), Check("eventbridge:ListTargets", RULE, asked=True),
+           values=_rule_values, enforce=False)
 def rule_get(*, actor, workspace, rule_id) -> Rule:
-    """The rule (404 when it is not on this workspace's bus), once GetRule is allowed on it."""
+    """The rule (404 when it is not on this workspace's bus), once GetRule is allowed on it. Its
+    targets are shown only to a reader allowed ListTargets on it (`rule_get.allowed(user,
+    "eventbridge:ListTargets", ...)`)."""
     try:
         rule = rules_queryset().get(pk=int(rule_id), bus__workspace=workspace)
     except (Rule.DoesNotExist, ValueError, TypeError):

@@ -5,7 +5,7 @@ from django import template
 
 from notifications.channels.registry import CHANNELS_BY_KEY, METHODS_BY_KEY
 from notifications.selectors.deliveries import deliveries_for_event
-from notifications.services.delivery import REDELIVERABLE
+from notifications.services.delivery import REDELIVERABLE, delivery_redeliver
 
 register = template.Library()
 
@@ -31,6 +31,14 @@ def event_deliveries(event):
             attempt.outcome_tag = OUTCOME_TAGS.get(attempt.outcome, "tag-grey")
             delivery.has_digest |= bool(attempt.digest_size or attempt.carried_by_id)
     return deliveries
+
+
+@register.simple_tag(takes_context=True)
+def redeliver_allowed(context, event) -> bool:
+    """Whether the page shows Redeliver: the redeliver service's own check (the same ARN it authorizes)."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return delivery_redeliver.allowed(user, workspace=event.workspace)
 
 
 @register.filter

@@ -12,6 +12,7 @@ from notifications.selectors.rules import rule_row, rules_for_workspace
 from notifications.services import rules as rule_services
 from notifications.services.health import target_enable
 from notifications.services.recovery import recovery_start
+from notifications.services.target_secrets import rotatable_methods, target_secret_rotate
 from workspaces.iam.permissions import AccessDenied
 from workspaces.tenancy.bus import bus_readiness
 
@@ -26,11 +27,17 @@ def rules_section_context(*, user, workspace, csrf_token=None, oob: bool = False
             rows = [rule_row(rule) for rule in rules_for_workspace(actor=user, workspace=workspace)]
         except AccessDenied as exc:
             denied = str(exc)
+    rotatable = rotatable_methods()
     for row in rows:
         row.can_update = rule_services.rule_update.allowed(user, "eventbridge:UpdateRule", rule=row.rule)
         toggle = rule_services.rule_disable if row.rule.enabled else rule_services.rule_enable
         row.can_toggle = toggle.allowed(user, rule=row.rule)
         row.can_delete = rule_services.rule_delete.allowed(user, rule=row.rule)
+        row.targets_hidden = not rules_for_workspace.allowed(user, "eventbridge:GetRule", "eventbridge:ListTargets",
+                                                             workspace=workspace, rule=row.rule.name)
+        row.can_rotate = bool(row.targets) and target_secret_rotate.allowed(user, rule=row.rule)
+        for target in row.targets:
+            target["rotatable"] = target["method"] in rotatable
     disabled = [{"rule": row.rule, **target} for row in rows for target in row.targets
                 if target["health"] == "disabled"]
     can_fix = has_bus and target_enable.allowed(user, workspace=workspace)

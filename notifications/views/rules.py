@@ -171,6 +171,7 @@ def rule_update(request, workspace_id, rule_id):
     rule = rule_get(actor=request.user, workspace=workspace, rule_id=rule_id)
     if request.method == "GET":
         rule_services.rule_update.authorize(request.user, "eventbridge:UpdateRule", rule=rule)
+        rule_get.authorize(request.user, "eventbridge:ListTargets", workspace=workspace, rule=rule)  # it shows them
         return _drawer(request, RuleEditor.from_rule(rule, workspace=workspace, actor=request.user))
     editor = RuleEditor(request.POST, workspace=workspace, rule=rule, actor=request.user)
 

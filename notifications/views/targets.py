@@ -1,10 +1,12 @@
-"""A target's health on the rules page: Test Connectivity with its saved settings, re-enable, and
-Recover ("redeliver everything that failed since T") with its live progress (an htmx-polled partial).
-Thin faces over notifications.services.connectivity, .health and .recovery."""
+"""A target's health on the rules page: Test Connectivity with its saved settings, re-enable, Rotate
+signing secret, and Recover ("redeliver everything that failed since T") with its live progress (an
+htmx-polled partial).
+Thin faces over notifications.services.connectivity, .health, .target_secrets and .recovery."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
 
 from console.feedback import toast
 from notifications.models import Recovery
@@ -19,11 +22,14 @@ from notifications.selectors.rules import target_get_in_workspace
 from notifications.services.connectivity import connectivity_test_saved
 from notifications.services.health import EnableRefused, target_enable
 from notifications.services.recovery import RecoveryRefused, recovery_get, recovery_progress, recovery_start
+from notifications.services.target_secrets import target_secret_rotate
 from notifications.templatetags.notice_rules import rules_section_context
 from notifications.views.rules import tab_url
-from workspaces.tenancy.selectors import workspace_get_for_user
+from workspaces.tenancy.selectors import event_notifications_tab, workspace_get_for_user
 
 SECTION = "notifications/rules/_section.html"
+ROTATED = "notifications/rules/_rotated.html"
+PAGE = "notifications/rules/page.html"
 PROGRESS = "notifications/rules/_recovery.html"
 
 
@@ -62,6 +68,32 @@ def target_reenable(request, workspace_id, target_id):
         return _section(request, workspace, str(exc), error=True)
     return _section(request, workspace, "Target re-enabled: new events are delivered to it again. Recover the "
                                         "skipped ones with Recover.")
+
+
+@login_required
+@require_POST
+def target_rotate_secret(request, workspace_id, target_id):
+    """Rotate a target's signing secret: an HTTP/HTTPS target's new whsec_ secret is shown once (a
+    dialog), DingTalk's and Lark's new one is the one typed. The rules table is re-rendered either way."""
+    workspace, target = _target(request, workspace_id, target_id)
+    try:
+        rotation = target_secret_rotate(actor=request.user, target=target,
+                                        signing_secret=request.POST.get("signing_secret"))
+    except ValidationError as exc:
+        words = " ".join(text for texts in exc.message_dict.values() for text in texts)
+        return _section(request, workspace, f"The signing secret was not rotated: {words}", error=True)
+    message = f"Signing secret of the {target.method} target of rule {target.rule.name} rotated."
+    if not rotation.revealed:
+        return _section(request, workspace, message)
+    context = {"workspace": workspace, "target": rotation.target, "revealed": rotation.revealed,
+               "cancel_url": tab_url(workspace)}
+    if not request.htmx:
+        page = event_notifications_tab(user=request.user, workspace=workspace)
+        return render(request, PAGE, {**page, **context, "drawer_partial": ROTATED})
+    context.update(rules_section_context(user=request.user, workspace=workspace, csrf_token=get_token(request),
+                                         oob=True))
+    # The form swaps the rules table; the one-time dialog goes to the drawer host, the table out of band.
+    return toast(reswap(retarget(render(request, ROTATED, context), "#drawer-host"), "innerHTML"), message)
 
 
 def console_time(value: str):

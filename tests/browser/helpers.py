@@ -93,8 +93,8 @@ def console_scene(*, owner, workspace, good_bot, refusing_bot, dingtalk) -> Scen
     scene.rule = rule_create(
         actor=owner, workspace=workspace, name="dlc-failures", source="dlc_job",
         event_types=["pai:DLC:JobFailed", "pai:DLC:JobTimeout"],
-        targets=[{"method": "dingtalk", "values": {"webhook": good_bot.webhook, "signing_key": DINGTALK_KEY}},
-                 {"method": "dingtalk", "values": {"webhook": refusing_bot.webhook, "signing_key": DINGTALK_KEY}}])
+        targets=[{"method": "dingtalk", "values": {"webhook": good_bot.webhook, "signing_secret": DINGTALK_KEY}},
+                 {"method": "dingtalk", "values": {"webhook": refusing_bot.webhook, "signing_secret": DINGTALK_KEY}}])
     service = EasService.objects.get(pk=scene.eas_service.pk)
     scene.model_rule = rule_create(
         actor=owner, workspace=workspace, name="model-release", source="model",

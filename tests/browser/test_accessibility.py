@@ -92,6 +92,7 @@ NOT_PAGES = {
     "delivery-redeliver": "POST only (Redeliver)",
     "target-test-saved": "POST only: a disabled target's Test Connectivity in the rules page's banner",
     "target-enable": "POST only: the banner's Re-enable",
+    "target-rotate-secret": "POST only: a target's Rotate signing secret (its form is on the rules page, walked)",
     "recovery-create": "POST only: the Recover form",
     "recovery-progress": "the Recover progress partial, polled by the rules page (test_target_health)",
     "set_language": "POST only: the user menu's language switch (test_console_language)",

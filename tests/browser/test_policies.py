@@ -59,7 +59,7 @@ def test_a_sub_user_without_create_rule_sees_no_create_button_and_a_forged_post_
     body = {"name": "forged-rule", "source": "dlc_job", "event_types": _failed_job_type(), "scope": "all",
             "target_keys": "0", "t0-method": "dingtalk",
             "t0-webhook": "https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123456789abcdef",
-            "t0-signing_key": "SEC0123456789abcdef0123456789abcdef0123456789abcdef"}
+            "t0-signing_secret": "SEC0123456789abcdef0123456789abcdef0123456789abcdef"}
     assert page.evaluate(FORGED_POST, [url, body]) == 403
     assert not Rule.objects.filter(name="forged-rule").exists()
 

@@ -31,7 +31,7 @@ def test_an_operator_adds_an_all_types_rule_in_admin(page, live_server, activate
     expect(page.locator("#id_name")).to_have_value("all-dlc")
     page.check("#id_all_event_types")
     page.fill("#id_t0-webhook", DINGTALK_WEBHOOK)
-    page.fill("#id_t0-signing_key", SIGNING_KEY)
+    page.fill("#id_t0-signing_secret", SIGNING_KEY)
     page.click("input[name=_save]")
     expect(page.locator(".messagelist")).to_contain_text("Rule all-dlc created")
     expect(page.locator("#content")).to_contain_text("All event types")

@@ -144,7 +144,7 @@ def test_editing_keeps_the_saved_signing_key_when_left_blank(page, live_server, 
     rule = rule_create(actor=owner, workspace=activated_workspace, name="edit-me", source="dlc_job",
                        event_types=["pai:DLC:JobFailed"],
                        targets=[{"method": "dingtalk", "values": {"webhook": DINGTALK_WEBHOOK,
-                                                                   "signing_key": SIGNING_KEY}}])
+                                                                   "signing_secret": SIGNING_KEY}}])
     login(page, live_server, owner)
     page.goto(f"{live_server.url}/workspaces/{activated_workspace.pk}/configuration/event-notifications/")
     page.get_by_test_id("rule-row").filter(has_text="edit-me").get_by_test_id("rule-edit").click()
@@ -156,7 +156,7 @@ def test_editing_keeps_the_saved_signing_key_when_left_blank(page, live_server, 
     drawer.get_by_test_id("rule-ok").click()
     expect(page.get_by_test_id("rule-drawer")).to_have_count(0)
     expect(page.get_by_test_id("rule-row").filter(has_text="edit-me")).to_contain_text("Job Timeout")
-    assert rule.targets.get().secrets["signing_key"] == SIGNING_KEY
+    assert rule.targets.get().secrets["signing_secret"] == SIGNING_KEY
 
 
 def test_event_type_groups_do_not_repeat_their_label_and_offer_select_all(

@@ -197,7 +197,7 @@ def configure_rules(workspace, owner, fakes) -> list:
             targets=[
                 # Digests off: this run counts each event id in a message of its own (digests have
                 # their own test, tests/integration/test_digest_burst.py).
-                TargetSpec("dingtalk", {"webhook": dingtalk.webhook, "signing_key": ding_secret},
+                TargetSpec("dingtalk", {"webhook": dingtalk.webhook, "signing_secret": ding_secret},
                            message={"digest": False}),
                 TargetSpec("wecom", {"webhook": wecom.webhook}, message={"digest": False}),
                 TargetSpec("lark", {"webhook": lark.webhook, "signing_secret": lark_secret}, message={"digest": False}),

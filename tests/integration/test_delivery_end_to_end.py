@@ -40,7 +40,7 @@ def test_approving_a_model_version_reaches_dingtalk_the_http_receiver_and_the_ea
                                             uri="oss://models/fraud/0.2.0/")
     service = EasService.objects.create(workspace=activated_workspace, name="fraud-svc", model_version=current)
     rule = make_rule(activated_workspace, source="model", types=("ModelVersionApproved",), created_by=owner)
-    add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+    add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
     add_target(rule, "http", config={"url": endpoint.url}, secrets={"signing_secret": WHSEC})
     add_target(rule, "eas_update", config={"eas_service": service.pk, "eas_service_name": service.name})
     start_delivery_worker(EAS_API_URL=eas_api.base_url, EAS_API_TOKEN="eas-token")
@@ -64,7 +64,7 @@ def test_approving_a_model_version_reaches_dingtalk_the_http_receiver_and_the_ea
 def test_retryable_failures_are_retried_until_success(start_delivery_worker, wait_until, fakes, activated_workspace):
     dingtalk = fakes["dingtalk"]
     bot = dingtalk.add_bot(secret=SECRET)
-    add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+    add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
     dingtalk.fail_next(2, status=503)
     start_delivery_worker()
 
@@ -83,7 +83,7 @@ def test_a_permanent_failure_is_dead_then_redelivered_with_success(start_deliver
     dingtalk = fakes["dingtalk"]
     bot = dingtalk.add_bot(secret=SECRET)
     target = add_target(make_rule(activated_workspace), "dingtalk",
-                        secrets={"webhook": bot.webhook, "signing_key": "SECnotthekey"})
+                        secrets={"webhook": bot.webhook, "signing_secret": "SECnotthekey"})
     start_delivery_worker()
 
     raise_event(activated_workspace)
@@ -91,7 +91,7 @@ def test_a_permanent_failure_is_dead_then_redelivered_with_success(start_deliver
     assert wait_until(lambda: Delivery.objects.filter(status="dead").exists())
     delivery = Delivery.objects.get()
     assert delivery.attempts.get().provider_code == "310000"
-    target.secrets = {"webhook": bot.webhook, "signing_key": SECRET}  # the admin fixes the key
+    target.secrets = {"webhook": bot.webhook, "signing_secret": SECRET}  # the admin fixes the key
     target.save()
     url = f"/api/v1/workspaces/{activated_workspace.pk}/deliveries/{delivery.pk}/redeliver/"
     assert owner_api.post(url).status_code == 202

@@ -23,7 +23,7 @@ def test_thirty_events_to_one_bot_are_all_delivered_never_more_than_twenty_a_min
     try:
         bot = fake.add_bot(secret=SECRET)
         target = add_target(make_rule(activated_workspace), "dingtalk",
-                            secrets={"webhook": bot.webhook, "signing_key": SECRET})
+                            secrets={"webhook": bot.webhook, "signing_secret": SECRET})
         target.digest = False  # one by one, as slots free up
         target.save()
         start_worker(OUTBOUND_ALLOWED_NETWORKS="127.0.0.1/32", WEBHOOK_EXTRA_HOSTS="127.0.0.1",

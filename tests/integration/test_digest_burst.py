@@ -28,7 +28,8 @@ def test_a_burst_of_200_events_reaches_one_bot_as_20_messages_a_minute_and_diges
     fake = FakeDingTalk(window_scale=SCALE).start()
     try:
         bot = fake.add_bot(secret=SECRET)
-        add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+        add_target(make_rule(activated_workspace), "dingtalk",
+                   secrets={"webhook": bot.webhook, "signing_secret": SECRET})
         start_delivery_worker(concurrency=4, RATE_LIMIT_WINDOW_SCALE=str(SCALE))
 
         started = time.monotonic()

@@ -58,7 +58,7 @@ def populated(activated_workspace, owner):
     target = Target.objects.create(
         rule=rule, method="dingtalk", config={},
         secrets={"webhook": "https://oapi.dingtalk.com/robot/send?access_token=" + "f" * 64,
-                 "signing_key": "SEC" + "a" * 64},
+                 "signing_secret": "SEC" + "a" * 64},
     )
     with transaction.atomic():
         event = publish(workspace=ws, source="model", type_name="ModelVersionApproved", resource_id=ids["version_id"],

@@ -136,7 +136,7 @@ def delivery_setup(activated_workspace, owner, fake_dingtalk, fake_http_receiver
     rule = Rule.objects.create(bus=bus, name="idempotent", source="model", created_by=owner)
     RuleEventType.objects.create(rule=rule, event_type="pai:ModelManagement:ModelVersionApproved")
     rule_routing_keys_sync(rule)
-    Target.objects.create(rule=rule, method="dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+    Target.objects.create(rule=rule, method="dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
     Target.objects.create(rule=rule, method="http", config={"url": endpoint.url}, secrets={"signing_secret": WHSEC})
     Target.objects.create(rule=rule, method="eas_update",
                           config={"eas_service": service.pk, "eas_service_name": service.name})

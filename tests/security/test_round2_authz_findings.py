@@ -64,7 +64,7 @@ def prod_denied(account, activated_workspace):
 
 def _rule_body(name):
     return {"name": name, "source": "dlc_job", "event_types": ["paidlc:Job:Succeeded"],
-            "targets": [{"method": "dingtalk", "config": {"webhook": DINGTALK_WEBHOOK, "signing_key": SIGNING_KEY}}]}
+            "targets": [{"method": "dingtalk", "config": {"webhook": DINGTALK_WEBHOOK, "signing_secret": SIGNING_KEY}}]}
 
 
 def _event_type(source):
@@ -107,7 +107,7 @@ def test_f9_the_service_refuses_a_rename_into_a_denied_name(activated_workspace,
     from notifications.services.rules import rule_create, rule_update
     from workspaces.iam.permissions import AccessDenied
 
-    target = {"method": "dingtalk", "values": {"webhook": DINGTALK_WEBHOOK, "signing_key": SIGNING_KEY}}
+    target = {"method": "dingtalk", "values": {"webhook": DINGTALK_WEBHOOK, "signing_secret": SIGNING_KEY}}
     rule = rule_create(actor=prod_denied, workspace=activated_workspace, name="dev-2", source="dlc_job",
                        event_types=[_event_type("dlc_job")], targets=[target])
     with pytest.raises(AccessDenied) as refused:

@@ -26,7 +26,7 @@ def configured(activated_workspace, owner, owner_api, fake_dingtalk, fake_wecom,
     version = ModelVersion.objects.create(model=model, version_name="0.2.0", created_by=owner)
     base = f"/api/v1/workspaces/{activated_workspace.pk}/rules/"
     targets = [
-        {"method": "dingtalk", "config": {"webhook": ding.webhook, "signing_key": SIGNING_KEY}},
+        {"method": "dingtalk", "config": {"webhook": ding.webhook, "signing_secret": SIGNING_KEY}},
         {"method": "wecom", "config": {"webhook": wecom.webhook}},
         {"method": "lark", "config": {"webhook": lark.webhook, "signing_secret": LARK_SECRET}},
         {"method": "http", "config": {"url": f"{fake_http_receiver.base_url}/hooks/leak-test"}},
@@ -106,14 +106,30 @@ def test_no_secret_appears_in_any_page_answer_admin_page_stored_row_audit_entry_
 
     # Test Connectivity with a wrong DingTalk key and with a broken WeCom webhook: the bots' refusals
     # are shown, the secrets are not.
-    for config in ({"webhook": configured["webhooks"]["dingtalk"], "signing_key": "SECwrong" + "0" * 40},
+    for config in ({"webhook": configured["webhooks"]["dingtalk"], "signing_secret": "SECwrong" + "0" * 40},
                    {"webhook": configured["webhooks"]["wecom"] + "x"}):
-        method = "dingtalk" if "signing_key" in config else "wecom"
+        method = "dingtalk" if "signing_secret" in config else "wecom"
         answer = owner_api.post(f"/api/v1/workspaces/{workspace.pk}/rules/test-connectivity/",
                                 {"method": method, "config": config}, format="json")
         assert answer.status_code == 200 and not leaks(answer.content.decode(), configured["secrets"])
 
     forbidden = dict(configured["secrets"])
+    # Rotate signing secret: the HTTP target's new whsec_ is in its one-time answer only; DingTalk's new
+    # key (typed in the console) in none. Both are then looked for everywhere like the others.
+    from notifications.models import Target
+
+    rotated_key = "SEC" + "7" * 60
+    http_target = Target.objects.get(rule_id=configured["rule_id"], method="http")
+    ding_target = Target.objects.get(rule_id=configured["rule_id"], method="dingtalk")
+    once = owner_api.post(f"/api/v1/workspaces/{workspace.pk}/targets/{http_target.pk}/rotate-secret/", {},
+                          format="json")
+    typed = owner_client.post(f"/workspaces/{workspace.pk}/targets/{ding_target.pk}/rotate-secret/",
+                              {"signing_secret": rotated_key}, HTTP_HX_REQUEST="true")
+    assert once.status_code == 200 and once.json()["signing_secret"].startswith("whsec_")
+    assert typed.status_code == 200 and not leaks(typed.content.decode(), {"rotated": rotated_key})
+    forbidden.update({"rotated HTTP signing secret": once.json()["signing_secret"],
+                      "rotated HTTP signing key": once.json()["signing_secret"].removeprefix("whsec_"),
+                      "rotated DingTalk signing secret": rotated_key})
     # The signatures sent are as secret as the keys in stored URLs: DingTalk's `sign`, Lark's `sign`,
     # the Standard Webhooks signature.
     for request in fake_dingtalk.requests:

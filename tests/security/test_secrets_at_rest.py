@@ -35,7 +35,7 @@ def make_targets(bus, count: int):
         Target.objects.create(
             rule=rule, method="dingtalk", position=index,
             config={"webhook": "https://oapi.dingtalk.com/robot/send"},
-            secrets={"access_token": f"{ACCESS_TOKEN}{index}", "signing_key": SIGNING_KEY},
+            secrets={"access_token": f"{ACCESS_TOKEN}{index}", "signing_secret": SIGNING_KEY},
         )
         for index in range(count)
     ]
@@ -74,7 +74,7 @@ def test_rotation_with_a_new_key_first_lets_the_old_key_be_removed(settings, bus
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY]  # the old key is gone
     for index, target in enumerate(targets):
         target.refresh_from_db()
-        assert target.secrets == {"access_token": f"{ACCESS_TOKEN}{index}", "signing_key": SIGNING_KEY}
+        assert target.secrets == {"access_token": f"{ACCESS_TOKEN}{index}", "signing_secret": SIGNING_KEY}
         Fernet(NEW_KEY.encode()).decrypt(stored_token(target).encode())
 
     assert "re-encrypted 0 of 3 stored secrets (3 already on the newest key)" in rotate()
@@ -94,7 +94,7 @@ def test_without_rotation_removing_the_old_key_makes_secrets_unreadable_but_not_
     target.save()
     assert stored_token(target) == token
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY]
-    assert Target.objects.get(pk=target.pk).secrets["signing_key"] == SIGNING_KEY
+    assert Target.objects.get(pk=target.pk).secrets["signing_secret"] == SIGNING_KEY
 
 
 def test_a_dry_run_counts_but_changes_nothing(settings, bus):
@@ -121,14 +121,14 @@ def test_secrets_saved_by_versions_that_derived_the_key_from_secret_key_are_read
     settings.FIELD_ENCRYPTION_KEYS = [OLD_KEY]
     [target] = make_targets(bus, 1)
     legacy = base64.urlsafe_b64encode(hashlib.sha256(("field-encryption:" + settings.SECRET_KEY).encode()).digest())
-    old_token = Fernet(legacy).encrypt(json.dumps({"signing_key": SIGNING_KEY}).encode()).decode()
+    old_token = Fernet(legacy).encrypt(json.dumps({"signing_secret": SIGNING_KEY}).encode()).decode()
     Target.objects.filter(pk=target.pk).update(secrets=models.Value(old_token, output_field=models.TextField()))
 
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY]
     assert "re-encrypted 1 of 1" in rotate()
     Fernet(NEW_KEY.encode()).decrypt(stored_token(target).encode())
     target.refresh_from_db()
-    assert target.secrets["signing_key"] == SIGNING_KEY
+    assert target.secrets["signing_secret"] == SIGNING_KEY
 
 
 def test_a_secret_no_key_can_read_stops_rotation_before_anything_is_written(settings, bus):
@@ -147,13 +147,13 @@ def test_a_secret_no_key_can_read_stops_rotation_before_anything_is_written(sett
 def test_secrets_print_masked_wherever_they_are_shown_by_accident(bus):
     from notifications.models import Target
 
-    unsaved = Target(method="dingtalk", secrets={"signing_key": SIGNING_KEY})
+    unsaved = Target(method="dingtalk", secrets={"signing_secret": SIGNING_KEY})
     [saved] = make_targets(bus, 1)
     saved.refresh_from_db()
     for secrets in (unsaved.secrets, saved.secrets):
         assert isinstance(secrets, SecretDict)
         assert SIGNING_KEY not in repr(secrets) and SIGNING_KEY not in str(secrets)
-        assert SIGNING_KEY not in f"{secrets}" and secrets["signing_key"] == SIGNING_KEY
+        assert SIGNING_KEY not in f"{secrets}" and secrets["signing_secret"] == SIGNING_KEY
 
 
 def test_the_admin_form_field_never_renders_saved_secrets_and_blank_keeps_them(bus):
@@ -170,12 +170,12 @@ def test_the_admin_form_field_never_renders_saved_secrets_and_blank_keeps_them(b
     assert "secrets" not in form.changed_data
     form.save()
     target.refresh_from_db()
-    assert target.secrets["signing_key"] == SIGNING_KEY
+    assert target.secrets["signing_secret"] == SIGNING_KEY
 
-    form = form_class({"method": "dingtalk", "secrets": '{"signing_key": "SECnew"}'}, instance=target)
+    form = form_class({"method": "dingtalk", "secrets": '{"signing_secret": "SECnew"}'}, instance=target)
     assert form.is_valid(), form.errors
     form.save()
     target.refresh_from_db()
-    assert target.secrets == {"signing_key": "SECnew"}
+    assert target.secrets == {"signing_secret": "SECnew"}
 
     assert not form_class({"method": "dingtalk", "secrets": "[1, 2]"}, instance=target).is_valid()

@@ -52,7 +52,7 @@ class DingTalkAdapter(ChatBotAdapter):
         if not webhook or not webhook_host_admitted(webhook, PROVIDER_HOSTS):
             raise DeliveryError("the webhook is not a DingTalk robot URL (https://oapi.dingtalk.com/robot/send?"
                                 "access_token=...)", permanent=True, request_url=masked)
-        secret = secrets.get("signing_key", "")
+        secret = secrets.get("signing_secret", "")
         url = signed_url(webhook, secret) if secret else webhook
         msgtype = "actionCard" if target_config.get("msgtype") == "actionCard" else "markdown"
         # msgUuid: DingTalk drops a second message with the same value, so a retry after a timeout

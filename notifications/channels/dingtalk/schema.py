@@ -19,7 +19,7 @@ class DingTalkConfig(ChatWebhookSchema):
     fields = (
         ConfigField("webhook", "Webhook", help=WEBHOOK_HELP, secret=True, widget="url",
                     placeholder="https://oapi.dingtalk.com/robot/send?access_token=..."),
-        ConfigField("signing_key", "Signing Key", secret=True, placeholder="SEC...",
+        ConfigField("signing_secret", "Signing Key", secret=True, placeholder="SEC...",
                     help="The key shown under the robot's Additional Signature (sign request) setting; it starts "
                          "with SEC."),
     )
@@ -31,9 +31,9 @@ class DingTalkConfig(ChatWebhookSchema):
         return parts.path == "/robot/send" and bool(query_value(parts, "access_token"))
 
     def clean_secret(self, name, value):
-        if name == "signing_key" and not SIGNING_KEY.match(value):
+        if name == "signing_secret" and not SIGNING_KEY.match(value):
             message = (f"Enter the robot's signing key: SEC followed by {KEY_MIN} to {KEY_MAX} letters and digits "
                        f"({KEY_MIN + 3} to {KEY_MAX + 3} characters in all); this one has {len(value)} characters"
                        + ("." if value.startswith("SEC") else " and does not start with SEC."))
-            raise ValidationError({"signing_key": [message]})
+            raise ValidationError({"signing_secret": [message]})
         return value

@@ -52,6 +52,16 @@ class HttpConfig(ConfigSchema):
     generated_secret = "signing_secret"
     generated_secrets = ("signing_secret",)
 
+    @staticmethod
+    def new_secret() -> str:
+        """A new signing secret (at creation, and when the target's secret is rotated)."""
+        return new_signing_secret()
+
+    @staticmethod
+    def secret_hint(secret: str) -> str:
+        """The masked copy kept in config: `whsec_` and the last characters."""
+        return SECRET_PREFIX + mask(secret[len(SECRET_PREFIX):])
+
     def clean_values(self, values, *, context, stored_secrets):
         url = values["url"]
         split_url(url, "url", allow_userinfo=True)
@@ -62,8 +72,7 @@ class HttpConfig(ConfigSchema):
             secret = new_signing_secret()
             revealed[self.generated_secret] = secret
         return CleanedConfig(
-            config={"url": credentials_masked(url),
-                    self.generated_secret: SECRET_PREFIX + mask(secret[len(SECRET_PREFIX):])},
+            config={"url": credentials_masked(url), self.generated_secret: self.secret_hint(secret)},
             secrets={"url": url, self.generated_secret: secret},
             revealed=revealed,
         )

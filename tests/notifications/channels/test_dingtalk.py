@@ -26,7 +26,7 @@ def test_the_signature_is_hmac_of_timestamp_newline_secret_keyed_by_the_secret_b
 
 def test_a_signed_markdown_message_reaches_the_bot(fake_dingtalk):
     bot = fake_dingtalk.add_bot(secret=SECRET)
-    result = DingTalkAdapter().send(message_example(), {}, {"webhook": bot.webhook, "signing_key": SECRET},
+    result = DingTalkAdapter().send(message_example(), {}, {"webhook": bot.webhook, "signing_secret": SECRET},
                                     SendContext(delivery_id=7))
     assert result.provider_code == "0"
     [received] = fake_dingtalk.messages_for(bot)
@@ -39,7 +39,7 @@ def test_a_signed_markdown_message_reaches_the_bot(fake_dingtalk):
 def test_a_wrong_secret_is_refused_with_310000_and_is_permanent(fake_dingtalk):
     bot = fake_dingtalk.add_bot(secret=SECRET)
     with pytest.raises(DeliveryError) as caught:
-        DingTalkAdapter().send(message_example(), {}, {"webhook": bot.webhook, "signing_key": SECRET + "x"})
+        DingTalkAdapter().send(message_example(), {}, {"webhook": bot.webhook, "signing_secret": SECRET + "x"})
     assert caught.value.provider_code == "310000"
     assert caught.value.permanent is True
     assert caught.value.http_status == 200

@@ -9,7 +9,7 @@ SECRET = "SEC" + "f00d" * 16
 def test_the_right_secret_reports_success_and_sends_one_test_message(fake_dingtalk, owner, activated_workspace):
     bot = fake_dingtalk.add_bot(secret=SECRET)
     result = connectivity_test(actor=owner, workspace=activated_workspace, method="dingtalk",
-                               config={}, secrets={"webhook": bot.webhook, "signing_key": SECRET})
+                               config={}, secrets={"webhook": bot.webhook, "signing_secret": SECRET})
     assert result.ok and result.code == "0"
     [message] = fake_dingtalk.messages_for(bot)
     # The account has no message language and the console runs in English: messages are in en-US, a
@@ -20,7 +20,7 @@ def test_the_right_secret_reports_success_and_sends_one_test_message(fake_dingta
 def test_a_wrong_secret_reports_the_bots_own_code_and_message(fake_dingtalk, owner, activated_workspace):
     bot = fake_dingtalk.add_bot(secret=SECRET)
     result = connectivity_test(actor=owner, workspace=activated_workspace, method="dingtalk",
-                               config={}, secrets={"webhook": bot.webhook, "signing_key": "SECwrong"})
+                               config={}, secrets={"webhook": bot.webhook, "signing_secret": "SECwrong"})
     assert (result.ok, result.code) == (False, "310000")
     assert "sign not match" in result.message
     assert "310000" in result.display
@@ -64,7 +64,7 @@ def test_a_sub_user_without_update_targets_may_not_test(subuser, activated_works
 def test_the_api_sends_a_sample_of_the_rules_own_source_and_type(fake_dingtalk, owner_api, activated_workspace):
     bot = fake_dingtalk.add_bot(secret=SECRET)
     url = f"/api/v1/workspaces/{activated_workspace.pk}/rules/test-connectivity/"
-    config = {"webhook": bot.webhook, "signing_key": SECRET}
+    config = {"webhook": bot.webhook, "signing_secret": SECRET}
 
     answer = owner_api.post(url, {"method": "dingtalk", "config": config, "event_type": "pai:DLC:JobTimeout",
                                   "use_example": True}, format="json")

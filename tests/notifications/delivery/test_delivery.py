@@ -22,7 +22,7 @@ SECRET = "SEC" + "0123456789abcdef" * 4
 @pytest.fixture
 def dingtalk_delivery(activated_workspace, fake_dingtalk):
     bot = fake_dingtalk.add_bot(secret=SECRET)
-    add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+    add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
     event_route(event_id=raise_event(activated_workspace, name="nightly-train").pk)
     delivery = Delivery.objects.get()
     delivery.bot = bot
@@ -89,7 +89,8 @@ def test_backoff_is_exponential_with_full_jitter_and_capped(settings):
 
 def test_a_permanent_failure_makes_the_delivery_dead_at_once(activated_workspace, fake_dingtalk):
     bot = fake_dingtalk.add_bot(secret=SECRET)
-    add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_key": "SECbad1"})
+    add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook,
+                                                                    "signing_secret": "SECbad1"})
     event_route(event_id=raise_event(activated_workspace).pk)
     delivery = Delivery.objects.get()
     assert delivery_send(delivery_id=delivery.pk) == "dead"

@@ -27,7 +27,7 @@ def bot(activated_workspace, fake_dingtalk, settings):
     settings.RATE_LIMIT_REDIS_URL = ""
     bot = fake_dingtalk.add_bot(secret=SECRET)
     rule = make_rule(activated_workspace, types=("JobFailed", "JobTimeout"))
-    bot.target = add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+    bot.target = add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
     bot.target.language = "en-US"
     bot.target.save()
     return bot

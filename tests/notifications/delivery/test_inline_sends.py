@@ -22,7 +22,7 @@ def dingtalk_targets(workspace, fake_dingtalk, count, rule=None):
     rule = rule or make_rule(workspace)
     bots = [fake_dingtalk.add_bot(secret=SECRET) for _ in range(count)]
     for bot in bots:
-        add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+        add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
     return bots
 
 
@@ -106,7 +106,7 @@ def test_a_bot_whose_window_is_full_waits_in_its_queue_with_no_attempt(
 ):
     [bot] = dingtalk_targets(activated_workspace, fake_dingtalk, 1)
     channel = get_channel("dingtalk")
-    identity = channel.adapter.rate_limit_identity({}, {"webhook": bot.webhook, "signing_key": SECRET})
+    identity = channel.adapter.rate_limit_identity({}, {"webhook": bot.webhook, "signing_secret": SECRET})
     while rate_limit_acquire(channel_key="dingtalk", identity=identity, limits=channel.adapter.rate_limits).taken:
         pass  # fill the bot's minute
 

@@ -17,7 +17,7 @@ SECRET = "SEC" + "0123456789abcdef" * 4
 
 def _dingtalk_target(workspace, fake, **fields):
     bot = fake.add_bot(secret=SECRET)
-    target = add_target(make_rule(workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+    target = add_target(make_rule(workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
     for name, value in fields.items():
         setattr(target, name, value)
     target.save()
@@ -66,7 +66,7 @@ def test_test_connectivity_sends_what_preview_shows_of_the_last_real_event(activ
     assert preview.from_event and preview.message.body == "the-last-one:  by system"
     bot = fake_dingtalk.add_bot(secret=SECRET)
     result = connectivity_test(actor=owner, workspace=activated_workspace, method="dingtalk", config={},
-                               secrets={"webhook": bot.webhook, "signing_key": SECRET},
+                               secrets={"webhook": bot.webhook, "signing_secret": SECRET},
                                event_type="pai:DLC:JobFailed", settings_=settings)
     assert result.ok
     [sent] = fake_dingtalk.messages_for(bot)

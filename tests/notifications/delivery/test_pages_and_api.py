@@ -15,7 +15,7 @@ SECRET = "SEC" + "5ec7e7" * 8
 def dead_delivery(activated_workspace, fake_dingtalk):
     bot = fake_dingtalk.add_bot(secret=SECRET)
     target = add_target(make_rule(activated_workspace), "dingtalk",
-                        secrets={"webhook": bot.webhook, "signing_key": "SECwrongwrong"})
+                        secrets={"webhook": bot.webhook, "signing_secret": "SECwrongwrong"})
     event = raise_event(activated_workspace, name="<b>job</b>")
     event_route(event_id=event.pk)
     delivery = Delivery.objects.get()

@@ -8,7 +8,7 @@ from workspaces.models import EasService, Model, ModelVersion
 
 from .builders import add_target, enqueued, make_rule, raise_event
 
-DINGTALK = {"webhook": "https://oapi.dingtalk.com/robot/send?access_token=abc", "signing_key": "SECabcdefgh"}
+DINGTALK = {"webhook": "https://oapi.dingtalk.com/robot/send?access_token=abc", "signing_secret": "SECabcdefgh"}
 
 
 @pytest.fixture

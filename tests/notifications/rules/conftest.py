@@ -20,7 +20,7 @@ MODEL_APPROVED = "pai:ModelManagement:ModelVersionApproved"
 
 
 def dingtalk(**extra):
-    return {"method": "dingtalk", "values": {"webhook": DINGTALK_WEBHOOK, "signing_key": SIGNING_KEY}, **extra}
+    return {"method": "dingtalk", "values": {"webhook": DINGTALK_WEBHOOK, "signing_secret": SIGNING_KEY}, **extra}
 
 
 def wecom(**extra):

@@ -92,7 +92,7 @@ def test_an_event_of_each_type_of_the_source_is_delivered_to_it(
         make_rule, activated_workspace, fake_dingtalk, django_capture_on_commit_callbacks):
     bot = fake_dingtalk.add_bot(secret=BOT_SECRET)
     make_rule(event_types=[], targets=[{"method": "dingtalk",
-                                        "values": {"webhook": bot.webhook, "signing_key": BOT_SECRET}}])
+                                        "values": {"webhook": bot.webhook, "signing_secret": BOT_SECRET}}])
     make_rule(name="failures-only", event_types=[DLC_FAILED], enabled=False)
     for number, name in enumerate(DLC_TYPES, start=1):
         event = raise_event(activated_workspace, type_name=name, resource_id=number, name=f"job-{number}")
@@ -135,7 +135,7 @@ def test_an_all_types_rule_receives_a_type_the_catalog_added(
         django_capture_on_commit_callbacks):
     bot = fake_dingtalk.add_bot(secret=BOT_SECRET)
     rule = make_rule(event_types=[], targets=[{"method": "dingtalk",
-                                               "values": {"webhook": bot.webhook, "signing_key": BOT_SECRET}}])
+                                               "values": {"webhook": bot.webhook, "signing_secret": BOT_SECRET}}])
     make_rule(name="listed", event_types=[DLC_FAILED])
     RoutingKey.objects.filter(event_type=NEW_TYPE).delete()  # keyed by the previous release's catalog
     assert catalog_routing_keys_sync() == (1, 0)
@@ -169,7 +169,7 @@ def test_disabling_and_enabling_keeps_it_all_types(make_rule, owner):
 def drawer_form(**extra):
     data = {"name": "everything", "source": "dlc_job", "all_event_types": "on", "scope": "all",
             "target_keys": ["0"], "t0-method": "dingtalk", "t0-webhook": DINGTALK_WEBHOOK,
-            "t0-signing_key": SIGNING_KEY}
+            "t0-signing_secret": SIGNING_KEY}
     data.update(extra)
     return data
 
@@ -217,7 +217,7 @@ def test_editing_an_all_types_rule_opens_with_all_ticked(owner_client, activated
 # --- the API ----------------------------------------------------------------------------------------
 def api_body(**extra):
     data = {"name": "everything", "source": "dlc_job",
-            "targets": [{"method": "dingtalk", "config": {"webhook": DINGTALK_WEBHOOK, "signing_key": SIGNING_KEY}}]}
+            "targets": [{"method": "dingtalk", "config": {"webhook": DINGTALK_WEBHOOK, "signing_secret": SIGNING_KEY}}]}
     data.update(extra)
     return data
 

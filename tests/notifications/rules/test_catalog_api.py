@@ -30,7 +30,7 @@ def test_the_catalog_lists_sources_types_variables_scopes_methods_and_quotas(own
     assert methods["http"]["sources"] == ["model", "notification_system"]
     assert methods["eas_update"]["sources"] == ["model"] and methods["dingtalk"]["supports_test"] is True
     assert [(f["name"], f["secret"]) for f in methods["dingtalk"]["config"]] == [("webhook", True),
-                                                                                 ("signing_key", True)]
+                                                                                 ("signing_secret", True)]
     assert catalog["quotas"]["rules_per_bus"] == 50 and catalog["quotas"]["put_events_entries"] == 16
 
 
@@ -56,10 +56,10 @@ def test_a_scope_the_source_does_not_allow_names_the_accepted_values(owner_api, 
 
 
 def test_a_dingtalk_key_of_the_wrong_length_is_refused_with_the_length_rule(owner_api, activated_workspace):
-    data = body(targets=[{"method": "dingtalk", "config": {"webhook": DINGTALK_WEBHOOK, "signing_key": "SECabc"}}])
+    data = body(targets=[{"method": "dingtalk", "config": {"webhook": DINGTALK_WEBHOOK, "signing_secret": "SECabc"}}])
     response = owner_api.post(rules_url(activated_workspace), data, format="json")
     assert response.status_code == 400
-    assert response.json()["error"]["fields"]["targets[0].config.signing_key"] == [
+    assert response.json()["error"]["fields"]["targets[0].config.signing_secret"] == [
         "Enter the robot's signing key: SEC followed by 8 to 200 letters and digits (11 to 203 characters in "
         "all); this one has 6 characters."]
     assert DLC_FAILED in body()["event_types"]

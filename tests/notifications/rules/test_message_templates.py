@@ -59,7 +59,7 @@ def _rules_url(ws):
 
 def _dingtalk_api(message):
     return {"method": "dingtalk", "config": {"webhook": "https://oapi.dingtalk.com/robot/send?access_token=abc123",
-                                             "signing_key": SIGNING_KEY}, "message": message}
+                                             "signing_secret": SIGNING_KEY}, "message": message}
 
 
 def test_the_api_takes_and_shows_a_targets_message(owner_api, activated_workspace):

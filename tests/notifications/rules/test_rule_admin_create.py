@@ -30,7 +30,7 @@ def admin_client(client, db):
 def posted(workspace, **values):
     data = {"workspace": workspace.pk, "shown_workspace": workspace.pk, "name": "all-dlc", "source": "dlc_job",
             "all_event_types": "on", "scope": "all", "target_keys": "0", "t0-method": "dingtalk",
-            "t0-webhook": DINGTALK_WEBHOOK, "t0-signing_key": SIGNING_KEY, "_save": "Save"}
+            "t0-webhook": DINGTALK_WEBHOOK, "t0-signing_secret": SIGNING_KEY, "_save": "Save"}
     data.update(values)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -41,7 +41,7 @@ def test_the_add_page_offers_the_console_form_for_a_picked_workspace(admin_clien
     assert activated_workspace.name in first and 'name="_save"' not in first
     page = admin_client.get(reverse(ADD), {"workspace": activated_workspace.pk}).content.decode()
     assert "All event types of this source" in page and "Task Failed" in page  # the first source
-    assert 'name="t0-webhook"' in page and 'name="t0-signing_key"' in page and 'name="_save"' in page
+    assert 'name="t0-webhook"' in page and 'name="t0-signing_secret"' in page and 'name="_save"' in page
 
 
 def test_refresh_redraws_for_the_new_source_and_keeps_what_was_typed(admin_client, activated_workspace):
@@ -56,7 +56,7 @@ def test_an_operator_creates_an_all_types_dlc_rule_that_delivers_to_dingtalk(
         admin_client, activated_workspace, fake_dingtalk, django_capture_on_commit_callbacks):
     bot = fake_dingtalk.add_bot(secret=BOT_SECRET)
     response = admin_client.post(reverse(ADD), posted(activated_workspace, **{
-        "t0-webhook": bot.webhook, "t0-signing_key": BOT_SECRET}))
+        "t0-webhook": bot.webhook, "t0-signing_secret": BOT_SECRET}))
     rule = Rule.objects.get(name="all-dlc")
     assert response.status_code == 302 and response.url == reverse("admin:notifications_rule_change", args=[rule.pk])
     assert rule.bus == activated_workspace.event_bus and rule.enabled and not rule.event_types.exists()

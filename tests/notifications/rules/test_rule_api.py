@@ -22,7 +22,7 @@ def rules_url(ws, rule=None, action=None):
 
 def body(**extra):
     data = {"name": "job-failures", "source": "dlc_job", "event_types": [DLC_FAILED],
-            "targets": [{"method": "dingtalk", "config": {"webhook": DINGTALK_WEBHOOK, "signing_key": SIGNING_KEY}}]}
+            "targets": [{"method": "dingtalk", "config": {"webhook": DINGTALK_WEBHOOK, "signing_secret": SIGNING_KEY}}]}
     data.update(extra)
     return data
 
@@ -74,7 +74,7 @@ def test_put_replaces_targets_and_keeps_left_out_secrets(owner_api, make_rule, a
     response = owner_api.put(rules_url(activated_workspace, rule), data, format="json")
     assert response.status_code == 200, response.content
     target.refresh_from_db()
-    assert target.secrets["signing_key"] == SIGNING_KEY and response.json()["name"] == "renamed"
+    assert target.secrets["signing_secret"] == SIGNING_KEY and response.json()["name"] == "renamed"
 
 
 def test_enable_disable_and_delete(owner_api, make_rule, activated_workspace):
@@ -102,11 +102,12 @@ def test_a_sub_user_without_policy_is_refused_with_the_action(subuser, activated
 def test_test_connectivity_over_the_api_reports_the_bots_code(owner_api, activated_workspace, fake_dingtalk):
     bot = fake_dingtalk.add_bot(secret=SIGNING_KEY)
     url = reverse("api-rule-test-connectivity", kwargs={"workspace_id": activated_workspace.pk})
-    ok = owner_api.post(url, {"method": "dingtalk", "config": {"webhook": bot.webhook, "signing_key": SIGNING_KEY}},
+    ok = owner_api.post(url, {"method": "dingtalk", "config": {"webhook": bot.webhook, "signing_secret": SIGNING_KEY}},
                         format="json")
     assert ok.status_code == 200 and ok.json()["ok"] is True
     bad = owner_api.post(url, {"method": "dingtalk", "config": {"webhook": bot.webhook,
-                                                                "signing_key": "SECnotTheRightKey000"}}, format="json")
+                                                                "signing_secret": "SECnotTheRightKey000"}},
+                         format="json")
     assert bad.json()["ok"] is False and bad.json()["code"] == "310000"
     refused = owner_api.post(url, {"method": "http", "config": {"url": "https://x.example/"}}, format="json")
     assert refused.status_code == 400
@@ -169,7 +170,7 @@ def test_an_optional_secret_is_removed_with_null(owner_api, activated_workspace)
 
 def test_null_for_any_other_field_is_a_field_error_not_a_crash(owner_api, activated_workspace, pai_model):
     cases = [
-        ("dingtalk", {"webhook": None, "signing_key": None}, "targets[0].config.webhook"),
+        ("dingtalk", {"webhook": None, "signing_secret": None}, "targets[0].config.webhook"),
         ("contacts", {"voice": None, "sms": None, "email": None}, "targets[0]"),
         ("http", {"url": None}, "targets[0].config.url"),
         ("eas_update", {"eas_service": None}, "targets[0].config.eas_service"),

@@ -31,7 +31,7 @@ def test_a_rule_is_created_on_the_workspace_bus_with_its_types_and_targets(make_
     assert rule.bus == activated_workspace.event_bus and rule.enabled and rule.created_by == owner
     assert set(rule.event_types.values_list("event_type", flat=True)) == {DLC_FAILED, "pai:DLC:JobTimeout"}
     target = rule.targets.get(method="dingtalk")
-    assert target.secrets == {"webhook": DINGTALK_WEBHOOK, "signing_key": SIGNING_KEY}
+    assert target.secrets == {"webhook": DINGTALK_WEBHOOK, "signing_secret": SIGNING_KEY}
     assert SIGNING_KEY not in str(target.config) and "access_token=••••••" in target.config["webhook"]
 
 
@@ -110,7 +110,7 @@ def test_all_problems_are_reported_at_once_and_nothing_is_written(make_rule):
     with pytest.raises(ValidationError) as refused:
         make_rule(name="", event_types=["pai:PAIFlow:TaskFailed"],
                   targets=[{"method": "dingtalk", "values": {"webhook": "https://x.test/"}}])
-    assert {"name", "event_types", "targets[0].webhook", "targets[0].signing_key"} <= set(refused.value.message_dict)
+    assert {"name", "event_types", "targets[0].webhook", "targets[0].signing_secret"} <= set(refused.value.message_dict)
     assert not Rule.objects.exists() and not Target.objects.exists()
 
 
@@ -118,12 +118,12 @@ def test_an_update_replaces_the_targets_and_keeps_a_secret_left_blank(make_rule,
     rule = make_rule(targets=[dingtalk(), wecom()])
     ding = rule.targets.get(method="dingtalk")
     rule_update(actor=owner, rule=rule, name="renamed", source="dlc_job", event_types=[DLC_FAILED],
-                targets=[{"id": ding.pk, "method": "dingtalk", "values": {"webhook": "", "signing_key": ""}}])
+                targets=[{"id": ding.pk, "method": "dingtalk", "values": {"webhook": "", "signing_secret": ""}}])
     rule.refresh_from_db()
     assert rule.name == "renamed"
     assert list(rule.targets.all()) == [ding]
     ding.refresh_from_db()
-    assert ding.secrets == {"webhook": DINGTALK_WEBHOOK, "signing_key": SIGNING_KEY}
+    assert ding.secrets == {"webhook": DINGTALK_WEBHOOK, "signing_secret": SIGNING_KEY}
 
 
 def test_a_masked_value_sent_back_counts_as_unchanged(make_rule, owner):
@@ -132,7 +132,7 @@ def test_a_masked_value_sent_back_counts_as_unchanged(make_rule, owner):
     rule_update(actor=owner, rule=rule, name=rule.name, source="dlc_job", event_types=[DLC_FAILED],
                 targets=[{"id": ding.pk, "method": "dingtalk", "values": dict(ding.config)}])
     ding.refresh_from_db()
-    assert ding.secrets["signing_key"] == SIGNING_KEY
+    assert ding.secrets["signing_secret"] == SIGNING_KEY
 
 
 def test_a_new_target_must_bring_its_secrets(make_rule, owner):
@@ -140,7 +140,7 @@ def test_a_new_target_must_bring_its_secrets(make_rule, owner):
     with pytest.raises(ValidationError) as refused:
         rule_update(actor=owner, rule=rule, name=rule.name, source="dlc_job", event_types=[DLC_FAILED],
                     targets=[{"method": "dingtalk", "values": {"webhook": DINGTALK_WEBHOOK}}])
-    assert refused.value.message_dict["targets[0].signing_key"] == ["Signing Key is required."]
+    assert refused.value.message_dict["targets[0].signing_secret"] == ["Signing Key is required."]
 
 
 def test_a_target_id_of_another_rule_is_refused(make_rule, owner):
@@ -207,9 +207,9 @@ def test_an_optional_secret_sent_as_null_is_removed_and_a_required_one_is_not(ma
 
     rule_update(actor=owner, rule=rule, name=rule.name, source="dlc_job", event_types=[DLC_FAILED],
                 targets=[{"id": bot.pk, "method": "lark", "values": {"webhook": "", "signing_secret": None}},
-                         {"id": ding.pk, "method": "dingtalk", "values": {"webhook": "", "signing_key": None}}])
+                         {"id": ding.pk, "method": "dingtalk", "values": {"webhook": "", "signing_secret": None}}])
 
     bot.refresh_from_db()
     assert bot.secrets == {"webhook": LARK_WEBHOOK} and "signing_secret" not in bot.config
     ding.refresh_from_db()  # the signing key is required: null keeps it, as blank does
-    assert ding.secrets["signing_key"] == SIGNING_KEY
+    assert ding.secrets["signing_secret"] == SIGNING_KEY

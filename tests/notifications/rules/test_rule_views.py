@@ -16,7 +16,7 @@ def url(name, ws, **kw):
 def form(**extra):
     data = {"name": "job-failures", "source": "dlc_job", "event_types": [DLC_FAILED], "scope": "all",
             "target_keys": ["0"], "t0-method": "dingtalk", "t0-webhook": DINGTALK_WEBHOOK,
-            "t0-signing_key": SIGNING_KEY}
+            "t0-signing_secret": SIGNING_KEY}
     data.update(extra)
     return data
 
@@ -87,7 +87,7 @@ def test_ok_saves_the_rule_closes_the_drawer_and_refreshes_the_table(owner_clien
     body = response.content.decode()
     assert response.status_code == 200
     rule = Rule.objects.get()
-    assert rule.name == "job-failures" and rule.targets.get().secrets["signing_key"] == SIGNING_KEY
+    assert rule.name == "job-failures" and rule.targets.get().secrets["signing_secret"] == SIGNING_KEY
     assert 'hx-swap-oob="true"' in body and "job-failures" in body and 'id="rule-form"' not in body
     assert not any(secret in body for secret in SECRETS)
 
@@ -112,10 +112,10 @@ def test_editing_shows_secrets_masked_and_keeps_them_when_left_blank(owner_clien
     assert "Edit Notice Rule job-failures" in page and "••••••" in page
     assert not any(secret in page for secret in SECRETS)
     target = rule.targets.get()
-    data = form(name="renamed", **{"t0-id": str(target.pk), "t0-webhook": "", "t0-signing_key": ""})
+    data = form(name="renamed", **{"t0-id": str(target.pk), "t0-webhook": "", "t0-signing_secret": ""})
     owner_client.post(url("rule-update", activated_workspace, rule_id=rule.pk), data, **HX)
     target.refresh_from_db()
-    assert target.rule.name == "renamed" and target.secrets["signing_key"] == SIGNING_KEY
+    assert target.rule.name == "renamed" and target.secrets["signing_secret"] == SIGNING_KEY
 
 
 def test_the_table_shows_masked_targets_and_disabling_turns_the_tag_grey(owner_client, make_rule, activated_workspace):
@@ -172,12 +172,13 @@ def test_test_connectivity_shows_the_bots_success(owner_client, activated_worksp
 def test_test_connectivity_of_a_saved_target_uses_its_stored_secret(owner_client, make_rule, activated_workspace,
                                                                      fake_dingtalk):
     bot = fake_dingtalk.add_bot(secret=SIGNING_KEY)
-    rule = make_rule(targets=[{"method": "dingtalk", "values": {"webhook": bot.webhook, "signing_key": SIGNING_KEY}}])
+    rule = make_rule(targets=[{"method": "dingtalk",
+                                "values": {"webhook": bot.webhook, "signing_secret": SIGNING_KEY}}])
     target = rule.targets.get()
-    data = form(**{"t0-id": str(target.pk), "t0-webhook": "", "t0-signing_key": ""}, _key="0")
+    data = form(**{"t0-id": str(target.pk), "t0-webhook": "", "t0-signing_secret": ""}, _key="0")
     body = owner_client.post(url("rule-test-connectivity", activated_workspace), data, **HX).content.decode()
     assert 'data-ok="true"' in body
-    wrong = form(**{"t0-id": str(target.pk), "t0-webhook": "", "t0-signing_key": "SECwrongwrongwrong0000"}, _key="0")
+    wrong = form(**{"t0-id": str(target.pk), "t0-webhook": "", "t0-signing_secret": "SECwrongwrongwrong0000"}, _key="0")
     body = owner_client.post(url("rule-test-connectivity", activated_workspace), wrong, **HX).content.decode()
     assert 'data-ok="false"' in body and "310000" in body and "sign not match" in body
 
@@ -233,14 +234,13 @@ def test_a_saved_lark_signing_secret_can_be_removed_with_its_box(owner_client, m
     assert 'name="t0-remove_signing_secret"' in page and "Remove it" in page
     assert 'name="t0-remove_webhook"' not in page  # a required secret has no such box
     edit = {"t0-id": str(target.pk), "t0-method": "lark", "t0-webhook": "", "t0-signing_secret": ""}
-    edit.pop("t0-signing_key", None)
 
     owner_client.post(url("rule-update", activated_workspace, rule_id=rule.pk), {**form(), **edit}, **HX)
     target.refresh_from_db()
     assert target.secrets["signing_secret"] == LARK_SECRET  # blank keeps it
 
     data = {**form(), **edit, "t0-remove_signing_secret": "on"}
-    data.pop("t0-signing_key")
+    data.pop("t0-signing_secret")
     owner_client.post(url("rule-update", activated_workspace, rule_id=rule.pk), data, **HX)
     target.refresh_from_db()
     assert target.secrets == {"webhook": LARK_WEBHOOK}

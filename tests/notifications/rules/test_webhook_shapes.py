@@ -18,7 +18,7 @@ def clean(schema, **values):
 
 
 @pytest.mark.parametrize("schema,webhook,extra", [
-    (DingTalkConfig, "https://oapi.dingtalk.com/robot/send?access_token=abc123def456ghi789", {"signing_key": KEY}),
+    (DingTalkConfig, "https://oapi.dingtalk.com/robot/send?access_token=abc123def456ghi789", {"signing_secret": KEY}),
     (WeComConfig, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0", {}),
     (LarkConfig, "https://open.larksuite.com/open-apis/bot/v2/hook/2b0f1e7a-8c3d-4e5f-9a6b", {}),
     (LarkConfig, "https://open.feishu.cn/open-apis/bot/v2/hook/2b0f1e7a-8c3d-4e5f-9a6b", {}),
@@ -30,10 +30,10 @@ def test_provider_webhooks_are_accepted_stored_secret_and_shown_masked(schema, w
 
 
 @pytest.mark.parametrize("schema,webhook,extra", [
-    (DingTalkConfig, "http://oapi.dingtalk.com/robot/send?access_token=abc", {"signing_key": KEY}),
-    (DingTalkConfig, "https://oapi.dingtalk.com/robot/send", {"signing_key": KEY}),
-    (DingTalkConfig, "https://oapi.dingtalk.com.evil.example/robot/send?access_token=abc", {"signing_key": KEY}),
-    (DingTalkConfig, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc", {"signing_key": KEY}),
+    (DingTalkConfig, "http://oapi.dingtalk.com/robot/send?access_token=abc", {"signing_secret": KEY}),
+    (DingTalkConfig, "https://oapi.dingtalk.com/robot/send", {"signing_secret": KEY}),
+    (DingTalkConfig, "https://oapi.dingtalk.com.evil.example/robot/send?access_token=abc", {"signing_secret": KEY}),
+    (DingTalkConfig, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc", {"signing_secret": KEY}),
     (WeComConfig, "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=", {}),
     (WeComConfig, "https://oapi.dingtalk.com/robot/send?access_token=abc", {}),
     (LarkConfig, "https://open.larksuite.com/open-apis/bot/v2/hook/", {}),
@@ -52,10 +52,10 @@ def test_the_dingtalk_signing_key_is_required_and_starts_with_sec():
     hook = "https://oapi.dingtalk.com/robot/send?access_token=abc"
     with pytest.raises(ValidationError) as refused:
         clean(DingTalkConfig, webhook=hook)
-    assert refused.value.message_dict["signing_key"] == ["Signing Key is required."]
+    assert refused.value.message_dict["signing_secret"] == ["Signing Key is required."]
     with pytest.raises(ValidationError) as refused:
-        clean(DingTalkConfig, webhook=hook, signing_key="0123456789abcdef")
-    assert "SEC" in refused.value.message_dict["signing_key"][0]
+        clean(DingTalkConfig, webhook=hook, signing_secret="0123456789abcdef")
+    assert "SEC" in refused.value.message_dict["signing_secret"][0]
 
 
 def test_the_lark_signing_secret_is_optional():
@@ -81,7 +81,7 @@ def test_an_admitted_host_still_needs_a_well_formed_token(settings, schema, webh
     settings.WEBHOOK_EXTRA_HOSTS = ["127.0.0.1:8123"]
     settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     with pytest.raises(ValidationError) as refused:
-        clean(schema, webhook=webhook, signing_key=KEY)
+        clean(schema, webhook=webhook, signing_secret=KEY)
     assert refused.value.message_dict["webhook"][0].startswith("The webhook's token is missing or holds characters")
 
 
@@ -133,7 +133,8 @@ def test_a_signing_secret_sent_for_an_http_target_is_refused_not_silently_replac
         clean(HttpConfig, url="https://receiver.invalid/pai", signing_secret="whsec_" + "A" * 44, colour="red")
     assert refused.value.message_dict == {
         "signing_secret": ["This secret is made by the server and cannot be set: leave it out (or send back the "
-                           "masked value). A new target gets a new one, shown once."],
+                           "masked value). A new target gets a new one, shown once; Rotate signing secret "
+                           "(POST .../targets/<id>/rotate-secret/) makes a new one."],
         "colour": ["Unknown field; this method takes: url."]}
     masked_back = clean(HttpConfig, url="https://receiver.invalid/pai", signing_secret="whsec_••••••AAAA")
     assert masked_back.revealed["signing_secret"].startswith("whsec_")

@@ -6,9 +6,9 @@ from workspaces.models import AuditLogEntry
 
 
 def test_secret_keys_are_masked_at_any_depth():
-    masked = mask_values({"config": {"signing_key": "SEC123", "webhookUrl": "https://x", "name": "bot"},
+    masked = mask_values({"config": {"signing_secret": "SEC123", "webhookUrl": "https://x", "name": "bot"},
                           "secrets": {"value": "t", "old": ""}, "description": "a monkey"})
-    assert masked == {"config": {"signing_key": MASK, "webhookUrl": MASK, "name": "bot"},
+    assert masked == {"config": {"signing_secret": MASK, "webhookUrl": MASK, "name": "bot"},
                       "secrets": {"value": MASK, "old": ""}, "description": "a monkey"}
 
 
@@ -20,9 +20,9 @@ def test_tokens_inside_urls_are_masked_under_innocent_keys():
 
 def test_old_and_new_values_are_masked_in_a_recorded_change(owner, account):
     entry = audit_record(actor=owner, account=account, action="target.update", object_type="target", object_id=3,
-                         changes={"signing_key": ["old-secret", "new-secret"], "method": ["wecom", "dingtalk"]})
+                         changes={"signing_secret": ["old-secret", "new-secret"], "method": ["wecom", "dingtalk"]})
     entry.refresh_from_db()
-    assert entry.changes == {"signing_key": [MASK, MASK], "method": ["wecom", "dingtalk"]}
+    assert entry.changes == {"signing_secret": [MASK, MASK], "method": ["wecom", "dingtalk"]}
 
 
 def test_audit_changes_lists_only_the_fields_that_differ():

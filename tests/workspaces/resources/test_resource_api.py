@@ -78,6 +78,10 @@ def test_a_dlc_job_moves_through_its_lifecycle_and_a_refused_move_is_409(owner_a
     assert Event.objects.filter(source="dlc_job").count() == 5
     settings = owner_api.put(f"{base}/dlc-jobs/{job['id']}/scheduling/", {"timeout_minutes": 5}, format="json")
     assert settings.status_code == 409
+    assert settings.json()["error"] == {
+        "code": "conflict", "current": "Succeeded", "allowed": [],
+        "message": "cannot change the timeout of a DLC job that is Succeeded: Succeeded is final; the timeout can be "
+                   "changed while the job is Created, Queuing, Bidding, EnvPreparing, Running, Restarting"}
 
 
 def test_the_dlc_timeout_is_set_and_cleared_over_the_api(owner_api, base):
@@ -103,6 +107,13 @@ def test_a_dsw_instance_and_its_image_over_the_api(owner_api, base):
     assert again.json()["error"]["message"] == ("cannot move DSW instance image from Saving to Saving; from Saving "
                                                 "it may move to: Saved, SaveFailed")
     assert again.json()["error"]["allowed"] == ["Saved", "SaveFailed"]
+    stopped = owner_api.post(f"{base}/dsw-instances/", {"name": "nb-2"}, format="json").json()
+    not_running = owner_api.post(f"{base}/dsw-instances/{stopped['id']}/image/", {"image_status": "Saving"},
+                                 format="json")
+    assert not_running.json()["error"] == {
+        "code": "conflict", "current": "Creating", "allowed": ["Running", "Failed"],
+        "message": "cannot save the image of a DSW instance that is Creating: it must be Running; from Creating it "
+                   "may move to: Running, Failed"}
 
 
 def test_a_flow_task_over_the_api(owner_api, base):

@@ -185,3 +185,33 @@ def test_a_subuser_without_resource_policies_is_refused_with_the_action(client, 
 
     assert response.status_code == 403
     assert "paimodel:ListModels" in response.content.decode()
+
+
+def test_the_buttons_ask_the_services_arns_a_version_and_a_job_denied_by_name_show_none(
+        client, account, activated_workspace, demo):
+    """Issue 13: the pages checked `model/<name>/version/*` and built job ARNs by hand; a Deny on one
+    version (or one job) by its own ARN, as the services check it, now hides exactly its buttons."""
+    from tests.conftest import PASSWORD
+    from workspaces.models import Policy, User
+
+    ws = activated_workspace.name
+    prefix = f"acs:*:*:{account.uid}:workspace/{ws}"
+    user = User.objects.create_user(username="half", password=PASSWORD, account=account, is_account_owner=False)
+    statements = [
+        {"Effect": "Allow", "Action": ["paimodel:*", "paidlc:*"], "Resource": "*"},
+        {"Effect": "Deny", "Action": "paimodel:UpdateModelVersion",
+         "Resource": f"{prefix}/model/{demo['model'].name}/version/1.1.0"},
+        {"Effect": "Deny", "Action": "paidlc:UpdateJob", "Resource": f"{prefix}/job/{demo['dlc_job'].name}"}]
+    user.policies.add(Policy.objects.create(account=account, name="half-policy",
+                                            document={"Version": "1", "Statement": statements}))
+    client.force_login(user)
+    model = client.get(reverse("model-detail", kwargs={"workspace_id": activated_workspace.pk,
+                                                       "model_id": demo["model"].pk}))
+    job = client.get(reverse("dlc-job-detail", kwargs={"workspace_id": activated_workspace.pk,
+                                                       "job_id": demo["dlc_job"].pk}))
+    jobs = client.get(reverse("dlc-job-list", kwargs={"workspace_id": activated_workspace.pk}))
+
+    assert {row["version"].version_name: row["can_decide"] for row in model.context["versions"]} == {
+        "1.1.0": False, "1.0.0": True}
+    assert model.context["can_add"] is True and 'data-testid="version-approved"' not in model.content.decode()
+    assert job.context["can_update"] is False and jobs.context["can_create"] is True

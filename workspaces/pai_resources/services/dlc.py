@@ -24,7 +24,7 @@ from workspaces.models import DlcJob
 
 from .console_paths import console_path
 from .model_registry import requested_resource_name, resource_name_checked
-from .transitions import StateConflict, transition_apply
+from .transitions import StateConflict, allowed_targets, transition_apply
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,13 @@ def dlc_job_set_timeout(*, job: DlcJob, timeout_minutes, actor=None) -> DlcJob:
     with transaction.atomic():
         current = DlcJob.objects.select_for_update().get(pk=job.pk)
         if current.status in FINAL:
-            raise StateConflict(f"cannot change the scheduling settings of a DLC job that is {current.status}")
+            # Like a refused move: `current` the state now, `allowed` the states it may move to (none,
+            # it is final); the message says in which states the timeout can be changed.
+            open_states = [state for state in TRANSITIONS if state not in FINAL]
+            raise StateConflict(
+                f"cannot change the timeout of a DLC job that is {current.status}: {current.status} is final; "
+                f"the timeout can be changed while the job is {', '.join(open_states)}",
+                current=current.status, allowed=allowed_targets(TRANSITIONS, current.status, list(TRANSITIONS)))
         old = current.timeout_minutes
         if old != timeout:
             DlcJob.objects.filter(pk=job.pk).update(timeout_minutes=timeout, timeout_raised_at=None,

@@ -18,7 +18,7 @@ from workspaces.models import DswInstance
 
 from .console_paths import console_path
 from .model_registry import requested_resource_name, resource_name_checked
-from .transitions import StateConflict, transition_apply
+from .transitions import StateConflict, allowed_targets, transition_apply
 
 S = DswInstance.Status
 I = DswInstance.ImageStatus  # noqa: E741  (as the model names it)
@@ -111,7 +111,12 @@ def dsw_image_set_status(*, instance: DswInstance, image_status: str, actor=None
     with transaction.atomic():
         status = DswInstance.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
         if image_status == I.SAVING and status != S.RUNNING:
-            raise StateConflict(f"cannot save the image of a DSW instance that is {status}: it must be Running")
+            # The instance's state is what refuses: `current` names it, `allowed` its moves (the way to Running).
+            allowed = allowed_targets(TRANSITIONS, status, list(TRANSITIONS))
+            raise StateConflict(f"cannot save the image of a DSW instance that is {status}: it must be Running; "
+                                + (f"from {status} it may move to: {', '.join(allowed)}" if allowed
+                                   else f"{status} is final, it allows no move"),
+                                current=status, allowed=allowed)
         old = transition_apply(obj=instance, kind=IMAGE_KIND, table=IMAGE_TRANSITIONS, target=image_status,
                                field="image_status")
         _publish(instance, type_name=IMAGE_ACTIONS[image_status][1], old=old, new=image_status, actor=actor)

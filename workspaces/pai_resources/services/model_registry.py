@@ -95,7 +95,14 @@ def model_create(*, workspace, name: str, description: str = "", actor=None) -> 
 model_create_authorize = model_create.authorize
 
 
+# What a page asks Add Version for before a name is typed: any version of the model (`version/*`). Not a
+# string, so no request can send it.
+ANY_VERSION = object()
+
+
 def _new_version_values(model, version_name="", **_) -> dict:
+    if version_name is ANY_VERSION:
+        return _version_values(model, "*")
     version_name = version_name.strip() if isinstance(version_name, str) else ""
     if not VERSION_RE.match(version_name):  # before authorizing: the name goes into the ARN
         raise ValidationError({"version_name": [f"Version name must be {VERSION_RULE}."]})

@@ -16,7 +16,7 @@ from workspaces.tenancy.selectors import workspace_get_for_user
 from .common import action_perform, lifecycle_actions
 
 
-def dsw_image_actions(instance) -> dict:
+def dsw_image_actions(instance, user=None) -> dict:
     """The image-saving buttons of an instance's page (saving starts only while it is Running)."""
     image_allowed = allowed_targets(IMAGE_TRANSITIONS, instance.image_status, DswInstance.ImageStatus.values)
     if instance.status != DswInstance.Status.RUNNING:

@@ -8,7 +8,12 @@ from workspaces.models import ModelVersion
 from workspaces.pai_resources.selectors import model_versions_in_workspace
 from workspaces.pai_resources.services.dlc import dlc_job_set_timeout
 from workspaces.pai_resources.services.eas import eas_service_switch_version
-from workspaces.pai_resources.services.model_registry import APPROVAL_TRANSITIONS, model_version_create
+from workspaces.pai_resources.services.model_registry import (
+    ANY_VERSION,
+    APPROVAL_TRANSITIONS,
+    model_version_create,
+    model_version_set_status,
+)
 
 from .forms import DlcSchedulingForm, EasSwitchVersionForm, ModelVersionCreateForm
 
@@ -45,12 +50,14 @@ def model_version_save(model, actor, cleaned: dict) -> str:
     return f"Version {version.version_name} added as {version.approval_status}."
 
 
-def model_versions(model) -> dict:
-    """A model's version rows, each with the approval buttons its state allows."""
+def model_versions(model, user) -> dict:
+    """A model's version rows, each with the approval buttons its state allows. The buttons ask the
+    services' own declarations: a version's Approve and Reject that version's ARN (not `version/*`),
+    Add Version any version of the model."""
     return {"versions": [
-        {"version": version, "actions": [
+        {"version": version, "can_decide": model_version_set_status.allowed(user, version=version), "actions": [
             {"status": status, "label": label} for status, label in APPROVAL_ACTIONS.items()
             if status in APPROVAL_TRANSITIONS.get(version.approval_status, ())
         ]}
         for version in model.versions.all()
-    ]}
+    ], "can_add": model_version_create.allowed(user, model=model, version_name=ANY_VERSION)}

@@ -49,8 +49,6 @@ class ListPage:
     short: str  # the browser tab's on one's detail page ("DLC")
     section: str  # the heading and the breadcrumb's ("Deep Learning Containers (DLC)")
     route: str  # the list's URL name (the Create dialog posts there)
-    create_action: str  # the RAM action the Create button needs, and the resource path it is checked on
-    create_path: str
     dialog: str  # the Create dialog's id
     create_label: str  # the Create button's and the dialog's title
     submit_label: str
@@ -100,18 +98,20 @@ class ResourceKind:
     create: Callable  # service: (workspace=, actor=, **the form's cleaned data) -> the new one
     form: Callable  # (data or None, workspace) -> the Create form
     created: Callable  # the new one -> the success message
-    update_action: str = ""  # the RAM action changing one needs, checked on <update_path><its name>
-    update_path: str = ""
+    update_action: str = ""  # the RAM action changing one needs (named to a reader without it)
+    # The service changing one, asked whether to show the buttons (`.allowed(user, <name>=one)`): the
+    # same declaration, so the same ARN, as the change itself (issue 13).
+    updates: Callable | None = None
     lifecycle: Lifecycle | None = None  # None: no lifecycle buttons
     detail_form: DetailForm | None = None
-    more: Callable | None = None  # one -> more context of its detail template
+    more: Callable | None = None  # (one, the reader) -> more context of its detail template
 
 
 KINDS: dict[str, ResourceKind] = {
     "model": ResourceKind(
         noun="Model", detail="model-detail", id_kwarg="model_id", name="model",
         template="workspaces/resources/model_list.html", detail_template="workspaces/resources/model_detail.html",
-        page=ListPage("Models", "Models", "Models", "model-list", "paimodel:CreateModel", "model/*", "create-model",
+        page=ListPage("Models", "Models", "Models", "model-list", "create-model",
                       "Register Model", "Register Model", "Register your first model", "No models registered yet",
                       "models-table", 5),
         objects=selectors.models_list, get=selectors.model_get, create=model_create,
@@ -124,14 +124,14 @@ KINDS: dict[str, ResourceKind] = {
         noun="EAS service", detail="eas-service-detail", id_kwarg="service_id", name="service",
         template="workspaces/resources/eas_list.html", detail_template="workspaces/resources/eas_detail.html",
         page=ListPage("Elastic Algorithm Service", "EAS", "Elastic Algorithm Service (EAS)", "eas-service-list",
-                      "eas:CreateService", "service/*", "deploy-service", "Deploy Service", "Deploy",
+                      "deploy-service", "Deploy Service", "Deploy",
                       "Deploy your first service", "No EAS services yet", "eas-services-table", 5),
         objects=selectors.eas_services_list,
         get=selectors.eas_service_get, create=eas.eas_service_create,
         form=lambda data, workspace: EasServiceCreateForm(
             data, versions=selectors.model_versions_in_workspace(workspace=workspace)),
         created=lambda service: f"EAS service {service.name} is running.",
-        update_action="eas:UpdateService", update_path="service/",
+        update_action="eas:UpdateService", updates=eas.eas_service_set_status,
         lifecycle=Lifecycle("eas-service-status", lambda service, status, actor: eas.eas_service_set_status(
             service=service, status=status, actor=actor), eas.ACTIONS, eas.TRANSITIONS),
         detail_form=DetailForm(kind_details.eas_switch_form, kind_details.eas_switch_save, "Switch Version", "Switch"),
@@ -140,12 +140,12 @@ KINDS: dict[str, ResourceKind] = {
         noun="DLC job", detail="dlc-job-detail", id_kwarg="job_id", name="job",
         template="workspaces/resources/dlc_list.html", detail_template="workspaces/resources/dlc_detail.html",
         page=ListPage("Deep Learning Containers", "DLC", "Deep Learning Containers (DLC)", "dlc-job-list",
-                      "paidlc:CreateJob", "job/*", "create-job", "Create Job", "Create Job", "Create your first job",
+                      "create-job", "Create Job", "Create Job", "Create your first job",
                       "No DLC jobs yet", "dlc-jobs-table", 6),
         objects=selectors.dlc_jobs_list, get=selectors.dlc_job_get, create=dlc.dlc_job_create,
         form=lambda data, workspace: DlcJobCreateForm(data),
         created=lambda job: f"DLC job {job.name} created.",
-        update_action="paidlc:UpdateJob", update_path="job/",
+        update_action="paidlc:UpdateJob", updates=dlc.dlc_job_set_status,
         lifecycle=Lifecycle("dlc-job-status", lambda job, status, actor: dlc.dlc_job_set_status(
             job=job, status=status, actor=actor), dlc.ACTIONS, dlc.TRANSITIONS, title="Lifecycle"),
         detail_form=DetailForm(kind_details.dlc_scheduling_form, kind_details.dlc_scheduling_save,
@@ -155,12 +155,12 @@ KINDS: dict[str, ResourceKind] = {
         noun="DSW instance", detail="dsw-detail", id_kwarg="instance_id", name="instance",
         template="workspaces/resources/dsw_list.html", detail_template="workspaces/resources/dsw_detail.html",
         page=ListPage("Interactive Modeling (DSW)", "DSW", "Interactive Modeling (DSW)", "dsw-list",
-                      "paidsw:CreateInstance", "instance/*", "create-instance", "Create Instance", "Create Instance",
+                      "create-instance", "Create Instance", "Create Instance",
                       "Create your first instance", "No DSW instances yet", "dsw-instances-table", 5),
         objects=selectors.dsw_instances_list, get=selectors.dsw_instance_get,
         create=dsw.dsw_instance_create, form=lambda data, workspace: NamedResourceForm(data),
         created=lambda instance: f"DSW instance {instance.name} is being created.",
-        update_action="paidsw:UpdateInstance", update_path="instance/",
+        update_action="paidsw:UpdateInstance", updates=dsw.dsw_instance_set_status,
         lifecycle=Lifecycle("dsw-status", lambda instance, status, actor: dsw.dsw_instance_set_status(
             instance=instance, status=status, actor=actor), dsw.ACTIONS, dsw.TRANSITIONS,
             DswInstance.Status.values, title="Instance status"),
@@ -170,12 +170,12 @@ KINDS: dict[str, ResourceKind] = {
         noun="Flow task", detail="flow-task-detail", id_kwarg="task_id", name="task",
         template="workspaces/resources/flow_list.html", detail_template="workspaces/resources/flow_detail.html",
         page=ListPage("Visualized Modeling (Designer)", "Designer", "Visualized Modeling (Designer)", "flow-task-list",
-                      "paiflow:CreateRun", "pipelinerun/*", "create-task", "Create Task", "Create Task",
+                      "create-task", "Create Task", "Create Task",
                       "Create your first task", "No flow tasks yet", "flow-tasks-table", 4),
         objects=selectors.flow_tasks_list, get=selectors.flow_task_get, create=flow.flow_task_create,
         form=lambda data, workspace: FlowTaskCreateForm(data, initial={"run": True}),
         created=lambda task: f"Flow task {task.name} created ({task.status}).",
-        update_action="paiflow:UpdateRun", update_path="pipelinerun/",
+        update_action="paiflow:UpdateRun", updates=flow.flow_task_set_status,
         lifecycle=Lifecycle("flow-task-status", lambda task, status, actor: flow.flow_task_set_status(
             task=task, status=status, actor=actor), flow.ACTIONS, flow.TRANSITIONS, FlowTask.Status.values),
     ),
@@ -198,7 +198,9 @@ def resource_list(request, workspace_id, kind):
         else:
             messages.success(request, kind.created(created))
             return redirect(kind.detail, workspace_id=workspace.pk, **{kind.id_kwarg: created.pk})
-    return render(request, kind.template, {"workspace": workspace, "page": kind.page, "rows": objects, "form": form})
+    can_create = kind.create.allowed(request.user, workspace=workspace)  # the create service's own check
+    return render(request, kind.template, {"workspace": workspace, "page": kind.page, "rows": objects, "form": form,
+                                           "can_create": can_create})
 
 
 @login_required
@@ -230,7 +232,8 @@ def resource_detail(request, workspace_id, kind, **ids):
         kind.name: found, "form": form, "detail_url": detail_url,
         "actions": lifecycle.buttons(found.status) if lifecycle else None,
         "status_url": reverse(lifecycle.route, kwargs=url_kwargs) if lifecycle else "",
-        **(kind.more(found) if kind.more else {}),
+        "can_update": bool(kind.updates and kind.updates.allowed(request.user, **{kind.name: found})),
+        **(kind.more(found, request.user) if kind.more else {}),
     })
 
 
