@@ -218,34 +218,66 @@ def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, confi
                  slot: RateLimitSlot, message: Message) -> str:
     """Send a claimed delivery whose attempt row is committed; then record the outcome, the
     delivery's new state and the usage count in one commit."""
-    started = time.monotonic()
+    sent = attempt_transmit(delivery, attempt, channel=channel, config=config, secrets=secrets, message=message,
+                            context=send_context(delivery, attempt))
+    rate_limit_settle(sent, channel=channel, config=config, secrets=secrets, slot=slot)
+    with transaction.atomic():
+        outcome = attempt_record(delivery, attempt, sent)
+    delivery_outcome_record(delivery, outcome=outcome, attempt=attempt, error=attempt.error,
+                            event_uuid=message.event_id)
+    return outcome
+
+
+@dataclass
+class Sent:
+    """What one send came back with: the receiver's answer or the error, and when it started."""
+
+    started: float
     result: SendResult | None = None
     error: DeliveryError | None = None
+
+
+def send_context(delivery: Delivery, attempt: DeliveryAttempt) -> SendContext:
+    """The adapter's context of one send (read from the database: build it before a thread sends)."""
+    event = delivery.event
+    return SendContext(delivery_id=delivery.pk, attempt=attempt.number, event_origin=event.origin,
+                       publisher_id=event.published_by_id, tenant_networks=event.account.outbound_allowed_networks)
+
+
+def attempt_transmit(delivery: Delivery, attempt: DeliveryAttempt, *, channel, config: dict, secrets: dict,
+                     message: Message, context: SendContext) -> Sent:
+    """The send itself and nothing else: no database, so that a thread of a routing pass may run it."""
+    sent = Sent(started=time.monotonic())
     try:
         if secrets_unreadable(secrets):
             # Retryable: a worker started with the wrong keys is fixed by restarting it with the right ones.
             logger.error("delivery %s: %s", delivery.pk, UNREADABLE_MESSAGE)
             raise DeliveryError(UNREADABLE_MESSAGE, permanent=False)
-        event = delivery.event
-        result = channel.adapter.send(message, config, secrets, SendContext(
-            delivery_id=delivery.pk, attempt=attempt.number, event_origin=event.origin,
-            publisher_id=event.published_by_id, tenant_networks=event.account.outbound_allowed_networks))
+        sent.result = channel.adapter.send(message, config, secrets, context)
     except DeliveryError as exc:
-        error = exc
+        sent.error = exc
     except Exception as exc:  # a bug in an adapter must not lose the delivery: record it, retry
         logger.exception("delivery %s: the %s adapter failed unexpectedly", delivery.pk, channel.key)
-        error = DeliveryError(f"internal error: {exc.__class__.__name__}: {exc}"[:500], permanent=False)
+        sent.error = DeliveryError(f"internal error: {exc.__class__.__name__}: {exc}"[:500], permanent=False)
+    return sent
+
+
+def rate_limit_settle(sent: Sent, *, channel, config: dict, secrets: dict, slot: RateLimitSlot) -> None:
+    """After the send: its slot counts from now; a platform that throttled the bot pauses it for all."""
     rate_limit_sent(slot)
+    error = sent.error
     if error is not None and error.klass == THROTTLED and error.retry_after:
         # The platform throttles this bot: every worker waits the platform's window.
         rate_limit_pause(channel_key=channel.key, identity=channel.adapter.rate_limit_identity(config, secrets),
                          seconds=error.retry_after)
-    with transaction.atomic():
-        _attempt_complete(attempt, started=started, result=result, error=error)
-        outcome = _decide(delivery, number=attempt.number, error=error)
-        target_delivery_recorded(target_id=delivery.target_id, error=error, dead=outcome == "dead")
-    delivery_outcome_record(delivery, outcome=outcome, attempt=attempt, error=attempt.error,
-                            event_uuid=message.event_id)
+
+
+def attempt_record(delivery: Delivery, attempt: DeliveryAttempt, sent: Sent) -> str:
+    """The attempt's outcome, the delivery's new state, its target's health and the usage count, in
+    the caller's transaction (one per send, or one for a routing pass's sends). Returns the outcome."""
+    _attempt_complete(attempt, started=sent.started, result=sent.result, error=sent.error)
+    outcome = _decide(delivery, number=attempt.number, error=sent.error)
+    target_delivery_recorded(target_id=delivery.target_id, error=sent.error, dead=outcome == "dead")
     return outcome
 
 
