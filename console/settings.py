@@ -255,7 +255,7 @@ EVENT_REROUTE_AFTER_SECONDS = env.float("EVENT_REROUTE_AFTER_SECONDS", default=6
 # Inline sends of one pass go out on up to ROUTE_SEND_THREADS threads (keep-alive per host).
 ROUTE_BATCH_SIZE = env.int("ROUTE_BATCH_SIZE", default=200)
 ROUTE_DRAIN_SECONDS = env.float("ROUTE_DRAIN_SECONDS", default=5.0)
-ROUTE_CLAIM_SECONDS = env.float("ROUTE_CLAIM_SECONDS", default=120.0)
+ROUTE_CLAIM_SECONDS = env.float("ROUTE_CLAIM_SECONDS", default=30.0)
 ROUTE_SEND_THREADS = env.int("ROUTE_SEND_THREADS", default=8)
 
 # --- Delivery retry schedule: exponential backoff with full jitter, until a deadline.

@@ -119,6 +119,8 @@ def events_route_ready(*, worker: str = "", limit: int | None = None) -> tuple[i
 def _route_claimed(claim: str, event_ids: list[int]) -> tuple[int, int]:
     events = list(Event.objects.filter(pk__in=event_ids, routing_claim=claim)
                   .select_related("workspace", "account__message_settings").order_by("id"))
+    if not events:
+        return 0, 0
     now = timezone.now()
     rule_ids = _rule_ids_by_event(events)
     by_rule = _targets_by_rule({rule_id for ids in rule_ids.values() for rule_id in ids})
