@@ -2,7 +2,7 @@
 its DingTalk bot exactly once, no bot ever gets more than its 20 a minute, and the routing passes
 are shared among the three workers (each event records the pass that claimed it, named after its
 worker). RATE_LIMIT_WINDOW_SCALE shrinks the minute (for the workers' limiter and the fake bots
-alike), so that the 50 messages each bot receives cross its window twice in seconds."""
+alike), so that the 25 messages each bot receives cross its window in seconds."""
 
 import collections
 import time
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 
 SCALE = 0.05  # a DingTalk "minute" of 3 s
 EVENTS = 2000
-BOTS = 40  # 50 events each: every bot's window fills, and the rest of its messages wait
+BOTS = 80  # 25 events each: every bot's window fills, and the rest of its messages wait
 PER_TRANSACTION = 100  # one routing wake-up per publishing transaction
 SECRET = "SEC" + "5ca1" * 16
 
