@@ -6,6 +6,7 @@ alike), so that the 25 messages each bot receives cross its window in seconds.""
 
 import collections
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection, transaction
@@ -54,15 +55,19 @@ def test_three_workers_share_a_burst_of_2000_events_and_send_each_delivery_once(
             models.append(model)
         env = {"OUTBOUND_ALLOWED_NETWORKS": "127.0.0.1/32", "WEBHOOK_EXTRA_HOSTS": "127.0.0.1",
                "RATE_LIMIT_WINDOW_SCALE": str(SCALE), "ROUTE_BATCH_SIZE": "100", "LOG_LEVEL": "WARNING"}
-        workers = [start_worker(concurrency=1, **env) for _ in range(3)]
         started = time.monotonic()
-
-        for first in range(0, EVENTS, PER_TRANSACTION):
-            with transaction.atomic():
-                for number in range(first, first + PER_TRANSACTION):
-                    publish(workspace=activated_workspace, source="dlc_job", type_name="JobFailed",
-                            resource_id=number, resource_name=f"job-{number}", old_status="Running",
-                            new_status="Failed", model=models[number % BOTS])
+        # The workers start (one after the other, a few seconds each) while the first half is published;
+        # the second half is published once all three are up.
+        with ThreadPoolExecutor(1) as starter:
+            starting = starter.submit(lambda: [start_worker(concurrency=1, **env) for _ in range(3)])
+            for first in range(0, EVENTS, PER_TRANSACTION):
+                if first == EVENTS // 2:
+                    starting.result()
+                with transaction.atomic():
+                    for number in range(first, first + PER_TRANSACTION):
+                        publish(workspace=activated_workspace, source="dlc_job", type_name="JobFailed",
+                                resource_id=number, resource_name=f"job-{number}", old_status="Running",
+                                new_status="Failed", model=models[number % BOTS])
         published = time.monotonic() - started
 
         assert fake.wait_for_accepted(EVENTS, timeout=60), f"{len(fake.accepted)} of {EVENTS} delivered"
@@ -89,8 +94,7 @@ def test_three_workers_share_a_burst_of_2000_events_and_send_each_delivery_once(
         passes = len(set(claims))
         assert len(per_worker) == 3 and all(per_worker.values()), per_worker
         assert not Event.objects.filter(routed_at__isnull=True).exists()
-        print(f"\n{EVENTS} deliveries in {took:.1f} s on 3 workers (published in {published:.1f} s); events per "
-              f"worker {sorted(per_worker.values())}; {passes} routing passes")
-        del workers
+        print(f"\n{EVENTS} deliveries in {took:.1f} s on 3 workers (started, and the events published, in "
+              f"{published:.1f} s); events per worker {sorted(per_worker.values())}; {passes} routing passes")
     finally:
         fake.stop()
