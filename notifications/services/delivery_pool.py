@@ -5,8 +5,8 @@ waits on the receivers instead of queueing behind each other.
 
 Only the send runs on a thread; everything that reads or writes the database stays on the caller's
 thread: the message and the send's context are built before, and the outcomes are recorded after,
-all of them in one commit (`attempts_send_together`). Each attempt row was committed before its send,
-as for a single send (`notifications.services.delivery.attempt_send`).
+all of them in one commit (`attempts_send_together`; one commit each if that one is refused). Each
+attempt row was committed before its send, as for a single send (`notifications.services.delivery.attempt_send`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from notifications.channels.message import Message
 from notifications.models import Delivery, DeliveryAttempt
@@ -66,8 +66,9 @@ class FirstAttempt:
 
 def attempts_send_together(items: list[FirstAttempt]) -> dict[str, int]:
     """Send every item at once (bounded by the pool), then record every outcome in one commit.
-    Returns the count per outcome. Should recording fail, each delivery is released and enqueued
-    to its channel's queue (sent again: at least once), and the error raised."""
+    Returns the count per outcome. Should the one commit fail, each send is recorded on its own;
+    a delivery whose record fails again is released and enqueued to its channel's queue (sent
+    again: at least once), and a DatabaseError raised at the end (the task retries)."""
     if not items:
         return {}
     contexts = [send_context(item.delivery, item.attempt) for item in items]
@@ -83,17 +84,34 @@ def attempts_send_together(items: list[FirstAttempt]) -> dict[str, int]:
             outcomes = [attempt_record(item.delivery, item.attempt, sent)
                         for item, sent in zip(items, sents, strict=True)]
     except Exception:
-        logger.warning("could not record %s sends of a routing pass; queueing them again", len(items), exc_info=True)
-        for item in items:
-            delivery_release(item.delivery.pk)
-            delivery_enqueue(delivery=item.delivery)
-        raise
+        # One commit for many sends takes several row locks (the usage counter, a failing target):
+        # two passes may deadlock, and one is refused. Record each send on its own instead.
+        logger.warning("could not record %s sends of a routing pass together; one by one", len(items), exc_info=True)
+        outcomes = [_record_alone(item, sent) for item, sent in zip(items, sents, strict=True)]
     counts: dict[str, int] = {}
     for item, outcome in zip(items, outcomes, strict=True):
+        if outcome is None:
+            counts["requeued"] = counts.get("requeued", 0) + 1
+            continue
         delivery_outcome_record(item.delivery, outcome=outcome, attempt=item.attempt, error=item.attempt.error,
                                 event_uuid=item.message.event_id)
         counts[outcome] = counts.get(outcome, 0) + 1
+    if counts.get("requeued"):
+        raise DatabaseError(f"{counts['requeued']} sends of a routing pass could not be recorded; queued again")
     return counts
+
+
+def _record_alone(item: FirstAttempt, sent: Sent) -> str | None:
+    """One send's record in its own commit; None when the database refuses it too: the delivery is
+    released and goes to its channel's queue (sent again: at least once)."""
+    try:
+        with transaction.atomic():
+            return attempt_record(item.delivery, item.attempt, sent)
+    except Exception:
+        logger.warning("could not record the send of delivery %s; queueing it again", item.delivery.pk, exc_info=True)
+        delivery_release(item.delivery.pk)
+        delivery_enqueue(delivery=item.delivery)
+        return None
 
 
 def _transmit(item: FirstAttempt, context) -> Sent:

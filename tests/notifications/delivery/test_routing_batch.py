@@ -6,11 +6,11 @@ pass whose lease lapsed and whose events another pass took writes nothing."""
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from notifications.models import Delivery, DeliveryAttempt, Event, UsageCounter
-from notifications.services import routing_batch
+from notifications.services import delivery_pool, routing_batch
 from notifications.services.routing_batch import ClaimLost, events_claim_ready, events_route_drain, events_route_ready
 
 from .builders import add_target, enqueued, make_rule, raise_event
@@ -82,3 +82,26 @@ def test_the_drain_passes_until_a_pass_comes_back_short(activated_workspace, set
     assert events_route_drain(worker="w", limit=3, seconds=5) == (0, False)
     assert not Event.objects.filter(routed_at__isnull=True).exists()
     assert len(set(Event.objects.values_list("routing_claim", flat=True))) == 3  # passes of 3, 3 and 1
+
+
+def test_sends_whose_common_commit_is_refused_are_recorded_one_by_one_and_not_sent_again(
+        activated_workspace, fake_dingtalk, monkeypatch, django_capture_on_commit_callbacks):
+    bots = [fake_dingtalk.add_bot(secret=SECRET) for _ in range(2)]
+    rule = make_rule(activated_workspace)
+    for bot in bots:
+        add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+    raise_event(activated_workspace)
+    record, calls = delivery_pool.attempt_record, []
+
+    def refused_once(*args):  # as a deadlock victim: the first record of the common commit fails
+        calls.append(1)
+        if len(calls) == 1:
+            raise DatabaseError("deadlock detected")
+        return record(*args)
+
+    monkeypatch.setattr(delivery_pool, "attempt_record", refused_once)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert events_route_ready(worker="w") == (1, 2)
+    assert enqueued(callbacks) == []
+    assert Delivery.objects.filter(status="succeeded", attempt_count=1).count() == 2
+    assert sum(len(fake_dingtalk.messages_for(bot)) for bot in bots) == 2  # each sent once
