@@ -60,6 +60,7 @@ ci: install
 lint: install
 	$(VENV)/bin/ruff check .
 
+## make bench: the benchmark (docs/benchmarks.md, ~9 min on an idle machine); BENCH_QUICK=1 make bench: ~3 min.
 bench: install
 	$(PY) -m benchmarks.run
 

@@ -8,7 +8,8 @@ import time
 import requests
 
 from benchmarks.bare_app import signed_url
-from benchmarks.harness import Context, Stage, median, percentile
+from benchmarks.harness import Context, Stage
+from benchmarks.stats import median, percentile
 
 
 def post_loop(ctx: Context, seconds: float) -> dict:

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks import pipeline
-from benchmarks.harness import Context, Stage, median
+from benchmarks.harness import Context, Stage
+from benchmarks.stats import median
 
 ROWS = (10, 50, 1000)  # 50: the most rules a bus may hold through the rule service
 CONSOLE_ACCOUNT = "benchconsole"  # its own account: three workspaces in the top bar's switcher

@@ -8,8 +8,14 @@ timestamp within an hour, HMAC-SHA256 keyed by the secret over `timestamp + "\\n
 and answers as DingTalk does (HTTP 200, `errcode`). The per-robot rate limit (20 a minute) is lifted:
 the benchmark measures the pipeline, not the platform's quota (each event has its own robot anyway).
 
-It records the receipt time of every accepted message by access token, which the benchmark reads at
-`GET /_bench/receipts` to compute event-to-receipt latencies; `POST /_bench/reset` forgets them.
+It also stands for the HTTP receiver that Apprise's `json://` plugin posts to (the peer of
+benchmarks/apprise_app.py; Apprise's DingTalk plugin has no custom host): `POST /apprise/<token>`,
+HTTP Basic auth `bench:<secret>`, `Content-Type: application/json`, a body with Apprise's fields
+(`version`, `title`, `message`, `type`); anything else is refused with 401/415/400.
+
+It records the receipt time of every accepted message by access token (or Apprise path token),
+which the benchmark reads at `GET /_bench/receipts` to compute event-to-receipt latencies;
+`POST /_bench/reset` forgets them.
 It prints `listening <port> <impl>` on stdout once ready.
 """
 
@@ -33,6 +39,31 @@ def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
     """The Base64 signature (before URL-encoding) of PROTOCOLS.md 1.2."""
     to_sign = f"{timestamp_ms}\n{secret}".encode()
     return base64.b64encode(hmac.new(secret.encode(), to_sign, hashlib.sha256).digest()).decode()
+
+
+APPRISE_PREFIX = "/apprise/"
+
+
+def apprise_expected_auth(secret: str) -> str:
+    return "Basic " + base64.b64encode(f"bench:{secret}".encode()).decode()
+
+
+def apprise_check(path: str, headers: dict[str, str], raw: bytes, secret: str) -> tuple[int, dict, str]:
+    """Judge one Apprise `json://` POST: (HTTP status, answer, token accepted or "")."""
+    token = path.removeprefix(APPRISE_PREFIX)
+    if not token:
+        return 404, {"error": "no token"}, ""
+    if not hmac.compare_digest(headers.get("authorization", ""), apprise_expected_auth(secret)):
+        return 401, {"error": "basic auth bench:<secret> expected"}, ""
+    if not headers.get("content-type", "").startswith("application/json"):
+        return 415, {"error": "application/json expected"}, ""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return 400, {"error": "invalid json"}, ""
+    if not isinstance(body, dict) or not {"version", "title", "message", "type"} <= body.keys():
+        return 400, {"error": "Apprise's version, title, message and type expected"}, ""
+    return 200, {"ok": True}, token
 
 
 class Receipts:
@@ -79,6 +110,12 @@ def make_handler(secret: str, receipts: Receipts):
             if url.path == "/_bench/reset":
                 receipts.reset()
                 return self._answer({"ok": True})
+            if url.path.startswith(APPRISE_PREFIX):
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                status, payload, token = apprise_check(url.path, headers, raw, secret)
+                if token:
+                    receipts.add(token, time.time())
+                return self._answer(payload, status=status)
             if url.path != "/robot/send":
                 return self._answer({"errcode": 404, "errmsg": "not found"}, status=404)
             query = parse_qs(url.query)
@@ -132,6 +169,11 @@ def serve_test_suite_fake(secret: str) -> None:
                 self.receipts.reset()
                 self.requests.clear()  # the suite's fake keeps every request; the bench needs none
                 return Answer(200, {"ok": True})
+            if request.path.startswith(APPRISE_PREFIX):
+                status, payload, token = apprise_check(request.path, request.headers, request.body, secret)
+                if token:
+                    self.receipts.add(token, request.received_at)
+                return Answer(status, payload, accepted=bool(token))
             token = request.query.get("access_token", "")
             if token and token not in self.bots:
                 self.bots[token] = DingTalkBot(token, secret, (), "")

@@ -5,7 +5,8 @@ each to its own one-target rule, from the (first) publish to the 100th receipt; 
 from __future__ import annotations
 
 from benchmarks import pipeline
-from benchmarks.harness import Context, Stage, median
+from benchmarks.harness import Context, Stage
+from benchmarks.stats import median
 from benchmarks.throughput import records_complete, run_approvals, start_pipeline_worker
 
 TARGETS = 100

@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -24,8 +23,9 @@ SECRET = "SECbench0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
 BENCH_SECRET_KEY = "bench-secret-key-not-for-production-0123456789abcdefghijklmnop"
 BENCH_FIELD_ENCRYPTION_KEY = "YmVuY2gta2V5LW5vdC1mb3ItcHJvZHVjdGlvbi0wMTI="  # the bench's own, not for production
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "bench"
-REDIS_BENCH_URL = "redis://127.0.0.1:6379/5"  # 0 is the default, 3 is CI's
+PG_BENCH_DB = os.environ.get("BENCH_PG_DB", "bench")
+# Overridable for a shared machine (BENCH_PG_DB, BENCH_REDIS_URL); never `test`, never Redis DB 3 (CI's).
+REDIS_BENCH_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,8 @@ def profile_env(profile: Profile) -> dict[str, str]:
 def reset_storage(profile: Profile) -> None:
     """A fresh database and an empty broker: every run starts from nothing."""
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    if PG_BENCH_DB in ("test", "postgres", "template0", "template1") or REDIS_BENCH_URL.rstrip("/").endswith("/3"):
+        raise SystemExit(f"refusing to drop {PG_BENCH_DB!r} or flush {REDIS_BENCH_URL!r}: not the bench's own")
     if profile.is_postgres:
         import psycopg
 
@@ -328,20 +330,7 @@ def self_memory() -> dict:
     return process_memory(os.getpid())
 
 
-# --- numbers -----------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100)."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
+# --- results ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -375,28 +364,3 @@ class Context:
 
     def time_left(self) -> float:
         return self.deadline - time.monotonic()
-
-
-def latencies(published: dict[str, float], receipts: list[tuple[str, float]]) -> dict:
-    """Per-token latency (receipt minus publish), with the counts that prove nothing was lost or
-    doubled: `missing` published but not received, `duplicates` received more than once."""
-    seen: dict[str, float] = {}
-    duplicates = 0
-    for token, at in receipts:
-        if token not in published:
-            continue
-        if token in seen:
-            duplicates += 1
-            continue
-        seen[token] = at
-    values = [(seen[token] - published[token]) * 1000 for token in seen]
-    return {
-        "received": len(seen),
-        "missing": len(published) - len(seen),
-        "duplicates": duplicates,
-        "p50_ms": round(percentile(values, 50), 2),
-        "p99_ms": round(percentile(values, 99), 2),
-        "max_ms": round(max(values), 2) if values else float("nan"),
-        "first_receipt": min(seen.values()) if seen else None,
-        "last_receipt": max(seen.values()) if seen else None,
-    }

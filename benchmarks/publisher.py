@@ -3,6 +3,7 @@ that publishes the way the web process does, when the benchmark tells it to over
 
 One JSON command per line in, one JSON answer per line out:
 - `{"op": "bare", "webhooks": [...], "secret": "SEC...", "rate": 100}`: one bare task per webhook;
+- `{"op": "apprise", "urls": [...], "rate": 100}`: one Apprise task per notification URL;
 - `{"op": "publish", "version_ids": [...], "rate": null}`: publish one model-approval event per
   version, each in its own transaction (routing is enqueued on commit);
 - `{"op": "approve", "version_ids": [...], "rate": null}`: approve each Pending model version through
@@ -31,17 +32,19 @@ def paced(items: list, rate: float | None):
         yield item, time.time()
 
 
-def publish_bare(webhooks: list[str], secret: str, rate: float | None) -> list[float]:
-    from benchmarks.bare_app import BARE_QUEUE, BARE_TASK
+def publish_tasks(task: str, queue: str, calls: list[list], rate: float | None) -> list[float]:
+    """One `send_task` per argument list (what the peers' publishers do), paced."""
     from console.celery import app
 
     times = []
-    for index_webhook, moment in paced(list(enumerate(webhooks)), rate):
-        index, webhook = index_webhook
+    for args, moment in paced(calls, rate):
         times.append(moment)
-        app.send_task(BARE_TASK, args=[webhook, secret, "Model version approved",
-                                       f"#### Model version approved\n\nbench message {index}"], queue=BARE_QUEUE)
+        app.send_task(task, args=args, queue=queue)
     return times
+
+
+def _message(index: int) -> list[str]:
+    return ["Model version approved", f"#### Model version approved\n\nbench message {index}"]
 
 
 def publish_each(op: str, version_ids: list[int], rate: float | None) -> list[float]:
@@ -62,9 +65,18 @@ def handle(command: dict) -> dict:
     op = command["op"]
     if op == "ping":
         return {"ok": True}
-    if op == "bare":
+    if op in ("bare", "apprise"):
+        from benchmarks.apprise_app import APPRISE_QUEUE, APPRISE_TASK
+        from benchmarks.bare_app import BARE_QUEUE, BARE_TASK
+
+        if op == "bare":
+            task, queue = BARE_TASK, BARE_QUEUE
+            calls = [[webhook, command["secret"], *_message(i)] for i, webhook in enumerate(command["webhooks"])]
+        else:
+            task, queue = APPRISE_TASK, APPRISE_QUEUE
+            calls = [[url, *_message(i)] for i, url in enumerate(command["urls"])]
         started = time.monotonic()
-        times = publish_bare(command["webhooks"], command["secret"], command.get("rate"))
+        times = publish_tasks(task, queue, calls, command.get("rate"))
         return {"times": times, "publish_seconds": time.monotonic() - started}
     if op in ("approve", "publish"):
         times = publish_each(op, command["version_ids"], command.get("rate"))

@@ -9,6 +9,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
+from benchmarks import targets
 from benchmarks.harness import ROOT
 
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -63,61 +64,6 @@ def _ratio(a, b) -> str:
     return f"{a / b:.2f}" if isinstance(a, int | float) and isinstance(b, int | float) and b else "–"
 
 
-def _mark(ok) -> str:
-    return "–" if ok is None else ("met" if ok else "**missed**")
-
-
-def goals(result: dict) -> list[tuple[str, str, str, str]]:
-    """(goal, target, measured, met?) for one profile."""
-    s = _stages(result)
-    rows = []
-    a = _fig(s, "a_ceiling", "requests_per_s")
-    a2 = _fig(s, "a2_bare_task", "deliveries_per_s")
-    b = _fig(s, "b_throughput", "deliveries_per_s")
-    recorded = _fig(s, "b_throughput", "all_recorded")
-    if b is not None and a2:
-        ratio = _fig(s, "b_throughput", "ratio_to_a2") or b / a2
-        per_round = _fig(s, "b_throughput", "ratio_to_a2_per_round")
-        ok = ratio >= 0.5 and bool(recorded)
-        rows.append(("(b) throughput vs (a2)", ">= 0.50, all recorded",
-                     f"{ratio:.2f} (median of rounds {per_round}; {b} vs {a2}/s; recorded: {recorded})"
-                     if per_round else f"{ratio:.2f} ({b} vs {a2}/s; recorded: {recorded})", _mark(ok)))
-    if a and b is not None:
-        ratio = _fig(s, "b_throughput", "ratio_to_a") or b / a
-        rows.append(("(b) throughput vs (a) ceiling", "(context)", f"{ratio:.3f} ({b} vs {a}/s)", "–"))
-    console = _fig(s, "b_console", "deliveries_per_s")
-    if console is not None:
-        rows.append(("(b) through the console's Approve (2 events per approval)", "(context)",
-                     f"{_fig(s, 'b_console', 'ratio_to_a2')} of (a2) ({console} deliveries/s)", "–"))
-    p99 = _fig(s, "c_latency", "p99_ms")
-    if p99 is not None:
-        sustainable = _fig(s, "c_latency", "sustainable")
-        extra = f"; at half its throughput p99 {sustainable['p99_ms']} ms" if sustainable else ""
-        rows.append(("(c) p99 at 100 events/s", "<= 50 ms", f"{p99} ms (p50 {_fig(s, 'c_latency', 'p50_ms')} ms; "
-                     f"bare task p99 {_fig(s, 'c_bare_latency', 'p99_ms')} ms{extra})", _mark(p99 <= 50)))
-    d = _fig(s, "d_routing_cost", "ratio_10000_to_10")
-    if d is not None:
-        rows.append(("(d) routing 10,000 vs 10 rules", "<= 1.5x", f"{d}x", _mark(d <= 1.5)))
-    e = _fig(s, "e_fanout", "ratio_fanout_to_spread")
-    if e is not None:
-        rows.append(("(e) 1 event x 100 targets vs 100 events", "<= 2x", f"{e}x", _mark(e <= 2)))
-    f = s.get("f_console")
-    if f and not f.get("skipped"):
-        for page in ("rules_table", "event_log"):
-            fig = f["figures"].get(page, {})
-            if "10" in fig and "1000" in fig:
-                rows.append((f"(f) {page.replace('_', ' ')} queries, 10 vs 1,000 rows", "equal",
-                             f"{fig['10']['queries']} vs {fig['1000']['queries']}", _mark(fig.get("same_queries"))))
-    g = s.get("g_memory")
-    if g and not g.get("skipped") and "after_run_3" in g["figures"]:
-        workers = g["figures"]["after_run_3"]["worker"]
-        peak = max(p["peak_mb"] or 0 for p in workers)
-        growth = max(g["figures"].get("growth_mb", {}).values() or [0])
-        rows.append(("(g) worker peak RSS, growth over 3 runs", "< 200 MB, no growth",
-                     f"{peak} MB peak, +{growth} MB", _mark(peak < 200 and growth <= 5)))
-    return rows
-
-
 def _table(headers: list[str], rows: list) -> list[str]:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
@@ -130,12 +76,14 @@ def _cpu_table(s: dict) -> list[str]:
     if not cpu or cpu.get("skipped") or not cpu["figures"].get("b"):
         return []
     f = cpu["figures"]
-    a2, b, console = f.get("a2") or {}, f["b"], f.get("b_console") or {}
-    rows = [(group, a2.get(group, "–"), b[group], console.get(group, "–"), _ratio(b[group], a2.get(group)))
-            for group in b]
+    a2, a3, b, console = f.get("a2") or {}, f.get("a3") or {}, f["b"], f.get("b_console") or {}
+    rows = [(group, a2.get(group, "–"), a3.get(group, "–"), b[group], console.get(group, "–"),
+             _ratio(b[group], a2.get(group)), _ratio(b[group], a3.get(group))) for group in b]
     lines = ["CPU time per delivery by process (ms, median of the rounds; utime + stime from /proc, first "
-             "publish to last receipt):", ""]
-    return lines + _table(["process", "(a2) bare task", "(b) pipeline", "(b, console)", "(b) / (a2)"], rows) + [""]
+             "publish to last receipt; postgres and redis: every such process on the machine):", ""]
+    headers = ["process", "(a2) bare task", "(a3) Apprise task", "(b) pipeline", "(b, console)", "(b) / (a2)",
+               "(b) / (a3)"]
+    return lines + _table(headers, rows) + [""]
 
 
 def profile_section(result: dict) -> list[str]:
@@ -144,6 +92,7 @@ def profile_section(result: dict) -> list[str]:
              f"Run took {result['seconds']} s (schema {result['schema_seconds']} s).", ""]
     a = _fig(s, "a_ceiling", "requests_per_s")
     a2 = _fig(s, "a2_bare_task", "deliveries_per_s")
+    a3 = _fig(s, "a3_apprise_task", "deliveries_per_s")
     b = _fig(s, "b_throughput", "deliveries_per_s")
     rows = [
         ("(a) ceiling: one process, keep-alive POSTs", f"{a} req/s", "1.00",
@@ -151,9 +100,17 @@ def profile_section(result: dict) -> list[str]:
         ("(a2) bare Celery task (sign + POST)", f"{a2} /s", _ratio(a2, a),
          f"runs {_fig(s, 'a2_bare_task', 'runs_per_s')}; n={_fig(s, 'a2_bare_task', 'count')}; "
          f"publish {_fig(s, 'a2_bare_task', 'publish_per_s')}/s"),
+        ("(a3) Apprise Celery task (json://)", f"{a3} /s", _ratio(a3, a),
+         f"runs {_fig(s, 'a3_apprise_task', 'runs_per_s')}; n={_fig(s, 'a3_apprise_task', 'count')}; "
+         f"publish {_fig(s, 'a3_apprise_task', 'publish_per_s')}/s; "
+         f"{_fig(s, 'a3_apprise_task', 'ratio_to_a2_per_round')} of (a2) per round"),
         ("(b) pipeline: publish -> event -> rule -> delivery -> attempt", f"{b} /s", _ratio(b, a),
          f"{_fig(s, 'b_throughput', 'ratio_to_a2') or _ratio(b, a2)} of (a2) "
-         f"(rounds {_fig(s, 'b_throughput', 'ratio_to_a2_per_round')}); runs {_fig(s, 'b_throughput', 'runs_per_s')}; "
+         f"(rounds {_fig(s, 'b_throughput', 'ratio_to_a2_per_round')}); "
+         + (f"{_fig(s, 'b_throughput', 'ratio_to_a3')} of (a3) "
+            f"(rounds {_fig(s, 'b_throughput', 'ratio_to_a3_per_round')}); "
+            if _fig(s, "b_throughput", "ratio_to_a3") is not None else "")
+         + f"runs {_fig(s, 'b_throughput', 'runs_per_s')}; "
          f"n={_fig(s, 'b_throughput', 'events_per_run')} approval events; "
          f"publish {_fig(s, 'b_throughput', 'publish_per_s')}/s; "
          f"all recorded: {_fig(s, 'b_throughput', 'all_recorded')}"),
@@ -163,10 +120,14 @@ def profile_section(result: dict) -> list[str]:
         f = console["figures"]
         rows.append(("(b, console) the same through the console's Approve: version update, 2 events, audit",
                      f"{f['deliveries_per_s']} /s", _ratio(f["deliveries_per_s"], a),
-                     f"{f['ratio_to_a2']} of (a2) (rounds {f['ratio_to_a2_per_round']}); runs {f['runs_per_s']}; "
+                     f"{f['ratio_to_a2']} of (a2) (rounds {f['ratio_to_a2_per_round']}); "
+                     f"{f.get('ratio_to_a3')} of (a3) (rounds {f.get('ratio_to_a3_per_round')}); "
+                     f"runs {f['runs_per_s']}; "
                      f"n={f['approvals']} approvals; approvals {f['publish_per_s']}/s; "
                      f"all recorded: {f['all_recorded']}"))
-    lines += _table(["measure", "rate", "ratio to (a)", "details"], rows) + [""]
+    rows = [row for row in rows if not str(row[1]).startswith("None")]  # a stage not measured: no row
+    if rows:
+        lines += _table(["measure", "rate", "ratio to (a)", "details"], rows) + [""]
     lines += _cpu_table(s)
     lat = []
 
@@ -178,20 +139,31 @@ def profile_section(result: dict) -> list[str]:
     if st and not st.get("skipped"):
         f = st["figures"]
         lat.append(latency_row("(a2) bare task", f, f"{f['rate_per_s']} tasks/s for {f['seconds']} s"))
+    st = s.get("c_apprise_latency")
+    if st and not st.get("skipped"):
+        f = st["figures"]
+        lat.append(latency_row("(a3) Apprise task", f, f"{f['rate_per_s']} tasks/s for {f['seconds']} s"))
     st = s.get("c_latency")
     if st and not st.get("skipped"):
         f = st["figures"]
         lat.append(latency_row("pipeline", f, f"{f['events_per_s']} events/s for {f['seconds']} s; "
                                f"publisher reached {f['achieved_publish_per_s']} events/s"))
-        if "sustainable" in f:
-            g = f["sustainable"]
-            lat.append(latency_row("pipeline, at half its throughput", g,
-                                   f"{g['events_per_s']} events/s for {g['seconds']} s"))
+        for trial in (f.get("search") or {}).get("trials", [])[1:]:
+            lat.append(("pipeline, search", f"{trial['events_per_s']} events/s; publisher reached "
+                        f"{trial['achieved_publish_per_s']}", trial["p50_ms"], trial["p99_ms"], "",
+                        f"{trial['missing']} missing"))
     if lat:
         lines += ["Latency, publish to receipt at the fake (c):", ""]
         lines += _table(["", "paced", "p50 ms", "p99 ms", "max ms", "counts"], lat) + [""]
         for note in (s.get("c_latency") or {}).get("notes", []):
             lines += [f"Note: {note}.", ""]
+        search = _fig(s, "c_latency", "search")
+        if search:
+            rate = search["highest_rate_within"]
+            lines += [f"Highest paced rate with p99 <= {search['p99_limit_ms']:.0f} ms: "
+                      + (f"**{rate} events/s**" if rate else "**none of the rates tried**")
+                      + f" (lowest rate over it: {search['lowest_rate_over']}; "
+                      f"{len(search['trials'])} paced runs).", ""]
     d = s.get("d_routing_cost")
     if d and not d.get("skipped"):
         f = d["figures"]
@@ -224,11 +196,12 @@ def profile_section(result: dict) -> list[str]:
         for when in ("after_run_1", "after_run_3"):
             snap = g["figures"].get(when)
             if snap:
-                rows.append((when.replace("_", " "), f"{snap['web']['peak_mb']} / {snap['web']['rss_mb']}",
+                label = "after run 1" if when == "after_run_1" else "after the last run"
+                rows.append((label, f"{snap['web']['peak_mb']} / {snap['web']['rss_mb']}",
                              ", ".join(f"{p['peak_mb']} / {p['rss_mb']}" for p in snap["worker"])))
         lines += ["Memory (g), peak / current resident MB (worker: main process, then each pool child):", ""]
         lines += _table(["", "web (publisher)", "worker"], rows)
-        lines += ["", f"Growth of the peak, run 3 minus run 1 (MB): {g['figures'].get('growth_mb')}", ""]
+        lines += ["", f"Growth of the peak, last run minus run 1 (MB): {g['figures'].get('growth_mb')}", ""]
     skipped = [(st["name"], st["skipped"]) for st in result["stages"] if st.get("skipped")]
     if skipped:
         lines += ["Not measured in this run:", ""] + [f"- {name}: {why}" for name, why in skipped] + [""]
@@ -243,10 +216,9 @@ def render(results: list[dict], command: str, info: dict) -> str:
              + f". Load average at the start: {info['load_average']} (a shared machine: compare ratios, not "
              "absolute figures).", ""]
     for result in results:
-        lines += [f"#### Goals, {result['label']}", ""]
-        lines += _table(["goal", "target", "measured", ""], goals(result)) + [""]
-    for result in results:
         lines += profile_section(result)
+    lines += ["### Targets (issue 20)", ""]
+    lines += targets.summary_table(targets.evaluate(targets.figures_from(results))) + [""]
     lines.append(END)
     return "\n".join(lines)
 

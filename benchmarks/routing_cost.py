@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks import pipeline
-from benchmarks.harness import Context, Stage, flush_broker, median, percentile
+from benchmarks.harness import Context, Stage, flush_broker
+from benchmarks.stats import median, percentile
 
 SIZES = (10, 1000, 10000)
 

@@ -12,7 +12,8 @@ import time
 from django.conf import settings
 
 from benchmarks import pipeline
-from benchmarks.harness import Context, Stage, Worker, latencies, median
+from benchmarks.harness import Context, Stage, Worker
+from benchmarks.stats import latencies, median
 
 
 def start_pipeline_worker(ctx: Context, app: str = "console") -> Worker:

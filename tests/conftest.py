@@ -54,6 +54,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(marker)
 
 
+# Figures a test wants in the CI log (pytest captures its output): `summary_line("...")`, printed
+# after the run by `pytest_terminal_summary`.
+SUMMARY_LINES: list[str] = []
+
+
+def summary_line(text: str) -> None:
+    SUMMARY_LINES.append(text)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SUMMARY_LINES:
+        terminalreporter.section("figures")
+        for line in SUMMARY_LINES:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture
 def seed_policy_document():
     return SEED_POLICY

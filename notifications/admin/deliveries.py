@@ -12,7 +12,7 @@ class DeliveryAttemptInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["number", "outcome", "started_at", "duration_ms", "request_url", "http_status", "provider_code",
-              "error", "outcome_class", "reason", "permanent", "response_body"]
+              "error", "outcome_class", "reason", "permanent", "response_body", "digest_size", "carried_by"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -29,7 +29,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     raw_id_fields = ["event", "rule", "target", "contact"]
     readonly_fields = ["event", "rule", "target", "contact", "channel", "recipient_key", "recipient_label",
                        "attempt_count", "succeeded_at", "created_at", "updated_at", "claimed_until", "last_error",
-                       "recovery"]
+                       "recovery", "waiting_since"]
     inlines = [DeliveryAttemptInline]
     actions = ["redeliver"]
     date_hierarchy = "created_at"
@@ -56,7 +56,7 @@ class DeliveryAttemptAdmin(admin.ModelAdmin):
     list_display = ["delivery", "number", "outcome", "http_status", "provider_code", "duration_ms", "started_at"]
     list_filter = ["outcome", "permanent", "delivery__channel"]
     search_fields = ["delivery__event__event_id", "provider_code", "error"]
-    raw_id_fields = ["delivery"]
+    raw_id_fields = ["delivery", "carried_by"]
 
     def has_change_permission(self, request, obj=None):
         return False

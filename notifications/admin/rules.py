@@ -19,8 +19,8 @@ class TargetInline(admin.TabularInline):
 
     model = Target
     extra = 0
-    fields = ("position", "method", "masked_config", "language", "title_template", "body_template")
-    readonly_fields = ("position", "method", "masked_config", "language", "title_template", "body_template")
+    fields = ("position", "method", "masked_config", "language", "title_template", "body_template", "digest")
+    readonly_fields = fields
     can_delete = False
     show_change_link = True
 
@@ -86,11 +86,11 @@ class TargetAdmin(admin.ModelAdmin):
     """Read-only: a target's config is validated by its method's schema, which the admin does not run."""
 
     list_display = ("id", "rule", "method_name", "health", "last_error", "position", "created_at")
-    list_filter = ("method", "health")
+    list_filter = ("method", "health", "digest")
     search_fields = ("rule__name", "rule__bus__workspace__name")
     exclude = ("secrets", "config")
     readonly_fields = ("rule", "method", "masked_config", "position", "language", "title_template", "body_template",
-                       "health", "last_error", "last_error_at", "consecutive_dead", "consecutive_gone",
+                       "digest", "health", "last_error", "last_error_at", "consecutive_dead", "consecutive_gone",
                        "failing_since", "disabled_reason", "disabled_at", "tested_ok_at", "created_at", "updated_at")
     inlines = (TargetContactInline,)
     actions = ("test_and_reenable",)

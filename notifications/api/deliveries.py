@@ -32,18 +32,29 @@ EXPAND = OpenApiParameter("expand", str, enum=["attempts"], description="`attemp
 
 
 class DeliveryAttemptSerializer(api_serializers.ModelSerializer):
+    carried_by_delivery = serializers.IntegerField(
+        source="carried_by.delivery_id", read_only=True, allow_null=True, default=None,
+        help_text="The delivery whose attempt sent the digest that carried this one (null: none).")
+
     class Meta:
         model = DeliveryAttempt
-        fields = ["number", "outcome", "started_at", "finished_at", "duration_ms", "request_url", "http_status",
-                  "provider_code", "response_body", "error", "permanent", "outcome_class", "reason"]
+        fields = ["id", "number", "outcome", "started_at", "finished_at", "duration_ms", "request_url", "http_status",
+                  "provider_code", "response_body", "error", "permanent", "outcome_class", "reason", "digest_size",
+                  "carried_by", "carried_by_delivery"]
         read_only_fields = fields
         extra_kwargs = {
+            "id": {"help_text": "The attempt's id (what a carried delivery's `carried_by` names)."},
             "number": {"help_text": "1 for the first attempt."},
             "request_url": {"help_text": "The URL called, tokens and signatures masked."},
             "response_body": {"help_text": "The receiver's answer, trimmed to 2 KB."},
             "provider_code": {"help_text": "The bot's own result code (errcode / code), if any."},
             "error": {"help_text": "Why the attempt failed, in words (\"\" when it succeeded)."},
             "permanent": {"help_text": "True when the failure will not be retried (e.g. a refused token)."},
+            "digest_size": {"help_text": "How many events this attempt's message carried as a digest (the bot's "
+                                         "window was full); 0 for a message of this delivery's event alone."},
+            "carried_by": {"help_text": "The id of the digest's attempt that carried this delivery (its message "
+                                        "was the digest, counted once in usage); null when it had a message of "
+                                        "its own."},
         }
 
 

@@ -16,6 +16,12 @@ TEMPLATE_HELP = ("Empty for the default of the message language. Variables are w
                  "the rule's event types (GET /api/v1/workspaces/<id>/rules/variables/?event_type=...); $$ is a "
                  "dollar sign. Values are escaped for the channel's markup.")
 
+DIGEST_HELP = ("Chat bots (DingTalk, WeCom, Lark) only; default true. When the bot's rate-limit window is full (or "
+               "the platform throttled it), the events waiting for it go out as one digest at its next free slot "
+               "(\"12 more events in <workspace> since 10:02: 9 × Job Failed, …\", the first few by name, a link to "
+               "the event log); each delivery it carries points at the digest's attempt (`carried_by`). False: one "
+               "message per event as slots free up. Other methods ignore it.")
+
 
 class TargetMessageSerializer(api_serializers.Serializer):
     language = serializers.ChoiceField(choices=["", *LANGUAGE_LABELS], required=False, default="",
@@ -26,6 +32,7 @@ class TargetMessageSerializer(api_serializers.Serializer):
                                           max_length=MAX_BODY_CHARS, help_text=TEMPLATE_HELP + " Written in the "
                                           "channel's markup: markdown for DingTalk and WeCom, Lark card markdown, "
                                           "plain text for email, SMS and voice.")
+    digest = serializers.BooleanField(required=False, default=True, help_text=DIGEST_HELP)
 
 
 def checked_message(data: dict, method) -> MessageSettings:

@@ -11,9 +11,9 @@ from rest_framework.views import APIView
 
 from console.api import serializers as api_serializers
 from console.api.errors import errors
+from console.api.request_body import authorized_input
 from notifications.api.deliveries import CHANNEL_CHOICES
 from notifications.api.messages import TargetMessageSerializer, checked_message
-from notifications.api.rules import validated
 from notifications.catalog import EVENT_TYPE_CHOICES
 from notifications.channels.registry import METHOD_CHOICES, get_method
 from notifications.services.messages import message_preview, template_variables_list
@@ -73,10 +73,7 @@ class PreviewView(APIView):
                                "same values sends this message.",
                    responses={200: PreviewSerializer, **errors(400, 404)})
     def post(self, request, workspace_id):
-        workspace = workspace_get_for_user(request.user, workspace_id)
-        # The permission first: a caller who may not read rules learns nothing from validation.
-        message_preview.authorize(request.user, workspace=workspace)
-        data = validated(PreviewInputSerializer, request.data)
+        workspace, data = authorized_input(request, workspace_id, message_preview, PreviewInputSerializer)
         method = get_method(data["method"])
         if not method.templated:
             raise serializers.ValidationError({"method": [f"{method.label} targets send no message to preview."]})

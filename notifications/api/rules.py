@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from console.api import requested_field
 from console.api import serializers as api_serializers
 from console.api.errors import errors
+from console.api.request_body import authorized_input, validated
 from notifications.api.messages import TargetMessageSerializer, checked_message
 from notifications.catalog import EVENT_TYPE_CHOICES, SCOPE_CHOICES, SOURCE_CHOICES
 from notifications.channels.registry import METHOD_CHOICES, config_help, get_method
@@ -122,31 +123,6 @@ class RuleSerializer(api_serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-def flat_errors(detail, prefix: str = "") -> dict[str, list[str]]:
-    """Nested serializer errors as the service writes them: {"targets[0].method": ["..."]}, so that
-    every error answer has the documented shape {field: [message]}."""
-    flat: dict[str, list[str]] = {}
-    if isinstance(detail, dict):
-        for key, value in detail.items():
-            if key == "non_field_errors" and prefix:
-                name = prefix
-            elif isinstance(key, int) or str(key).isdigit():
-                name = f"{prefix}[{key}]"
-            else:
-                name = f"{prefix}.{key}" if prefix else str(key)
-            for sub_key, messages in flat_errors(value, name).items():
-                flat.setdefault(sub_key, []).extend(messages)
-    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
-        for index, item in enumerate(detail):
-            if item:
-                for sub_key, messages in flat_errors(item, f"{prefix}[{index}]" if prefix else str(index)).items():
-                    flat.setdefault(sub_key, []).extend(messages)
-    else:
-        items = detail if isinstance(detail, list) else [detail]
-        flat[prefix or "non_field_errors"] = [str(item) for item in items]
-    return flat
-
-
 TARGET_FIELD = re.compile(r"^(targets\[\d+\])\.(?!method$|id$|config\.|message\.|message$)(.+)$")
 
 
@@ -161,13 +137,6 @@ def request_field_names():
             raise
         raise serializers.ValidationError({TARGET_FIELD.sub(r"\1.config.\2", key): messages
                                            for key, messages in exc.message_dict.items()}) from None
-
-
-def validated(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    if not serializer.is_valid():
-        raise serializers.ValidationError(flat_errors(serializer.errors))
-    return serializer.validated_data
 
 
 def rule_data(rule, revealed: dict | None = None) -> dict:
@@ -330,9 +299,7 @@ class RuleTestConnectivityView(APIView):
                    responses={200: ConnectivityResultSerializer, **errors(400, 404),
                               503: OpenApiResponse(description="Test Connectivity is not available.")})
     def post(self, request, workspace_id):
-        workspace = workspace_get_for_user(request.user, workspace_id)
-        connectivity_test.authorize(request.user, workspace=workspace)
-        data = validated(ConnectivityInputSerializer, request.data)
+        workspace, data = authorized_input(request, workspace_id, connectivity_test, ConnectivityInputSerializer)
         method = get_method(data["method"])
         if not method.supports_test:
             raise serializers.ValidationError({"method": [method.test_disabled_reason]})

@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 from console.api import Conflict
 from console.api import serializers as api_serializers
 from console.api.errors import errors
-from notifications.api.rules import ConnectivityResultSerializer, validated
+from console.api.request_body import authorized_input
+from notifications.api.rules import ConnectivityResultSerializer
 from notifications.models import Recovery
 from notifications.selectors.rules import target_get_in_workspace
 from notifications.services.connectivity import connectivity_test_saved
@@ -95,9 +96,7 @@ class RecoveryCreateView(APIView):
                                "request for the same scope while one runs answers the running one.",
                    request=RecoveryInputSerializer, responses={202: RecoverySerializer, **errors(400, 404)})
     def post(self, request, workspace_id):
-        workspace = workspace_get_for_user(request.user, workspace_id)
-        recovery_start.authorize(request.user, workspace=workspace)  # before reading the input
-        data = validated(RecoveryInputSerializer, request.data)
+        workspace, data = authorized_input(request, workspace_id, recovery_start, RecoveryInputSerializer)
         try:
             recovery = recovery_start(actor=request.user, workspace=workspace, since=data["since"],
                                       rule_id=data.get("rule_id"), target_id=data.get("target_id"))

@@ -129,13 +129,16 @@ def _query(serializer_class, request) -> dict:
     query.is_valid(raise_exception=True)
     return query.validated_data
 
+ONE_NOTIFICATION = (" One notification is one message sent: a digest that carries the events waiting for a full "
+                    "chat bot counts once, however many events it names.")
+
 
 class UsageMonthView(APIView):
     @extend_schema(
         operation_id="usage_month",
         summary="A month's usage and amount due",
         description="Sent, free left, billable, amount due and the series by day for one billing month "
-        "(needs bss:QueryBill). 500 free a month, then USD 0.001 each.",
+        "(needs bss:QueryBill). 500 free a month, then USD 0.001 each." + ONE_NOTIFICATION,
         parameters=[UsageMonthQuerySerializer],
         responses={200: UsageMonthSerializer, **errors(400)},
         examples=[
@@ -161,7 +164,7 @@ class UsageMonthsView(APIView):
         operation_id="usage_previous_months",
         summary="Previous months' usage",
         description="Totals and amounts due of the months before the current one that had usage, newest "
-        "first (needs bss:QueryBill).",
+        "first (needs bss:QueryBill)." + ONE_NOTIFICATION,
         parameters=[UsageMonthsQuerySerializer],
         responses={200: UsageMonthListSerializer, **errors(400)},
         tags=["usage"],

@@ -8,10 +8,26 @@ from django import forms
 from notifications.catalog import event_type_label, event_variables
 from notifications.channels.composer import MessageSettings
 from notifications.channels.default_templates import LANGUAGE_LABELS
+from notifications.channels.digest import digest_supported
 from notifications.channels.registry import message_channels
 from notifications.channels.templating import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
 MESSAGE_FIELDS = ("language", "title_template", "body_template")
+DIGEST_FIELD = "digest"
+DIGEST_CHOICES = [("on", "One digest of the waiting events at the bot's next free slot"),
+                  ("off", "One message per event, as slots free up")]
+
+
+def method_digests(method) -> bool:
+    """Whether a delivery method's messages can be folded into digests (the chat bots)."""
+    return any(digest_supported(channel) for channel in message_channels(method.key))
+
+
+def digest_field() -> forms.Field:
+    return forms.ChoiceField(
+        label="When the bot is full", required=False, choices=DIGEST_CHOICES,
+        help_text="DingTalk and WeCom take 20 messages a minute per bot, Lark 5 a second and 100 a minute. Events "
+                  "that wait for a full (or throttled) bot go out as one digest naming them, or one by one.")
 
 
 def message_fields() -> dict[str, forms.Field]:
@@ -40,7 +56,10 @@ class TargetMessageMixin:
         """The target's language and templates as posted (the service checks them)."""
         if not self.delivery_method.templated:
             return {}
-        return {name: self.data.get(self.add_prefix(name), "") for name in MESSAGE_FIELDS}
+        values = {name: self.data.get(self.add_prefix(name), "") for name in MESSAGE_FIELDS}
+        if method_digests(self.delivery_method):
+            values[DIGEST_FIELD] = self.data.get(self.add_prefix(DIGEST_FIELD), "") or "on"
+        return values
 
     @property
     def preview_event_type(self) -> str:
@@ -60,7 +79,9 @@ class TargetMessageMixin:
 
     def message_open(self) -> bool:
         """The message settings are shown open when they hold something or something is wrong."""
-        return any(self.message_values().values()) or any(name in self.errors for name in MESSAGE_FIELDS)
+        values = self.message_values()
+        return (any(values.get(name) for name in MESSAGE_FIELDS) or values.get(DIGEST_FIELD) == "off"
+                or any(name in self.errors for name in (*MESSAGE_FIELDS, DIGEST_FIELD)))
 
     def message_settings(self) -> MessageSettings:
         values = self.message_values()

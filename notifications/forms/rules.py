@@ -18,7 +18,15 @@ from django.http import QueryDict
 from notifications.catalog import ALL_EVENT_TYPES_CHOICE, SCOPE_LABELS, SOURCE_CHOICES, SOURCES, SOURCES_BY_KEY
 from notifications.channels.registry import METHODS_BY_KEY, methods_for_source
 from notifications.channels.schema import SchemaContext
-from notifications.forms.messages import MESSAGE_FIELDS, TargetMessageMixin, message_fields, variables_for
+from notifications.forms.messages import (
+    DIGEST_FIELD,
+    MESSAGE_FIELDS,
+    TargetMessageMixin,
+    digest_field,
+    message_fields,
+    method_digests,
+    variables_for,
+)
 from notifications.selectors.rules import (
     quota_limit,
     rules_queryset,
@@ -93,6 +101,8 @@ class TargetForm(TargetMessageMixin, forms.Form):
             self.schema_fields.append(config_field)
         if self.delivery_method.templated:
             self.fields.update(message_fields())
+        if self.delivery_method.templated and method_digests(self.delivery_method):
+            self.fields[DIGEST_FIELD] = digest_field()
 
     def _saved_target(self):
         raw = self.data.get(self.add_prefix("id"))
@@ -224,6 +234,7 @@ class RuleEditor:
                 continue
             for name in MESSAGE_FIELDS if method.templated else ():
                 data[f"t{key}-{name}"] = getattr(target, name)
+            data[f"t{key}-{DIGEST_FIELD}"] = "on" if target.digest else "off"
             for name, value in method.schema().initial_values(target).items():
                 if isinstance(value, list):
                     data.setlist(f"t{key}-{name}", value)

@@ -43,6 +43,9 @@ class Delivery(models.Model):
     # each delivery at most once.
     recovery = models.ForeignKey("notifications.Recovery", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="deliveries")
+    # Since when it waits for its bot (the window was full, or the bot was throttled): the next free
+    # slot carries it in a digest (notifications.services.digests) unless its target turned them off.
+    waiting_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,6 +98,10 @@ class DeliveryAttempt(models.Model):
     # and the platform's answer decoded in words.
     outcome_class = models.CharField(max_length=16, blank=True)
     reason = models.CharField(max_length=512, blank=True)
+    # A digest (notifications.services.digests): the attempt that sent it counts the events it
+    # carried (0: an ordinary message); each other delivery it carried gets an attempt pointing at it.
+    digest_size = models.PositiveIntegerField(default=0)
+    carried_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried")
 
     class Meta:
         ordering = ["delivery", "number"]

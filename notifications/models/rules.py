@@ -109,6 +109,9 @@ class Target(models.Model):
     language = models.CharField(max_length=8, blank=True, choices=LANGUAGE_CHOICES)
     title_template = models.CharField(max_length=MAX_TITLE_CHARS, blank=True)
     body_template = models.TextField(max_length=MAX_BODY_CHARS, blank=True)
+    # When its bot's rate-limit window is full, the waiting events go out as one digest at the next
+    # free slot (notifications.services.digests); off: one message each as slots free up.
+    digest = models.BooleanField(default=True)
     # Health (notifications.services.health): failing after failed deliveries; disabled after a
     # "gone" answer or many dead deliveries over a day. A disabled target's deliveries are skipped.
     health = models.CharField(max_length=16, choices=TargetHealth.choices, default=TargetHealth.HEALTHY)

@@ -13,7 +13,9 @@ from workspaces.iam.operations import BUS, Check, operation
 
 def _with_attempts(queryset):
     return queryset.select_related("event", "rule", "target").prefetch_related(
-        Prefetch("attempts", queryset=DeliveryAttempt.objects.order_by("number"))
+        # A carried attempt links to the digest's (its delivery's event page).
+        Prefetch("attempts", queryset=DeliveryAttempt.objects.select_related("carried_by__delivery")
+                 .order_by("number"))
     )
 
 

@@ -71,7 +71,7 @@ def target_display(target: Target) -> dict:
         "summary": schema.summary(target) if schema else "",
         "units": target_units(target),
         "message": {"language": target.language, "title_template": target.title_template,
-                    "body_template": target.body_template},
+                    "body_template": target.body_template, "digest": target.digest},
         "health": target.health,
         "last_error": target.last_error,
         "last_error_at": target.last_error_at,

@@ -29,6 +29,14 @@ from notifications.channels.base import DeliveryError, SendContext, SendResult, 
 from notifications.channels.message import Message
 from notifications.channels.registry import CHANNELS_BY_KEY
 from notifications.models import Delivery, DeliveryAttempt, TargetHealth
+from notifications.services.digests import (
+    delivery_waits,
+    digest_attempts_open,
+    digest_claim,
+    digest_message_for,
+    digest_record,
+    waiting_fields,
+)
 from notifications.services.health import target_delivery_recorded
 from notifications.services.messages import message_for_delivery
 from notifications.services.outcomes import delivery_outcome_record
@@ -75,6 +83,12 @@ def delivery_enqueue(*, delivery: Delivery, countdown: float | None = None) -> N
     limit = float(getattr(settings, "CELERY_VISIBILITY_TIMEOUT", 3600)) / 2
     countdown = min(countdown, limit) if countdown else None
     transaction.on_commit(partial(task_send, channel.queue, delivery.pk, countdown), robust=True)
+
+
+def _enqueue_ids(channel, rows) -> None:
+    """Enqueue deliveries of `channel` by id: (delivery id, countdown) pairs."""
+    for delivery_id, countdown in rows:
+        delivery_enqueue(delivery=Delivery(pk=delivery_id, channel=channel.key), countdown=countdown)
 
 
 def task_send(queue: str, delivery_id: int, countdown: float | None) -> None:
@@ -155,20 +169,25 @@ def _send_claimed(delivery_id: int, now) -> str:
     adapter = channel.adapter
     config, secrets = delivery_target(delivery)
     slot = _slot(channel, config, secrets)
-    if not slot.taken:  # the bot's window is full: wait for room, no attempt recorded, nothing dropped
-        _finish(delivery, next_attempt_at=now + timedelta(seconds=slot.wait))
+    if not slot.taken:  # the bot's window is full: wait for room (or a digest), no attempt, nothing dropped
+        _finish(delivery, next_attempt_at=now + timedelta(seconds=slot.wait), **waiting_fields(delivery, now))
         delivery_enqueue(delivery=delivery, countdown=slot.wait)
         delivery_outcome_record(delivery, outcome="rate_limited", wait_seconds=slot.wait)
         return "rate_limited"
 
+    # The others waiting for this bot ride along: one digest (notifications.services.digests).
+    carried = digest_claim(delivery, channel=channel, now=now, claim_until=_claim_until(now))
     # The attempt and its count in one commit: the claimed row's count numbers the attempt.
     with transaction.atomic():
         attempt = _attempt_open(delivery, number=delivery.attempt_count + 1, adapter=adapter, config=config,
                                 secrets=secrets)
         attempt.save(force_insert=True)
         Delivery.objects.filter(pk=delivery.pk).update(attempt_count=F("attempt_count") + 1)
+        carried_attempts = digest_attempts_open(attempt, carried) if carried else []
+    message = (digest_message_for(delivery, carried, attempt=attempt) if carried
+               else message_for_delivery(delivery.event, delivery.target, channel.key))
     return attempt_send(delivery, attempt, channel=channel, config=config, secrets=secrets, slot=slot,
-                        message=message_for_delivery(delivery.event, delivery.target, channel.key))
+                        message=message, carried=carried_attempts)
 
 
 def skipped_reason(target) -> str:
@@ -207,6 +226,7 @@ def delivery_claim_first(delivery: Delivery, *, channel, now) -> FirstSend:
     slot = _slot(channel, config, secrets)
     if not slot.taken:
         delivery.next_attempt_at = now + timedelta(seconds=slot.wait)
+        delivery.waiting_since = now
         return FirstSend(config, secrets, slot, wait=slot.wait)
     delivery.claimed_until = _claim_until(now)
     delivery.attempt_count = 1
@@ -215,16 +235,16 @@ def delivery_claim_first(delivery: Delivery, *, channel, now) -> FirstSend:
 
 
 def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, config: dict, secrets: dict,
-                 slot: RateLimitSlot, message: Message) -> str:
+                 slot: RateLimitSlot, message: Message, carried: list[DeliveryAttempt] = ()) -> str:
     """Send a claimed delivery whose attempt row is committed; then record the outcome, the
-    delivery's new state and the usage count in one commit."""
+    delivery's new state and the usage count in one commit (`carried`: the attempts of the other
+    deliveries a digest carries, completed with it)."""
     sent = attempt_transmit(delivery, attempt, channel=channel, config=config, secrets=secrets, message=message,
                             context=send_context(delivery, attempt))
-    rate_limit_settle(sent, channel=channel, config=config, secrets=secrets, slot=slot)
+    rate_limit_settle(sent, delivery, channel=channel, config=config, secrets=secrets, slot=slot)
     with transaction.atomic():
-        outcome = attempt_record(delivery, attempt, sent)
-    delivery_outcome_record(delivery, outcome=outcome, attempt=attempt, error=attempt.error,
-                            event_uuid=message.event_id)
+        outcome = attempt_record(delivery, attempt, sent, channel=channel, carried=carried)
+    attempt_recorded(delivery, attempt, outcome=outcome, message=message)
     return outcome
 
 
@@ -262,7 +282,8 @@ def attempt_transmit(delivery: Delivery, attempt: DeliveryAttempt, *, channel, c
     return sent
 
 
-def rate_limit_settle(sent: Sent, *, channel, config: dict, secrets: dict, slot: RateLimitSlot) -> None:
+def rate_limit_settle(sent: Sent, delivery: Delivery, *, channel, config: dict, secrets: dict,
+                      slot: RateLimitSlot) -> None:
     """After the send: its slot counts from now; a platform that throttled the bot pauses it for all."""
     rate_limit_sent(slot)
     error = sent.error
@@ -270,15 +291,27 @@ def rate_limit_settle(sent: Sent, *, channel, config: dict, secrets: dict, slot:
         # The platform throttles this bot: every worker waits the platform's window.
         rate_limit_pause(channel_key=channel.key, identity=channel.adapter.rate_limit_identity(config, secrets),
                          seconds=error.retry_after)
+        delivery_waits(delivery, timezone.now())  # after the pause: one digest of all that waited
 
 
-def attempt_record(delivery: Delivery, attempt: DeliveryAttempt, sent: Sent) -> str:
-    """The attempt's outcome, the delivery's new state, its target's health and the usage count, in
-    the caller's transaction (one per send, or one for a routing pass's sends). Returns the outcome."""
+def attempt_record(delivery: Delivery, attempt: DeliveryAttempt, sent: Sent, *, channel,
+                   carried: list[DeliveryAttempt] = ()) -> str:
+    """The attempt's outcome, the delivery's new state, its target's health and the usage count (and
+    a digest's carried attempts), in the caller's transaction (one per send, or one for a routing
+    pass's sends). Returns the outcome."""
     _attempt_complete(attempt, started=sent.started, result=sent.result, error=sent.error)
     outcome = _decide(delivery, number=attempt.number, error=sent.error)
     target_delivery_recorded(target_id=delivery.target_id, error=sent.error, dead=outcome == "dead")
+    if carried:
+        retry_at = Delivery.objects.filter(pk=delivery.pk).values_list("next_attempt_at", flat=True).first()
+        _enqueue_ids(channel, digest_record(attempt, list(carried), outcome=outcome, retry_at=retry_at))
     return outcome
+
+
+def attempt_recorded(delivery: Delivery, attempt: DeliveryAttempt, *, outcome: str, message: Message) -> None:
+    """After the record's commit: the outcome logged and counted."""
+    delivery_outcome_record(delivery, outcome=outcome, attempt=attempt, error=attempt.error,
+                            event_uuid=message.event_id)
 
 
 def _attempt_complete(attempt: DeliveryAttempt, *, started: float, result: SendResult | None,
@@ -378,7 +411,7 @@ def delivery_redeliver(*, delivery_id: int, actor) -> Delivery:
             Delivery.objects.filter(pk=delivery.pk, status__in=REDELIVERABLE)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
             .update(status=Delivery.Status.PENDING, next_attempt_at=now, claimed_until=None, updated_at=now,
-                    deadline_at=now + timedelta(seconds=settings.DELIVERY_DEADLINE_SECONDS))
+                    deadline_at=now + timedelta(seconds=settings.DELIVERY_DEADLINE_SECONDS), waiting_since=None)
         )
         if not updated:
             delivery.refresh_from_db()

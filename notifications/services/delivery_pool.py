@@ -26,13 +26,13 @@ from notifications.services.delivery import (
     FirstSend,
     Sent,
     attempt_record,
+    attempt_recorded,
     attempt_transmit,
     delivery_enqueue,
     delivery_release,
     rate_limit_settle,
     send_context,
 )
-from notifications.services.outcomes import delivery_outcome_record
 
 logger = logging.getLogger(__name__)
 
@@ -77,11 +77,11 @@ def attempts_send_together(items: list[FirstAttempt]) -> dict[str, int]:
     else:
         sents = list(_executor().map(_transmit, items, contexts))
     for item, sent in zip(items, sents, strict=True):
-        rate_limit_settle(sent, channel=item.channel, config=item.first.config, secrets=item.first.secrets,
-                          slot=item.first.slot)
+        rate_limit_settle(sent, item.delivery, channel=item.channel, config=item.first.config,
+                          secrets=item.first.secrets, slot=item.first.slot)
     try:
         with transaction.atomic():
-            outcomes = [attempt_record(item.delivery, item.attempt, sent)
+            outcomes = [attempt_record(item.delivery, item.attempt, sent, channel=item.channel)
                         for item, sent in zip(items, sents, strict=True)]
     except Exception:
         # One commit for many sends takes several row locks (the usage counter, a failing target):
@@ -93,8 +93,7 @@ def attempts_send_together(items: list[FirstAttempt]) -> dict[str, int]:
         if outcome is None:
             counts["requeued"] = counts.get("requeued", 0) + 1
             continue
-        delivery_outcome_record(item.delivery, outcome=outcome, attempt=item.attempt, error=item.attempt.error,
-                                event_uuid=item.message.event_id)
+        attempt_recorded(item.delivery, item.attempt, outcome=outcome, message=item.message)
         counts[outcome] = counts.get(outcome, 0) + 1
     if counts.get("requeued"):
         raise DatabaseError(f"{counts['requeued']} sends of a routing pass could not be recorded; queued again")
@@ -106,7 +105,7 @@ def _record_alone(item: FirstAttempt, sent: Sent) -> str | None:
     released and goes to its channel's queue (sent again: at least once)."""
     try:
         with transaction.atomic():
-            return attempt_record(item.delivery, item.attempt, sent)
+            return attempt_record(item.delivery, item.attempt, sent, channel=item.channel)
     except Exception:
         logger.warning("could not record the send of delivery %s; queueing it again", item.delivery.pk, exc_info=True)
         delivery_release(item.delivery.pk)

@@ -56,6 +56,24 @@ class _CleanTarget:
     cleaned: CleanedConfig
     existing: Target | None
     message: MessageSettings = field(default_factory=MessageSettings)
+    digest: bool = True
+
+
+DIGEST_VALUES = {True: True, False: False, "": True, "on": True, "true": True, "1": True, "off": False,
+                 "false": False, "0": False}
+
+
+def _digest_setting(errors, prefix: str, spec: TargetSpec) -> bool:
+    """Whether the target folds a full bot's waiting events into digests (notifications.services.digests);
+    on unless turned off."""
+    raw = spec.message.get("digest", True)
+    value = DIGEST_VALUES.get(raw.strip().lower() if isinstance(raw, str) else raw)
+    if value is None:
+        _add(errors, f"{prefix}.message.digest",
+             f"Digest is on or off (true or false), not {str(raw)[:40]!r}: on sends one digest of the events "
+             "that wait for a full bot at its next free slot; off sends them one by one.")
+        return True
+    return value
 
 
 def _as_spec(item) -> TargetSpec:
@@ -181,7 +199,8 @@ def _check_targets(errors, *, workspace, rule, source_def, specs, event_types=()
                 for message in messages:
                     _add(errors, f"{prefix}.{key}", message)
             continue
-        clean.append(_CleanTarget(spec=spec, cleaned=cleaned, existing=saved, message=message))
+        clean.append(_CleanTarget(spec=spec, cleaned=cleaned, existing=saved, message=message,
+                                  digest=_digest_setting(errors, prefix, spec)))
     limit = quota_limit(account=workspace.account)
     if units > limit:
         _add(errors, "targets", f"This rule uses {units} target units; the limit is {limit}.")
@@ -219,6 +238,7 @@ def _save_targets(rule: Rule, clean: list[_CleanTarget]) -> dict[int, dict]:
         target.language = item.message.language
         target.title_template = item.message.title_template
         target.body_template = item.message.body_template
+        target.digest = item.digest
         target.save()
         target.contact_links.all().delete()
         TargetContact.objects.bulk_create([
@@ -243,7 +263,8 @@ def _snapshot(rule: Rule) -> dict:
         "enabled": rule.enabled,
         "targets": [{"method": t.method, **target_display(t)["config"],
                      **{name: getattr(t, name) for name in ("language", "title_template", "body_template")
-                        if getattr(t, name)}} for t in rule.targets.all()],
+                        if getattr(t, name)},
+                     **({} if t.digest else {"digest": False})} for t in rule.targets.all()],
     }
 
 

@@ -26,8 +26,10 @@ def event_deliveries(event):
         delivery.recipient_display = "" if delivery.recipient_label in labels else delivery.recipient_label
         delivery.status_tag = STATUS_TAGS.get(delivery.status, "tag-grey")
         delivery.redeliverable = delivery.status in REDELIVERABLE
+        delivery.has_digest = False
         for attempt in delivery.attempts.all():
             attempt.outcome_tag = OUTCOME_TAGS.get(attempt.outcome, "tag-grey")
+            delivery.has_digest |= bool(attempt.digest_size or attempt.carried_by_id)
     return deliveries
 
 

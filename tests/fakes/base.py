@@ -7,7 +7,9 @@ request, answers through the subclass's `answer(request)`, and can be told to fa
 
 `fail_next(n, status=500)` makes the next n answers an HTTP error; subclasses add their own
 platform-level failures (an error code for a while). Windows of the rate limits are in seconds and
-can be shrunk (`window_scale`) together with the console's RATE_LIMIT_WINDOW_SCALE.
+can be shrunk (`window_scale`) together with the console's RATE_LIMIT_WINDOW_SCALE; `clock` (seconds,
+`time.monotonic` by default) is what the windows and penalties are measured by, so a test can step
+it instead of sleeping.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -86,8 +89,12 @@ class SlidingWindow:
 class FakeServer:
     name = "fake"
 
-    def __init__(self, *, window_scale: float = 1.0):
+    # The platform's throttle answer (its code), for `throttled`.
+    throttle_code: int | None = None
+
+    def __init__(self, *, window_scale: float = 1.0, clock: Callable[[], float] | None = None):
         self.window_scale = window_scale
+        self.clock = clock or time.monotonic
         self.requests: list[RecordedRequest] = []
         self.lock = threading.Lock()
         self._http_failures: deque[tuple[int, dict]] = deque()
@@ -113,7 +120,7 @@ class FakeServer:
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=body,
                     received_at=time.time(),
-                    received_monotonic=time.monotonic(),
+                    received_monotonic=fake.clock(),
                     client_port=self.client_address[1],
                 )
                 with fake.lock:
@@ -197,6 +204,13 @@ class FakeServer:
     def wait_for_accepted(self, count: int, timeout: float = 10.0) -> bool:
         return self.wait_for(lambda requests: sum(r.accepted for r in requests) >= count, timeout)
 
+    @property
+    def throttled(self) -> list[RecordedRequest]:
+        """The requests answered with the platform's throttle code."""
+        with self.lock:
+            return [r for r in self.requests if isinstance(r.answer_json, dict)
+                    and self.throttle_code in (r.answer_json.get("errcode"), r.answer_json.get("code"))]
+
     def max_in_any_window(self, window: float, *, accepted_only: bool = False) -> int:
         """The most requests received within any `window` seconds (sliding)."""
         times = sorted(r.received_monotonic for r in self.requests if r.accepted or not accepted_only)
@@ -211,13 +225,14 @@ class FakeServer:
 class TimedCodeFailure:
     """'Answer error code X for T seconds' (platform-level failures with HTTP 200)."""
 
-    def __init__(self):
+    def __init__(self, clock: Callable[[], float] | None = None):
+        self.clock = clock or time.monotonic
         self.code: int | None = None
         self.message = ""
         self.until = 0.0
 
     def set(self, code: int, seconds: float, message: str) -> None:
-        self.code, self.message, self.until = code, message, time.monotonic() + seconds
+        self.code, self.message, self.until = code, message, self.clock() + seconds
 
     def active(self) -> bool:
-        return self.code is not None and time.monotonic() < self.until
+        return self.code is not None and self.clock() < self.until

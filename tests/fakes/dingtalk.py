@@ -1,5 +1,7 @@
 """A fake DingTalk custom robot endpoint that answers as DingTalk does (PROTOCOLS.md 1): HTTP 200
-with `errcode`, the signature checked exactly as DingTalk checks it, 20 messages a minute per robot.
+with `errcode`, the signature checked exactly as DingTalk checks it, 20 messages a minute per robot;
+a robot that passes the limit is answered 130101 for the next 10 minutes whatever it sends
+(PROTOCOLS.md 1.6), as DingTalk punishes it.
 
     fake = FakeDingTalk().start()
     bot = fake.add_bot(secret="SEC123...")      # bot.webhook: http://127.0.0.1:<port>/robot/send?access_token=...
@@ -51,12 +53,15 @@ class DingTalkBot:
 class FakeDingTalk(FakeServer):
     name = "dingtalk"
     PER_MINUTE = 20
+    PENALTY_SECONDS = 600.0
+    throttle_code = 130101
 
-    def __init__(self, *, window_scale: float = 1.0):
-        super().__init__(window_scale=window_scale)
+    def __init__(self, *, window_scale: float = 1.0, clock=None):
+        super().__init__(window_scale=window_scale, clock=clock)
         self.bots: dict[str, DingTalkBot] = {}
         self.limiter = SlidingWindow(self.PER_MINUTE, self.window(60.0))
-        self.code_failure = TimedCodeFailure()
+        self.punished_until: dict[str, float] = {}
+        self.code_failure = TimedCodeFailure(self.clock)
         self.revoked: dict[str, dict] = {}
 
     def add_bot(self, *, secret: str = "", keywords: tuple[str, ...] = (), token: str | None = None) -> DingTalkBot:
@@ -100,7 +105,11 @@ class FakeDingTalk(FakeServer):
                 return Answer(200, INVALID_TIMESTAMP)
             if not hmac.compare_digest(sign, expected_sign(bot.secret, timestamp)):
                 return Answer(200, SIGN_NOT_MATCH)
-        if not self.limiter.hit(bot.token, request.received_monotonic):
+        now = request.received_monotonic
+        if self.punished_until.get(bot.token, 0.0) > now:
+            return Answer(200, too_fast())
+        if not self.limiter.hit(bot.token, now):
+            self.punished_until[bot.token] = now + self.window(self.PENALTY_SECONDS)
             return Answer(200, too_fast())
         if self.code_failure.active():
             body = too_fast() if self.code_failure.code == 130101 else {}

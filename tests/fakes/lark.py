@@ -41,13 +41,14 @@ class LarkBot:
 
 class FakeLark(FakeServer):
     name = "lark"
+    throttle_code = 11232
 
-    def __init__(self, *, window_scale: float = 1.0):
-        super().__init__(window_scale=window_scale)
+    def __init__(self, *, window_scale: float = 1.0, clock=None):
+        super().__init__(window_scale=window_scale, clock=clock)
         self.bots: dict[str, LarkBot] = {}
         self.per_second = SlidingWindow(5, self.window(1.0))
         self.per_minute = SlidingWindow(100, self.window(60.0))
-        self.code_failure = TimedCodeFailure()
+        self.code_failure = TimedCodeFailure(self.clock)
 
     def add_bot(self, *, secret: str = "", keywords: tuple[str, ...] = (), token: str | None = None) -> LarkBot:
         token = token or str(uuid.uuid4())

@@ -30,12 +30,13 @@ class WeComBot:
 class FakeWeCom(FakeServer):
     name = "wecom"
     PER_MINUTE = 20
+    throttle_code = 45009
 
-    def __init__(self, *, window_scale: float = 1.0):
-        super().__init__(window_scale=window_scale)
+    def __init__(self, *, window_scale: float = 1.0, clock=None):
+        super().__init__(window_scale=window_scale, clock=clock)
         self.bots: dict[str, WeComBot] = {}
         self.limiter = SlidingWindow(self.PER_MINUTE, self.window(60.0))
-        self.code_failure = TimedCodeFailure()
+        self.code_failure = TimedCodeFailure(self.clock)
 
     def add_bot(self, key: str | None = None) -> WeComBot:
         key = key or str(uuid.uuid4())

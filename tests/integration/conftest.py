@@ -1,6 +1,8 @@
 """A real `celery worker` process on the configured broker, reading and writing the test database.
 
-Tests using it need committed data: they take `transactional_db` (the fixture asks for it)."""
+Tests using it need committed data: they take `transactional_db` (the fixture asks for it). Tests
+delivering to the local fakes start it with `start_delivery_worker`, wait with `wait_until`, and take
+the DingTalk fake as `dingtalk`."""
 
 import contextlib
 import os
@@ -15,6 +17,15 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# A worker delivering to the local fakes (tests/fakes/): the loopback is an allowed destination, and
+# retries come a fraction of a second apart.
+FAKES_WORKER_ENV = {
+    "OUTBOUND_ALLOWED_NETWORKS": "127.0.0.1/32",
+    "WEBHOOK_EXTRA_HOSTS": "127.0.0.1",
+    "DELIVERY_RETRY_BASE_SECONDS": "0.2",
+    "DELIVERY_RETRY_MAX_SECONDS": "1",
+}
 
 
 def database_url() -> str:
@@ -78,6 +89,9 @@ class WorkerProcess:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(10)
             self.kill()
+        self.close_log()
+
+    def close_log(self) -> None:
         if getattr(self, "_log", None):
             self._log.close()
 
@@ -112,5 +126,43 @@ def start_worker(transactional_db, tmp_path):
         return worker.start(timeout=ready_timeout)
 
     yield start
+    # The test has made its assertions: the workers are killed, not shut down (a cold shutdown takes
+    # about 8 s here, and would hand tasks held with a countdown back to the queue for the next test).
     for worker in workers:
-        worker.stop()
+        worker.kill()
+        worker.close_log()
+
+
+@pytest.fixture
+def start_delivery_worker(start_worker):
+    """`start_worker` with FAKES_WORKER_ENV; keyword arguments add to it or replace its values."""
+
+    def start(**overrides) -> WorkerProcess:
+        return start_worker(**{**FAKES_WORKER_ENV, **overrides})
+
+    return start
+
+
+def _wait_until(predicate, timeout: float = 30.0, interval: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+@pytest.fixture
+def wait_until():
+    """`wait_until(predicate, timeout=30.0)`: poll what the worker writes; True once it holds."""
+    return _wait_until
+
+
+@pytest.fixture
+def dingtalk():
+    """The DingTalk fake, serving on an ephemeral port for the test."""
+    from tests.fakes.dingtalk import FakeDingTalk
+
+    fake = FakeDingTalk().start()
+    yield fake
+    fake.stop()

@@ -3,12 +3,10 @@ routes it and delivers it to the fake platforms, retrying and giving up as the r
 it."""
 
 import base64
-import time
 
 import pytest
 
 from notifications.models import Delivery
-from tests.fakes.dingtalk import FakeDingTalk
 from tests.fakes.eas_api import FakeEasApi
 from tests.fakes.http_receiver import FakeHttpReceiver
 from tests.notifications.delivery.builders import add_target, make_rule, raise_event
@@ -18,34 +16,18 @@ pytestmark = pytest.mark.integration
 
 SECRET = "SEC" + "e2e0" * 16
 WHSEC = "whsec_" + base64.b64encode(b"integration-signing-key-32-bytes").decode()
-WORKER_ENV = {
-    "OUTBOUND_ALLOWED_NETWORKS": "127.0.0.1/32",
-    "WEBHOOK_EXTRA_HOSTS": "127.0.0.1",
-    "DELIVERY_RETRY_BASE_SECONDS": "0.2",
-    "DELIVERY_RETRY_MAX_SECONDS": "1",
-}
-
-
-def wait_until(predicate, timeout=20.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
 
 
 @pytest.fixture
-def fakes():
-    started = {"dingtalk": FakeDingTalk().start(), "http": FakeHttpReceiver().start(),
-               "eas": FakeEasApi(token="eas-token").start()}
-    yield started
+def fakes(dingtalk):
+    started = {"http": FakeHttpReceiver().start(), "eas": FakeEasApi(token="eas-token").start()}
+    yield {"dingtalk": dingtalk, **started}
     for fake in started.values():
         fake.stop()
 
 
 def test_approving_a_model_version_reaches_dingtalk_the_http_receiver_and_the_eas_service(
-        start_worker, fakes, activated_workspace, owner, settings):
+        start_delivery_worker, wait_until, fakes, activated_workspace, owner, settings):
     from workspaces.pai_resources.services.model_registry import model_version_set_status
 
     dingtalk, receiver, eas_api = fakes["dingtalk"], fakes["http"], fakes["eas"]
@@ -61,7 +43,7 @@ def test_approving_a_model_version_reaches_dingtalk_the_http_receiver_and_the_ea
     add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
     add_target(rule, "http", config={"url": endpoint.url}, secrets={"signing_secret": WHSEC})
     add_target(rule, "eas_update", config={"eas_service": service.pk, "eas_service_name": service.name})
-    start_worker(**WORKER_ENV, EAS_API_URL=eas_api.base_url, EAS_API_TOKEN="eas-token")
+    start_delivery_worker(EAS_API_URL=eas_api.base_url, EAS_API_TOKEN="eas-token")
 
     model_version_set_status(version=candidate, approval_status="Approved", actor=owner)
 
@@ -79,12 +61,12 @@ def test_approving_a_model_version_reaches_dingtalk_the_http_receiver_and_the_ea
     assert EasServiceRevision.objects.filter(service=service, model_version=candidate).count() == 1
 
 
-def test_retryable_failures_are_retried_until_success(start_worker, fakes, activated_workspace):
+def test_retryable_failures_are_retried_until_success(start_delivery_worker, wait_until, fakes, activated_workspace):
     dingtalk = fakes["dingtalk"]
     bot = dingtalk.add_bot(secret=SECRET)
     add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
     dingtalk.fail_next(2, status=503)
-    start_worker(**WORKER_ENV)
+    start_delivery_worker()
 
     raise_event(activated_workspace)
 
@@ -96,12 +78,13 @@ def test_retryable_failures_are_retried_until_success(start_worker, fakes, activ
     assert len(dingtalk.requests) == 3
 
 
-def test_a_permanent_failure_is_dead_then_redelivered_with_success(start_worker, fakes, activated_workspace, owner_api):
+def test_a_permanent_failure_is_dead_then_redelivered_with_success(start_delivery_worker, wait_until, fakes,
+                                                                   activated_workspace, owner_api):
     dingtalk = fakes["dingtalk"]
     bot = dingtalk.add_bot(secret=SECRET)
     target = add_target(make_rule(activated_workspace), "dingtalk",
                         secrets={"webhook": bot.webhook, "signing_key": "SECnotthekey"})
-    start_worker(**WORKER_ENV)
+    start_delivery_worker()
 
     raise_event(activated_workspace)
 

@@ -1,6 +1,7 @@
-"""30 events to one DingTalk bot through a real worker: every one delivered, never more than 20 in
-any minute. RATE_LIMIT_WINDOW_SCALE shrinks the minute (for the worker's limiter and for the fake
-bot alike) so that the test takes seconds."""
+"""30 events to one DingTalk bot whose target has digests off, through a real worker: every one
+delivered in a message of its own, never more than 20 in any minute (with digests on, the last ten
+would share one digest: tests/integration/test_digest_burst.py). RATE_LIMIT_WINDOW_SCALE shrinks the
+minute (for the worker's limiter and for the fake bot alike) so that the test takes seconds."""
 
 import time
 
@@ -21,7 +22,10 @@ def test_thirty_events_to_one_bot_are_all_delivered_never_more_than_twenty_a_min
     fake = FakeDingTalk(window_scale=SCALE).start()
     try:
         bot = fake.add_bot(secret=SECRET)
-        add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+        target = add_target(make_rule(activated_workspace), "dingtalk",
+                            secrets={"webhook": bot.webhook, "signing_key": SECRET})
+        target.digest = False  # one by one, as slots free up
+        target.save()
         start_worker(OUTBOUND_ALLOWED_NETWORKS="127.0.0.1/32", WEBHOOK_EXTRA_HOSTS="127.0.0.1",
                      RATE_LIMIT_WINDOW_SCALE=str(SCALE), DELIVERY_RETRY_BASE_SECONDS="0.2")
 

@@ -6,7 +6,6 @@ succeeds once the name resolves."""
 import base64
 import os
 import shutil
-import time
 from datetime import timedelta
 
 import pytest
@@ -16,7 +15,6 @@ from notifications.models import Delivery, DeliveryAttempt, Recovery, Target
 from notifications.services.connectivity import connectivity_test_saved
 from notifications.services.health import target_enable
 from notifications.services.recovery import recovery_progress, recovery_start
-from tests.fakes.dingtalk import FakeDingTalk
 from tests.fakes.http_receiver import FakeHttpReceiver
 from tests.notifications.delivery.builders import add_target, make_rule, raise_event
 
@@ -24,28 +22,8 @@ pytestmark = pytest.mark.integration
 
 WHSEC = "whsec_" + base64.b64encode(b"recovery-test-signing-key-32-byt").decode()
 
-WORKER_ENV = {
-    "OUTBOUND_ALLOWED_NETWORKS": "127.0.0.1/32",
-    "WEBHOOK_EXTRA_HOSTS": "127.0.0.1",
-    "DELIVERY_RETRY_BASE_SECONDS": "0.2",
-    "DELIVERY_RETRY_MAX_SECONDS": "0.5",
-}
-
-
-def wait_until(predicate, timeout=30.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
-
-
-@pytest.fixture
-def dingtalk():
-    fake = FakeDingTalk().start()
-    yield fake
-    fake.stop()
+# Retries at most half a second apart: the dead delivery and the skipped ones come quickly.
+RETRY_MAX = {"DELIVERY_RETRY_MAX_SECONDS": "0.5"}
 
 
 def statuses():
@@ -53,11 +31,11 @@ def statuses():
 
 
 def test_a_revoked_robot_disables_its_target_and_recover_delivers_the_skipped_events_once(
-        start_worker, dingtalk, activated_workspace, owner, settings):
+        start_delivery_worker, wait_until, dingtalk, activated_workspace, owner, settings):
     settings.OUTBOUND_ALLOWED_NETWORKS, settings.WEBHOOK_EXTRA_HOSTS = ["127.0.0.1/32"], ["127.0.0.1"]
     bot = dingtalk.add_bot()
     target = add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook})
-    start_worker(**WORKER_ENV)
+    start_delivery_worker(**RETRY_MAX)
     since = timezone.now() - timedelta(seconds=1)
 
     raise_event(activated_workspace, name="job-1", resource_id=1)
@@ -104,8 +82,8 @@ def own_hosts_file(tmp_path):
     return hosts, prefix
 
 
-def test_a_dns_failure_is_retried_and_succeeds_once_the_name_resolves(start_worker, activated_workspace,
-                                                                      own_hosts_file):
+def test_a_dns_failure_is_retried_and_succeeds_once_the_name_resolves(start_delivery_worker, wait_until,
+                                                                     activated_workspace, own_hosts_file):
     hosts, prefix = own_hosts_file
     receiver = FakeHttpReceiver().start()
     try:
@@ -115,7 +93,7 @@ def test_a_dns_failure_is_retried_and_succeeds_once_the_name_resolves(start_work
         account.outbound_allowed_networks = "127.0.0.1/32"  # this tenant's receiver is on a private network
         account.save(update_fields=["outbound_allowed_networks"])
         target = add_target(make_rule(activated_workspace), "http", secrets={"url": url, "signing_secret": WHSEC})
-        start_worker(prefix=prefix, **WORKER_ENV)
+        start_delivery_worker(prefix=prefix, **RETRY_MAX)
         raise_event(activated_workspace)
         assert wait_until(lambda: DeliveryAttempt.objects.filter(outcome="failed").count() >= 2)
         delivery = Delivery.objects.get()

@@ -110,6 +110,26 @@ def test_the_twenty_first_message_in_a_minute_gets_130101(fake_dingtalk):
     assert caught.value.provider_code == "130101"
 
 
+def test_past_twenty_a_minute_the_fake_robot_refuses_everything_for_ten_minutes_on_its_own_clock(outbound_to_fakes):
+    from tests.fakes.dingtalk import FakeDingTalk
+
+    now = [1000.0]
+    with FakeDingTalk(clock=lambda: now[0]) as fake:
+        bot = fake.add_bot()
+        for second in range(21):  # one a second: the 21st is within the minute
+            now[0] = 1000.0 + second
+            try:
+                DingTalkAdapter().send(message_example(), {}, {"webhook": bot.webhook})
+            except DeliveryError as error:
+                assert (second, error.provider_code) == (20, "130101")
+        now[0] = 1000.0 + 120  # the minute has passed, but the 10-minute penalty has not
+        with pytest.raises(DeliveryError):
+            DingTalkAdapter().send(message_example(), {}, {"webhook": bot.webhook})
+        now[0] = 1020.0 + 601
+        DingTalkAdapter().send(message_example(), {}, {"webhook": bot.webhook})
+        assert (len(fake.accepted), len(fake.throttled)) == (21, 2)
+
+
 def test_a_server_error_is_retryable(fake_dingtalk):
     bot = fake_dingtalk.add_bot()
     fake_dingtalk.fail_next(1, status=503, headers={"Retry-After": "7"})

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from notifications.channels.markup import markdown_escape
-from notifications.models import AccountMessageSettings
+from notifications.models import AccountMessageSettings, Target
 
 from .conftest import DLC_FAILED, MODEL_APPROVED, SIGNING_KEY, dingtalk, http, wecom
 
@@ -68,7 +68,21 @@ def test_the_api_takes_and_shows_a_targets_message(owner_api, activated_workspac
     created = owner_api.post(_rules_url(activated_workspace), data, format="json")
     assert created.status_code == 201, created.content
     assert created.json()["targets"][0]["message"] == {"language": "en-US", "title_template": "",
-                                                       "body_template": GOOD_BODY}
+                                                       "body_template": GOOD_BODY, "digest": True}
+
+
+def test_the_api_turns_a_targets_digests_off_and_names_a_bad_value(owner_api, activated_workspace):
+    data = {"name": "r1", "source": "dlc_job", "event_types": [DLC_FAILED],
+            "targets": [_dingtalk_api({"digest": False})]}
+    created = owner_api.post(_rules_url(activated_workspace), data, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["targets"][0]["message"]["digest"] is False
+    assert Target.objects.get().digest is False
+
+    data["name"], data["targets"] = "r2", [_dingtalk_api({"digest": "sometimes"})]
+    response = owner_api.post(_rules_url(activated_workspace), data, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["targets[0].message.digest"]
 
 
 def test_the_api_names_the_bad_templates_line_and_variable(owner_api, activated_workspace):
@@ -146,14 +160,16 @@ def test_the_edit_drawer_shows_the_saved_template_and_saving_again_keeps_it(owne
     page = owner_client.get(edit, **HX).content.decode()
     assert "### ${resource.name}\nReason: ${failure.reason}</textarea>" in page
     assert '<option value="en-US" selected>' in page
+    assert '<option value="on" selected>One digest of the waiting events' in page  # digests on by default
     target = rule.targets.get()
     data = {"name": rule.name, "source": "dlc_job", "event_types": [DLC_FAILED], "scope": "all",
             "target_keys": ["0"], "t0-id": str(target.pk), "t0-method": "dingtalk", "t0-language": "en-US",
-            "t0-body_template": GOOD_BODY.replace("Reason", "Why")}
+            "t0-body_template": GOOD_BODY.replace("Reason", "Why"), "t0-digest": "off"}
     response = owner_client.post(edit, data, **HX)
     assert response.status_code == 200, response.content.decode()[:2000]
     target.refresh_from_db()
     assert target.body_template == "### ${resource.name}\nWhy: ${failure.reason}"
+    assert target.digest is False  # one message per event when the bot is full
 
 
 def test_the_drawers_preview_names_template_problems_instead_of_rendering(owner_client, activated_workspace,

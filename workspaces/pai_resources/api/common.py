@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
 from console.api import Conflict
+from console.api import serializers as api_serializers
 from workspaces.models import ModelVersion
 from workspaces.pai_resources.services.transitions import StateConflict
 from workspaces.tenancy.selectors import workspace_get_for_user
@@ -61,3 +62,10 @@ class UsernameField(serializers.CharField):
     def get_attribute(self, instance):
         return getattr(instance, self.source_attrs[0], None) if self.source_attrs else None
 
+
+
+class ResourceSerializer(api_serializers.ModelSerializer):
+    # A resource of a workspace: its workspace by id, its creator by username (a comment: the schema
+    # shows docstrings, and each kind's serializer has its own).
+    created_by = UsernameField()
+    workspace_id = serializers.IntegerField(read_only=True)

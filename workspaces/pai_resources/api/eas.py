@@ -4,7 +4,7 @@ start."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,13 +21,8 @@ from workspaces.pai_resources.services.eas import (
     eas_service_switch_version,
 )
 
-from .common import (
-    UsernameField,
-    WorkspaceScoped,
-    model_version_in_workspace,
-    requested_name,
-    state_change,
-)
+from .common import ResourceSerializer, WorkspaceScoped, model_version_in_workspace, state_change
+from .generic import change_view, detail_view, list_view
 
 
 class EasServiceRevisionSerializer(api_serializers.ModelSerializer):
@@ -43,10 +38,8 @@ class EasServiceRevisionSerializer(api_serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EasServiceSerializer(api_serializers.ModelSerializer):
-    created_by = UsernameField()
+class EasServiceSerializer(ResourceSerializer):
     status = state_field(EasService.Status.values)
-    workspace_id = serializers.IntegerField(read_only=True)
     model_version_id = serializers.IntegerField(read_only=True, allow_null=True)
     model_version = serializers.StringRelatedField(read_only=True)
 
@@ -79,43 +72,25 @@ class EasStatusSerializer(api_serializers.Serializer):
     status = serializers.ChoiceField(choices=list(ACTIONS), help_text="Stopped stops the service; Running starts it.")
 
 
-class EasServiceListView(WorkspaceScoped, generics.ListAPIView):
-    serializer_class = EasServiceSerializer
-
-    def get_queryset(self):
-        return eas_services_list(workspace=self.workspace, actor=self.request.user)
-
-    @extend_schema(summary="List EAS services",
-                   description="The workspace's EAS services, newest first, each with the model version it serves.",
-                   responses={200: EasServiceSerializer(many=True), **errors(404)})
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(summary="Deploy a running EAS service on a model version",
-                   description="Creates a Running service on a model version of this workspace.",
-                   request=EasServiceCreateSerializer,
-                   responses={201: EasServiceDetailSerializer, **errors(400, 404)})
-    def post(self, request, *args, **kwargs):
-        eas_service_create_authorize(actor=request.user, workspace=self.workspace, name=requested_name(request))
-        data = EasServiceCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        version = model_version_in_workspace(self.workspace, data.validated_data["model_version_id"])
-        service = eas_service_create(workspace=self.workspace, name=data.validated_data["name"],
-                                     model_version=version, actor=request.user)
-        return Response(EasServiceDetailSerializer(service).data, status=status.HTTP_201_CREATED)
+def _deploy(*, workspace, actor, name, model_version_id):
+    return eas_service_create(workspace=workspace, name=name, actor=actor,
+                              model_version=model_version_in_workspace(workspace, model_version_id))
 
 
-class EasServiceDetailView(WorkspaceScoped, generics.RetrieveAPIView):
-    serializer_class = EasServiceDetailSerializer
-
-    def get_object(self):
-        return eas_service_get(workspace=self.workspace, actor=self.request.user, service_id=self.kwargs["service_id"])
-
-    @extend_schema(summary="Read an EAS service and its revisions",
-                   description="The service, its status and every model version it has served.",
-                   responses={200: EasServiceDetailSerializer, **errors(404)})
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+EasServiceListView = list_view(
+    "EasServiceListView", EasServiceSerializer, eas_services_list, EasServiceCreateSerializer, _deploy,
+    eas_service_create_authorize, "EAS service", created_serializer=EasServiceDetailSerializer,
+    list_description="The workspace's EAS services, newest first, each with the model version it serves.",
+    create_summary="Deploy a running EAS service on a model version",
+    create_description="Creates a Running service on a model version of this workspace.")
+EasServiceDetailView = detail_view(
+    "EasServiceDetailView", EasServiceDetailSerializer, eas_service_get, "service_id", "EAS service",
+    summary="Read an EAS service and its revisions",
+    description="The service, its status and every model version it has served.")
+EasStatusView = change_view(
+    "EasStatusView", EasServiceSerializer, eas_service_get, "service_id", EasStatusSerializer, "status",
+    eas_service_set_status, "service", "Stop or start an EAS service",
+    description="Running to Stopped or back; any other move is 409 naming the allowed ones.")
 
 
 class EasSwitchVersionView(WorkspaceScoped, APIView):
@@ -133,17 +108,3 @@ class EasSwitchVersionView(WorkspaceScoped, APIView):
             actor=request.user))
         service = eas_service_get(workspace=self.workspace, actor=request.user, service_id=service_id)
         return Response(EasServiceDetailSerializer(service).data)
-
-
-class EasStatusView(WorkspaceScoped, APIView):
-    @extend_schema(summary="Stop or start an EAS service",
-                   description="Running to Stopped or back; any other move is 409 naming the allowed ones.",
-                   request=EasStatusSerializer,
-                   responses={200: EasServiceSerializer, **errors(400, 404, 409)})
-    def post(self, request, workspace_id, service_id):
-        service = eas_service_get(workspace=self.workspace, actor=request.user, service_id=service_id)
-        data = EasStatusSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        state_change(lambda: eas_service_set_status(service=service, status=data.validated_data["status"],
-                                                    actor=request.user))
-        return Response(EasServiceSerializer(service).data)

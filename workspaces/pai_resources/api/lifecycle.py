@@ -5,7 +5,7 @@ lifecycle (`POST .../status/` with the state to enter). A move the current state
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,13 +23,12 @@ from workspaces.pai_resources.selectors import (
 )
 from workspaces.pai_resources.services import dlc, dsw, flow
 
-from .common import UsernameField, WorkspaceScoped, requested_name, state_change
+from .common import ResourceSerializer, WorkspaceScoped, state_change
+from .generic import change_view, detail_view, list_view
 
 
-class DlcJobSerializer(api_serializers.ModelSerializer):
-    created_by = UsernameField()
+class DlcJobSerializer(ResourceSerializer):
     status = state_field(DlcJob.Status.values)
-    workspace_id = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = DlcJob
@@ -38,11 +37,9 @@ class DlcJobSerializer(api_serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DswInstanceSerializer(api_serializers.ModelSerializer):
-    created_by = UsernameField()
+class DswInstanceSerializer(ResourceSerializer):
     status = state_field(DswInstance.Status.values)
     image_status = state_field(DswInstance.ImageStatus.values)
-    workspace_id = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = DswInstance
@@ -50,10 +47,8 @@ class DswInstanceSerializer(api_serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FlowTaskSerializer(api_serializers.ModelSerializer):
-    created_by = UsernameField()
+class FlowTaskSerializer(ResourceSerializer):
     status = state_field(FlowTask.Status.values)
-    workspace_id = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = FlowTask
@@ -95,92 +90,26 @@ class FlowStatusSerializer(api_serializers.Serializer):
     status = serializers.ChoiceField(choices=list(flow.ACTIONS))
 
 
-def _list_view(name, serializer, list_selector, create_serializer, create_service, create_authorize, summary_noun):
-    """A list + create endpoint of one lifecycle resource."""
-
-    class View(WorkspaceScoped, generics.ListAPIView):
-        serializer_class = serializer
-
-        def get_queryset(self):
-            return list_selector(workspace=self.workspace, actor=self.request.user)
-
-        @extend_schema(summary=f"List {summary_noun}s",
-                       description=f"The workspace's {summary_noun}s, newest first, with their status.",
-                       responses={200: serializer(many=True), **errors(404)})
-        def get(self, request, *args, **kwargs):
-            return super().get(request, *args, **kwargs)
-
-        @extend_schema(summary=f"Create a {summary_noun}", request=create_serializer,
-                       description=f"A new {summary_noun} of this workspace, created by the caller; its status "
-                                   "changes go through POST .../status/.",
-                       responses={201: serializer, **errors(400, 404)})
-        def post(self, request, *args, **kwargs):
-            create_authorize(actor=request.user, workspace=self.workspace, name=requested_name(request))
-            data = create_serializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            obj = create_service(workspace=self.workspace, actor=request.user, **data.validated_data)
-            return Response(serializer(obj).data, status=status.HTTP_201_CREATED)
-
-    View.__name__ = View.__qualname__ = name
-    return View
-
-
-def _detail_view(name, serializer, getter, id_kwarg, summary_noun):
-    class View(WorkspaceScoped, generics.RetrieveAPIView):
-        serializer_class = serializer
-
-        def get_object(self):
-            return getter(workspace=self.workspace, actor=self.request.user, **{id_kwarg: self.kwargs[id_kwarg]})
-
-        @extend_schema(summary=f"Read a {summary_noun}",
-                       description=f"One {summary_noun} of this workspace with its status.",
-                       responses={200: serializer, **errors(404)})
-        def get(self, request, *args, **kwargs):
-            return super().get(request, *args, **kwargs)
-
-    View.__name__ = View.__qualname__ = name
-    return View
-
-
-def _change_view(name, serializer, getter, id_kwarg, input_serializer, field, change, object_kwarg, summary):
-    class View(WorkspaceScoped, APIView):
-        @extend_schema(summary=summary, request=input_serializer,
-                       description=f"`{field}` is the state to enter; each state entered raises its event. A move "
-                                   "the current state does not allow is 409: `current` names the state and "
-                                   "`allowed` the states it may move to.",
-                       responses={200: serializer, **errors(400, 404, 409)})
-        def post(self, request, *args, **kwargs):
-            obj = getter(workspace=self.workspace, actor=request.user, **{id_kwarg: kwargs[id_kwarg]})
-            data = input_serializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            state_change(lambda: change(**{object_kwarg: obj, field: data.validated_data[field]},
-                                        actor=request.user))
-            return Response(serializer(obj).data)
-
-    View.__name__ = View.__qualname__ = name
-    return View
-
-
-DlcJobListView = _list_view("DlcJobListView", DlcJobSerializer, dlc_jobs_list, DlcJobCreateSerializer,
+DlcJobListView = list_view("DlcJobListView", DlcJobSerializer, dlc_jobs_list, DlcJobCreateSerializer,
                             dlc.dlc_job_create, dlc.dlc_job_create_authorize, "DLC job")
-DlcJobDetailView = _detail_view("DlcJobDetailView", DlcJobSerializer, dlc_job_get, "job_id", "DLC job")
-DlcJobStatusView = _change_view("DlcJobStatusView", DlcJobSerializer, dlc_job_get, "job_id", DlcStatusSerializer,
+DlcJobDetailView = detail_view("DlcJobDetailView", DlcJobSerializer, dlc_job_get, "job_id", "DLC job")
+DlcJobStatusView = change_view("DlcJobStatusView", DlcJobSerializer, dlc_job_get, "job_id", DlcStatusSerializer,
                                 "status", dlc.dlc_job_set_status, "job",
                                 "Move a DLC job through its lifecycle (raises the state's event)")
-DswInstanceListView = _list_view("DswInstanceListView", DswInstanceSerializer, dsw_instances_list, NameSerializer,
+DswInstanceListView = list_view("DswInstanceListView", DswInstanceSerializer, dsw_instances_list, NameSerializer,
                                  dsw.dsw_instance_create, dsw.dsw_instance_create_authorize, "DSW instance")
-DswInstanceDetailView = _detail_view("DswInstanceDetailView", DswInstanceSerializer, dsw_instance_get, "instance_id",
+DswInstanceDetailView = detail_view("DswInstanceDetailView", DswInstanceSerializer, dsw_instance_get, "instance_id",
                                      "DSW instance")
-DswInstanceStatusView = _change_view("DswInstanceStatusView", DswInstanceSerializer, dsw_instance_get, "instance_id",
+DswInstanceStatusView = change_view("DswInstanceStatusView", DswInstanceSerializer, dsw_instance_get, "instance_id",
                                      DswStatusSerializer, "status", dsw.dsw_instance_set_status, "instance",
                                      "Move a DSW instance through its lifecycle (raises the state's event)")
-DswImageView = _change_view("DswImageView", DswInstanceSerializer, dsw_instance_get, "instance_id",
+DswImageView = change_view("DswImageView", DswInstanceSerializer, dsw_instance_get, "instance_id",
                             DswImageSerializer, "image_status", dsw.dsw_image_set_status, "instance",
                             "Save a DSW instance's image, or finish saving it")
-FlowTaskListView = _list_view("FlowTaskListView", FlowTaskSerializer, flow_tasks_list, FlowTaskCreateSerializer,
+FlowTaskListView = list_view("FlowTaskListView", FlowTaskSerializer, flow_tasks_list, FlowTaskCreateSerializer,
                               flow.flow_task_create, flow.flow_task_create_authorize, "flow task")
-FlowTaskDetailView = _detail_view("FlowTaskDetailView", FlowTaskSerializer, flow_task_get, "task_id", "flow task")
-FlowTaskStatusView = _change_view("FlowTaskStatusView", FlowTaskSerializer, flow_task_get, "task_id",
+FlowTaskDetailView = detail_view("FlowTaskDetailView", FlowTaskSerializer, flow_task_get, "task_id", "flow task")
+FlowTaskStatusView = change_view("FlowTaskStatusView", FlowTaskSerializer, flow_task_get, "task_id",
                                   FlowStatusSerializer, "status", flow.flow_task_set_status, "task",
                                   "Run a flow task, or finish it (Succeeded or Failed)")
 

@@ -20,7 +20,8 @@ from workspaces.pai_resources.services.model_registry import (
     model_version_set_status,
 )
 
-from .common import UsernameField, WorkspaceScoped, requested_name, state_change
+from .common import ResourceSerializer, UsernameField, WorkspaceScoped, state_change
+from .generic import detail_view, list_view
 
 
 class ModelVersionSerializer(api_serializers.ModelSerializer):
@@ -36,9 +37,7 @@ class ModelVersionSerializer(api_serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ModelSerializer(api_serializers.ModelSerializer):
-    created_by = UsernameField()
-    workspace_id = serializers.IntegerField(read_only=True)
+class ModelSerializer(ResourceSerializer):
 
     class Meta:
         model = Model
@@ -70,41 +69,15 @@ class ModelVersionStatusSerializer(api_serializers.Serializer):
     approval_status = serializers.ChoiceField(choices=ModelVersion.ApprovalStatus.values)
 
 
-class ModelListView(WorkspaceScoped, generics.ListAPIView):
-    serializer_class = ModelSerializer
-
-    def get_queryset(self):
-        return models_list(workspace=self.workspace, actor=self.request.user)
-
-    @extend_schema(summary="List the workspace's models",
-                   description="Models registered in AI Asset Management, newest first.",
-                   responses={200: ModelSerializer(many=True), **errors(404)})
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(summary="Register a model",
-                   description="A model name unique in the workspace; versions are added separately.",
-                   request=ModelCreateSerializer,
-                   responses={201: ModelDetailSerializer, **errors(400, 404)})
-    def post(self, request, *args, **kwargs):
-        model_create_authorize(actor=request.user, workspace=self.workspace, name=requested_name(request))
-        data = ModelCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        model = model_create(workspace=self.workspace, actor=request.user, **data.validated_data)
-        return Response(ModelDetailSerializer(model).data, status=status.HTTP_201_CREATED)
-
-
-class ModelDetailView(WorkspaceScoped, generics.RetrieveAPIView):
-    serializer_class = ModelDetailSerializer
-
-    def get_object(self):
-        return model_get(workspace=self.workspace, actor=self.request.user, model_id=self.kwargs["model_id"])
-
-    @extend_schema(summary="Read a model and its versions",
-                   description="The model with every version and its approval status.",
-                   responses={200: ModelDetailSerializer, **errors(404)})
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+ModelListView = list_view(
+    "ModelListView", ModelSerializer, models_list, ModelCreateSerializer, model_create, model_create_authorize,
+    "model", created_serializer=ModelDetailSerializer, list_summary="List the workspace's models",
+    list_description="Models registered in AI Asset Management, newest first.",
+    create_summary="Register a model",
+    create_description="A model name unique in the workspace; versions are added separately.")
+ModelDetailView = detail_view(
+    "ModelDetailView", ModelDetailSerializer, model_get, "model_id", "model",
+    summary="Read a model and its versions", description="The model with every version and its approval status.")
 
 
 class ModelVersionListView(WorkspaceScoped, generics.ListAPIView):

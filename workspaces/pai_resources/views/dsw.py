@@ -1,41 +1,27 @@
-"""Model Development and Training > Interactive Modeling (DSW): instances and image saving."""
+"""Model Development and Training > Interactive Modeling (DSW): what only instances have, image saving
+(its buttons on the detail page, and the change they post)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
 
 from workspaces.models import DswInstance
 from workspaces.pai_resources.selectors import dsw_instance_get
-from workspaces.pai_resources.services.dsw import (
-    ACTIONS,
-    IMAGE_ACTIONS,
-    IMAGE_TRANSITIONS,
-    TRANSITIONS,
-    dsw_image_set_status,
-)
+from workspaces.pai_resources.services.dsw import IMAGE_ACTIONS, IMAGE_TRANSITIONS, dsw_image_set_status
 from workspaces.pai_resources.services.transitions import allowed_targets
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 from .common import action_perform, lifecycle_actions
-from .kinds import detail_context
 
 
-@login_required
-@require_GET
-def dsw_detail(request, workspace_id, instance_id):
-    workspace = workspace_get_for_user(request.user, workspace_id)
-    instance = dsw_instance_get(workspace=workspace, actor=request.user, instance_id=instance_id)
+def dsw_image_actions(instance) -> dict:
+    """The image-saving buttons of an instance's page (saving starts only while it is Running)."""
     image_allowed = allowed_targets(IMAGE_TRANSITIONS, instance.image_status, DswInstance.ImageStatus.values)
     if instance.status != DswInstance.Status.RUNNING:
         image_allowed = [s for s in image_allowed if s != DswInstance.ImageStatus.SAVING]
-    return render(request, "workspaces/resources/dsw_detail.html", detail_context("dsw", instance, {
-        "workspace": workspace, "instance": instance,
-        "actions": lifecycle_actions(ACTIONS, allowed_targets(TRANSITIONS, instance.status,
-                                                              DswInstance.Status.values)),
-        "image_actions": lifecycle_actions(IMAGE_ACTIONS, image_allowed),
-    }))
+    return {"image_actions": lifecycle_actions(IMAGE_ACTIONS, image_allowed)}
 
 
 @login_required

@@ -1,32 +1,36 @@
 """The resource kinds' table, and the pages every kind has in the same shape: its list (with the
-Create dialog) and its status change (a lifecycle button). A kind's detail page, which differs by
-kind (a job's scheduling, a service's version, an instance's image, a model's versions), stays in
-the kind's own module; its title, breadcrumb and heading come from here (`detail_context`).
+Create dialog), its detail page (properties, lifecycle buttons, the form that changes one) and its
+status change (a lifecycle button). What truly differs by kind (a job's scheduling, a service's
+version, an instance's image, a model's versions) is a field of its row, filled from
+`views/kind_details.py` or `views/dsw.py`, and the blocks of its templates.
 
-A new kind is a row here, its list template (columns and a row's cells) and its routes in
-`workspaces/pai_resources/urls.py`.
+A new kind is a row here, its list template (columns and a row's cells), its detail template (its
+properties and any section of its own) and its routes in `workspaces/pai_resources/urls.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from workspaces.models import DswInstance, FlowTask
 from workspaces.pai_resources import selectors
-from workspaces.pai_resources.services.dlc import dlc_job_create, dlc_job_set_status
-from workspaces.pai_resources.services.dsw import dsw_instance_create, dsw_instance_set_status
-from workspaces.pai_resources.services.eas import eas_service_create, eas_service_set_status
-from workspaces.pai_resources.services.flow import flow_task_create, flow_task_set_status
+from workspaces.pai_resources.services import dlc, dsw, eas, flow
 from workspaces.pai_resources.services.model_registry import model_create
+from workspaces.pai_resources.services.transitions import StateConflict, allowed_targets
 from workspaces.tenancy.selectors import workspace_get_for_user
 
-from .common import action_perform
+from . import kind_details
+from .common import action_perform, lifecycle_actions
+from .dsw import dsw_image_actions
 from .forms import (
     DlcJobCreateForm,
     EasServiceCreateForm,
@@ -57,80 +61,125 @@ class ListPage:
 
 
 @dataclass(frozen=True)
+class Lifecycle:
+    """A kind's status buttons on its detail page, and the service they call (`resource_status`)."""
+
+    route: str  # the URL name of the status change
+    change: Callable  # service: (one, status, actor)
+    actions: Mapping  # target state -> its button's label (or (label, ...))
+    transitions: Mapping  # state -> the states it may move to
+    order: Sequence | None = None  # the buttons' order (the model's states); None: the actions' order
+    title: str = ""  # the buttons' card heading; "": they sit in the properties' card
+
+    def buttons(self, current: str) -> list[dict]:
+        order = list(self.actions) if self.order is None else self.order
+        return lifecycle_actions(self.actions, allowed_targets(self.transitions, current, order))
+
+
+@dataclass(frozen=True)
+class DetailForm:
+    """The form on a kind's detail page that changes one; it posts to the page itself."""
+
+    build: Callable  # (data or None, workspace, one) -> the form
+    save: Callable  # (one, actor, cleaned data) -> the success message; the service's refusals propagate
+    title: str = ""  # its card's heading (shown to who may update one); "": the kind's template places it
+    submit: str = ""
+
+
+@dataclass(frozen=True)
 class ResourceKind:
     noun: str  # how messages name one ("DLC job")
     detail: str  # the URL name of one's page
     id_kwarg: str  # the id's name in its URLs and its selector ("job_id")
+    name: str  # its name in its detail template ("job")
     page: ListPage
     template: str  # the list page's template: its columns and a row's cells
+    detail_template: str  # the detail page's template: its properties and sections of its own
     objects: Callable  # selector: (workspace=, actor=) -> the workspace's objects
     get: Callable  # selector: (workspace=, actor=, <id_kwarg>=) -> one
     create: Callable  # service: (workspace=, actor=, **the form's cleaned data) -> the new one
     form: Callable  # (data or None, workspace) -> the Create form
     created: Callable  # the new one -> the success message
-    set_status: Callable | None = None  # service: (one, status, actor); None: no lifecycle buttons
+    update_action: str = ""  # the RAM action changing one needs, checked on <update_path><its name>
+    update_path: str = ""
+    lifecycle: Lifecycle | None = None  # None: no lifecycle buttons
+    detail_form: DetailForm | None = None
+    more: Callable | None = None  # one -> more context of its detail template
 
 
 KINDS: dict[str, ResourceKind] = {
     "model": ResourceKind(
-        noun="Model", detail="model-detail", id_kwarg="model_id", template="workspaces/resources/model_list.html",
+        noun="Model", detail="model-detail", id_kwarg="model_id", name="model",
+        template="workspaces/resources/model_list.html", detail_template="workspaces/resources/model_detail.html",
         page=ListPage("Models", "Models", "Models", "model-list", "paimodel:CreateModel", "model/*", "create-model",
                       "Register Model", "Register Model", "Register your first model", "No models registered yet",
                       "models-table", 5),
         objects=selectors.models_list, get=selectors.model_get, create=model_create,
         form=lambda data, workspace: ModelCreateForm(data),
         created=lambda model: f"Model {model.name} registered.",
+        detail_form=DetailForm(kind_details.model_version_form, kind_details.model_version_save),
+        more=kind_details.model_versions,
     ),
     "eas": ResourceKind(
-        noun="EAS service", detail="eas-service-detail", id_kwarg="service_id",
-        template="workspaces/resources/eas_list.html",
+        noun="EAS service", detail="eas-service-detail", id_kwarg="service_id", name="service",
+        template="workspaces/resources/eas_list.html", detail_template="workspaces/resources/eas_detail.html",
         page=ListPage("Elastic Algorithm Service", "EAS", "Elastic Algorithm Service (EAS)", "eas-service-list",
                       "eas:CreateService", "service/*", "deploy-service", "Deploy Service", "Deploy",
                       "Deploy your first service", "No EAS services yet", "eas-services-table", 5),
         objects=selectors.eas_services_list,
-        get=selectors.eas_service_get, create=eas_service_create,
+        get=selectors.eas_service_get, create=eas.eas_service_create,
         form=lambda data, workspace: EasServiceCreateForm(
             data, versions=selectors.model_versions_in_workspace(workspace=workspace)),
         created=lambda service: f"EAS service {service.name} is running.",
-        set_status=lambda service, status, actor: eas_service_set_status(service=service, status=status, actor=actor),
+        update_action="eas:UpdateService", update_path="service/",
+        lifecycle=Lifecycle("eas-service-status", lambda service, status, actor: eas.eas_service_set_status(
+            service=service, status=status, actor=actor), eas.ACTIONS, eas.TRANSITIONS),
+        detail_form=DetailForm(kind_details.eas_switch_form, kind_details.eas_switch_save, "Switch Version", "Switch"),
     ),
     "dlc": ResourceKind(
-        noun="DLC job", detail="dlc-job-detail", id_kwarg="job_id", template="workspaces/resources/dlc_list.html",
+        noun="DLC job", detail="dlc-job-detail", id_kwarg="job_id", name="job",
+        template="workspaces/resources/dlc_list.html", detail_template="workspaces/resources/dlc_detail.html",
         page=ListPage("Deep Learning Containers", "DLC", "Deep Learning Containers (DLC)", "dlc-job-list",
                       "paidlc:CreateJob", "job/*", "create-job", "Create Job", "Create Job", "Create your first job",
                       "No DLC jobs yet", "dlc-jobs-table", 6),
-        objects=selectors.dlc_jobs_list, get=selectors.dlc_job_get, create=dlc_job_create,
+        objects=selectors.dlc_jobs_list, get=selectors.dlc_job_get, create=dlc.dlc_job_create,
         form=lambda data, workspace: DlcJobCreateForm(data),
         created=lambda job: f"DLC job {job.name} created.",
-        set_status=lambda job, status, actor: dlc_job_set_status(job=job, status=status, actor=actor),
+        update_action="paidlc:UpdateJob", update_path="job/",
+        lifecycle=Lifecycle("dlc-job-status", lambda job, status, actor: dlc.dlc_job_set_status(
+            job=job, status=status, actor=actor), dlc.ACTIONS, dlc.TRANSITIONS, title="Lifecycle"),
+        detail_form=DetailForm(kind_details.dlc_scheduling_form, kind_details.dlc_scheduling_save,
+                               "Scheduling settings", "Save"),
     ),
     "dsw": ResourceKind(
-        noun="DSW instance", detail="dsw-detail", id_kwarg="instance_id", template="workspaces/resources/dsw_list.html",
+        noun="DSW instance", detail="dsw-detail", id_kwarg="instance_id", name="instance",
+        template="workspaces/resources/dsw_list.html", detail_template="workspaces/resources/dsw_detail.html",
         page=ListPage("Interactive Modeling (DSW)", "DSW", "Interactive Modeling (DSW)", "dsw-list",
                       "paidsw:CreateInstance", "instance/*", "create-instance", "Create Instance", "Create Instance",
                       "Create your first instance", "No DSW instances yet", "dsw-instances-table", 5),
         objects=selectors.dsw_instances_list, get=selectors.dsw_instance_get,
-        create=dsw_instance_create, form=lambda data, workspace: NamedResourceForm(data),
+        create=dsw.dsw_instance_create, form=lambda data, workspace: NamedResourceForm(data),
         created=lambda instance: f"DSW instance {instance.name} is being created.",
-        set_status=lambda instance, status, actor: dsw_instance_set_status(instance=instance, status=status,
-                                                                           actor=actor),
+        update_action="paidsw:UpdateInstance", update_path="instance/",
+        lifecycle=Lifecycle("dsw-status", lambda instance, status, actor: dsw.dsw_instance_set_status(
+            instance=instance, status=status, actor=actor), dsw.ACTIONS, dsw.TRANSITIONS,
+            DswInstance.Status.values, title="Instance status"),
+        more=dsw_image_actions,
     ),
     "flow": ResourceKind(
-        noun="Flow task", detail="flow-task-detail", id_kwarg="task_id", template="workspaces/resources/flow_list.html",
+        noun="Flow task", detail="flow-task-detail", id_kwarg="task_id", name="task",
+        template="workspaces/resources/flow_list.html", detail_template="workspaces/resources/flow_detail.html",
         page=ListPage("Visualized Modeling (Designer)", "Designer", "Visualized Modeling (Designer)", "flow-task-list",
                       "paiflow:CreateRun", "pipelinerun/*", "create-task", "Create Task", "Create Task",
                       "Create your first task", "No flow tasks yet", "flow-tasks-table", 4),
-        objects=selectors.flow_tasks_list, get=selectors.flow_task_get, create=flow_task_create,
+        objects=selectors.flow_tasks_list, get=selectors.flow_task_get, create=flow.flow_task_create,
         form=lambda data, workspace: FlowTaskCreateForm(data, initial={"run": True}),
         created=lambda task: f"Flow task {task.name} created ({task.status}).",
-        set_status=lambda task, status, actor: flow_task_set_status(task=task, status=status, actor=actor),
+        update_action="paiflow:UpdateRun", update_path="pipelinerun/",
+        lifecycle=Lifecycle("flow-task-status", lambda task, status, actor: flow.flow_task_set_status(
+            task=task, status=status, actor=actor), flow.ACTIONS, flow.TRANSITIONS, FlowTask.Status.values),
     ),
 }
-
-
-def detail_context(kind: str, found, context: dict) -> dict:
-    """A kind's detail page's `context`, with what the shared page (_detail_page.html) needs."""
-    return {"page": KINDS[kind].page, "leaf": found.name, **context}
 
 
 @login_required
@@ -153,6 +202,39 @@ def resource_list(request, workspace_id, kind):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def resource_detail(request, workspace_id, kind, **ids):
+    """One's page: its properties, its lifecycle buttons and the form that changes it (POST here)."""
+    kind = KINDS[kind]
+    workspace = workspace_get_for_user(request.user, workspace_id)
+    found = kind.get(workspace=workspace, actor=request.user, **{kind.id_kwarg: ids[kind.id_kwarg]})
+    url_kwargs = {"workspace_id": workspace.pk, kind.id_kwarg: found.pk}
+    detail_url = reverse(kind.detail, kwargs=url_kwargs)
+    form = kind.detail_form.build(request.POST or None, workspace, found) if kind.detail_form else None
+    if request.method == "POST":
+        if form is None:
+            return HttpResponseNotAllowed(["GET"])
+        if form.is_valid():
+            try:
+                message = kind.detail_form.save(found, request.user, form.cleaned_data)
+            except ValidationError as error:
+                form_add_service_errors(form, error)
+            except StateConflict as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, message)
+                return redirect(detail_url)
+    lifecycle = kind.lifecycle
+    return render(request, kind.detail_template, {
+        "workspace": workspace, "kind": kind, "page": kind.page, "leaf": found.name, "object": found,
+        kind.name: found, "form": form, "detail_url": detail_url,
+        "actions": lifecycle.buttons(found.status) if lifecycle else None,
+        "status_url": reverse(lifecycle.route, kwargs=url_kwargs) if lifecycle else "",
+        **(kind.more(found) if kind.more else {}),
+    })
+
+
+@login_required
 @require_POST
 def resource_status(request, workspace_id, kind, **ids):
     """One lifecycle button: move the object to the POSTed `status`, then back to its page."""
@@ -160,6 +242,6 @@ def resource_status(request, workspace_id, kind, **ids):
     workspace = workspace_get_for_user(request.user, workspace_id)
     found = kind.get(workspace=workspace, actor=request.user, **{kind.id_kwarg: ids[kind.id_kwarg]})
     target = request.POST.get("status", "")
-    action_perform(request, lambda: kind.set_status(found, target, request.user),
+    action_perform(request, lambda: kind.lifecycle.change(found, target, request.user),
                    success=f"{kind.noun} {found.name} is now {target}.")
     return redirect(kind.detail, workspace_id=workspace.pk, **{kind.id_kwarg: found.pk})

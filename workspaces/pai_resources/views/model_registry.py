@@ -1,55 +1,20 @@
-"""AI Asset Management > Models: register models, add versions, approve or reject Pending versions."""
+"""AI Asset Management > Models: approve or reject Pending versions (asked first: the change is final
+and raises events). Registering models and adding versions are the generic pages of `views/kinds.py`."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from workspaces.models import ModelVersion
 from workspaces.pai_resources.selectors import model_get, model_version_get
-from workspaces.pai_resources.services.model_registry import (
-    APPROVAL_TRANSITIONS,
-    model_version_create,
-    model_version_set_status,
-)
+from workspaces.pai_resources.services.model_registry import model_version_set_status
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 from .common import action_perform
-from .forms import ModelVersionCreateForm, form_add_service_errors
-from .kinds import detail_context
-
-# The buttons of a version row: target state -> label.
-APPROVAL_ACTIONS = {ModelVersion.ApprovalStatus.APPROVED: "Approve", ModelVersion.ApprovalStatus.REJECTED: "Reject"}
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def model_detail(request, workspace_id, model_id):
-    workspace = workspace_get_for_user(request.user, workspace_id)
-    model = model_get(workspace=workspace, actor=request.user, model_id=model_id)
-    form = ModelVersionCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = model_version_create(model=model, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, f"Version {version.version_name} added as {version.approval_status}.")
-            return redirect("model-detail", workspace_id=workspace.pk, model_id=model.pk)
-    versions = [
-        {"version": version, "actions": [
-            {"status": status, "label": label} for status, label in APPROVAL_ACTIONS.items()
-            if status in APPROVAL_TRANSITIONS.get(version.approval_status, ())
-        ]}
-        for version in model.versions.all()
-    ]
-    return render(request, "workspaces/resources/model_detail.html",
-                  detail_context("model", model, {"workspace": workspace, "model": model, "versions": versions,
-                                                   "form": form}))
+from .kind_details import APPROVAL_ACTIONS
 
 
 def _approval_confirmation(request, workspace, model, version, target: str):

@@ -1,0 +1,56 @@
+"""What truly differs between the kinds' detail pages, used by their rows in `views/kinds.py`: the
+form that changes one (a DLC job's scheduling, an EAS service's version, a model's new version),
+and a model's version rows. Each `save` runs the service and returns the success message."""
+
+from __future__ import annotations
+
+from workspaces.models import ModelVersion
+from workspaces.pai_resources.selectors import model_versions_in_workspace
+from workspaces.pai_resources.services.dlc import dlc_job_set_timeout
+from workspaces.pai_resources.services.eas import eas_service_switch_version
+from workspaces.pai_resources.services.model_registry import APPROVAL_TRANSITIONS, model_version_create
+
+from .forms import DlcSchedulingForm, EasSwitchVersionForm, ModelVersionCreateForm
+
+# The buttons of a version row: target state -> label.
+APPROVAL_ACTIONS = {ModelVersion.ApprovalStatus.APPROVED: "Approve", ModelVersion.ApprovalStatus.REJECTED: "Reject"}
+
+
+def dlc_scheduling_form(data, workspace, job):
+    return DlcSchedulingForm(data, initial={"timeout_minutes": job.timeout_minutes})
+
+
+def dlc_scheduling_save(job, actor, cleaned: dict) -> str:
+    dlc_job_set_timeout(job=job, timeout_minutes=cleaned["timeout_minutes"], actor=actor)
+    return "Scheduling settings saved."
+
+
+def eas_switch_form(data, workspace, service):
+    return EasSwitchVersionForm(data, versions=model_versions_in_workspace(workspace=workspace),
+                                initial={"model_version": service.model_version_id})
+
+
+def eas_switch_save(service, actor, cleaned: dict) -> str:
+    revision = eas_service_switch_version(service=service, actor=actor, model_version=cleaned["model_version"],
+                                          reason=cleaned["reason"] or "Switched by hand")
+    return f"Revision {revision.number}: {service.name} now serves {revision.model_version}."
+
+
+def model_version_form(data, workspace, model):
+    return ModelVersionCreateForm(data)
+
+
+def model_version_save(model, actor, cleaned: dict) -> str:
+    version = model_version_create(model=model, actor=actor, **cleaned)
+    return f"Version {version.version_name} added as {version.approval_status}."
+
+
+def model_versions(model) -> dict:
+    """A model's version rows, each with the approval buttons its state allows."""
+    return {"versions": [
+        {"version": version, "actions": [
+            {"status": status, "label": label} for status, label in APPROVAL_ACTIONS.items()
+            if status in APPROVAL_TRANSITIONS.get(version.approval_status, ())
+        ]}
+        for version in model.versions.all()
+    ]}
