@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test test-fast services ci install demo lint bench chaos fuzz clean screenshots
+.PHONY: run serve test test-fast services ci install demo lint bench chaos fuzz clean screenshots messages
 
 # The tiers: `make test-fast` is the services, views and API (no browser, no worker processes, no
 # chaos, no fuzzing, no security walks, none of CI's PostgreSQL-only passes); `make test` is everything.
@@ -48,6 +48,13 @@ test: install services
 ## make test-fast: services, views and API only (under two minutes on a quiet 2-core machine).
 test-fast: install
 	$(PY) -m pytest -q -m "not ($(SLOW_TIERS))"
+
+## make messages: collect the console's translatable text into locale/zh_Hans/LC_MESSAGES/django.po
+## (new entries come out empty: translate them there), then compile django.mo. Commit both files:
+## `make run` reads the committed .mo and needs no gettext. Needs gettext (xgettext, msgfmt).
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=var --ignore=benchmarks
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 ## make services: which services the suite uses are missing here (tests needing them are skipped).
 services: install

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from workspaces.iam import permissions
 from workspaces.tenancy.bus import bus_arn
@@ -21,21 +22,21 @@ from workspaces.tenancy.selectors import workspaces_for_user
 
 # (label, url name, action, resource path inside the workspace: ARN of `<service>:...:workspace/<ws>/<path>`)
 WORKSPACE_NAV = (
-    ("Model Development and Training", (
-        ("Interactive Modeling (DSW)", "dsw-list", "paidsw:ListInstances", "instance/*"),
-        ("Visualized Modeling (Designer)", "flow-task-list", "paiflow:ListRuns", "pipelinerun/*"),
-        ("Deep Learning Containers (DLC)", "dlc-job-list", "paidlc:ListJobs", "job/*"),
+    (_("Model Development and Training"), (
+        (_("Interactive Modeling (DSW)"), "dsw-list", "paidsw:ListInstances", "instance/*"),
+        (_("Visualized Modeling (Designer)"), "flow-task-list", "paiflow:ListRuns", "pipelinerun/*"),
+        (_("Deep Learning Containers (DLC)"), "dlc-job-list", "paidlc:ListJobs", "job/*"),
     )),
-    ("Model Deployment", (
-        ("Elastic Algorithm Service (EAS)", "eas-service-list", "eas:ListServices", "service/*"),
+    (_("Model Deployment"), (
+        (_("Elastic Algorithm Service (EAS)"), "eas-service-list", "eas:ListServices", "service/*"),
     )),
-    ("AI Asset Management", (
-        ("Models", "model-list", "paimodel:ListModels", "model/*"),
+    (_("AI Asset Management"), (
+        (_("Models"), "model-list", "paimodel:ListModels", "model/*"),
     )),
-    ("Workspace", (
-        ("Workspace Details", "workspace-detail", "pai:GetWorkspace", None),
-        ("Event Notification Configuration", "workspace-event-notifications", None, None),
-        ("Event Log", "event-log", "eventbridge:QueryEvent", "bus"),
+    (_("Workspace"), (
+        (_("Workspace Details"), "workspace-detail", "pai:GetWorkspace", None),
+        (_("Event Notification Configuration"), "workspace-event-notifications", None, None),
+        (_("Event Log"), "event-log", "eventbridge:QueryEvent", "bus"),
     )),
 )
 
@@ -49,16 +50,18 @@ def _account_arns() -> dict[str, Callable]:
         "usage-page": lambda a: ("bss:QueryBill", arn("bss", a)),
         "user-list": lambda a: ("ram:ListUsers", permissions.user_arn(a)),
         "audit-log": lambda a: ("actiontrail:LookupEvents", permissions.audit_arn(a)),
+        "account-settings": lambda a: ("pai:UpdateAccountSettings", arn("pai", a, "settings/account")),
     }
 
 
 ACCOUNT_NAV = (
-    ("Message Receiving Settings", "contact-list"),
-    ("Quotas", "quota-page"),
-    ("Usage and Billing", "usage-page"),
-    ("Users and Policies", "user-list"),
-    ("Audit Log", "audit-log"),
-    ("API Tokens", "token-page"),  # every signed-in user's own token: nothing to authorize
+    (_("Message Receiving Settings"), "contact-list"),
+    (_("Quotas"), "quota-page"),
+    (_("Usage and Billing"), "usage-page"),
+    (_("Users and Policies"), "user-list"),
+    (_("Audit Log"), "audit-log"),
+    (_("Account Settings"), "account-settings"),
+    (_("API Tokens"), "token-page"),  # every signed-in user's own token: nothing to authorize
 )
 
 

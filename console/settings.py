@@ -48,6 +48,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from STATIC_ROOT, in any WSGI server
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The console's language: the user's choice (the language cookie set by the user menu's switch),
+    # else the browser's Accept-Language, else LANGUAGE_CODE. The API is English unless the client
+    # sends Accept-Language (its field names and error codes are never translated).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -117,6 +121,15 @@ if TESTING:  # hashing real passwords costs ~1 s per user on a loaded 2-core mac
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en-us"
+# The console's languages (README "Languages"): English and Simplified Chinese. Translations live in
+# locale/<lang>/LC_MESSAGES/django.po, compiled to the committed django.mo (`make messages`).
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "console_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the user's choice outlives the session
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -28,6 +28,7 @@ API_ROUTES = [
 urlpatterns = [
     path("admin/system/", admin.site.admin_view(system_view), name="admin-system"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the user menu's language switch (POST)
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", RedocDocsView.as_view(url_name="api-schema"), name="api-redoc"),

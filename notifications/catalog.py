@@ -36,6 +36,8 @@ class EventSource:
     variables: tuple[tuple[str, str, str], ...] = ()
     example_resource: str = ""  # a resource name, for examples and Test Connectivity samples
     example_status: tuple[str, str] = ("", "")  # (oldStatus, newStatus) of a sample event
+    # Raised by the console about its own notification setup: PutEvents may not forge its types.
+    console_only: bool = False
 
     @property
     def groups(self) -> list[tuple[str, list[EventType]]]:
@@ -53,7 +55,8 @@ class EventSource:
 # allowed wherever chat bots are without a line here.
 CHAT_BOT = "chat_bot"  # DingTalk, WeCom, Lark
 CONTACTS = "contacts"  # voice call, text message and email, to contacts
-MODEL_INTEGRATION = "model_integration"  # HTTP/HTTPS and EAS service update: model events only
+WEBHOOK = "webhook"  # HTTP/HTTPS: model events and the notification system's own
+MODEL_INTEGRATION = "model_integration"  # EAS service update: model events only
 
 # What a rule that lists no event types receives, and how every page, answer and audit entry names it:
 # every type of its source, including types added to this catalog later.
@@ -139,7 +142,7 @@ SOURCES: tuple[EventSource, ...] = (
         label="Model",
         description="Approval status of model versions in AI Asset Management.",
         resource_kind="ModelVersion",
-        method_kinds=(CHAT_BOT, MODEL_INTEGRATION),
+        method_kinds=(CHAT_BOT, WEBHOOK, MODEL_INTEGRATION),
         scopes=("mine", "all", "models"),
         variables=(("modelId", "The model's id.", "7"), ("modelName", "The model's name.", "demo-model"),
                    ("versionId", "The model version's id.", "12"),
@@ -154,12 +157,59 @@ SOURCES: tuple[EventSource, ...] = (
              "A model version changed to Approved or to Rejected."),
         ]),
     ),
+    # The console's own events about the workspace's notification setup (notifications.services.
+    # platform_events), so that a team can watch it with the same rules and targets. Never an EAS update.
+    EventSource(
+        key="notification_system",
+        label="Notification system",
+        description="The notification setup itself: targets disabled, deliveries dead, quotas nearly used, "
+                    "replays finished.",
+        resource_kind="NotificationTarget",
+        method_kinds=(CHAT_BOT, CONTACTS, WEBHOOK),
+        console_only=True,
+        variables=(
+            ("ruleId", "The notice rule's id (\"\" for the account's free tier).", "4"),
+            ("ruleName", "The notice rule's name.", "train-failures"),
+            ("targetId", "The target's id (Target Disabled, Delivery Dead).", "9"),
+            ("targetMethod", "The target's delivery method.", "DingTalk notification"),
+            ("reason", "Why: the receiver's decoded answer (Target Disabled, Delivery Dead).",
+             "the robot was disabled or its access token revoked"),
+            ("deliveryId", "The dead delivery's id (Delivery Dead).", "311"),
+            ("originalEventId", "The id of the event the delivery carried (Delivery Dead).",
+             "5c8e7a0e-1f0b-4a2e-9d3b-2f6f3c1f9a10"),
+            ("originalEventType", "The type of the event the delivery carried (Delivery Dead).", "pai:DLC:JobFailed"),
+            ("quota", "What is nearly used: rule_units or free_tier (Quota Nearly Used).", "free_tier"),
+            ("used", "How much of it is used (Quota Nearly Used).", "400"),
+            ("limit", "Its limit (Quota Nearly Used).", "500"),
+            ("percent", "The share used, in percent (Quota Nearly Used).", "80"),
+            ("period", "The billing month it counts in, YYYY-MM (Quota Nearly Used).", "2026-11"),
+            ("replayId", "The replay job's id (Replay Finished).", "17"),
+            ("replayed", "Events replayed (Replay Finished).", "500"),
+            ("delivered", "Replayed deliveries that succeeded (Replay Finished).", "498"),
+            ("failed", "Replayed deliveries that failed (Replay Finished).", "2"),
+            ("chain", "0, or 1 for a Target Disabled a notification-system notice caused.", "0"),
+        ),
+        example_resource="train-failures / DingTalk notification",
+        example_status=("failing", "disabled"),
+        scopes=("mine", "all"),
+        event_types=_types("pai:NotificationSystem", [
+            ("", "TargetDisabled", "Target Disabled",
+             "A target was disabled after its receiver's answers (the target itself is never told)."),
+            ("", "DeliveryDead", "Delivery Dead",
+             "A delivery gave up: its receiver refused it or its deadline passed."),
+            ("", "QuotaNearlyUsed", "Quota Nearly Used",
+             "80 % of a rule's target units or of the account's free tier is used (once a month each)."),
+            ("", "ReplayFinished", "Replay Finished", "A replay of the bus's archived events finished."),
+        ]),
+    ),
 )
 
 # The `data` fields of every event the console raises: (name, meaning, example). Templates and HTTP
 # receivers read these; each source adds its own (EventSource.variables).
 VARIABLES: tuple[tuple[str, str, str], ...] = (
-    ("resourceKind", "The kind of resource (DlcJob, DswInstance, FlowTask, ModelVersion).", "DlcJob"),
+    ("resourceKind", "The kind of resource (DlcJob, DswInstance, FlowTask, ModelVersion; NotificationTarget, "
+                     "NotificationDelivery, NotificationRule, FreeTier, ReplayJob for the notification system).",
+     "DlcJob"),
     ("resourceId", "The resource's id.", "3"),
     ("resourceName", "The resource's name.", "resnet50-train"),
     ("workspaceId", "The workspace's id.", "1"),
@@ -268,10 +318,37 @@ _SOURCE_VARIABLES = {
         Variable("model.version", "The model version", "0.2.0", "data.versionName"),
         Variable("approval.status", "The version's approval status", "Approved", "data.approvalStatus"),
     ),
+    "notification_system": (
+        # Its own examples of three common variables (they replace the common ones' in previews).
+        Variable("resource.name", "What it is about: a rule's target, a delivery, a quota, a replay",
+                 "train-failures / DingTalk notification", "event.resource_name|data.resourceName"),
+        Variable("status.old", "Its status before", "failing", "data.oldStatus"),
+        Variable("status.new", "Its status after", "disabled", "data.newStatus"),
+        Variable("rule.name", "The notice rule (empty for the free tier)", "train-failures", "data.ruleName"),
+        Variable("target.method", "The target's delivery method", "DingTalk notification", "data.targetMethod"),
+        Variable("failure.reason", "Why the target was disabled or the delivery died",
+                 "the robot was disabled or its access token revoked", "data.reason"),
+        Variable("delivery.id", "The dead delivery's id", "311", "data.deliveryId"),
+        Variable("original.type", "The type of the event the dead delivery carried", "pai:DLC:JobFailed",
+                 "data.originalEventType"),
+        Variable("quota.used", "How much of the quota is used", "400", "data.used"),
+        Variable("quota.limit", "The quota's limit", "500", "data.limit"),
+        Variable("quota.percent", "The share used, in percent", "80", "data.percent"),
+        Variable("quota.period", "The billing month (YYYY-MM)", "2026-11", "data.period"),
+        Variable("replay.id", "The replay job's id", "17", "data.replayId"),
+        Variable("replay.events", "Events replayed", "500", "data.replayed"),
+        Variable("replay.delivered", "Replayed deliveries that succeeded", "498", "data.delivered"),
+        Variable("replay.failed", "Replayed deliveries that failed", "2", "data.failed"),
+        Variable("resource.link", "The page to act on: the rules page, the delivery records, the usage page",
+                 "https://console.example.com/workspaces/12/rules/", "data.consoleUrl"),
+    ),
 }
 
 
 def event_variables(event_type: str) -> tuple[Variable, ...]:
     """The variables a template may name for events of `event_type` (a CloudEvents type)."""
     source = SOURCE_OF_TYPE.get(event_type)
-    return _COMMON_VARIABLES + (_SOURCE_VARIABLES.get(source.key, ()) if source else ())
+    own = {variable.name: variable for variable in (_SOURCE_VARIABLES.get(source.key, ()) if source else ())}
+    # A source may give a common variable its own description and example: it keeps its place.
+    common = tuple(own.pop(variable.name, variable) for variable in _COMMON_VARIABLES)
+    return common + tuple(own.values())

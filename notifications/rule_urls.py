@@ -1,9 +1,9 @@
 """Console routes: notice rules (the Create Notice Rule drawer and row actions), message receiving
-settings (contacts) and quotas."""
+settings (contacts), quotas and account settings (the default message language)."""
 
 from django.urls import path
 
-from notifications.views import contacts, quotas, rules, targets
+from notifications.views import account, contacts, quotas, rules, targets
 
 urlpatterns = [
     path("workspaces/<int:workspace_id>/rules/", rules.rule_list, name="rule-list"),
@@ -29,4 +29,5 @@ urlpatterns = [
     path("account/contacts/<int:contact_id>/edit/", contacts.contact_update, name="contact-update"),
     path("account/contacts/<int:contact_id>/delete/", contacts.contact_delete, name="contact-delete"),
     path("account/quotas/", quotas.quota_page, name="quota-page"),
+    path("account/settings/", account.account_settings, name="account-settings"),
 ]

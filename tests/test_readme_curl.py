@@ -70,7 +70,10 @@ def test_the_readmes_catalog_and_follow_up_examples_run_against_a_live_console(l
 
     sources = [line for line in output if not line.startswith("{")]
     assert sources[1].startswith("dlc_job ['dingtalk', 'wecom', 'lark', 'contacts'] ['pai:DLC:JobEnqueued'")
-    assert [line.split(" ", 1)[0] for line in sources] == ["flow_task", "dlc_job", "dsw_instance", "model"]
+    assert [line.split(" ", 1)[0] for line in sources] == ["flow_task", "dlc_job", "dsw_instance", "model",
+                                                           "notification_system"]
+    assert sources[4].startswith("notification_system ['dingtalk', 'wecom', 'lark', 'http', 'contacts'] "
+                                 "['pai:NotificationSystem:TargetDisabled', ")
     answers, decoder = "".join(line for line in output if line.startswith("{")), json.JSONDecoder()
     events, end = decoder.raw_decode(answers)  # curl prints each answer without a final newline
     deliveries, end = decoder.raw_decode(answers, end)

@@ -16,6 +16,7 @@ from notifications.api.deliveries import CHANNEL_CHOICES
 from notifications.api.messages import TargetMessageSerializer, checked_message
 from notifications.catalog import EVENT_TYPE_CHOICES
 from notifications.channels.registry import METHOD_CHOICES, get_method
+from notifications.channels.wecom.renderer import FORMATS as WECOM_FORMATS
 from notifications.services.messages import message_preview, template_variables_list
 from workspaces.tenancy.selectors import workspace_get_for_user
 
@@ -51,6 +52,9 @@ class PreviewInputSerializer(api_serializers.Serializer):
                                       help_text="For a contacts target: email, sms or voice (default email).")
     use_example = serializers.BooleanField(required=False, default=False,
                                            help_text="Use the catalog's example, not the workspace's last event.")
+    message_format = serializers.ChoiceField(choices=list(WECOM_FORMATS), required=False, allow_blank=True,
+                                             default="", help_text="For a WeCom target: its message type "
+                                                                   "(markdown, the default, or markdown_v2).")
 
 
 class PreviewSerializer(api_serializers.Serializer):
@@ -80,7 +84,7 @@ class PreviewView(APIView):
         settings_ = checked_message(data, method)
         preview = message_preview(actor=request.user, workspace=workspace, method=method.key,
                                   event_type=data["event_type"], settings_=settings_, channel=data["channel"],
-                                  use_last_event=not data["use_example"])
+                                  use_last_event=not data["use_example"], message_format=data["message_format"])
         return Response({"channel": preview.channel, "language": preview.language, "event_type": preview.event_type,
                          "from_event": preview.from_event, "title": preview.message.title,
                          "body": preview.message.body, "payload": preview.payload, "email": preview.email,

@@ -31,7 +31,7 @@ from notifications.channels.templating import (
     template_render,
 )
 
-LINK_VARIABLES = {"console.link"}
+LINK_VARIABLES = {"console.link", "resource.link"}  # not clipped, escaped as links
 MARKDOWN_FAMILIES = {"markdown", "wecom", "lark_md"}
 TEST_MARK = {"en-US": "[Test] ", "zh-CN": "[测试] "}
 

@@ -38,6 +38,10 @@ LABELS_ZH = {
     "pai:DSW:InstanceStopped": "实例已停止",
     "pai:ModelManagement:ModelVersionApproved": "模型版本审批通过",
     "pai:ModelManagement:ModelVersionStatusChanged": "模型版本状态变更",
+    "pai:NotificationSystem:TargetDisabled": "通知目标已停用",
+    "pai:NotificationSystem:DeliveryDead": "通知投递失败",
+    "pai:NotificationSystem:QuotaNearlyUsed": "配额即将用尽",
+    "pai:NotificationSystem:ReplayFinished": "事件重放完成",
 }
 
 WORDS = {
@@ -45,12 +49,20 @@ WORDS = {
               "time": "Time", "event_id": "Event ID",
               "model": "Model version", "reason": "Failure reason", "duration": "Ran (minutes)",
               "link": "View event in the console", "colon": ": ",
+              "rule": "Notice rule", "target": "Target", "why": "Reason", "event": "Event type",
+              "quota": "Used", "period": "Month", "replay": "Replay", "counts": "Events",
+              "open": "Open in the console",
+              "counted": "${replay.events} replayed, ${replay.delivered} delivered, ${replay.failed} failed",
               "sms": "[PAI] Workspace ${workspace.name}: ${event.label}, ${resource.name}, at ${event.time}.",
               "voice": "PAI notice. Workspace ${workspace.name}: ${event.label}, ${resource.name}."},
     "zh-CN": {"workspace": "工作空间", "resource": "资源", "status": "状态", "operator": "操作人",
               "time": "时间", "event_id": "事件 ID",
               "model": "模型版本", "reason": "失败原因", "duration": "已运行（分钟）",
               "link": "在控制台查看事件", "colon": "：",
+              "rule": "通知规则", "target": "通知目标", "why": "原因", "event": "事件类型",
+              "quota": "已用", "period": "月份", "replay": "重放", "counts": "事件",
+              "open": "在控制台查看",
+              "counted": "重放 ${replay.events} 个，成功 ${replay.delivered} 个，失败 ${replay.failed} 个",
               "sms": "【PAI】工作空间 ${workspace.name}：${resource.name} ${event.label}，时间 ${event.time}。",
               "voice": "PAI 通知。工作空间 ${workspace.name}：${resource.name} ${event.label}。"},
 }
@@ -66,9 +78,34 @@ def event_label(event_type: str, language: str) -> str:
     return event.label if event else event_type
 
 
+# The notification system's own events (notifications.services.platform_events): lines per type.
+PLATFORM_ROWS = {
+    "TargetDisabled": (("rule", "${rule.name}"), ("target", "${target.method}"), ("why", "${failure.reason}")),
+    "DeliveryDead": (("rule", "${rule.name}"), ("target", "${target.method}"), ("event", "${original.type}"),
+                     ("why", "${failure.reason}")),
+    "QuotaNearlyUsed": (("quota", "${quota.used} / ${quota.limit} (${quota.percent} %)"),
+                        ("period", "${quota.period}")),
+    "ReplayFinished": (("replay", "${replay.id}"), ("status", "${status.new}"), ("counts", "__counted__")),
+}
+
+
+def _platform_rows(name: str, words: dict) -> list[tuple[str, str]]:
+    rows = [(words["workspace"], "${workspace.name}"), (words["resource"], "${resource.name}")]
+    rows += [(words[key], words["counted"] if value == "__counted__" else value)
+             for key, value in PLATFORM_ROWS.get(name, ())]
+    return rows + [(words["time"], "${event.time}"), (words["event_id"], "${event.id}")]
+
+
+def _is_platform(event_type: str) -> bool:
+    source = source_for_type(event_type)
+    return source is not None and source.key == "notification_system"
+
+
 def _rows(event_type: str, language: str) -> list[tuple[str, str]]:
     """(label, value template) lines of the body, for this event type."""
     words = WORDS[language]
+    if _is_platform(event_type):
+        return _platform_rows(event_type.rsplit(":", 1)[-1], words)
     rows = [(words["workspace"], "${workspace.name}"), (words["resource"], "${resource.name}")]
     source = source_for_type(event_type)
     name = event_type.rsplit(":", 1)[-1]
@@ -97,18 +134,21 @@ def default_body(event_type: str, channel: str, language: str) -> str:
     rows = _rows(event_type, language)
     colon = words["colon"]
     heading = "PAI · ${event.label}" + colon + "${resource.name}"
+    # The notification system's events link to the page to act on (rules, delivery records, usage).
+    link_text, link = (words["open"], "${resource.link}") if _is_platform(event_type) else (words["link"],
+                                                                                            "${console.link}")
     if family == "markdown":
         lines = [f"#### {heading}", "", *(f"- **{label}**{colon}{value}" for label, value in rows), "",
-                 f"[{words['link']}](${{console.link}})"]
+                 f"[{link_text}]({link})"]
     elif family == "wecom":
         lines = [f"**{heading}**", *(f'> {label}{colon}<font color="comment">{value}</font>' for label, value in rows),
-                 f"[{words['link']}](${{console.link}})"]
+                 f"[{link_text}]({link})"]
     elif family == "lark_md":
         lines = [*(f"**{label}**{colon}{value}" for label, value in rows), "",
-                 f"[{words['link']}](${{console.link}})"]
+                 f"[{link_text}]({link})"]
     else:
         lines = [heading, "", *(f"{label}{colon}{value}" for label, value in rows), "",
-                 f"{words['link']}{colon}${{console.link}}"]
+                 f"{link_text}{colon}{link}"]
     return "\n".join(lines)
 
 

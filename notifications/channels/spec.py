@@ -26,7 +26,7 @@ class DeliveryMethod:
     key: str
     label: str
     schema: type  # the ConfigSchema subclass: validation, form fields, masking, the API's config help
-    kind: str  # notifications.catalog: CHAT_BOT, CONTACTS or MODEL_INTEGRATION (which sources allow it)
+    kind: str  # notifications.catalog: CHAT_BOT, CONTACTS, WEBHOOK or MODEL_INTEGRATION (which sources allow it)
     supports_test: bool = False  # Test Connectivity
     needs_contacts: bool = False  # fans out to the contacts' channels (the contact link names the channel)
     # Sends a message a target's title and body templates shape (chat bots, contacts; HTTP adds theirs

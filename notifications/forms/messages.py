@@ -4,6 +4,7 @@ body templates, with the variables of the rule's event types and the Preview con
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from notifications.catalog import event_type_label, event_variables
 from notifications.channels.composer import MessageSettings
@@ -33,19 +34,19 @@ def digest_field() -> forms.Field:
 def message_fields() -> dict[str, forms.Field]:
     return {
         "language": forms.ChoiceField(
-            label="Message language", required=False,
-            choices=[("", "The account's language"), *LANGUAGE_LABELS.items()],
-            help_text="The language of the default templates and of the event labels in messages."),
+            label=_("Message language"), required=False,
+            choices=[("", _("The account's language")), *LANGUAGE_LABELS.items()],
+            help_text=_("The language of the default templates and of the event labels in messages.")),
         "title_template": forms.CharField(
-            label="Title template", required=False, max_length=MAX_TITLE_CHARS,
+            label=_("Title template"), required=False, max_length=MAX_TITLE_CHARS,
             widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-            help_text="Empty: the default title of the message language. Variables are written ${resource.name}."),
+            help_text=_("Empty: the default title of the message language. Variables are written ${resource.name}.")),
         "body_template": forms.CharField(
-            label="Body template", required=False, max_length=MAX_BODY_CHARS,
+            label=_("Body template"), required=False, max_length=MAX_BODY_CHARS,
             widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "class": "mono"}),
-            help_text="Empty: the default body. Written in the channel's markup (markdown for DingTalk and WeCom, "
-                      "Lark card markdown, plain text for email and SMS); variables' values are escaped for it. "
-                      "Write $$ for a dollar sign."),
+            help_text=_("Empty: the default body. Written in the channel's markup (markdown for DingTalk and WeCom, "
+                        "Lark card markdown, plain text for email and SMS); variables' values are escaped for it. "
+                        "Write $$ for a dollar sign.")),
     }
 
 

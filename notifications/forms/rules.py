@@ -14,6 +14,7 @@ import re
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from notifications.catalog import ALL_EVENT_TYPES_CHOICE, SCOPE_LABELS, SOURCE_CHOICES, SOURCES, SOURCES_BY_KEY
 from notifications.channels.registry import METHODS_BY_KEY, methods_for_source
@@ -41,16 +42,16 @@ MAX_TARGET_BLOCKS = 100
 
 
 class RuleForm(forms.Form):
-    name = forms.CharField(label="Rule name", required=False, max_length=200,
-                           help_text="2 to 127 letters, digits, hyphens and underscores; unique on the bus.")
-    source = forms.ChoiceField(label="Event Source", choices=SOURCE_CHOICES, required=False)
-    event_types = forms.MultipleChoiceField(label="Event Types", required=False,
+    name = forms.CharField(label=_("Rule name"), required=False, max_length=200,
+                           help_text=_("2 to 127 letters, digits, hyphens and underscores; unique on the bus."))
+    source = forms.ChoiceField(label=_("Event Source"), choices=SOURCE_CHOICES, required=False)
+    event_types = forms.MultipleChoiceField(label=_("Event Types"), required=False,
                                             widget=forms.CheckboxSelectMultiple)
     # The drawer's first choice above the types: none of them listed, every type of the source now and later.
     all_event_types = forms.BooleanField(label=ALL_EVENT_TYPES_CHOICE, required=False,
-                                         help_text="Includes the types added to this source later.")
-    scope = forms.ChoiceField(label="Scope", required=False, widget=forms.RadioSelect)
-    models = forms.MultipleChoiceField(label="Models", required=False, widget=forms.CheckboxSelectMultiple)
+                                         help_text=_("Includes the types added to this source later."))
+    scope = forms.ChoiceField(label=_("Scope"), required=False, widget=forms.RadioSelect)
+    models = forms.MultipleChoiceField(label=_("Models"), required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,7 +75,7 @@ class RuleForm(forms.Form):
 
 class TargetForm(TargetMessageMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    method = forms.ChoiceField(label="Delivery Method", required=False)
+    method = forms.ChoiceField(label=_("Delivery Method"), required=False)
 
     def __init__(self, *args, key: str, source_key: str, workspace, actor=None, **kwargs):
         super().__init__(*args, prefix=f"t{key}", **kwargs)
@@ -116,6 +117,8 @@ class TargetForm(TargetMessageMixin, forms.Form):
         if config_field.picks:
             context = SchemaContext(account=self.workspace.account, workspace=self.workspace)
             choices = self.schema.choices(config_field.name, context=context)
+            if config_field.widget == "format":  # the channel's own option labels (not account data)
+                choices = [(value, _(label)) for value, label in choices]
             if not self.may_list(config_field):
                 # A user who may not list these options sees only those the target already has (kept on
                 # save): without cms:DescribeContactList, not the account's other contacts.
@@ -124,7 +127,7 @@ class TargetForm(TargetMessageMixin, forms.Form):
                 choices = [choice for choice in choices if choice[0] in chosen]
             if config_field.multiple:
                 return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
-            return forms.ChoiceField(choices=[("", config_field.placeholder), *choices], **common)
+            return forms.ChoiceField(choices=[("", _(config_field.placeholder)), *choices], **common)
         attrs = {"autocomplete": "off", "placeholder": config_field.placeholder, "spellcheck": "false"}
         if config_field.required:
             attrs["aria-required"] = "true"  # marked with * in the drawer; checked by the schema on OK

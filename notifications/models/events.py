@@ -53,7 +53,7 @@ class Event(models.Model):
     routed_at = models.DateTimeField(null=True, blank=True)
     # A routing pass's claim on the event (notifications.services.routing_batch): "<worker>#<pass>",
     # kept once routed (who routed it); `routing_claimed_until` is when an unfinished claim lapses.
-    routing_claim = models.CharField(max_length=200, blank=True, default="")
+    routing_claim = models.CharField(max_length=200, blank=True, default="", db_default="")
     routing_claimed_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

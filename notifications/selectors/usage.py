@@ -18,15 +18,17 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from notifications.models import UsageCounter
-from notifications.services.usage import billing_today, billing_zone
+from notifications.services.usage import (  # noqa: F401 (the free tier's figures are read from here too)
+    FREE_NOTIFICATIONS_PER_MONTH,
+    FREE_TIER_WARNING_PERCENT,
+    billing_today,
+    billing_zone,
+)
 from workspaces.iam.operations import BILL, Check, operation
 
-FREE_NOTIFICATIONS_PER_MONTH = 500
 PRICE_PER_NOTIFICATION = Decimal("0.001")
 CURRENCY = "USD"
 AMOUNT_QUANTUM = Decimal("0.001")
-# Share of the free tier at which the page warns that it is running out.
-FREE_TIER_WARNING_PERCENT = 80
 # Test Connectivity sends an unsaved sample to check a target; the delivery path does not meter it
 # (it calls usage_record only for messages of real events). Said on the page and in the API.
 TEST_CONNECTIVITY_COUNTED = False

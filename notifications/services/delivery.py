@@ -22,13 +22,14 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from console.crypto import UNREADABLE_MESSAGE, secrets_unreadable
+from console.crypto import secrets_unreadable
 from console.queues import queues_with_waiting_messages
 from notifications.channels.answers import THROTTLED
-from notifications.channels.base import DeliveryError, SendContext, SendResult, mask_url, trim
+from notifications.channels.base import DeliveryError, SendResult, mask_url, trim
 from notifications.channels.message import Message
 from notifications.channels.registry import CHANNELS_BY_KEY
 from notifications.models import Delivery, DeliveryAttempt, TargetHealth
+from notifications.services.delivery_transmit import Sent, attempt_transmit, send_context
 from notifications.services.digests import (
     delivery_waits,
     digest_attempts_open,
@@ -40,6 +41,7 @@ from notifications.services.digests import (
 from notifications.services.health import target_delivery_recorded
 from notifications.services.messages import message_for_delivery
 from notifications.services.outcomes import delivery_outcome_record
+from notifications.services.platform_events import platform_event_delivery_dead
 from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire, rate_limit_pause, rate_limit_sent
 from notifications.services.usage import usage_record
 from workspaces.iam.audit import audit_record
@@ -248,40 +250,6 @@ def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, confi
     return outcome
 
 
-@dataclass
-class Sent:
-    """What one send came back with: the receiver's answer or the error, and when it started."""
-
-    started: float
-    result: SendResult | None = None
-    error: DeliveryError | None = None
-
-
-def send_context(delivery: Delivery, attempt: DeliveryAttempt) -> SendContext:
-    """The adapter's context of one send (read from the database: build it before a thread sends)."""
-    event = delivery.event
-    return SendContext(delivery_id=delivery.pk, attempt=attempt.number, event_origin=event.origin,
-                       publisher_id=event.published_by_id, tenant_networks=event.account.outbound_allowed_networks)
-
-
-def attempt_transmit(delivery: Delivery, attempt: DeliveryAttempt, *, channel, config: dict, secrets: dict,
-                     message: Message, context: SendContext) -> Sent:
-    """The send itself and nothing else: no database, so that a thread of a routing pass may run it."""
-    sent = Sent(started=time.monotonic())
-    try:
-        if secrets_unreadable(secrets):
-            # Retryable: a worker started with the wrong keys is fixed by restarting it with the right ones.
-            logger.error("delivery %s: %s", delivery.pk, UNREADABLE_MESSAGE)
-            raise DeliveryError(UNREADABLE_MESSAGE, permanent=False)
-        sent.result = channel.adapter.send(message, config, secrets, context)
-    except DeliveryError as exc:
-        sent.error = exc
-    except Exception as exc:  # a bug in an adapter must not lose the delivery: record it, retry
-        logger.exception("delivery %s: the %s adapter failed unexpectedly", delivery.pk, channel.key)
-        sent.error = DeliveryError(f"internal error: {exc.__class__.__name__}: {exc}"[:500], permanent=False)
-    return sent
-
-
 def rate_limit_settle(sent: Sent, delivery: Delivery, *, channel, config: dict, secrets: dict,
                       slot: RateLimitSlot) -> None:
     """After the send: its slot counts from now; a platform that throttled the bot pauses it for all."""
@@ -309,9 +277,11 @@ def attempt_record(delivery: Delivery, attempt: DeliveryAttempt, sent: Sent, *, 
 
 
 def attempt_recorded(delivery: Delivery, attempt: DeliveryAttempt, *, outcome: str, message: Message) -> None:
-    """After the record's commit: the outcome logged and counted."""
+    """After the record's commit: the outcome logged and counted; a dead delivery told as a platform event."""
     delivery_outcome_record(delivery, outcome=outcome, attempt=attempt, error=attempt.error,
                             event_uuid=message.event_id)
+    if outcome == "dead":
+        platform_event_delivery_dead(delivery=delivery, reason=attempt.reason or attempt.error)
 
 
 def _attempt_complete(attempt: DeliveryAttempt, *, started: float, result: SendResult | None,

@@ -24,15 +24,13 @@ from notifications.channels.message import Message
 from notifications.models import Delivery, DeliveryAttempt
 from notifications.services.delivery import (
     FirstSend,
-    Sent,
     attempt_record,
     attempt_recorded,
-    attempt_transmit,
     delivery_enqueue,
     delivery_release,
     rate_limit_settle,
-    send_context,
 )
+from notifications.services.delivery_transmit import Sent, attempt_transmit, send_context
 
 logger = logging.getLogger(__name__)
 

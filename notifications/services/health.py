@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from notifications.channels.answers import GONE
 from notifications.models import Target, TargetHealth
+from notifications.services.platform_events import platform_event_target_disabled
 from workspaces.iam.audit import audit_record
 from workspaces.iam.operations import BUS, Check, operation
 
@@ -77,7 +78,7 @@ def _disable_reason(target: Target, words: str, now) -> str:
 
 def target_disable(*, target: Target, reason: str) -> None:
     """Disable the target (the system does, after its answers), record why, and tell the account's
-    owner (audit entry, email)."""
+    owner (audit entry, email) and the workspace's other targets (a Target Disabled platform event)."""
     now = timezone.now()
     Target.objects.filter(pk=target.pk).update(health=TargetHealth.DISABLED, disabled_reason=reason[:1024],
                                                disabled_at=now, updated_at=now)
@@ -88,6 +89,7 @@ def target_disable(*, target: Target, reason: str) -> None:
                  changes={"health": [TargetHealth.FAILING, TargetHealth.DISABLED], "reason": [None, reason[:256]]})
     logger.warning("target %s of rule %s disabled: %s", target.pk, rule.pk, reason)
     transaction.on_commit(lambda: _tell_owner(account, target, rule, reason), robust=True)
+    platform_event_target_disabled(target=target, reason=reason)  # to the workspace's other targets
 
 
 def _tell_owner(account, target: Target, rule, reason: str) -> None:

@@ -32,9 +32,10 @@ from notifications.channels.lark.renderer import render as lark_render
 from notifications.channels.message import Message, message_from_event
 from notifications.channels.registry import message_channels
 from notifications.channels.sms.renderer import segments, sms_text
+from notifications.channels.wecom.renderer import DEFAULT_FORMAT as WECOM_DEFAULT_FORMAT
 from notifications.channels.wecom.renderer import render as wecom_render
 from notifications.models import AccountMessageSettings, Event
-from workspaces.iam.operations import BUS, Check, operation
+from workspaces.iam.operations import ACCOUNT_SETTINGS, BUS, Check, operation
 
 
 def console_message_language() -> str:
@@ -56,6 +57,13 @@ def account_message_language_set(*, account, language: str) -> AccountMessageSet
         raise ValueError(f"language {language!r} is not one of {', '.join(LANGUAGE_LABELS)}")
     row, _ = AccountMessageSettings.objects.update_or_create(account=account, defaults={"language": language})
     return row
+
+
+@operation(Check("pai:UpdateAccountSettings", ACCOUNT_SETTINGS), values=lambda account, **_: {"account": account})
+def account_settings_update(*, actor, account, language: str) -> AccountMessageSettings:
+    """Set the account's message language (the default of targets that choose none), from the
+    console's account settings page. Needs pai:UpdateAccountSettings on the account."""
+    return account_message_language_set(account=account, language=language)
 
 
 def target_message_settings(target) -> MessageSettings:
@@ -118,12 +126,13 @@ def preview_message(*, workspace, event_type: str, channel: str, settings_: Mess
                    settings_=settings_), ""
 
 
-def channel_format(channel: str, message: Message) -> dict:
-    """The message in the channel's real format (what `Preview` shows)."""
+def channel_format(channel: str, message: Message, message_format: str = "") -> dict:
+    """The message in the channel's real format (what `Preview` shows); `message_format`: a WeCom
+    target's message type (markdown, the default, or markdown_v2)."""
     if channel == "dingtalk":
         return {"payload": dingtalk_render(message)}
     if channel == "wecom":
-        return {"payload": wecom_render(message)}
+        return {"payload": wecom_render(message, message_format or WECOM_DEFAULT_FORMAT)}
     if channel == "lark":
         return {"payload": lark_render(message)}
     if channel == "http":
@@ -140,7 +149,7 @@ def channel_format(channel: str, message: Message) -> dict:
 @operation(Check("eventbridge:ListRules", BUS),
            values=lambda workspace, **_: {"account": workspace.account, "workspace": workspace.name})
 def message_preview(*, actor, workspace, method: str, event_type: str, settings_: MessageSettings,
-                    channel: str = "", use_last_event: bool = True) -> Preview:
+                    channel: str = "", use_last_event: bool = True, message_format: str = "") -> Preview:
     """Render a target's message (saved or not) for Preview. Needs eventbridge:ListRules on the bus."""
     channels = message_channels(method)
     if not channels:
@@ -148,6 +157,8 @@ def message_preview(*, actor, workspace, method: str, event_type: str, settings_
     channel = channel if channel in channels else channels[0]
     message, event_id = preview_message(workspace=workspace, event_type=event_type, channel=channel,
                                         settings_=settings_, use_last_event=use_last_event)
+    shown = channel_format(channel, message, message_format)
+    if channel == "wecom" and message_format == "markdown_v2":  # the text as markdown_v2 carries it
+        message = replace(message, body=shown["payload"]["markdown_v2"]["content"])
     return Preview(channel=channel, language=message.language, event_type=event_type,
-                   event_label=event_type_label(event_type), from_event=event_id, message=message,
-                   **channel_format(channel, message))
+                   event_label=event_type_label(event_type), from_event=event_id, message=message, **shown)

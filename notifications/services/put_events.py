@@ -110,6 +110,9 @@ def entry_validate(entry) -> catalog.EventSource:
     if source is None:
         raise EntryError("UnknownEventType", f"Event type {entry['type']!r} is not in the catalog; "
                                                  "GET /api/v1/catalog/ lists every source's types.")
+    if source.console_only:
+        raise EntryError("UnknownEventType", f"Event type {entry['type']!r} is raised by the console itself "
+                                                 f"({source.label}); PutEvents cannot publish it.")
     if entry.get("datacontenttype", DATA_CONTENT_TYPE) != DATA_CONTENT_TYPE:
         raise EntryError("InvalidAttribute", f"Attribute datacontenttype must be {DATA_CONTENT_TYPE}.")
     if "time" in entry and not _is_rfc3339(entry["time"]):

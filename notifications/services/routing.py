@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from notifications.catalog import type_key
 from notifications.channels.registry import CHANNELS_BY_KEY, Channel, channel_for_method, get_method
 from notifications.models import Delivery, DeliveryAttempt, Event, RoutingKey, Rule, Target, TargetHealth
 from notifications.services.delivery import (
@@ -33,6 +34,8 @@ from notifications.services.messages import message_for_delivery
 from notifications.services.routing_keys import event_scope_keys
 
 logger = logging.getLogger(__name__)
+
+TARGET_DISABLED = type_key("notification_system", "TargetDisabled")
 
 
 def matching_rule_ids(event: Event) -> list[int]:
@@ -139,6 +142,8 @@ def event_route(*, event_id: int) -> int:
         .select_related("rule")
         .order_by("rule_id", "position", "id")
     ) if rule_ids else []
+    if event.type == TARGET_DISABLED:  # a disabled target is never told about itself
+        targets = [target for target in targets if str(target.pk) != event.resource_id]
     with_contacts = [target for target in targets if get_method(target.method).needs_contacts]
     if with_contacts:
         prefetch_related_objects(with_contacts, "contact_links__contact")

@@ -26,7 +26,8 @@ from notifications.channels.registry import METHODS_BY_KEY
 from notifications.channels.schema import CleanedConfig, SchemaContext
 from notifications.models import Rule, RuleEventType, Target, TargetContact
 from notifications.models.rules import MAX_RULES_PER_BUS
-from notifications.selectors.rules import quota_limit, target_display
+from notifications.selectors.rules import quota_limit, rule_units, target_display
+from notifications.services.platform_events import platform_event_rule_units_counted
 from notifications.services.routing_keys import rule_routing_keys_sync
 from workspaces.iam.audit import audit_record
 from workspaces.iam.operations import BUS, RULE, Check, operation
@@ -341,6 +342,7 @@ def rule_create(*, actor, workspace, name: str, source: str, event_types: list[s
                                  models=models, clean=clean)
         audit_record(actor=actor, account=workspace.account, action="rule.create", obj=rule,
                      changes=_diff({}, _snapshot(rule)))
+        _units_counted(rule, before=0, actor=actor)
     rule.revealed_secrets = revealed
     return rule
 
@@ -357,6 +359,7 @@ def rule_update(*, actor, rule: Rule, name: str, source: str, event_types: list[
     with transaction.atomic():
         rule = Rule.objects.select_for_update().get(pk=rule.pk)
         before = _snapshot(rule)
+        units_before = rule_units(rule)
         name, source_def, types, scope, models, clean = _validate(
             workspace=workspace, bus=bus, rule=rule, name=name, source=source, event_types=event_types,
             all_event_types=all_event_types, scope=scope, model_ids=model_ids, targets=targets)
@@ -367,8 +370,14 @@ def rule_update(*, actor, rule: Rule, name: str, source: str, event_types: list[
                                  models=models, clean=clean)
         audit_record(actor=actor, account=workspace.account, action="rule.update", obj=rule,
                      changes=_diff(before, _snapshot(rule)))
+        _units_counted(rule, before=units_before, actor=actor)
     rule.revealed_secrets = revealed
     return rule
+
+
+def _units_counted(rule: Rule, *, before: int, actor) -> None:
+    platform_event_rule_units_counted(rule=rule, before=before, units=rule_units(rule),
+                                      limit=quota_limit(account=rule.bus.workspace.account), actor=actor)
 
 
 def _set_enabled(*, actor, rule: Rule, enabled: bool) -> Rule:

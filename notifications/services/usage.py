@@ -12,10 +12,16 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from notifications.models import UsageCounter
+from notifications.services.platform_events import platform_event_free_tier_counted
+
+# Free notifications per account and billing month, and the share at which the usage page warns and
+# the Quota Nearly Used platform event is raised.
+FREE_NOTIFICATIONS_PER_MONTH = 500
+FREE_TIER_WARNING_PERCENT = 80
 
 # A fresh row can race with another worker creating the same one; after losing that race the row
 # exists, so the next UPDATE finds it. More rounds than this means something else is wrong.
@@ -46,12 +52,25 @@ def usage_record(*, account_id: int, count: int = 1, now: datetime.datetime | No
     day = billing_today(now)
     rows = UsageCounter.objects.filter(account_id=account_id, day=day)
     for _ in range(_CREATE_RACE_ROUNDS):
-        if rows.update(count=F("count") + count):
-            return
-        try:
-            with transaction.atomic():
-                UsageCounter.objects.create(account_id=account_id, day=day, count=count)
-            return
-        except IntegrityError:
-            continue  # another worker created the day's row first: add to it
+        if not rows.update(count=F("count") + count):
+            try:
+                with transaction.atomic():
+                    UsageCounter.objects.create(account_id=account_id, day=day, count=count)
+            except IntegrityError:
+                continue  # another worker created the day's row first: add to it
+        _free_tier_check(account_id=account_id, day=day, count=count)
+        return
     raise RuntimeError(f"could not record usage for account {account_id} on {day} (does the account exist?)")
+
+
+def _free_tier_check(*, account_id: int, day: datetime.date, count: int) -> None:
+    """Raise Quota Nearly Used when these `count` notifications crossed FREE_TIER_WARNING_PERCENT of
+    the month's free tier (the month's total read after this worker's increment: of two workers,
+    only the one whose increment crossed it sees the crossing)."""
+    month = day.replace(day=1)
+    used = UsageCounter.objects.filter(account_id=account_id, day__gte=month, day__lte=day).aggregate(
+        total=Sum("count"))["total"] or 0
+    threshold = FREE_NOTIFICATIONS_PER_MONTH * FREE_TIER_WARNING_PERCENT
+    if (used - count) * 100 < threshold <= used * 100:
+        platform_event_free_tier_counted(account_id=account_id, used=used, limit=FREE_NOTIFICATIONS_PER_MONTH,
+                                         month=month)

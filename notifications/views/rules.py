@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -81,7 +82,7 @@ def _drawer(request, editor: RuleEditor, *, status: int = 200):
         "editor": editor,
         "workspace": workspace,
         "rule": rule,
-        "title": f"Edit Notice Rule {rule.name}" if rule else "Create Notice Rule",
+        "title": _("Edit Notice Rule %(name)s") % {"name": rule.name} if rule else _("Create Notice Rule"),
         "sources": SOURCES,
         **_urls(workspace, rule),
     }
@@ -259,7 +260,8 @@ def rule_preview(request, workspace_id):
     try:
         preview = message_preview(actor=request.user, workspace=workspace, method=form.delivery_method.key,
                                   event_type=event_type, settings_=form.message_settings(),
-                                  channel=form.preview_channel, use_last_event=not form.preview_example)
+                                  channel=form.preview_channel, use_last_event=not form.preview_example,
+                                  message_format=form.data.get(form.add_prefix("format"), ""))
     except AccessDenied as exc:
         return render(request, f"{DRAWER}#preview_result", {"errors": [str(exc)]}, status=403)
     except ValueError as exc:

@@ -66,6 +66,7 @@ CONSOLE_PAGES = {
                                                                           "policy_id": s.extra["policy"].pk}),
     "audit-log": lambda s: reverse("audit-log"),
     "token-page": lambda s: reverse("token-page"),
+    "account-settings": lambda s: reverse("account-settings"),
 }
 NOT_PAGES = {
     "login": "checked signed out in test_the_sign_in_page_and_the_error_pages",
@@ -92,6 +93,7 @@ NOT_PAGES = {
     "target-enable": "POST only: the banner's Re-enable",
     "recovery-create": "POST only: the Recover form",
     "recovery-progress": "the Recover progress partial, polled by the rules page (test_target_health)",
+    "set_language": "POST only: the user menu's language switch (test_console_language)",
 }
 
 

@@ -63,6 +63,7 @@ CONTACTS = "acs:cms:<region>:<account>:contact/*"
 QUOTA = "acs:quotas:<region>:<account>:quota/eventbridge/targets-per-rule"
 BILL = "acs:bss:<region>:<account>:*"
 AUDIT = "acs:actiontrail:<region>:<account>:*"
+ACCOUNT_SETTINGS = "acs:pai:<region>:<account>:settings/account"
 
 # The resources each action is granted on (a policy's Resource names these shapes). A declared check
 # uses one of its action's shapes: a RAM user is `acs:ram::<account>:user/<user>`, with no region,
@@ -122,6 +123,7 @@ ACTION_RESOURCES: dict[str, tuple[str, ...]] = {
     "quotas:CreateQuotaApplication": (QUOTA,),
     "bss:QueryBill": (BILL,),
     "actiontrail:LookupEvents": (AUDIT,),
+    "pai:UpdateAccountSettings": (ACCOUNT_SETTINGS,),
 }
 
 _PLACEHOLDER = re.compile(r"<(\w+)>")
@@ -197,6 +199,8 @@ _DECLARED: dict[str, Operation] = {}
 SYSTEM_OPERATIONS = frozenset({
     "audit_record", "access_denied_record", "publish", "demo_resources_create",
     "quota_request_approve", "quota_request_reject",  # operators, in Django admin
+    # The notification system's own events (publish's kin): `actor` is who caused them, named in the event.
+    "platform_event_raise", "platform_event_rule_units_counted", "platform_event_replay_finished",
 })
 # Functions that take the user only to scope a read to its account (404 for another's), or act on
 # the caller's own identity: no action is checked. A write found by `policy_get_for_change` is

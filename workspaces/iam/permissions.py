@@ -80,6 +80,7 @@ ACTIONS: dict[str, str] = {
     "quotas:CreateQuotaApplication": "Request a quota increase",
     "bss:QueryBill": "Read usage and billing",
     "actiontrail:LookupEvents": "Read the audit log",
+    "pai:UpdateAccountSettings": "Change the account's settings (the default message language of new targets)",
 }
 
 

@@ -16,7 +16,7 @@ from notifications.channels.base import (
 )
 
 from .outcomes import judge
-from .renderer import render
+from .renderer import DEFAULT_FORMAT, render
 
 PROVIDER_HOSTS = ("qyapi.weixin.qq.com",)
 
@@ -31,6 +31,7 @@ class WeComAdapter(ChatBotAdapter):
         if not webhook or not webhook_host_admitted(webhook, PROVIDER_HOSTS):
             raise DeliveryError("the webhook is not a WeCom robot URL (https://qyapi.weixin.qq.com/cgi-bin/"
                                 "webhook/send?key=...)", permanent=True, request_url=masked)
-        answer = http_send("POST", webhook, body=json_bytes(render(message)), masked_url=masked, context=context,
+        body = json_bytes(render(message, target_config.get("format") or DEFAULT_FORMAT))
+        answer = http_send("POST", webhook, body=body, masked_url=masked, context=context,
                            headers={"Content-Type": "application/json; charset=utf-8"})
         return judge(answer, masked_url=masked)

@@ -10,7 +10,7 @@ def test_the_catalog_lists_sources_types_variables_scopes_methods_and_quotas(own
     catalog = owner_api.get("/api/v1/catalog/").json()
 
     sources = {source["key"]: source for source in catalog["sources"]}
-    assert list(sources) == ["flow_task", "dlc_job", "dsw_instance", "model"]
+    assert list(sources) == ["flow_task", "dlc_job", "dsw_instance", "model", "notification_system"]
     failed = {et["type"]: et for et in sources["dlc_job"]["event_types"]}["pai:DLC:JobFailed"]
     assert (failed["name"], failed["label"], failed["group"]) == ("JobFailed", "Job Failed", "Job progress")
     variables = {v["name"]: v["example"] for v in failed["variables"]}
@@ -18,8 +18,17 @@ def test_the_catalog_lists_sources_types_variables_scopes_methods_and_quotas(own
     assert [scope["key"] for scope in sources["model"]["scopes"]] == ["mine", "all", "models"]
     assert sources["dlc_job"]["methods"] == ["dingtalk", "wecom", "lark", "contacts"]
     assert "http" in sources["model"]["methods"] and "eas_update" in sources["model"]["methods"]
+    platform = sources["notification_system"]
+    assert platform["label"] == "Notification system"
+    assert [et["type"] for et in platform["event_types"]] == [
+        "pai:NotificationSystem:TargetDisabled", "pai:NotificationSystem:DeliveryDead",
+        "pai:NotificationSystem:QuotaNearlyUsed", "pai:NotificationSystem:ReplayFinished"]
+    assert platform["methods"] == ["dingtalk", "wecom", "lark", "http", "contacts"]  # never an EAS update
+    quota = {v["name"]: v["example"] for v in platform["event_types"][2]["variables"]}
+    assert (quota["quota"], quota["used"], quota["limit"], quota["period"]) == ("free_tier", "400", "500", "2026-11")
     methods = {method["key"]: method for method in catalog["methods"]}
-    assert methods["http"]["sources"] == ["model"] and methods["dingtalk"]["supports_test"] is True
+    assert methods["http"]["sources"] == ["model", "notification_system"]
+    assert methods["eas_update"]["sources"] == ["model"] and methods["dingtalk"]["supports_test"] is True
     assert [(f["name"], f["secret"]) for f in methods["dingtalk"]["config"]] == [("webhook", True),
                                                                                  ("signing_key", True)]
     assert catalog["quotas"]["rules_per_bus"] == 50 and catalog["quotas"]["put_events_entries"] == 16

@@ -7,14 +7,14 @@ from notifications.catalog import get_source
 
 from .conftest import contacts, dingtalk, http, lark, wecom
 
-SOURCES = ("flow_task", "dlc_job", "dsw_instance", "model")
+SOURCES = ("flow_task", "dlc_job", "dsw_instance", "model", "notification_system")
 # The spec's table, written out by hand so that the catalog is checked against it.
 ALLOWED = {
     "dingtalk": set(SOURCES),
     "wecom": set(SOURCES),
     "lark": set(SOURCES),
-    "http": {"model"},
-    "contacts": {"flow_task", "dlc_job", "dsw_instance"},
+    "http": {"model", "notification_system"},
+    "contacts": {"flow_task", "dlc_job", "dsw_instance", "notification_system"},
     "eas_update": {"model"},
 }
 

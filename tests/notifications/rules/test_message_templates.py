@@ -179,7 +179,8 @@ def test_the_drawers_preview_names_template_problems_instead_of_rendering(owner_
     data = {"source": "dlc_job", "event_types": [DLC_FAILED], "target_keys": ["0"], "_key": "0",
             "t0-method": "wecom", "t0-title_template": "${resource.nam}"}
     body = owner_client.post(preview, data, **HX).content.decode()
-    assert "Title template: Line 1: unknown variable ${resource.nam}." in body
+    # The console is in Chinese too (no language cookie, no Accept-Language): the field's label is.
+    assert "标题模板: Line 1: unknown variable ${resource.nam}." in body
     data["t0-title_template"] = "${resource.name}!"
     body = owner_client.post(preview, data, **HX).content.decode()
     assert 'data-channel="wecom"' in body and "[测试] nightly-train!" in body

@@ -41,6 +41,17 @@ def test_changing_the_source_swaps_the_event_types_and_the_methods(owner_client,
     assert "Specified models" in body
 
 
+def test_the_drawer_offers_the_notification_system_with_its_types_and_no_eas_update(owner_client,
+                                                                                 activated_workspace):
+    page = owner_client.get(url("rule-create", activated_workspace), **HX).content.decode()
+    assert '<option value="notification_system">Notification system</option>' in page
+    body = owner_client.post(url("rule-form-refresh", activated_workspace),
+                             form(source="notification_system", _op="source"), **HX).content.decode()
+    for label in ("Target Disabled", "Delivery Dead", "Quota Nearly Used", "Replay Finished"):
+        assert label in body
+    assert 'value="http"' in body and 'value="contacts"' in body and 'value="eas_update"' not in body
+
+
 def test_a_target_using_a_method_the_source_does_not_allow_is_flagged(owner_client, activated_workspace):
     body = owner_client.post(url("rule-form-refresh", activated_workspace),
                              form(source="model", **{"t0-method": "contacts"}, _op="source"), **HX).content.decode()

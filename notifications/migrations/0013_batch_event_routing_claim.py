@@ -6,14 +6,14 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0010_recovery_health_and_recover'),
+        ('notifications', '0012_platform_notification_system_source'),
     ]
 
     operations = [
         migrations.AddField(
             model_name='event',
             name='routing_claim',
-            field=models.CharField(blank=True, default='', max_length=200),
+            field=models.CharField(blank=True, db_default='', default='', max_length=200),
         ),
         migrations.AddField(
             model_name='event',
