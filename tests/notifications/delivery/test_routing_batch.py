@@ -93,11 +93,11 @@ def test_sends_whose_common_commit_is_refused_are_recorded_one_by_one_and_not_se
     raise_event(activated_workspace)
     record, calls = delivery_pool.attempt_record, []
 
-    def refused_once(*args):  # as a deadlock victim: the first record of the common commit fails
+    def refused_once(*args, **kwargs):  # as a deadlock victim: the first record of the common commit fails
         calls.append(1)
         if len(calls) == 1:
             raise DatabaseError("deadlock detected")
-        return record(*args)
+        return record(*args, **kwargs)
 
     monkeypatch.setattr(delivery_pool, "attempt_record", refused_once)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
