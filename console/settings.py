@@ -196,6 +196,10 @@ DELIVERY_INLINE_MAX = env.int("DELIVERY_INLINE_MAX", default=4)
 TARGET_DISABLE_AFTER_GONE = env.int("TARGET_DISABLE_AFTER_GONE", default=1)
 TARGET_DISABLE_AFTER_DEAD = env.int("TARGET_DISABLE_AFTER_DEAD", default=20)
 TARGET_DISABLE_MIN_FAILING_SECONDS = env.int("TARGET_DISABLE_MIN_FAILING_SECONDS", default=24 * 3600)
+# Replay (notifications.services.replay): a job takes at most this many events (a wider window is
+# refused, naming its count), and replays them this many at a time, saving its progress after each.
+REPLAY_MAX_EVENTS = env.int("REPLAY_MAX_EVENTS", default=10_000)
+REPLAY_CHUNK_EVENTS = env.int("REPLAY_CHUNK_EVENTS", default=100)
 
 # --- Text message and voice providers: "logging" (default) or "aliyun" (Alibaba Cloud SMS / VMS).
 TELEPHONY_PROVIDER = env.str("TELEPHONY_PROVIDER", default="logging")

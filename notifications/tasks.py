@@ -13,6 +13,7 @@ from django.db import DatabaseError
 from notifications.services.delivery import deliveries_requeue_overdue, delivery_send
 from notifications.services.events import ROUTE_TASK, events_requeue_unenqueued
 from notifications.services.recovery import recovery_run
+from notifications.services.replay import replay_run
 from notifications.services.routing_batch import events_route_drain
 
 DB_RETRY = {
@@ -57,3 +58,9 @@ def requeue_overdue_deliveries() -> int:
 def recover(recovery_id: int) -> int:
     """Send the dead, failed and skipped deliveries of one recover request again (each once)."""
     return recovery_run(recovery_id=recovery_id)
+
+
+@shared_task(name="notifications.tasks.replay", acks_late=True, **DB_RETRY)
+def replay(job_id: int) -> int:
+    """Run (or resume) one replay job: its window's events, chunk by chunk, as new deliveries."""
+    return replay_run(job_id=job_id)

@@ -23,6 +23,8 @@ class ErrorDetailSerializer(api_serializers.Serializer):
         fields["allowed"] = serializers.ListField(
             child=serializers.CharField(), required=False,
             help_text="409 only: the values the object's current state allows (empty: none).")
+        fields["job_id"] = serializers.IntegerField(
+            required=False, help_text="409 of a replay: the bus's replay queued or running now.")
         return fields
 
 

@@ -3,7 +3,7 @@ are records) and a Redeliver action that goes through the same service as the co
 
 from django.contrib import admin, messages
 
-from notifications.models import Delivery, DeliveryAttempt, RateLimitBucket, Recovery
+from notifications.models import Delivery, DeliveryAttempt, RateLimitBucket, Recovery, ReplayJob
 from notifications.services.delivery import RedeliverRefused, delivery_redeliver
 
 
@@ -29,7 +29,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     raw_id_fields = ["event", "rule", "target", "contact"]
     readonly_fields = ["event", "rule", "target", "contact", "channel", "recipient_key", "recipient_label",
                        "attempt_count", "succeeded_at", "created_at", "updated_at", "claimed_until", "last_error",
-                       "recovery", "waiting_since"]
+                       "recovery", "waiting_since", "replay_job"]
     inlines = [DeliveryAttemptInline]
     actions = ["redeliver"]
     date_hierarchy = "created_at"
@@ -86,4 +86,27 @@ class RecoveryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReplayJob)
+class ReplayJobAdmin(admin.ModelAdmin):
+    """Replays (started from the console or the API), read-only: who, which window and filters, which
+    rule, state and progress."""
+
+    list_display = ["id", "workspace", "window_start", "window_end", "scope_label", "state", "matched", "done",
+                    "deliveries_created", "requested_by", "created_at", "finished_at"]
+    list_filter = ["state"]
+    list_select_related = ["workspace", "rule", "requested_by"]
+    readonly_fields = ["workspace", "bus", "window_start", "window_end", "source", "event_types", "rule", "state",
+                       "matched", "done", "deliveries_created", "last_event_id", "error", "requested_by",
+                       "created_at", "started_at", "finished_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

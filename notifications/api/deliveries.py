@@ -72,6 +72,9 @@ class DeliverySerializer(api_serializers.ModelSerializer):
     target_id = serializers.IntegerField(read_only=True, allow_null=True)
     channel = serializers.ChoiceField(choices=CHANNEL_CHOICES, read_only=True)
     channel_label = serializers.SerializerMethodField()
+    replay_id = serializers.IntegerField(source="replay_job_id", read_only=True, allow_null=True,
+                                         help_text="The replay that created this delivery (null for the event's "
+                                                   "own deliveries).")
     last_attempt = serializers.SerializerMethodField()
     attempts = serializers.SerializerMethodField()
 
@@ -80,7 +83,7 @@ class DeliverySerializer(api_serializers.ModelSerializer):
         fields = ["id", "event_id", "cloudevent_id", "event_type", "event_type_label", "resource_name", "rule_id",
                   "rule_name", "target_id", "channel", "channel_label", "recipient_label", "status",
                   "attempt_count", "next_attempt_at", "deadline_at", "last_error", "succeeded_at", "created_at",
-                  "updated_at", "last_attempt", "attempts"]
+                  "updated_at", "replay_id", "last_attempt", "attempts"]
         read_only_fields = fields
 
     def get_event_type_label(self, delivery) -> str:
@@ -132,7 +135,7 @@ EXAMPLE_DELIVERY = {
     "target_id": 3, "channel": "dingtalk", "channel_label": "DingTalk", "recipient_label": "", "status": "dead",
     "attempt_count": 1, "next_attempt_at": None, "deadline_at": "2026-11-30T09:10:00Z",
     "last_error": "310000 keywords not in content", "succeeded_at": None, "created_at": "2026-11-30T09:00:00Z",
-    "updated_at": "2026-11-30T09:00:01Z",
+    "updated_at": "2026-11-30T09:00:01Z", "replay_id": None,
     "last_attempt": {"number": 1, "outcome": "failed", "started_at": "2026-11-30T09:00:00Z",
                      "finished_at": "2026-11-30T09:00:01Z", "duration_ms": 84.0,
                      "request_url": "https://oapi.dingtalk.com/robot/send?access_token=••••••", "http_status": 200,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifications.api import catalog, contacts, previews, quotas, rules, targets
+from notifications.api import catalog, contacts, previews, quotas, replays, rules, targets
 
 urlpatterns = [
     path("catalog/", catalog.CatalogView.as_view(), name="api-catalog"),
@@ -22,6 +22,11 @@ urlpatterns = [
     path("workspaces/<int:workspace_id>/recoveries/", targets.RecoveryCreateView.as_view(), name="api-recovery-list"),
     path("workspaces/<int:workspace_id>/recoveries/<int:recovery_id>/", targets.RecoveryDetailView.as_view(),
          name="api-recovery-detail"),
+    path("workspaces/<int:workspace_id>/replays/", replays.ReplayListCreateView.as_view(), name="api-replay-list"),
+    path("workspaces/<int:workspace_id>/replays/<int:replay_id>/", replays.ReplayDetailView.as_view(),
+         name="api-replay-detail"),
+    path("workspaces/<int:workspace_id>/replays/<int:replay_id>/cancel/", replays.ReplayCancelView.as_view(),
+         name="api-replay-cancel"),
     path("contacts/", contacts.ContactListCreateView.as_view(), name="api-contact-list"),
     path("contacts/<int:contact_id>/", contacts.ContactDetailView.as_view(), name="api-contact-detail"),
     path("quotas/", quotas.QuotaView.as_view(), name="api-quota"),

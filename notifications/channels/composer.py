@@ -34,6 +34,7 @@ from notifications.channels.templating import (
 LINK_VARIABLES = {"console.link", "resource.link"}  # not clipped, escaped as links
 MARKDOWN_FAMILIES = {"markdown", "wecom", "lark_md"}
 TEST_MARK = {"en-US": "[Test] ", "zh-CN": "[测试] "}
+REPLAY_MARK = {"en-US": "[Replay] ", "zh-CN": "[重放] "}
 
 
 @dataclass(frozen=True)
@@ -120,20 +121,28 @@ def compose(base: Message, values: dict[str, str], *, channel: str, language: st
     title = _plain(template_render(title_template, values, escape=_plain, max_chars=MAX_TITLE_CHARS))
     if base.test:
         title = TEST_MARK.get(language, TEST_MARK[DEFAULT_LANGUAGE]) + title
+    if base.replay_job_id is not None:  # a replayed event says so in its title
+        title = REPLAY_MARK.get(language, REPLAY_MARK[DEFAULT_LANGUAGE]) + title
     body = template_render(body_template, values, escape=escape, escape_link=escape_link,
                            link_names=LINK_VARIABLES, max_chars=MAX_BODY_CHARS)
     family = CHANNEL_FAMILY.get(channel, "text")
+    if base.replay_job_id is not None and body:  # and its first line, in the chat and the email too
+        mark = REPLAY_MARK.get(language, REPLAY_MARK[DEFAULT_LANGUAGE]).strip()
+        body = f"{mark} {body}" if family in ("sms", "voice") else f"{mark}\n\n{body}"
     summary = body if family in ("sms", "voice") else base.summary or title
     templated = bool(settings_.title_template or settings_.body_template)
     return replace(base, title=title, body=body, summary=summary, language=language, templated=templated,
                    link_text=WORDS.get(language, WORDS[DEFAULT_LANGUAGE])["link"])
 
 
-def message_for_event(event, *, channel: str, language: str, settings_: MessageSettings) -> Message:
-    """A delivery's message: the stored event through the target's templates."""
+def message_for_event(event, *, channel: str, language: str, settings_: MessageSettings,
+                      replay_job_id: int | None = None) -> Message:
+    """A delivery's message: the stored event through the target's templates (marked as a replay's)."""
     language = language or DEFAULT_LANGUAGE
-    return compose(message_from_event(event), event_values(event, language), channel=channel, language=language,
-                   settings_=settings_)
+    base = message_from_event(event)
+    if replay_job_id is not None:
+        base = replace(base, replay_job_id=replay_job_id)
+    return compose(base, event_values(event, language), channel=channel, language=language, settings_=settings_)
 
 
 def templates_check(settings_: MessageSettings, event_types) -> dict[str, list[str]]:

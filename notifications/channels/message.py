@@ -41,6 +41,9 @@ class Message:
     tone: str = "info"  # info, success, danger: a colour hint for renderers that have colours
     envelope: dict = field(default_factory=dict)  # the CloudEvents envelope (the HTTP body)
     test: bool = False
+    # A replay's message (notifications.services.replay): the replay job's id; the event id stays
+    # the original's, so receivers can de-duplicate.
+    replay_job_id: int | None = None
     # The body rendered from the target's template, in the channel's markup ("" for a message built
     # without one: renderers then list `fields`), its language, and the words of the link.
     body: str = ""

@@ -34,6 +34,9 @@ class DeliveryMethod:
     templated: bool = False
     # Why Test Connectivity is disabled (the FAQ's reason), for methods without it.
     test_disabled_reason: str = TEST_DISABLED_REASON
+    # A replay (notifications.services.replay) sends its targets old events again; False for a method
+    # that acts rather than tells (an EAS update would switch a service back to an old version).
+    replayable: bool = True
 
     @property
     def sources(self) -> list[str]:

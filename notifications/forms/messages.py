@@ -15,8 +15,8 @@ from notifications.channels.templating import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
 MESSAGE_FIELDS = ("language", "title_template", "body_template")
 DIGEST_FIELD = "digest"
-DIGEST_CHOICES = [("on", "One digest of the waiting events at the bot's next free slot"),
-                  ("off", "One message per event, as slots free up")]
+DIGEST_CHOICES = [("on", _("One digest of the waiting events at the bot's next free slot")),
+                  ("off", _("One message per event, as slots free up"))]
 
 
 def method_digests(method) -> bool:
@@ -26,9 +26,9 @@ def method_digests(method) -> bool:
 
 def digest_field() -> forms.Field:
     return forms.ChoiceField(
-        label="When the bot is full", required=False, choices=DIGEST_CHOICES,
-        help_text="DingTalk and WeCom take 20 messages a minute per bot, Lark 5 a second and 100 a minute. Events "
-                  "that wait for a full (or throttled) bot go out as one digest naming them, or one by one.")
+        label=_("When the bot is full"), required=False, choices=DIGEST_CHOICES,
+        help_text=_("DingTalk and WeCom take 20 messages a minute per bot, Lark 5 a second and 100 a minute. Events "
+                    "that wait for a full (or throttled) bot go out as one digest naming them, or one by one."))
 
 
 def message_fields() -> dict[str, forms.Field]:

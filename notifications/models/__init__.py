@@ -3,6 +3,7 @@ from .events import Event
 from .messages import AccountMessageSettings
 from .ratelimit import RateLimitBucket
 from .recovery import Recovery
+from .replay import ReplayJob
 from .rules import (
     Contact,
     QuotaIncreaseRequest,
@@ -25,6 +26,7 @@ __all__ = [
     "QuotaIncreaseRequest",
     "RateLimitBucket",
     "Recovery",
+    "ReplayJob",
     "RoutingKey",
     "Rule",
     "RuleEventType",

@@ -46,13 +46,20 @@ class Delivery(models.Model):
     # Since when it waits for its bot (the window was full, or the bot was throttled): the next free
     # slot carries it in a digest (notifications.services.digests) unless its target turned them off.
     waiting_since = models.DateTimeField(null=True, blank=True)
+    # A replay's delivery (notifications.services.replay): a new row for an old event, never the
+    # original one; it carries the original event id, so receivers can de-duplicate.
+    replay_job = models.ForeignKey("notifications.ReplayJob", on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="deliveries")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "target", "recipient_key"], name="delivery_once_per_recipient")
+            models.UniqueConstraint(fields=["event", "target", "recipient_key"], name="delivery_once_per_recipient",
+                                    condition=models.Q(replay_job__isnull=True)),
+            models.UniqueConstraint(fields=["replay_job", "event", "target", "recipient_key"],
+                                    name="delivery_once_per_replay", condition=models.Q(replay_job__isnull=False)),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),

@@ -187,7 +187,8 @@ def _send_claimed(delivery_id: int, now) -> str:
         Delivery.objects.filter(pk=delivery.pk).update(attempt_count=F("attempt_count") + 1)
         carried_attempts = digest_attempts_open(attempt, carried) if carried else []
     message = (digest_message_for(delivery, carried, attempt=attempt) if carried
-               else message_for_delivery(delivery.event, delivery.target, channel.key))
+               else message_for_delivery(delivery.event, delivery.target, channel.key,
+                                         replay_job_id=delivery.replay_job_id))
     return attempt_send(delivery, attempt, channel=channel, config=config, secrets=secrets, slot=slot,
                         message=message, carried=carried_attempts)
 

@@ -71,10 +71,12 @@ def target_message_settings(target) -> MessageSettings:
                            body_template=target.body_template)
 
 
-def message_for_delivery(event, target, channel: str) -> Message:
-    """The message of `event` for one channel of `target`: its templates, its language."""
+def message_for_delivery(event, target, channel: str, *, replay_job_id: int | None = None) -> Message:
+    """The message of `event` for one channel of `target`: its templates, its language (a replay's
+    delivery passes its job: the message says it is a replay)."""
     language = target.language or account_message_language(event.account)
-    return message_for_event(event, channel=channel, language=language, settings_=target_message_settings(target))
+    return message_for_event(event, channel=channel, language=language, settings_=target_message_settings(target),
+                             replay_job_id=replay_job_id)
 
 
 @dataclass(frozen=True)

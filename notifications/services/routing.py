@@ -53,7 +53,7 @@ def rules_matching(event: Event):
     return Rule.objects.filter(id__in=matching_rule_ids(event), enabled=True)
 
 
-def _recipients(target: Target, event_type: str):
+def target_recipients(target: Target, event_type: str):
     """(channel, recipient_key, contact, label) for each recipient of a target."""
     method = get_method(target.method)
     if method.needs_contacts:
@@ -92,12 +92,12 @@ def deliveries_plan(event: Event, targets: list[Target], now) -> list[_Planned]:
     """The event's recipients; the deliveries a previous routing of this event already wrote are
     found, not written again. (An event not yet routed has none: its deliveries and `routed_at` are
     written in one transaction.)"""
-    existing = ({(d.target_id, d.recipient_key): d for d in Delivery.objects.filter(event=event)}
-                if event.routed_at is not None else {})
+    originals = Delivery.objects.filter(event=event, replay_job__isnull=True)  # a replay's are new rows
+    existing = {(d.target_id, d.recipient_key): d for d in originals} if event.routed_at is not None else {}
     deadline = now + timedelta(seconds=settings.DELIVERY_DEADLINE_SECONDS)
     planned = []
     for target in targets:
-        for channel, recipient_key, contact, label in _recipients(target, event.type):
+        for channel, recipient_key, contact, label in target_recipients(target, event.type):
             found = existing.get((target.pk, recipient_key))
             if found is not None:
                 planned.append(_Planned(found, channel, created=False))

@@ -64,7 +64,8 @@ def target_reenable(request, workspace_id, target_id):
                                         "skipped ones with Recover.")
 
 
-def _since(value: str):
+def console_time(value: str):
+    """A datetime-local input's value, aware (the console's time zone when it names none); None when not a time."""
     parsed = parse_datetime(value or "")
     if parsed is None:
         return None
@@ -89,7 +90,7 @@ def _progress(request, workspace, recovery, *, errors=(), status: int = 200):
 def recovery_create(request, workspace_id):
     """Start a recovery (or show the one running for the same scope) and its progress."""
     workspace = workspace_get_for_user(request.user, workspace_id)
-    since = _since(request.POST.get("since", ""))
+    since = console_time(request.POST.get("since", ""))
     if since is None:
         return _progress(request, workspace, None, errors=["Since: enter a date and time (YYYY-MM-DD HH:MM)."],
                          status=400)

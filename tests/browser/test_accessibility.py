@@ -33,6 +33,7 @@ CONSOLE_PAGES = {
     "workspace-list": lambda s: reverse("workspace-list"),
     "workspace-detail": lambda s: _ws(s, "workspace-detail"),
     "workspace-event-notifications": lambda s: _ws(s, "workspace-event-notifications"),
+    "replay-page": lambda s: _ws(s, "replay-page"),
     "model-list": lambda s: _ws(s, "model-list"),
     "model-detail": lambda s: _ws(s, "model-detail", model_id=s.model.pk),
     "model-version-status": lambda s: _ws(s, "model-version-status", model_id=s.model.pk,
@@ -94,6 +95,8 @@ NOT_PAGES = {
     "recovery-create": "POST only: the Recover form",
     "recovery-progress": "the Recover progress partial, polled by the rules page (test_target_health)",
     "set_language": "POST only: the user menu's language switch (test_console_language)",
+    "replay-row": "a replay's row partial, polled by the replay page (test_replay)",
+    "replay-cancel": "POST only: a replay row's Cancel",
 }
 
 

@@ -263,7 +263,28 @@ def test_running_a_recover_request_twice_takes_each_delivery_once(delivery_setup
     assert Delivery.objects.count() == 5 and not Delivery.objects.filter(status="dead").exists()
 
 
+def test_running_a_replay_twice_creates_each_new_delivery_once(delivery_setup, owner, activated_workspace,
+                                                                django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import Delivery
+    from notifications.services.replay import replay_start
+    from notifications.tasks import replay
+
+    originals = sorted(Delivery.objects.values_list("pk", "status"))
+    with django_capture_on_commit_callbacks():
+        job = replay_start(actor=owner, workspace=activated_workspace, start=timezone.now() - timedelta(hours=1))
+    assert twice(replay, job.pk) == [job.matched, 0] and job.matched
+    # The same recipients once more, but the EAS update (a replay never switches a service back).
+    assert sorted(Delivery.objects.filter(replay_job=job).values_list("channel", flat=True)) == sorted(
+        channel for _, channel in Delivery.objects.filter(replay_job__isnull=True).values_list("pk", "channel")
+        if channel != "eas_update")
+    assert sorted(Delivery.objects.filter(replay_job__isnull=True).values_list("pk", "status")) == originals
+
+
 def test_every_task_has_an_idempotency_test_above():
     covered = {"route_event", "deliver", "requeue_unenqueued_events", "requeue_overdue_deliveries",
-               "raise_job_timeouts", "recover"}
+               "raise_job_timeouts", "recover", "replay"}
     assert {task.name.rsplit(".", 1)[-1] for task in project_tasks()} <= covered

@@ -131,11 +131,14 @@ def test_no_secret_appears_in_any_page_answer_admin_page_stored_row_audit_entry_
     from notifications.services.recovery import recovery_start
 
     recovery = recovery_start(actor=owner, workspace=workspace, since=timezone.now() - timedelta(hours=1))
+    from notifications.services.replay import replay_start
+
+    replay = replay_start(actor=owner, workspace=workspace, start=timezone.now() - timedelta(hours=1))
     ids = {**populate_resources(workspace=workspace, owner=owner),
            "rule_id": configured["rule_id"], "event_id": event.pk, "delivery_id": deliveries.first().pk,
            "model_id": configured["model"].pk, "version_id": configured["version"].pk,
            "version_name": configured["version"].version_name, "target_id": deliveries.first().target_id,
-           "recovery_id": recovery.pk}
+           "recovery_id": recovery.pk, "replay_id": replay.pk}
     paths, unknown = console_and_api_paths(ids)
     statuses = {}
     for path in paths:

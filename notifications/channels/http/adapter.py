@@ -4,7 +4,9 @@ PROTOCOLS.md 5.1), signed per Standard Webhooks (5.2).
 Headers: `webhook-id` = the event id (the same on every retry, so receivers drop duplicates),
 `webhook-timestamp` = this attempt's Unix seconds, `webhook-signature: v1,<base64 HMAC-SHA256 of
 "id.timestamp.body">` keyed by the base64-decoded `whsec_` secret. A target with message templates
-adds their output as the extension attributes `paititle` and `paitext`. Any 2xx is success; 3xx is a
+adds their output as the extension attributes `paititle` and `paitext`. A replayed event keeps its
+original `id` (and `webhook-id`) and carries the extension attribute `replayjobid` (also sent as the
+header `ce-replayjobid`), so a receiver can tell a replay and drop an event it already has. Any 2xx is success; 3xx is a
 failure (never followed); 408, 429 and 5xx are retried (Retry-After honoured); other 4xx are not.
 """
 
@@ -58,6 +60,8 @@ def message_envelope(message) -> dict:
     envelope = dict(message.envelope or {"id": message.event_id, "type": message.event_type})
     if message.templated:
         envelope.update({"paititle": message.title, "paitext": message.body})
+    if message.replay_job_id is not None:
+        envelope["replayjobid"] = str(message.replay_job_id)
     return envelope
 
 
@@ -82,6 +86,8 @@ class HttpAdapter(ChannelAdapter):
         body = json_bytes(envelope)
         msg_id = str(envelope.get("id") or message.event_id)
         headers = signed_headers(secrets.get("signing_secret", ""), msg_id, body)
+        if "replayjobid" in envelope:
+            headers["ce-replayjobid"] = envelope["replayjobid"]
         answer = http_send("POST", url, body=body, headers=headers, masked_url=masked, context=context)
         judge_http_status(answer, masked_url=masked, private_kept=False)
         return SendResult(request_url=masked, http_status=answer.status,

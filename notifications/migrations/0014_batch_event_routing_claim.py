@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0012_platform_notification_system_source'),
+        ('notifications', '0013_replay_jobs'),
     ]
 
     operations = [
