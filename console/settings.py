@@ -173,6 +173,14 @@ OUTBOUND_CA_BUNDLE = env.str("OUTBOUND_CA_BUNDLE", default="")
 # --- The outbox: an event enqueued this long ago and still not routed has lost its routing task
 # (a broker that restarted empty); the sweeper enqueues it again (routing is idempotent).
 EVENT_REROUTE_AFTER_SECONDS = env.float("EVENT_REROUTE_AFTER_SECONDS", default=600.0)
+# --- Batch routing (notifications.services.routing_batch): one pass claims up to this many ready
+# events; a wake-up task keeps passing while passes come back full, for at most ROUTE_DRAIN_SECONDS
+# (0: one pass per wake-up). A pass's claim lapses after ROUTE_CLAIM_SECONDS (a worker that died).
+# Inline sends of one pass go out on up to ROUTE_SEND_THREADS threads (keep-alive per host).
+ROUTE_BATCH_SIZE = env.int("ROUTE_BATCH_SIZE", default=200)
+ROUTE_DRAIN_SECONDS = env.float("ROUTE_DRAIN_SECONDS", default=5.0)
+ROUTE_CLAIM_SECONDS = env.float("ROUTE_CLAIM_SECONDS", default=30.0)
+ROUTE_SEND_THREADS = env.int("ROUTE_SEND_THREADS", default=8)
 
 # --- Delivery retry schedule: exponential backoff with full jitter, until a deadline.
 DELIVERY_RETRY_BASE_SECONDS = env.float("DELIVERY_RETRY_BASE_SECONDS", default=1.0)

@@ -7,14 +7,14 @@ times with backoff and jitter; everything else a delivery can meet (a bot refusi
 handled by the delivery service itself, which records the attempt and schedules its own retry.
 """
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.db import DatabaseError
 
 from notifications.services.delivery import deliveries_requeue_overdue, delivery_send
-from notifications.services.events import events_requeue_unenqueued
+from notifications.services.events import ROUTE_TASK, events_requeue_unenqueued
 from notifications.services.recovery import recovery_run
 from notifications.services.replay import replay_run
-from notifications.services.routing import event_route
+from notifications.services.routing_batch import events_route_drain
 
 DB_RETRY = {
     "autoretry_for": (DatabaseError,),
@@ -25,10 +25,15 @@ DB_RETRY = {
 }
 
 
-@shared_task(name="notifications.tasks.route_event", acks_late=True, **DB_RETRY)
-def route_event(event_id: int) -> int:
-    """Match one event against the enabled rules of its bus; one delivery per recipient; enqueue."""
-    return event_route(event_id=event_id)
+@shared_task(name="notifications.tasks.route_event", acks_late=True, bind=True, **DB_RETRY)
+def route_event(self, event_id: int) -> int:
+    """The routing wake-up (one per publishing transaction; `event_id` is its first event, for the
+    logs): routing passes over every ready event until they come back short. Returns how many
+    deliveries were created. Passes still full at the drain's time limit wake one more task."""
+    created, more = events_route_drain(worker=self.request.hostname or "")
+    if more:
+        current_app.send_task(ROUTE_TASK, args=[event_id])
+    return created
 
 
 @shared_task(name="notifications.tasks.deliver", acks_late=True, **DB_RETRY)

@@ -6,7 +6,7 @@ from notifications.catalog import SOURCE_CHOICES, event_type_label
 
 class Event(models.Model):
     """One raised event: its CloudEvents envelope, written in the same transaction as the change
-    that raised it (the outbox). `enqueued_at` is set once its routing task is on the broker."""
+    that raised it (the outbox). `enqueued_at` is set once a routing wake-up for it is on the broker."""
 
     class Status(models.TextChoices):
         PUBLISHED = "published", "Published"
@@ -51,6 +51,10 @@ class Event(models.Model):
     not_published_reason = models.CharField(max_length=32, choices=NotPublishedReason.choices, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     routed_at = models.DateTimeField(null=True, blank=True)
+    # A routing pass's claim on the event (notifications.services.routing_batch): "<worker>#<pass>",
+    # kept once routed (who routed it); `routing_claimed_until` is when an unfinished claim lapses.
+    routing_claim = models.CharField(max_length=200, blank=True, default="", db_default="")
+    routing_claimed_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -22,13 +22,14 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from console.crypto import UNREADABLE_MESSAGE, secrets_unreadable
+from console.crypto import secrets_unreadable
 from console.queues import queues_with_waiting_messages
 from notifications.channels.answers import THROTTLED
-from notifications.channels.base import DeliveryError, SendContext, SendResult, mask_url, trim
+from notifications.channels.base import DeliveryError, SendResult, mask_url, trim
 from notifications.channels.message import Message
 from notifications.channels.registry import CHANNELS_BY_KEY
 from notifications.models import Delivery, DeliveryAttempt, TargetHealth
+from notifications.services.delivery_transmit import Sent, attempt_transmit, send_context
 from notifications.services.digests import (
     delivery_waits,
     digest_attempts_open,
@@ -241,41 +242,47 @@ def attempt_send(delivery: Delivery, attempt: DeliveryAttempt, *, channel, confi
     """Send a claimed delivery whose attempt row is committed; then record the outcome, the
     delivery's new state and the usage count in one commit (`carried`: the attempts of the other
     deliveries a digest carries, completed with it)."""
-    started = time.monotonic()
-    result: SendResult | None = None
-    error: DeliveryError | None = None
-    try:
-        if secrets_unreadable(secrets):
-            # Retryable: a worker started with the wrong keys is fixed by restarting it with the right ones.
-            logger.error("delivery %s: %s", delivery.pk, UNREADABLE_MESSAGE)
-            raise DeliveryError(UNREADABLE_MESSAGE, permanent=False)
-        event = delivery.event
-        result = channel.adapter.send(message, config, secrets, SendContext(
-            delivery_id=delivery.pk, attempt=attempt.number, event_origin=event.origin,
-            publisher_id=event.published_by_id, tenant_networks=event.account.outbound_allowed_networks))
-    except DeliveryError as exc:
-        error = exc
-    except Exception as exc:  # a bug in an adapter must not lose the delivery: record it, retry
-        logger.exception("delivery %s: the %s adapter failed unexpectedly", delivery.pk, channel.key)
-        error = DeliveryError(f"internal error: {exc.__class__.__name__}: {exc}"[:500], permanent=False)
+    sent = attempt_transmit(delivery, attempt, channel=channel, config=config, secrets=secrets, message=message,
+                            context=send_context(delivery, attempt))
+    rate_limit_settle(sent, delivery, channel=channel, config=config, secrets=secrets, slot=slot)
+    with transaction.atomic():
+        outcome = attempt_record(delivery, attempt, sent, channel=channel, carried=carried)
+    attempt_recorded(delivery, attempt, outcome=outcome, message=message)
+    return outcome
+
+
+def rate_limit_settle(sent: Sent, delivery: Delivery, *, channel, config: dict, secrets: dict,
+                      slot: RateLimitSlot) -> None:
+    """After the send: its slot counts from now; a platform that throttled the bot pauses it for all."""
     rate_limit_sent(slot)
+    error = sent.error
     if error is not None and error.klass == THROTTLED and error.retry_after:
         # The platform throttles this bot: every worker waits the platform's window.
         rate_limit_pause(channel_key=channel.key, identity=channel.adapter.rate_limit_identity(config, secrets),
                          seconds=error.retry_after)
         delivery_waits(delivery, timezone.now())  # after the pause: one digest of all that waited
-    with transaction.atomic():
-        _attempt_complete(attempt, started=started, result=result, error=error)
-        outcome = _decide(delivery, number=attempt.number, error=error)
-        target_delivery_recorded(target_id=delivery.target_id, error=error, dead=outcome == "dead")
-        if carried:
-            retry_at = Delivery.objects.filter(pk=delivery.pk).values_list("next_attempt_at", flat=True).first()
-            _enqueue_ids(channel, digest_record(attempt, list(carried), outcome=outcome, retry_at=retry_at))
+
+
+def attempt_record(delivery: Delivery, attempt: DeliveryAttempt, sent: Sent, *, channel,
+                   carried: list[DeliveryAttempt] = ()) -> str:
+    """The attempt's outcome, the delivery's new state, its target's health and the usage count (and
+    a digest's carried attempts), in the caller's transaction (one per send, or one for a routing
+    pass's sends). Returns the outcome."""
+    _attempt_complete(attempt, started=sent.started, result=sent.result, error=sent.error)
+    outcome = _decide(delivery, number=attempt.number, error=sent.error)
+    target_delivery_recorded(target_id=delivery.target_id, error=sent.error, dead=outcome == "dead")
+    if carried:
+        retry_at = Delivery.objects.filter(pk=delivery.pk).values_list("next_attempt_at", flat=True).first()
+        _enqueue_ids(channel, digest_record(attempt, list(carried), outcome=outcome, retry_at=retry_at))
+    return outcome
+
+
+def attempt_recorded(delivery: Delivery, attempt: DeliveryAttempt, *, outcome: str, message: Message) -> None:
+    """After the record's commit: the outcome logged and counted; a dead delivery told as a platform event."""
     delivery_outcome_record(delivery, outcome=outcome, attempt=attempt, error=attempt.error,
                             event_uuid=message.event_id)
     if outcome == "dead":
         platform_event_delivery_dead(delivery=delivery, reason=attempt.reason or attempt.error)
-    return outcome
 
 
 def _attempt_complete(attempt: DeliveryAttempt, *, started: float, result: SendResult | None,

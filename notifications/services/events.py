@@ -1,12 +1,13 @@
 """The bus's front door. Every event enters through `_store`, which writes it in the caller's
-transaction (the outbox) and enqueues its routing task once that transaction commits. Two public
+transaction (the outbox) and, once that transaction commits, wakes routing with one task per
+transaction (not per event): a routing pass takes every ready event. Two public
 ways lead there, named for who publishes: `publish(...)`, the platform raising an event of one of its
 resources, and `publish_entries(...)`, a user's CloudEvents entries put with PutEvents (validated by
 `put_events` first).
 
 An event is *published* when the workspace's bus is ready (`workspaces.tenancy.bus.bus_readiness`);
 otherwise it is stored as *not published* with the reason, and nothing is enqueued. A published event
-that no enabled rule of its bus lists is stored as routed, with no deliveries and no routing task.
+that no enabled rule of its bus lists is stored as routed, with no deliveries and no routing wake-up.
 When the broker is down at commit the event keeps `enqueued_at` NULL; `events_requeue_unenqueued` (run
 by beat) hands it on later.
 """
@@ -14,13 +15,15 @@ by beat) hands it on later.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from notifications import catalog
@@ -33,7 +36,7 @@ logger = logging.getLogger(__name__)
 DATA_CONTENT_TYPE = "application/json"
 # Attributes EventBridge itself sets; a publisher's values are replaced.
 ALIYUN_ATTRIBUTES = ("aliyunaccountid", "aliyunregionid", "aliyuneventbusname", "aliyunpublishtime")
-# The routing task, called by name (notifications.tasks imports this module, never the reverse).
+# The routing wake-up task, called by name (notifications.tasks imports this module, never the reverse).
 ROUTE_TASK = "notifications.tasks.route_event"
 # An event younger than this may still have its on-commit enqueue running: the sweeper leaves it.
 REQUEUE_GRACE_SECONDS = 5
@@ -205,7 +208,7 @@ def _store(
         routed_at=timezone.now() if published and not wanted else None,  # nothing to route
     )
     if wanted:
-        transaction.on_commit(lambda: event_enqueue(event_id=event.pk), robust=True)
+        _enqueue_on_commit(event.pk)
     elif not published:
         logger.info("event %s stored as not published: %s", event.event_id, not_published_reason)
     return event
@@ -220,20 +223,52 @@ def _routing_wanted(bus: EventBus, event_type: str) -> bool:
     return RoutingKey.objects.filter(bus_id=bus.pk, event_type=event_type).exists()
 
 
-def event_enqueue(*, event_id: int, again: bool = False) -> bool:
-    """Hand one published event to its routing task, then mark it enqueued (`again`: once more, for
-    a routing task that was lost). False (and logged) when the broker refused: the event stays as
-    it was, for the sweeper."""
+# Per thread: the events stored in the current transaction whose wake-up has not been sent yet, each
+# with the transaction (its outermost atomic block) that stored it.
+_stored = threading.local()
+
+
+def _enqueue_on_commit(event_id: int) -> None:
+    """One routing wake-up per transaction, however many events it stores: each event registers a
+    callback, the first one to run after the commit enqueues for all of them, the others find nothing.
+    Entries left by a transaction that rolled back are dropped by the next one's callback."""
+    connection = transaction.get_connection()
+    block = connection.atomic_blocks[0] if connection.in_atomic_block else object()
+    pending = getattr(_stored, "pending", None)
+    if pending is None:
+        pending = _stored.pending = []
+    pending.append((block, event_id))
+    transaction.on_commit(partial(_enqueue_stored, block), robust=True)
+
+
+def _enqueue_stored(block) -> None:
+    pending = getattr(_stored, "pending", None) or []
+    event_ids = [event_id for stored_in, event_id in pending if stored_in is block]
+    _stored.pending = []
+    if event_ids:
+        events_enqueue(event_ids=event_ids)
+
+
+def events_enqueue(*, event_ids: list[int], again: bool = False) -> bool:
+    """Wake routing for these published events with one task (a routing pass takes every ready event;
+    the first id rides along for the logs), then mark them enqueued (`again`: once more, for a
+    wake-up that was lost). False (and logged) when the broker refused: the events stay as they were,
+    for the sweeper."""
     try:
-        current_app.send_task(ROUTE_TASK, args=[event_id])
-    except Exception:  # kombu raises OperationalError, but any failure must leave the outbox row
-        logger.warning("could not enqueue event %s; the outbox sweeper will retry", event_id, exc_info=True)
+        current_app.send_task(ROUTE_TASK, args=[event_ids[0]])
+    except Exception:  # kombu raises OperationalError, but any failure must leave the outbox rows
+        logger.warning("could not enqueue events %s; the outbox sweeper will retry", event_ids, exc_info=True)
         return False
-    marked = Event.objects.filter(pk=event_id)
+    marked = Event.objects.filter(pk__in=event_ids)
     if not again:
         marked = marked.filter(enqueued_at__isnull=True)
     marked.update(enqueued_at=timezone.now())
     return True
+
+
+def event_enqueue(*, event_id: int, again: bool = False) -> bool:
+    """`events_enqueue` for one event (the admin's "enqueue again")."""
+    return events_enqueue(event_ids=[event_id], again=again)
 
 
 def events_requeue_unenqueued(*, grace_seconds: int = REQUEUE_GRACE_SECONDS, limit: int = REQUEUE_BATCH,
@@ -241,21 +276,24 @@ def events_requeue_unenqueued(*, grace_seconds: int = REQUEUE_GRACE_SECONDS, lim
     """Re-enqueue published events whose enqueue never happened (the broker was down at commit), and
     those enqueued long ago but never routed (their task was lost with a broker that restarted
     empty, or with a worker of a broker that cannot re-queue: settings.EVENT_REROUTE_AFTER_SECONDS).
-    Stops at the first refusal: the broker is still down and the next beat tries again. Returns how
-    many were enqueued. An event enqueued twice is routed once (routing is idempotent)."""
+    A routing claim that lapsed (its worker died mid-pass) counts as lost too. One wake-up covers
+    them all (a pass takes every ready event); the broker refusing it leaves them for the next beat.
+    Returns how many were enqueued. An event enqueued twice is routed once (routing claims it)."""
     now = timezone.now()
     if reroute_after_seconds is None:
         reroute_after_seconds = settings.EVENT_REROUTE_AFTER_SECONDS
     unrouted = Event.objects.filter(status=Event.Status.PUBLISHED, routed_at__isnull=True)
     never = unrouted.filter(enqueued_at__isnull=True, created_at__lt=now - timedelta(seconds=grace_seconds))
-    lost = unrouted.filter(enqueued_at__lt=now - timedelta(seconds=reroute_after_seconds))
-    pending = [(event_id, False) for event_id in never.order_by("id").values_list("id", flat=True)[:limit]]
-    pending += [(event_id, True) for event_id in lost.order_by("id").values_list("id", flat=True)[:limit]]
+    lost = unrouted.filter(Q(enqueued_at__lt=now - timedelta(seconds=reroute_after_seconds))
+                           | Q(routing_claimed_until__lt=now))
+    never_ids = list(never.order_by("id").values_list("id", flat=True)[:limit])
+    lost_ids = list(lost.exclude(pk__in=never_ids).order_by("id").values_list("id", flat=True)[:limit])
+    lost_ids = lost_ids[:max(0, limit - len(never_ids))]
     enqueued = 0
-    for event_id, again in pending[:limit]:
-        if not event_enqueue(event_id=event_id, again=again):
-            break
-        enqueued += 1
+    if never_ids and events_enqueue(event_ids=never_ids):
+        enqueued += len(never_ids)
+    if lost_ids and (enqueued or not never_ids) and events_enqueue(event_ids=lost_ids, again=True):
+        enqueued += len(lost_ids)
     if enqueued:
         logger.info("re-enqueued %s event(s) from the outbox", enqueued)
     return enqueued

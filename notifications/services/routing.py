@@ -88,7 +88,7 @@ class _Planned:
         return self.first.wait if self.first else None
 
 
-def _plan(event: Event, targets: list[Target], now) -> list[_Planned]:
+def deliveries_plan(event: Event, targets: list[Target], now) -> list[_Planned]:
     """The event's recipients; the deliveries a previous routing of this event already wrote are
     found, not written again. (An event not yet routed has none: its deliveries and `routed_at` are
     written in one transaction.)"""
@@ -114,7 +114,7 @@ def _plan(event: Event, targets: list[Target], now) -> list[_Planned]:
     return planned
 
 
-def _take_inline(planned: list[_Planned], now) -> list[_Planned]:
+def inline_sends_take(planned: list[_Planned], now) -> list[_Planned]:
     """The new deliveries the routing task sends itself: all of them when there are few and every
     one goes to a chat bot or an HTTP endpoint (settings.DELIVERY_INLINE_MAX), each with its bot's
     rate-limit slot taken (by the delivery service, which owns claims and attempts); a bot whose window
@@ -147,8 +147,8 @@ def event_route(*, event_id: int) -> int:
     with_contacts = [target for target in targets if get_method(target.method).needs_contacts]
     if with_contacts:
         prefetch_related_objects(with_contacts, "contact_links__contact")
-    planned = _plan(event, targets, now)
-    inline = _take_inline(planned, now)
+    planned = deliveries_plan(event, targets, now)
+    inline = inline_sends_take(planned, now)
     created = [item.delivery for item in planned if item.created]
     with transaction.atomic():
         Delivery.objects.bulk_create(created)

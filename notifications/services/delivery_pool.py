@@ -1,0 +1,116 @@
+"""Sending a routing pass's first attempts side by side: the sends run on a bounded pool of threads
+(settings.ROUTE_SEND_THREADS), each thread with its own keep-alive session
+(`notifications.channels.outbound.http_session`), so one pass's chat and HTTP sends overlap their
+waits on the receivers instead of queueing behind each other.
+
+Only the send runs on a thread; everything that reads or writes the database stays on the caller's
+thread: the message and the send's context are built before, and the outcomes are recorded after,
+all of them in one commit (`attempts_send_together`; one commit each if that one is refused). Each
+attempt row was committed before its send, as for a single send (`notifications.services.delivery.attempt_send`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+
+from notifications.channels.message import Message
+from notifications.models import Delivery, DeliveryAttempt
+from notifications.services.delivery import (
+    FirstSend,
+    attempt_record,
+    attempt_recorded,
+    delivery_enqueue,
+    delivery_release,
+    rate_limit_settle,
+)
+from notifications.services.delivery_transmit import Sent, attempt_transmit, send_context
+
+logger = logging.getLogger(__name__)
+
+_pool_lock = threading.Lock()
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The process's pool, built on first use (and again after a fork: threads do not survive one)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            size = max(1, int(settings.ROUTE_SEND_THREADS))
+            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=size, thread_name_prefix="send"))
+        return _pool[1]
+
+
+@dataclass
+class FirstAttempt:
+    """A new delivery whose attempt 1 is committed, ready for its send."""
+
+    delivery: Delivery
+    channel: object
+    first: FirstSend
+    message: Message
+
+    @property
+    def attempt(self) -> DeliveryAttempt:
+        return self.first.attempt
+
+
+def attempts_send_together(items: list[FirstAttempt]) -> dict[str, int]:
+    """Send every item at once (bounded by the pool), then record every outcome in one commit.
+    Returns the count per outcome. Should the one commit fail, each send is recorded on its own;
+    a delivery whose record fails again is released and enqueued to its channel's queue (sent
+    again: at least once), and a DatabaseError raised at the end (the task retries)."""
+    if not items:
+        return {}
+    contexts = [send_context(item.delivery, item.attempt) for item in items]
+    if len(items) == 1:
+        sents = [_transmit(items[0], contexts[0])]
+    else:
+        sents = list(_executor().map(_transmit, items, contexts))
+    for item, sent in zip(items, sents, strict=True):
+        rate_limit_settle(sent, item.delivery, channel=item.channel, config=item.first.config,
+                          secrets=item.first.secrets, slot=item.first.slot)
+    try:
+        with transaction.atomic():
+            outcomes = [attempt_record(item.delivery, item.attempt, sent, channel=item.channel)
+                        for item, sent in zip(items, sents, strict=True)]
+    except Exception:
+        # One commit for many sends takes several row locks (the usage counter, a failing target):
+        # two passes may deadlock, and one is refused. Record each send on its own instead.
+        logger.warning("could not record %s sends of a routing pass together; one by one", len(items), exc_info=True)
+        outcomes = [_record_alone(item, sent) for item, sent in zip(items, sents, strict=True)]
+    counts: dict[str, int] = {}
+    for item, outcome in zip(items, outcomes, strict=True):
+        if outcome is None:
+            counts["requeued"] = counts.get("requeued", 0) + 1
+            continue
+        attempt_recorded(item.delivery, item.attempt, outcome=outcome, message=item.message)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    if counts.get("requeued"):
+        raise DatabaseError(f"{counts['requeued']} sends of a routing pass could not be recorded; queued again")
+    return counts
+
+
+def _record_alone(item: FirstAttempt, sent: Sent) -> str | None:
+    """One send's record in its own commit; None when the database refuses it too: the delivery is
+    released and goes to its channel's queue (sent again: at least once)."""
+    try:
+        with transaction.atomic():
+            return attempt_record(item.delivery, item.attempt, sent, channel=item.channel)
+    except Exception:
+        logger.warning("could not record the send of delivery %s; queueing it again", item.delivery.pk, exc_info=True)
+        delivery_release(item.delivery.pk)
+        delivery_enqueue(delivery=item.delivery)
+        return None
+
+
+def _transmit(item: FirstAttempt, context) -> Sent:
+    return attempt_transmit(item.delivery, item.attempt, channel=item.channel, config=item.first.config,
+                            secrets=item.first.secrets, message=item.message, context=context)

@@ -1,0 +1,107 @@
+"""Routing passes (notifications.services.routing_batch): a pass claims the ready events, routes them
+all with one read of the routing keys, writes their deliveries and opening attempts together, sends
+the quick ones side by side and records them in one commit. Two passes never take the same event; a
+pass whose lease lapsed and whose events another pass took writes nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from notifications.models import Delivery, DeliveryAttempt, Event, UsageCounter
+from notifications.services import delivery_pool, routing_batch
+from notifications.services.routing_batch import ClaimLost, events_claim_ready, events_route_drain, events_route_ready
+
+from .builders import add_target, enqueued, make_rule, raise_event
+
+pytestmark = pytest.mark.inline_sends  # DELIVERY_INLINE_MAX at its default
+
+SECRET = "SEC" + "0123456789abcdef" * 4
+
+
+def test_a_pass_routes_every_ready_event_and_sends_their_first_attempts_together(
+        activated_workspace, fake_dingtalk, account, django_capture_on_commit_callbacks):
+    bots = [fake_dingtalk.add_bot(secret=SECRET) for _ in range(3)]
+    rule = make_rule(activated_workspace)
+    for bot in bots:
+        add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+    events = [raise_event(activated_workspace, resource_id=number, name=f"job-{number}") for number in range(5)]
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert events_route_ready(worker="w1") == (5, 15)
+
+    assert enqueued(callbacks) == []  # every one sent by the pass
+    assert Delivery.objects.filter(status="succeeded", attempt_count=1).count() == 15
+    assert DeliveryAttempt.objects.filter(number=1, outcome="succeeded").count() == 15
+    assert sum(len(fake_dingtalk.messages_for(bot)) for bot in bots) == 15
+    assert UsageCounter.objects.get(account=account).count == 15
+    assert set(Event.objects.values_list("routing_claim", flat=True)) == {
+        Event.objects.first().routing_claim} and Event.objects.first().routing_claim.startswith("w1#")
+    assert not Event.objects.filter(pk__in=[e.pk for e in events], routed_at__isnull=True).exists()
+    assert events_route_ready(worker="w1") == (0, 0)  # a second wake-up: nothing ready, nothing sent again
+    assert DeliveryAttempt.objects.count() == 15
+
+
+def test_two_passes_take_disjoint_events_and_a_lapsed_claim_is_taken_again(activated_workspace):
+    make_rule(activated_workspace)
+    ids = [raise_event(activated_workspace, resource_id=number).pk for number in range(5)]
+
+    first, taken = events_claim_ready(worker="a", limit=3)
+    _, rest = events_claim_ready(worker="b", limit=3)
+    assert (taken, rest) == (ids[:3], ids[3:])
+    assert events_claim_ready(worker="c")[1] == []  # everything is claimed
+
+    Event.objects.filter(routing_claim=first).update(routing_claimed_until=timezone.now() - timedelta(seconds=1))
+    _, again = events_claim_ready(worker="c")
+    assert again == ids[:3]  # worker "a" died: its lease lapsed
+
+
+def test_a_pass_whose_events_were_taken_over_writes_nothing(activated_workspace, fake_dingtalk, monkeypatch):
+    bot = fake_dingtalk.add_bot(secret=SECRET)
+    add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+    raise_event(activated_workspace)
+    match = routing_batch._rule_ids_by_event
+
+    def matched_while_another_pass_took_over(events):
+        # The slow pass's lease lapsed meanwhile, and another pass claimed its events.
+        Event.objects.filter(pk__in=[event.pk for event in events]).update(routing_claim="other#1")
+        return match(events)
+
+    monkeypatch.setattr(routing_batch, "_rule_ids_by_event", matched_while_another_pass_took_over)
+    with pytest.raises(ClaimLost), transaction.atomic():
+        events_route_ready(worker="slow")
+    assert not Delivery.objects.exists() and not fake_dingtalk.messages_for(bot)
+
+
+def test_the_drain_passes_until_a_pass_comes_back_short(activated_workspace, settings):
+    make_rule(activated_workspace)
+    for number in range(7):
+        raise_event(activated_workspace, resource_id=number)
+    settings.DELIVERY_INLINE_MAX = 0  # no targets anyway: nothing to send
+    assert events_route_drain(worker="w", limit=3, seconds=5) == (0, False)
+    assert not Event.objects.filter(routed_at__isnull=True).exists()
+    assert len(set(Event.objects.values_list("routing_claim", flat=True))) == 3  # passes of 3, 3 and 1
+
+
+def test_sends_whose_common_commit_is_refused_are_recorded_one_by_one_and_not_sent_again(
+        activated_workspace, fake_dingtalk, monkeypatch, django_capture_on_commit_callbacks):
+    bots = [fake_dingtalk.add_bot(secret=SECRET) for _ in range(2)]
+    rule = make_rule(activated_workspace)
+    for bot in bots:
+        add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+    raise_event(activated_workspace)
+    record, calls = delivery_pool.attempt_record, []
+
+    def refused_once(*args, **kwargs):  # as a deadlock victim: the first record of the common commit fails
+        calls.append(1)
+        if len(calls) == 1:
+            raise DatabaseError("deadlock detected")
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(delivery_pool, "attempt_record", refused_once)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert events_route_ready(worker="w") == (1, 2)
+    assert enqueued(callbacks) == []
+    assert Delivery.objects.filter(status="succeeded", attempt_count=1).count() == 2
+    assert sum(len(fake_dingtalk.messages_for(bot)) for bot in bots) == 2  # each sent once
