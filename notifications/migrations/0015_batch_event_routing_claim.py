@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0013_replay_jobs'),
+        ('notifications', '0014_api16_signing_secret_name'),
     ]
 
     operations = [
