@@ -51,7 +51,7 @@ def test_three_workers_share_a_burst_of_2000_events_and_send_each_delivery_once(
             model = Model.objects.create(workspace=activated_workspace, name=f"scale-{number}", created_by=owner)
             bot = fake.add_bot(secret=SECRET)
             rule = make_rule(activated_workspace, scope="models", scope_models=[model], name=f"scale-{number}")
-            add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+            add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
             models.append(model)
         env = {"OUTBOUND_ALLOWED_NETWORKS": "127.0.0.1/32", "WEBHOOK_EXTRA_HOSTS": "127.0.0.1",
                "RATE_LIMIT_WINDOW_SCALE": str(SCALE), "ROUTE_BATCH_SIZE": "100", "LOG_LEVEL": "WARNING"}

@@ -57,12 +57,13 @@ def history_generate(*, account, workspaces: list, events: int = EVENTS) -> None
             FROM {_t(Event)} e WHERE e.status = 'published' AND e.id %% 20 < 17""", [])
         cursor.execute(f"""
             INSERT INTO {_t(DeliveryAttempt)} (delivery_id, number, outcome, started_at, finished_at, duration_ms,
-                request_url, http_status, provider_code, response_body, error, outcome_class, reason)
+                request_url, http_status, provider_code, response_body, error, outcome_class, reason, digest_size)
             SELECT d.id, n, CASE WHEN d.status = 'dead' OR n < d.attempt_count THEN 'failed' ELSE 'succeeded' END,
                    d.created_at, d.created_at + interval '40 milliseconds', 40, 'https://oapi.dingtalk.com/robot/send',
                    CASE WHEN d.status = 'dead' THEN 500 ELSE 200 END, '', '{{"errcode":0}}', '',
                    CASE WHEN d.status = 'dead' OR n < d.attempt_count THEN 'transient' ELSE '' END,
-                   CASE WHEN d.status = 'dead' OR n < d.attempt_count THEN 'HTTP 500: the server failed' ELSE '' END
+                   CASE WHEN d.status = 'dead' OR n < d.attempt_count THEN 'HTTP 500: the server failed' ELSE '' END,
+                   0
             FROM {_t(Delivery)} d CROSS JOIN LATERAL generate_series(1, d.attempt_count) AS n""", [])
         cursor.execute(f"""
             INSERT INTO {_t(AuditLogEntry)} (account_id, actor_name, action, object_type, object_id, object_repr,

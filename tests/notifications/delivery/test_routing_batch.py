@@ -25,7 +25,7 @@ def test_a_pass_routes_every_ready_event_and_sends_their_first_attempts_together
     bots = [fake_dingtalk.add_bot(secret=SECRET) for _ in range(3)]
     rule = make_rule(activated_workspace)
     for bot in bots:
-        add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+        add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
     events = [raise_event(activated_workspace, resource_id=number, name=f"job-{number}") for number in range(5)]
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -59,7 +59,7 @@ def test_two_passes_take_disjoint_events_and_a_lapsed_claim_is_taken_again(activ
 
 def test_a_pass_whose_events_were_taken_over_writes_nothing(activated_workspace, fake_dingtalk, monkeypatch):
     bot = fake_dingtalk.add_bot(secret=SECRET)
-    add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+    add_target(make_rule(activated_workspace), "dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
     raise_event(activated_workspace)
     match = routing_batch._rule_ids_by_event
 
@@ -89,7 +89,7 @@ def test_sends_whose_common_commit_is_refused_are_recorded_one_by_one_and_not_se
     bots = [fake_dingtalk.add_bot(secret=SECRET) for _ in range(2)]
     rule = make_rule(activated_workspace)
     for bot in bots:
-        add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_key": SECRET})
+        add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
     raise_event(activated_workspace)
     record, calls = delivery_pool.attempt_record, []
 
