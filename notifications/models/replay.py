@@ -31,6 +31,11 @@ class ReplayJob(models.Model):
     # The last event replayed (events are taken in id order): a run resumes after it.
     last_event_id = models.BigIntegerField(default=0)
     error = models.CharField(max_length=1024, blank=True)
+    # When the job last moved (created, started, a chunk saved) or was last re-enqueued by the stall
+    # sweep, and how many times that sweep re-enqueued it since it last moved
+    # (notifications.services.replay.replays_requeue_stalled).
+    progressed_at = models.DateTimeField(null=True, blank=True)
+    stalled_requeues = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
