@@ -3,6 +3,7 @@ are records) and a Redeliver action that goes through the same service as the co
 
 from django.contrib import admin, messages
 
+from console.admin_history import HistoryAdmin
 from notifications.models import Delivery, DeliveryAttempt, RateLimitBucket, Recovery, ReplayJob
 from notifications.services.delivery import RedeliverRefused, delivery_redeliver
 
@@ -90,7 +91,7 @@ class RecoveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReplayJob)
-class ReplayJobAdmin(admin.ModelAdmin):
+class ReplayJobAdmin(HistoryAdmin):
     """Replays (started from the console or the API), read-only: who, which window and filters, which
     rule, state and progress."""
 
@@ -101,12 +102,3 @@ class ReplayJobAdmin(admin.ModelAdmin):
     readonly_fields = ["workspace", "bus", "window_start", "window_end", "source", "event_types", "rule", "state",
                        "matched", "done", "deliveries_created", "last_event_id", "error", "requested_by",
                        "created_at", "started_at", "finished_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from console.admin_history import HistoryAdmin
 from console.crypto import mask
 from workspaces.iam.audit import audit_changes, audit_record
 from workspaces.iam.services.policies import PolicyDocumentError, policy_validate
@@ -81,7 +82,7 @@ class PolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditLogEntry)
-class AuditLogEntryAdmin(admin.ModelAdmin):
+class AuditLogEntryAdmin(HistoryAdmin):
     list_display = ["created_at", "account", "actor_name", "action", "object_type", "object_id", "object_repr"]
     list_filter = ["action", "object_type", "account", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["actor_name", "action", "object_type", "object_id", "object_repr", "resource"]
@@ -94,15 +95,6 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
     @admin.display(description="changes (secrets masked)")
     def changes_pretty(self, entry):
         return format_html('<pre style="white-space: pre-wrap">{}</pre>', json.dumps(entry.changes, indent=2))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ConsoleUserCreationForm(AdminUserCreationForm):
