@@ -5,7 +5,7 @@ ways lead there, named for who publishes: `publish(...)`, the platform raising a
 resources, and `publish_entries(...)`, a user's CloudEvents entries put with PutEvents (validated by
 `put_events` first).
 
-An event is *published* when the workspace's bus is ready (`workspaces.tenancy.bus.bus_readiness`);
+An event is *published* when the workspace's bus is ready (`publish_state`, as `workspaces.tenancy.bus.bus_readiness`);
 otherwise it is stored as *not published* with the reason, and nothing is enqueued. A published event
 that no enabled rule of its bus lists is stored as routed, with no deliveries and no routing wake-up.
 When the broker is down at commit the event keeps `enqueued_at` NULL; `events_requeue_unenqueued` (run
