@@ -39,6 +39,7 @@ SWEEPER_ITEMS = Counter("pai_sweeper_items_total",
 SWEEPERS = {
     "notifications.tasks.requeue_unenqueued_events": "requeue_unenqueued_events",
     "notifications.tasks.requeue_overdue_deliveries": "requeue_overdue_deliveries",
+    "notifications.tasks.requeue_stalled_replays": "requeue_stalled_replays",
     "workspaces.tasks.raise_job_timeouts": "raise_job_timeouts",
     "console.tasks.prune_history": "prune_history",
     "console.tasks.purge_consumed_broker_messages": "purge_consumed_broker_messages",

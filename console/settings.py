@@ -200,6 +200,10 @@ TARGET_DISABLE_MIN_FAILING_SECONDS = env.int("TARGET_DISABLE_MIN_FAILING_SECONDS
 # refused, naming its count), and replays them this many at a time, saving its progress after each.
 REPLAY_MAX_EVENTS = env.int("REPLAY_MAX_EVENTS", default=10_000)
 REPLAY_CHUNK_EVENTS = env.int("REPLAY_CHUNK_EVENTS", default=100)
+# A queued or running replay that has not moved for this long is re-enqueued by the beat sweep (its
+# task was lost, or its database retries ran out); after this many re-enqueues without moving it fails.
+REPLAY_STALL_SECONDS = env.int("REPLAY_STALL_SECONDS", default=120)
+REPLAY_STALL_REQUEUES = env.int("REPLAY_STALL_REQUEUES", default=3)
 
 # --- Text message and voice providers: "logging" (default) or "aliyun" (Alibaba Cloud SMS / VMS).
 TELEPHONY_PROVIDER = env.str("TELEPHONY_PROVIDER", default="logging")

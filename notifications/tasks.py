@@ -13,7 +13,7 @@ from django.db import DatabaseError
 from notifications.services.delivery import deliveries_requeue_overdue, delivery_send
 from notifications.services.events import ROUTE_TASK, events_requeue_unenqueued
 from notifications.services.recovery import recovery_run
-from notifications.services.replay import replay_run
+from notifications.services.replay import replay_run, replays_requeue_stalled
 from notifications.services.routing_batch import events_route_drain
 
 DB_RETRY = {
@@ -64,3 +64,10 @@ def recover(recovery_id: int) -> int:
 def replay(job_id: int) -> int:
     """Run (or resume) one replay job: its window's events, chunk by chunk, as new deliveries."""
     return replay_run(job_id=job_id)
+
+
+@shared_task(name="notifications.tasks.requeue_stalled_replays")
+def requeue_stalled_replays() -> int:
+    """Re-enqueue replays that have not moved for REPLAY_STALL_SECONDS (their task was lost); fail those
+    re-enqueued REPLAY_STALL_REQUEUES times without moving."""
+    return replays_requeue_stalled()

@@ -54,6 +54,8 @@ CELERY_BEAT_SCHEDULE = {
                                    "options": {"expires": 15.0}},
     "requeue-overdue-deliveries": {"task": "notifications.tasks.requeue_overdue_deliveries", "schedule": 30.0,
                                    "options": {"expires": 30.0}},
+    "requeue-stalled-replays": {"task": "notifications.tasks.requeue_stalled_replays", "schedule": 30.0,
+                                "options": {"expires": 30.0}},
     "raise-job-timeouts": {"task": "workspaces.tasks.raise_job_timeouts", "schedule": 30.0,
                            "options": {"expires": 30.0}},
     "purge-consumed-broker-messages": {"task": "console.tasks.purge_consumed_broker_messages", "schedule": 600.0,

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ReplayJob(models.Model):
@@ -8,11 +9,11 @@ class ReplayJob(models.Model):
     at this job (notifications.services.replay). The events table is the archive it reads."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        FINISHED = "finished", "Finished"
-        CANCELLED = "cancelled", "Cancelled"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Failed")
 
     ACTIVE_STATES = (State.QUEUED, State.RUNNING)
 
@@ -31,6 +32,11 @@ class ReplayJob(models.Model):
     # The last event replayed (events are taken in id order): a run resumes after it.
     last_event_id = models.BigIntegerField(default=0)
     error = models.CharField(max_length=1024, blank=True)
+    # When the job last moved (created, started, a chunk saved) or was last re-enqueued by the stall
+    # sweep, and how many times that sweep re-enqueued it since it last moved
+    # (notifications.services.replay.replays_requeue_stalled).
+    progressed_at = models.DateTimeField(null=True, blank=True)
+    stalled_requeues = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

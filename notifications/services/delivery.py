@@ -367,6 +367,13 @@ class RedeliverRefused(Exception):
 REDELIVERABLE = (Delivery.Status.DEAD, Delivery.Status.RETRYING)
 
 
+def resend_fields(now) -> dict:
+    """What sends a delivery again from the start (redeliver, recover): pending and due now, unclaimed,
+    a fresh deadline, and no longer waiting for its bot, so a digest carries it only if it waits again."""
+    return {"status": Delivery.Status.PENDING, "next_attempt_at": now, "claimed_until": None, "updated_at": now,
+            "deadline_at": now + timedelta(seconds=settings.DELIVERY_DEADLINE_SECONDS), "waiting_since": None}
+
+
 @operation(Check("eventbridge:PutEvents", BUS),
            values=lambda workspace, **_: {"account": workspace.account, "workspace": workspace.name}, enforce=False)
 def delivery_redeliver(*, delivery_id: int, actor) -> Delivery:
@@ -381,8 +388,7 @@ def delivery_redeliver(*, delivery_id: int, actor) -> Delivery:
         updated = (
             Delivery.objects.filter(pk=delivery.pk, status__in=REDELIVERABLE)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-            .update(status=Delivery.Status.PENDING, next_attempt_at=now, claimed_until=None, updated_at=now,
-                    deadline_at=now + timedelta(seconds=settings.DELIVERY_DEADLINE_SECONDS), waiting_since=None)
+            .update(**resend_fields(now))
         )
         if not updated:
             delivery.refresh_from_db()

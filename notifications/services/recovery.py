@@ -1,8 +1,9 @@
 """Recover: "redeliver everything that failed since T" for a target, a rule or a workspace.
 
 The dead, failed (retrying) and skipped deliveries of the window go back through the normal path:
-pending, a fresh deadline, enqueued in the order they were created; the rate limiter and the claim
-apply as to any delivery. A request takes each delivery at most once (`Delivery.recovery`), and a
+pending, a fresh deadline, no longer marked waiting for their bot (`resend_fields`, as Redeliver: a
+digest carries one only if it waits again), enqueued in the order they were created; the rate
+limiter and the claim apply as to any delivery. A request takes each delivery at most once (`Delivery.recovery`), and a
 second request for the same scope while one runs returns the running one (nothing more is sent).
 Progress: how many of the request's deliveries are no longer pending or retrying.
 """
@@ -11,16 +12,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 
 from celery import current_app
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Delivery, Recovery, Rule, Target, TargetHealth
-from notifications.services.delivery import ACTIVE, delivery_enqueue
+from notifications.services.delivery import ACTIVE, delivery_enqueue, resend_fields
 from workspaces.iam.audit import audit_record
 from workspaces.iam.operations import BUS, Check, operation
 from workspaces.models import Workspace
@@ -123,8 +122,7 @@ def recovery_run(*, recovery_id: int) -> int:
                     Delivery.objects.filter(pk=delivery_id, status__in=RECOVERABLE)
                     .exclude(recovery_id=recovery.pk)
                     .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-                    .update(status=Delivery.Status.PENDING, recovery=recovery, next_attempt_at=now, claimed_until=None,
-                            updated_at=now, deadline_at=now + timedelta(seconds=settings.DELIVERY_DEADLINE_SECONDS))
+                    .update(recovery=recovery, **resend_fields(now))
                 )
                 if updated:
                     taken += 1

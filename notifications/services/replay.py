@@ -14,6 +14,11 @@ channel's queue, the bot's rate limit, target health (a disabled target's are sk
 A replay's message keeps the original event id (receivers de-duplicate by it) and says it is a replay
 (HTTP: the CloudEvents extension attribute `replayjobid`; chat and email: a "[Replay]" line).
 
+A job whose task was lost (a broker restart while it was queued, database retries run out while it
+was running) would hold its bus: the beat sweep `replays_requeue_stalled` enqueues again a queued or
+running job that has not moved for REPLAY_STALL_SECONDS (the task resumes at the cursor, so a copy is
+harmless), and after REPLAY_STALL_REQUEUES such re-enqueues without progress marks it failed.
+
 One job queued or running per bus at a time (a second is refused with the current one, and a
 database constraint backs the check). Cancel stops the job between chunks; the deliveries already
 created are sent as any other.
@@ -28,8 +33,10 @@ from celery import current_app
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from console.queues import queues_with_waiting_messages
 from notifications import catalog
 from notifications.channels.registry import get_method
 from notifications.models import Delivery, Event, ReplayJob, Rule, Target, TargetHealth
@@ -44,6 +51,7 @@ from workspaces.models import Workspace
 logger = logging.getLogger(__name__)
 
 REPLAY_TASK = "notifications.tasks.replay"
+REPLAY_QUEUE = "default"  # where CELERY_TASK_ROUTES sends it
 
 
 class ReplayRefused(Exception):
@@ -129,7 +137,7 @@ def replay_start(*, actor, workspace, start, end=None, source: str = "", event_t
             with transaction.atomic():
                 job = ReplayJob.objects.create(
                     workspace=workspace, bus=bus, window_start=start, window_end=end, source=source,
-                    event_types=event_types, rule=rule, matched=matched,
+                    event_types=event_types, rule=rule, matched=matched, progressed_at=timezone.now(),
                     requested_by=actor if getattr(actor, "pk", None) else None)
         except IntegrityError:  # another start won the race the lock did not cover
             raise ReplayBusy(ReplayJob.objects.get(bus=bus, state__in=ReplayJob.ACTIVE_STATES)) from None
@@ -139,6 +147,43 @@ def replay_start(*, actor, workspace, start, end=None, source: str = "", event_t
             "matched": [None, matched]})
         transaction.on_commit(lambda: _task_send(job.pk), robust=True)
     return job
+
+
+def replays_requeue_stalled() -> int:
+    """Enqueue again the queued and running replays that have not moved for REPLAY_STALL_SECONDS (their
+    task was lost); mark failed, with the reason, those already re-enqueued REPLAY_STALL_REQUEUES times
+    without moving. Left alone while the task's queue still holds messages no worker has taken (the
+    job's own task may be waiting there). Returns how many jobs were re-enqueued or failed."""
+    now = timezone.now()
+    stalled_before = now - timedelta(seconds=settings.REPLAY_STALL_SECONDS)
+    stalled = (ReplayJob.objects.filter(state__in=ReplayJob.ACTIVE_STATES)
+               .alias(moved_at=Coalesce("progressed_at", "created_at")).filter(moved_at__lt=stalled_before))
+    job_ids = list(stalled.values_list("pk", flat=True))
+    if not job_ids or queues_with_waiting_messages({REPLAY_QUEUE}):
+        return 0
+    handled = 0
+    for job_id in job_ids:
+        with transaction.atomic():
+            job = stalled.select_for_update().filter(pk=job_id).first()
+            if job is None:  # it moved, ended or was cancelled meanwhile
+                continue
+            handled += 1
+            if job.stalled_requeues >= settings.REPLAY_STALL_REQUEUES:
+                job.state, job.finished_at = ReplayJob.State.FAILED, now
+                job.error = (f"Stalled: no progress after {job.stalled_requeues} re-enqueues, "
+                             f"{settings.REPLAY_STALL_SECONDS} s apart (REPLAY_STALL_SECONDS), at {job.done} of "
+                             f"{job.matched} events. Start a new replay from where it stopped.")
+                job.save(update_fields=["state", "finished_at", "error"])
+                logger.warning("replay %s failed: %s", job.pk, job.error)
+                continue
+            job.stalled_requeues += 1
+            job.progressed_at = now  # the next sweep waits another grace period
+            job.save(update_fields=["stalled_requeues", "progressed_at"])
+            logger.warning("replay %s has not moved since %s: enqueued again (%s of %s)", job.pk, stalled_before,
+                           job.stalled_requeues, settings.REPLAY_STALL_REQUEUES)
+            transaction.on_commit(lambda job_id=job.pk: current_app.send_task(REPLAY_TASK, args=[job_id]),
+                                  robust=True)
+    return handled
 
 
 def _task_send(job_id: int) -> None:
@@ -202,7 +247,7 @@ def replay_run(*, job_id: int) -> int:
     and a chunk never creates a delivery twice. Returns how many events this run replayed."""
     now = timezone.now()
     started = ReplayJob.objects.filter(pk=job_id, state=ReplayJob.State.QUEUED).update(
-        state=ReplayJob.State.RUNNING, started_at=now)
+        state=ReplayJob.State.RUNNING, started_at=now, progressed_at=now, stalled_requeues=0)
     if not started and not ReplayJob.objects.filter(pk=job_id, state=ReplayJob.State.RUNNING).exists():
         return 0  # gone, finished, cancelled or failed
     replayed = 0
@@ -239,7 +284,8 @@ def _chunk(job_id: int) -> tuple[int, bool]:
         job.done = min(job.matched, job.done + len(events)) if job.matched else job.done + len(events)
         job.last_event_id = events[-1].pk
         job.deliveries_created += created
-        job.save(update_fields=["done", "last_event_id", "deliveries_created"])
+        job.progressed_at, job.stalled_requeues = timezone.now(), 0
+        job.save(update_fields=["done", "last_event_id", "deliveries_created", "progressed_at", "stalled_requeues"])
     return len(events), True
 
 

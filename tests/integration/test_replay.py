@@ -70,6 +70,8 @@ def test_a_replay_of_yesterdays_500_events_to_a_new_rule_delivers_500_and_leaves
         assert job.matched == EVENTS
         assert receiver.wait_for_accepted(EVENTS, timeout=60), len(receiver.accepted)
         assert wait_until(lambda: ReplayJob.objects.get().state == "finished")
+        # The receiver has the last request before the worker has recorded its answer.
+        assert wait_until(lambda: Delivery.objects.filter(replay_job=job, status="succeeded").count() == EVENTS)
     finally:
         receiver.stop()
 

@@ -284,7 +284,25 @@ def test_running_a_replay_twice_creates_each_new_delivery_once(delivery_setup, o
     assert sorted(Delivery.objects.filter(replay_job__isnull=True).values_list("pk", "status")) == originals
 
 
+def test_sweeping_stalled_replays_twice_enqueues_each_once(delivery_setup, owner, activated_workspace,
+                                                          empty_broker_queues, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import ReplayJob
+    from notifications.services.replay import replay_start
+    from notifications.tasks import requeue_stalled_replays
+
+    with django_capture_on_commit_callbacks():  # its task is left uncalled: lost
+        job = replay_start(actor=owner, workspace=activated_workspace, start=timezone.now() - timedelta(hours=1))
+    ReplayJob.objects.filter(pk=job.pk).update(progressed_at=timezone.now() - timedelta(minutes=10))
+    with django_capture_on_commit_callbacks() as first:
+        assert twice(requeue_stalled_replays) == [1, 0]
+    assert len(first) == 1 and ReplayJob.objects.get().stalled_requeues == 1
+
+
 def test_every_task_has_an_idempotency_test_above():
     covered = {"route_event", "deliver", "requeue_unenqueued_events", "requeue_overdue_deliveries",
-               "raise_job_timeouts", "recover", "replay"}
+               "raise_job_timeouts", "recover", "replay", "requeue_stalled_replays"}
     assert {task.name.rsplit(".", 1)[-1] for task in project_tasks()} <= covered

@@ -187,9 +187,11 @@ class Operation:
         for action, resource in self._resources(actor, actions, arguments):
             authorize(actor, action, resource)
 
-    def allowed(self, user, *actions: str, **arguments) -> bool:
-        return all(is_allowed(user, action, resource)
-                   for action, resource in self._resources(user, actions, arguments))
+    def allowed(self, actor, /, *actions: str, **arguments) -> bool:
+        """Whether `actor` may do this (a page hiding a button); positional, so an operation on a
+        user (`policy_attach.allowed(request.user, user=member)`) names its own `user`."""
+        return all(is_allowed(actor, action, resource)
+                   for action, resource in self._resources(actor, actions, arguments))
 
 
 _DECLARED: dict[str, Operation] = {}

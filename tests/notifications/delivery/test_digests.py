@@ -165,3 +165,27 @@ def test_a_digest_renders_in_each_chat_format_and_language(channel, language, ex
     if channel == "lark":
         assert payload["card"]["header"]["title"]["content"] == "PAI · 工作空间 llm_training 自 10:02 起另有 12 个事件"
         assert payload["card"]["elements"][1]["actions"][0]["url"] == "https://console.example.com/log"
+
+
+def test_a_recovered_delivery_is_sent_again_on_its_own_unless_it_waits_again(
+        bot, activated_workspace, fake_dingtalk, owner, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from notifications.services.recovery import recovery_run, recovery_start
+
+    fill_window(bot)
+    dead, waiting = events_waiting(activated_workspace, [("train-a", "JobFailed"), ("train-b", "JobFailed")])
+    assert [delivery_send(delivery_id=pk) for pk in (dead, waiting)] == ["rate_limited"] * 2
+    Delivery.objects.filter(pk=dead).update(status="dead", next_attempt_at=None)  # it waited past its deadline
+    with django_capture_on_commit_callbacks(execute=False):
+        recovery = recovery_start(actor=owner, workspace=activated_workspace,
+                                  since=timezone.now() - timedelta(hours=1))
+        assert recovery_run(recovery_id=recovery.pk) == 1
+    assert Delivery.objects.get(pk=dead).waiting_since is None  # sent again from the start
+
+    a_minute_later()
+    assert delivery_send(delivery_id=waiting) == "succeeded"  # alone: the recovered one is not carried
+    assert delivery_send(delivery_id=dead) == "succeeded"
+    texts = [message.json["markdown"]["title"] for message in fake_dingtalk.messages_for(bot)]
+    assert len(texts) == 2 and not any("more events" in text for text in texts)
+    assert not DeliveryAttempt.objects.filter(carried_by__isnull=False).exists()

@@ -6,6 +6,7 @@ declarations make."""
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,16 @@ def test_nothing_but_the_declarations_calls_authorize_with_its_own_arn():
             for node in ast.walk(ast.parse(path.read_text())):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "authorize":
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []
+
+
+def test_no_template_builds_a_resource_string_to_hide_a_button():
+    """A page hiding a button asks the service the button leads to, in its view
+    (`policy_delete.allowed(user, policy=policy)`); a template naming an action on an ARN of its own
+    (`{% if_allowed "ram:DeletePolicy" account|policy_arn:policy.name %}`) is a second place deciding."""
+    asking = re.compile(r"{%\s*(?:if_allowed|allowed)\s|\|\s*\w+_arn\b|{%\s*load\s[^%]*\bpermissions\b")
+    found = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "templates").rglob("*.html")
+                   if asking.search(path.read_text(encoding="utf-8")))
     assert found == []
 
 

@@ -178,19 +178,25 @@ def test_the_audit_log_page_filters_by_time_range(owner_client, owner, account):
     assert 'data-action="rule.create"' in html and 'data-action="rule.delete"' not in html
 
 
-def test_the_permissions_template_tag_hides_what_is_not_allowed(rf, subuser, seed_subuser, workspace):
-    from django.template import Context, Template
-
-    template = Template('{% load permissions %}{% if_allowed "eventbridge:CreateRule" workspace|bus_arn %}'
-                        'CREATE{% else %}NO{% endif_allowed %}')
-    for user, expected in ((subuser, "NO"), (seed_subuser, "CREATE")):
-        request = rf.get("/")
-        request.user = user
-        assert template.render(Context({"request": request, "workspace": workspace})) == expected
-    tag = Template('{% load permissions %}{% allowed "eventbridge:DeleteRule" workspace|rule_arn:"r" as ok %}{{ ok }}')
-    request = rf.get("/")
-    request.user = seed_subuser
-    assert tag.render(Context({"request": request, "workspace": workspace})) == "True"
+def test_the_buttons_follow_the_declarations_of_the_services_they_lead_to(client, subuser, seed_subuser, account):
+    """A sub-user may change the team-* policies and attach policies to carol only: each row shows
+    the buttons its own service would accept (the view asks `<service>.allowed`)."""
+    scoped = Policy.objects.create(account=account, name="team-scoped", document={"Version": "1", "Statement": [
+        {"Effect": "Allow", "Action": ["ram:List*", "ram:Get*"], "Resource": "*"},
+        {"Effect": "Allow", "Action": ["ram:UpdatePolicy", "ram:DeletePolicy"],
+         "Resource": f"acs:ram::{account.uid}:policy/team-*"},
+        {"Effect": "Allow", "Action": "ram:AttachPolicyToUser", "Resource": f"acs:ram::{account.uid}:user/carol"}]})
+    subuser.policies.add(scoped)
+    client.force_login(subuser)
+    policies = client.get(reverse("policy-list")).content.decode()
+    assert 'data-testid="delete-team-scoped"' in policies and 'data-testid="create-policy"' not in policies
+    assert 'data-testid="delete-EventBridgeFullAccess"' not in policies
+    editors = [client.get(reverse("policy-edit", kwargs={"pk": policy.pk})).content.decode()
+               for policy in (scoped, Policy.objects.get(name="EventBridgeFullAccess"))]
+    assert ['data-testid="save-policy"' in html for html in editors] == [True, False]
+    users = client.get(reverse("user-list")).content.decode()
+    assert 'data-testid="attach-select-carol"' in users and 'data-testid="attach-select-bob"' not in users
+    assert 'data-testid="detach-' not in users and 'data-testid="create-subuser"' not in users
 
 
 def test_an_htmx_request_refused_gets_the_notice_alone_and_an_event(subuser_client):

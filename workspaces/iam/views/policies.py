@@ -59,9 +59,15 @@ def validation_context(text: str) -> dict:
 @login_required
 @require_GET
 def policy_list_view(request):
+    account = account_of(request.user)
+    policies = list(policy_list(actor=request.user).prefetch_related("users"))
+    for policy in policies:  # each row's buttons, asked of the services they lead to
+        policy.can_update = policy_update.allowed(request.user, policy=policy)
+        policy.can_delete = policy_delete.allowed(request.user, policy=policy)
     return render(request, LIST_TEMPLATE, {
-        "policies": policy_list(actor=request.user).prefetch_related("users"),
-        "account": account_of(request.user),
+        "policies": policies,
+        "account": account,
+        "can_create": policy_create.allowed(request.user, account=account),
         "active_tab": "policies",
     })
 
@@ -71,7 +77,10 @@ def _editor(request, *, policy=None, values: dict, errors: dict | None = None, s
     errors = errors or {}
     if validation is None and "document" in errors:
         validation = validation_context(values["document"])  # each problem at its place, as Validate shows
+    can_save = (policy_update.allowed(request.user, policy=policy) if policy is not None
+                else policy_create.allowed(request.user, account=account_of(request.user)))
     context = {
+        "can_save": can_save,
         "validation": validation,
         "policy": policy,
         "values": values,

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from console.accounts import account_of
-from workspaces.iam.permissions import is_allowed, policy_arn
-from workspaces.iam.selectors import policy_get_by_reference, user_get, user_list
+from workspaces.iam.selectors import policy_get_by_reference, policy_list, user_get, user_list
 from workspaces.iam.services.policies import policy_attach, policy_detach
 from workspaces.iam.services.users import subuser_create
 from workspaces.models import Policy
@@ -28,24 +27,32 @@ def field_errors(error: ValidationError) -> dict[str, list[str]]:
 
 
 def _account_policies(request):
-    account = account_of(request.user)
-    if not is_allowed(request.user, "ram:ListPolicies", policy_arn(account)):
+    """The policies the Attach menus offer; None when the reader may not list them."""
+    if not policy_list.allowed(request.user):
         return None
-    return list(Policy.objects.filter(account=account).order_by("name"))
+    return list(Policy.objects.filter(account=account_of(request.user)).order_by("name"))
+
+
+def _with_actions(request, member):
+    """The row's buttons, asked of the services they lead to (`can_attach`, `can_detach`)."""
+    member.can_attach = policy_attach.allowed(request.user, user=member)
+    member.can_detach = policy_detach.allowed(request.user, user=member)
+    return member
 
 
 def _row_context(request, user, *, error: str = "", policies=None) -> dict:
-    return {"member": user, "row_error": error,
+    return {"member": _with_actions(request, user), "row_error": error,
             "account_policies": _account_policies(request) if policies is None else policies}
 
 
 @login_required
 @require_GET
 def user_list_view(request):
-    users = list(user_list(actor=request.user))
+    account = account_of(request.user)
     return render(request, LIST_TEMPLATE, {
-        "users": users,
-        "account": account_of(request.user),
+        "users": [_with_actions(request, member) for member in user_list(actor=request.user)],
+        "account": account,
+        "can_create": subuser_create.allowed(request.user, account=account),
         "account_policies": _account_policies(request),
         "active_tab": "users",
     })
