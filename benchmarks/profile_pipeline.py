@@ -1,9 +1,10 @@
 """Where the time of one delivery goes: the steps of the pipeline (publish an approval event in the web
-process; route it and send its one DingTalk delivery in a worker, as the routing task does for a
-few chat targets; the same delivery sent through the chat queue's task instead, with
-DELIVERY_INLINE_MAX=0) and, for context, the console's Approve, run in this process under
-pyinstrument with their query counts, on PostgreSQL + Redis (or `--profile sqlite`). No worker
-runs: the tasks they enqueue are purged at the end.
+process; one routing pass over N ready events, as the worker's wake-up runs it:
+`routing_batch.events_route_ready(worker="bench", limit=N)`, which routes them and sends their
+DingTalk deliveries together; the single-event route of `routing.event_route`, inline and with
+DELIVERY_INLINE_MAX=0; the delivery sent through the chat queue's task) and, for context, the
+console's Approve, run in this process under pyinstrument with their query counts, on PostgreSQL +
+Redis (or `--profile sqlite`). No worker runs: the tasks they enqueue are purged at the end.
 
     python -m benchmarks.profile_pipeline [--count 40] [--profile postgres-redis] [--html var/bench/prof]
 """
@@ -43,9 +44,11 @@ def main(argv: list[str] | None = None) -> None:
     from notifications.models import Delivery, Event
     from notifications.services.delivery import delivery_send
     from notifications.services.routing import event_route
+    from notifications.services.routing_batch import events_route_ready
 
     fake = FakeDingTalk().start()
     try:
+        batched = [pipeline.build_bot_workspaces(args.count, fake.url) for _ in range(2)]
         fixtures = pipeline.build_bot_workspaces(args.count + 1, fake.url)
         queued = pipeline.build_bot_workspaces(args.count + 1, fake.url)
         approvals = pipeline.build_bot_workspaces(args.count + 1, fake.url)
@@ -77,13 +80,42 @@ def main(argv: list[str] | None = None) -> None:
                 name = label.split(" ")[0]
                 Path(args.html, f"{name}.html").write_text(profiler.output_html())
 
+        def run_pass(label: str) -> None:
+            """One routing pass over `count` ready events, without then under the profiler; per event."""
+            while events_route_ready(worker="bench", limit=500)[0]:  # leftovers of earlier runs: not timed
+                pass
+            for number, of in enumerate(batched):
+                for version in pipeline.load_versions(of.version_ids):
+                    pipeline.publish_approval_event(version)
+                profiler = Profiler(interval=0.001)
+                with CaptureQueriesContext(connection) as captured:
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    if number:
+                        profiler.start()
+                    routed, created = events_route_ready(worker="bench", limit=args.count)
+                    if number:
+                        profiler.stop()
+                    wall = (time.perf_counter() - wall) / routed * 1000
+                    cpu = (time.process_time() - cpu) / routed * 1000
+                assert (routed, created) == (args.count, args.count), (routed, created)
+                if not number:
+                    results[label] = (wall, cpu, len(captured.captured_queries) / routed)
+                    print(f"\n=== {label}: {wall:.2f} ms wall, {cpu:.2f} ms CPU per event (no profiler), "
+                          f"{results[label][2]:.2f} queries per event")
+            print(f"=== {label}: {wall:.2f} ms per event under the profiler")
+            print(profiler.output_text(unicode=True, color=False))
+            if args.html:
+                Path(args.html).mkdir(parents=True, exist_ok=True)
+                Path(args.html, "pass.html").write_text(profiler.output_html())
+
         def event_ids(of: pipeline.BotWorkspaces) -> list[int]:
             events = Event.objects.filter(workspace_id__in=of.workspace_ids).order_by("id")
             return list(events.values_list("id", flat=True))
 
+        run_pass(f"routing pass (worker: the wake-up; {args.count} events routed and sent together, per event)")
         run("publish (web: one approval event, on-commit enqueue)",
             [(pipeline.publish_approval_event, v) for v in pipeline.load_versions(fixtures.version_ids)])
-        run("route + send inline (worker: the routing task)",
+        run("route + send inline (worker: event_route, one event)",
             [(lambda e: event_route(event_id=e), e) for e in event_ids(fixtures)])
         for v in pipeline.load_versions(queued.version_ids):
             pipeline.publish_approval_event(v)
@@ -98,7 +130,7 @@ def main(argv: list[str] | None = None) -> None:
             [(pipeline.approve_version, v) for v in approvals.version_ids])
         print("\nsummary, per call (wall and CPU without the profiler):")
         for label, (wall, cpu, queries) in results.items():
-            print(f"  {wall:8.2f} ms wall {cpu:8.2f} ms CPU {queries:5.1f} queries  {label}")
+            print(f"  {wall:8.2f} ms wall {cpu:8.2f} ms CPU {queries:5.2f} queries  {label}")
     finally:
         fake.stop()
         flush_broker(profile)

@@ -1,6 +1,8 @@
 """Summarise `py-spy record --idle --format raw` files of worker pool processes: where the samples
-went (waiting for a task, database round trips, Redis, the HTTP send, Python on the CPU), and, for
-database waits, which project function asked.
+went (waiting for a task, database round trips, Redis, the HTTP send, Python on the CPU), by task
+(the routing wake-up's passes, `events_route_drain`; the send threads of a pass, `delivery_pool`;
+the chat queue's `delivery_send`; the bench's `bare_deliver`), and, for database waits, which
+project function asked. Record every thread (py-spy does by default): a pass sends on its own pool.
 
     py-spy record --idle -r 50 -d 20 --format raw -o worker.txt --pid <pool child>
     python -m benchmarks.spy_summary worker.txt [more.txt ...]
@@ -14,11 +16,18 @@ from collections import Counter
 PROJECT = ("notifications/", "workspaces/", "console/", "benchmarks/")
 
 
+def _sending(text: str) -> bool:
+    """A send thread of a routing pass at work (an idle one waits in concurrent/futures' `_worker`)."""
+    return "delivery_pool.py" in text
+
+
 def category(frames: list[str]) -> str:
     text = ";".join(frames)
-    if "trace_task" not in text and "__protected_call__" not in text:
+    if "trace_task" not in text and "__protected_call__" not in text and not _sending(text):
         return "idle: waiting for a task"
     leaf = ";".join(frames[-12:])
+    if "result_iterator" in leaf:
+        return "waiting for the pass's send threads"
     if "psycopg" in leaf or "sqlite3" in leaf or "django/db/backends" in leaf:
         return "database round trip"
     if "redis/" in leaf or "kombu/" in leaf:
@@ -36,9 +45,14 @@ def project_caller(frames: list[str]) -> str:
     return "?"
 
 
+TASKS = ("events_route_drain", "event_route", "delivery_send", "bare_deliver")
+
+
 def task_of(frames: list[str]) -> str:
+    if _sending(";".join(frames)) and not any(frame.startswith(TASKS[0] + " ") for frame in frames):
+        return "delivery_pool"  # a send thread of a pass (its stack starts in the thread, not the task)
     for frame in frames:
-        for name in ("event_route", "delivery_send", "bare_deliver"):
+        for name in TASKS:
             if frame.startswith(name + " "):
                 return name
     return "-"

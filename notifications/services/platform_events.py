@@ -57,7 +57,7 @@ def platform_event_raise(*, workspace_id: int, type_name: str, resource_kind: st
     about this resource was already raised since `once_since`, or publishing failed (logged)."""
     try:
         workspace = Workspace.objects.select_related("account").get(pk=workspace_id)
-        bus, blocker = publish_state(workspace)
+        _, blocker, _ = publish_state(workspace)
         if blocker:
             logger.info("platform event %s of workspace %s not recorded: %s", type_name, workspace_id, blocker)
             return None
