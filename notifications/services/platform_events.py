@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from notifications.catalog import type_key
 from notifications.channels.registry import get_method
-from notifications.models import DeliveryAttempt, Event
+from notifications.models import DeliveryAttempt, Event, RoutingKey
 from notifications.services.events import event_subject, publish, publish_state
 from workspaces.models import Workspace
 
@@ -174,11 +174,16 @@ def platform_event_rule_units_counted(*, rule, before: int, units: int, limit: i
 
 def platform_event_free_tier_counted(*, account_id: int, used: int, limit: int, month: datetime.date) -> None:
     """This month's notifications just crossed NEARLY_USED_PERCENT of the free tier (usage_record):
-    Quota Nearly Used on the bus of each of the account's workspaces, once per billing month."""
+    Quota Nearly Used, once per billing month, on the bus of each of the account's workspaces where an
+    enabled rule listens for it. The free tier is the account's, not a workspace's: an account with
+    hundreds of workspaces would otherwise store hundreds of events nobody routes, all at once, in the
+    delivery that crossed the line."""
     since, _ = _month_start(timezone.now())
     period = f"{month:%Y-%m}"
     path = reverse("usage-page")
-    for workspace_id in Workspace.objects.filter(account_id=account_id).values_list("pk", flat=True):
+    listening = (RoutingKey.objects.filter(bus__account_id=account_id, event_type=type_key(SOURCE, "QuotaNearlyUsed"))
+                 .values_list("bus__workspace_id", flat=True).distinct())
+    for workspace_id in sorted(listening):
         _raise_after_commit(
             workspace_id=workspace_id, type_name="QuotaNearlyUsed", resource_kind="FreeTier",
             resource_id=FREE_TIER_RESOURCE_ID, resource_name=f"Free tier {month:%Y-%m}", console_path=path,

@@ -16,7 +16,7 @@ from notifications.services.put_events import EntryError, entry_validate
 from notifications.services.routing import event_route
 from notifications.services.rules import rule_update
 from notifications.services.usage import usage_record
-from tests.factories import rule_made
+from tests.factories import rule_made, workspace_ready
 from tests.notifications.delivery.builders import add_target, make_rule, raise_event
 from tests.notifications.rules.conftest import dingtalk
 
@@ -144,15 +144,17 @@ def test_a_bus_not_activated_records_nothing(workspace, owner, django_capture_on
 
 
 def test_quota_nearly_used_when_the_free_tier_crosses_80_percent_once_a_month(
-        activated_workspace, account, django_capture_on_commit_callbacks):
+        activated_workspace, watch, account, owner, django_capture_on_commit_callbacks):
+    workspace_ready(account=account, owner=owner, name="ws_quiet")  # ready, but no rule listens there
     with django_capture_on_commit_callbacks(execute=True):
         usage_record(account_id=account.pk, count=399)
     assert not Event.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         usage_record(account_id=account.pk, count=2)  # 399 -> 401: crosses 400 of 500
         usage_record(account_id=account.pk, count=1)
-    [event] = Event.objects.all()
-    assert (event.type, event.resource_id, event.status) == (QNU, "free-tier", "published")
+    [event] = Event.objects.all()  # in the workspace that listens only
+    assert (event.workspace, event.type, event.resource_id, event.status) == (
+        activated_workspace, QNU, "free-tier", "published")
     assert {k: data(event)[k] for k in ("quota", "used", "limit", "percent", "resourceKind")} == {
         "quota": "free_tier", "used": "401", "limit": "500", "percent": "80", "resourceKind": "FreeTier"}
     assert data(event)["consoleUrl"].endswith("/account/usage/")
