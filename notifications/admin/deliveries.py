@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 
 from console.admin_history import HistoryAdmin
 from notifications.models import Delivery, DeliveryAttempt, RateLimitBucket, Recovery, ReplayJob
-from notifications.services.delivery import RedeliverRefused, delivery_redeliver
+from notifications.services.redeliver import RedeliverRefused, delivery_redeliver
 
 
 class DeliveryAttemptInline(admin.TabularInline):

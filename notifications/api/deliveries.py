@@ -23,7 +23,7 @@ from notifications.selectors.deliveries import (
     delivery_filters_clean,
     delivery_get,
 )
-from notifications.services.delivery import REDELIVERABLE, RedeliverRefused, delivery_redeliver
+from notifications.services.redeliver import REDELIVERABLE, RedeliverRefused, delivery_redeliver
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 CHANNEL_CHOICES = [(channel.key, channel.label) for channel in CHANNELS]

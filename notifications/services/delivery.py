@@ -44,8 +44,6 @@ from notifications.services.outcomes import delivery_outcome_record
 from notifications.services.platform_events import platform_event_delivery_dead
 from notifications.services.ratelimit import RateLimitSlot, rate_limit_acquire, rate_limit_pause, rate_limit_sent
 from notifications.services.usage import usage_record
-from workspaces.iam.audit import audit_record
-from workspaces.iam.operations import BUS, Check, operation
 
 logger = logging.getLogger(__name__)
 
@@ -353,54 +351,3 @@ def deliveries_requeue_overdue(*, grace_seconds: float = OVERDUE_GRACE_SECONDS, 
         logger.warning("%s overdue deliveries not re-enqueued: queue %s still holds messages no worker has taken "
                        "(is a worker consuming it?)", len(overdue) - len(requeued), ", ".join(held))
     return len(requeued)
-
-
-class RedeliverRefused(Exception):
-    """The delivery's state does not allow a redelivery (it succeeded, or is being sent now).
-    `current` is its status value; REDELIVERABLE the values that would be accepted."""
-
-    def __init__(self, message: str, *, current: str):
-        super().__init__(message)
-        self.current = current
-
-
-REDELIVERABLE = (Delivery.Status.DEAD, Delivery.Status.RETRYING)
-
-
-def resend_fields(now) -> dict:
-    """What sends a delivery again from the start (redeliver, recover): pending and due now, unclaimed,
-    a fresh deadline, and no longer waiting for its bot, so a digest carries it only if it waits again."""
-    return {"status": Delivery.Status.PENDING, "next_attempt_at": now, "claimed_until": None, "updated_at": now,
-            "deadline_at": now + timedelta(seconds=settings.DELIVERY_DEADLINE_SECONDS), "waiting_since": None}
-
-
-@operation(Check("eventbridge:PutEvents", BUS),
-           values=lambda workspace, **_: {"account": workspace.account, "workspace": workspace.name}, enforce=False)
-def delivery_redeliver(*, delivery_id: int, actor) -> Delivery:
-    """Send a `dead` or `retrying` delivery again now: back to pending, with a fresh deadline.
-    Needs eventbridge:PutEvents on the event's bus. Raises RedeliverRefused for a delivery that
-    succeeded or is being sent right now."""
-    delivery = Delivery.objects.select_related("event__workspace__account").get(pk=delivery_id)
-    workspace = delivery.event.workspace
-    delivery_redeliver.authorize(actor, workspace=workspace)
-    now = timezone.now()
-    with transaction.atomic():
-        updated = (
-            Delivery.objects.filter(pk=delivery.pk, status__in=REDELIVERABLE)
-            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-            .update(**resend_fields(now))
-        )
-        if not updated:
-            delivery.refresh_from_db()
-            if delivery.status in REDELIVERABLE:
-                raise RedeliverRefused("This delivery is being sent right now; try again in a moment.",
-                                       current=delivery.status)
-            raise RedeliverRefused(
-                f"Only a delivery whose status is {' or '.join(REDELIVERABLE)} can be redelivered; "
-                f"this one's status is {delivery.status}.", current=delivery.status)
-        old_status = delivery.status
-        delivery.refresh_from_db()
-        audit_record(actor=actor, account=workspace.account, action="delivery.redeliver", obj=delivery,
-                     changes={"status": [old_status, delivery.status]})
-        delivery_enqueue(delivery=delivery)
-    return delivery

@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Delivery, Recovery, Rule, Target, TargetHealth
-from notifications.services.delivery import ACTIVE, delivery_enqueue, resend_fields
+from notifications.services.delivery import ACTIVE, delivery_enqueue
+from notifications.services.redeliver import resend_fields
 from workspaces.iam.audit import audit_record
 from workspaces.iam.operations import BUS, Check, operation
 from workspaces.models import Workspace

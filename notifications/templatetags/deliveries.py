@@ -5,7 +5,7 @@ from django import template
 
 from notifications.channels.registry import CHANNELS_BY_KEY, METHODS_BY_KEY
 from notifications.selectors.deliveries import deliveries_for_event
-from notifications.services.delivery import REDELIVERABLE, delivery_redeliver
+from notifications.services.redeliver import REDELIVERABLE, delivery_redeliver
 
 register = template.Library()
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from notifications.models import Delivery
 from notifications.selectors.deliveries import delivery_get
 from notifications.selectors.events import event_get
-from notifications.services.delivery import RedeliverRefused, delivery_redeliver
+from notifications.services.redeliver import RedeliverRefused, delivery_redeliver
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 PARTIAL = "notifications/events/_deliveries.html"

@@ -29,7 +29,7 @@ from notifications.selectors.rules import rule_get, rules_for_workspace
 from notifications.services import rules as rule_services
 from notifications.services.connectivity import connectivity_test
 from notifications.services.messages import message_preview
-from notifications.services.rules import event_bus_for
+from notifications.services.rule_checks import event_bus_for
 from notifications.templatetags.notice_rules import rules_section_context
 from workspaces.iam.permissions import AccessDenied
 from workspaces.tenancy.selectors import event_notifications_tab, workspace_get_for_user

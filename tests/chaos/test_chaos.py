@@ -179,7 +179,8 @@ def redis_server():
 def configure_rules(workspace, owner, fakes) -> list:
     """RULES rules through the rules service, each for one model, each with a DingTalk (signed),
     WeCom, Lark (signed) and HTTP target of its own. Returns the models, one per rule."""
-    from notifications.services.rules import TargetSpec, rule_create
+    from notifications.services.rule_checks import TargetSpec
+    from notifications.services.rules import rule_create
     from workspaces.models import Model
 
     models = []

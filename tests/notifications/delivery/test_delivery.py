@@ -5,12 +5,11 @@ from django.utils import timezone
 
 from notifications.models import Delivery, UsageCounter
 from notifications.services.delivery import (
-    RedeliverRefused,
     deliveries_requeue_overdue,
-    delivery_redeliver,
     delivery_send,
     retry_delay,
 )
+from notifications.services.redeliver import RedeliverRefused, delivery_redeliver
 from notifications.services.routing import event_route
 from workspaces.iam.permissions import AccessDenied
 
