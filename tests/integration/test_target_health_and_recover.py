@@ -1,6 +1,7 @@
 """With a real Celery worker: a DingTalk robot disabled mid-run (the fake answers 400102) disables
 its target after one delivery; later events are skipped; re-enable (after a successful Test
-Connectivity) and Recover deliver every one of them, once. A DNS failure is retried, and the delivery
+Connectivity) and Recover deliver every one of them, once. A receiver down for an hour, then Recover
+since T: every event of the window delivered once. A DNS failure is retried, and the delivery
 succeeds once the name resolves."""
 
 import base64
@@ -106,5 +107,39 @@ def test_a_dns_failure_is_retried_and_succeeds_once_the_name_resolves(start_deli
         assert wait_until(lambda: Delivery.objects.get().status == "succeeded")
         assert receiver.wait_for_accepted(1) and len(receiver.accepted) == 1
         assert Target.objects.get(pk=target.pk).health == "healthy"
+    finally:
+        receiver.stop()
+
+
+def test_a_receiver_down_for_an_hour_then_recover_since_t_delivers_each_event_of_the_window_once(
+        start_delivery_worker, wait_until, activated_workspace, owner, settings):
+    """The hour is simulated: the deliveries of the outage are dated back into it."""
+    settings.OUTBOUND_ALLOWED_NETWORKS, settings.WEBHOOK_EXTRA_HOSTS = ["127.0.0.1/32"], ["127.0.0.1"]
+    account = activated_workspace.account
+    account.outbound_allowed_networks = "127.0.0.1/32"
+    account.save(update_fields=["outbound_allowed_networks"])
+    receiver = FakeHttpReceiver().start()
+    try:
+        endpoint = receiver.add_endpoint(secret=WHSEC)
+        add_target(make_rule(activated_workspace), "http", secrets={"url": endpoint.url, "signing_secret": WHSEC})
+        receiver.fail_next(6, status=503)  # down: every send of the outage fails
+        start_delivery_worker(DELIVERY_DEADLINE_SECONDS="0", **RETRY_MAX)  # a failure is final at once
+        raise_event(activated_workspace, name="job-before", resource_id=100)
+        assert wait_until(lambda: statuses() == ["dead"])
+        Delivery.objects.update(created_at=timezone.now() - timedelta(hours=2))  # before the window
+        for n in range(1, 6):
+            raise_event(activated_workspace, name=f"job-{n}", resource_id=n)
+        assert wait_until(lambda: statuses() == ["dead"] * 6)
+        since = timezone.now() - timedelta(hours=1)
+        Delivery.objects.filter(created_at__gte=since).update(created_at=timezone.now() - timedelta(minutes=30))
+
+        settings.DELIVERY_DEADLINE_SECONDS = 3600  # the receiver is back: recovered sends get a full day
+        recovery = recovery_start(actor=owner, workspace=activated_workspace, since=since)
+        assert wait_until(lambda: recovery_progress(recovery=recovery).finished)
+        progress = recovery_progress(recovery=recovery)
+        assert (progress.total, progress.done, progress.succeeded) == (5, 5, 5)
+        delivered = sorted(body["data"]["resourceName"] for body in receiver.events())
+        assert delivered == ["job-1", "job-2", "job-3", "job-4", "job-5"]  # each once, none from before T
+        assert Delivery.objects.get(event__resource_id="100").status == "dead"
     finally:
         receiver.stop()
