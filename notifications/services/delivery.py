@@ -285,6 +285,13 @@ def attempt_recorded(delivery: Delivery, attempt: DeliveryAttempt, *, outcome: s
 
 def _attempt_complete(attempt: DeliveryAttempt, *, started: float, result: SendResult | None,
                       error: DeliveryError | None) -> None:
+    attempt_fill(attempt, started=started, result=result, error=error)
+    attempt.save(update_fields=ATTEMPT_OUTCOME_FIELDS)
+
+
+def attempt_fill(attempt: DeliveryAttempt, *, started: float, result: SendResult | None,
+                 error: DeliveryError | None) -> None:
+    """The attempt's outcome fields from the send's answer or error (not saved)."""
     source = result if error is None else error
     attempt.finished_at = timezone.now()
     attempt.duration_ms = round((time.monotonic() - started) * 1000, 2)
@@ -299,7 +306,6 @@ def _attempt_complete(attempt: DeliveryAttempt, *, started: float, result: SendR
         attempt.outcome, attempt.error, attempt.permanent = DeliveryAttempt.Outcome.FAILED, error.message[:1024], \
             error.permanent
         attempt.outcome_class, attempt.reason = error.klass, (error.words or "")[:512]
-    attempt.save(update_fields=ATTEMPT_OUTCOME_FIELDS)
 
 
 def _decide(delivery: Delivery, *, number: int, error: DeliveryError | None) -> str:
