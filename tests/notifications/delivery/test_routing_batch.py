@@ -152,3 +152,54 @@ def test_a_pass_records_its_successes_in_statements_that_do_not_grow_with_them(
     assert (failed.outcome, failed.provider_code) == ("failed", "400102")
     assert Target.objects.get(pk=targets[2].pk).health == TargetHealth.DISABLED
     assert Delivery.objects.filter(target=targets[2], status="skipped").count() == 2 + 8
+
+
+def _bots(workspace, fake_dingtalk, count: int, *, name: str):
+    rule = make_rule(workspace, name=name)
+    bots = [fake_dingtalk.add_bot(secret=SECRET) for _ in range(count)]
+    for bot in bots:
+        add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
+    return bots
+
+
+def test_a_pass_sends_whole_fan_outs_itself_while_they_fit_its_budget_and_queues_the_rest(
+        activated_workspace, fake_dingtalk, settings, django_capture_on_commit_callbacks):
+    settings.ROUTE_INLINE_MAX = 10
+    bots = _bots(activated_workspace, fake_dingtalk, 6, name="six")  # more than DELIVERY_INLINE_MAX (4)
+    first, second = raise_event(activated_workspace, resource_id=1), raise_event(activated_workspace, resource_id=2)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert events_route_ready(worker="w") == (2, 12)
+
+    # The first event's 6 fit the pass's 10; the second's 6 do not fit the 4 left: all 6 queued.
+    assert sorted(queue for queue, _, _ in enqueued(callbacks)) == ["chat"] * 6
+    assert set(Delivery.objects.filter(status="succeeded").values_list("event_id", flat=True)) == {first.pk}
+    assert set(Delivery.objects.filter(status="pending", attempt_count=0).values_list("event_id", flat=True)) == {
+        second.pk}
+    assert [len(fake_dingtalk.messages_for(bot)) for bot in bots] == [1] * 6
+
+
+def test_with_inline_sends_off_a_pass_queues_every_delivery(
+        activated_workspace, fake_dingtalk, settings, django_capture_on_commit_callbacks):
+    settings.DELIVERY_INLINE_MAX = 0  # per-queue workers: the events workers never wait on a receiver
+    _bots(activated_workspace, fake_dingtalk, 2, name="two")
+    raise_event(activated_workspace)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert events_route_ready(worker="w") == (1, 2)
+    assert sorted(queue for queue, _, _ in enqueued(callbacks)) == ["chat", "chat"]
+    assert fake_dingtalk.requests == [] and not DeliveryAttempt.objects.exists()
+
+
+def test_a_send_further_down_the_pass_holds_its_claim_longer_by_the_rounds_ahead_of_it(
+        activated_workspace, fake_dingtalk, settings, monkeypatch):
+    settings.ROUTE_SEND_THREADS, settings.OUTBOUND_CONNECT_TIMEOUT, settings.OUTBOUND_READ_TIMEOUT = 2, 3, 7
+    _bots(activated_workspace, fake_dingtalk, 5, name="five")
+    raise_event(activated_workspace)
+    claims = []
+    monkeypatch.setattr(delivery_pool, "attempts_send_together",
+                        lambda items: claims.extend(item.delivery.claimed_until for item in items))
+    events_route_ready(worker="w")
+
+    # Two at a time, each send at most 3 + 7 s: the 3rd and 4th wait one round, the 5th two.
+    offsets = [(claim - claims[0]).total_seconds() for claim in claims]
+    assert offsets == [0, 0, 10, 10, 20]
