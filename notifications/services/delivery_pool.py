@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from console.bulk import rows_update
 from notifications.channels.message import Message
 from notifications.models import Delivery, DeliveryAttempt
 from notifications.services.delivery import (
@@ -116,8 +117,8 @@ def _record_together(items: list[FirstAttempt], sents: list[Sent]) -> list[str]:
         return outcomes
     for item, sent in zip(items, sents, strict=True):
         if sent.error is None:
-            attempt_fill(item.attempt, started=sent.started, result=sent.result, error=None)
-    DeliveryAttempt.objects.bulk_update([item.attempt for item in succeeded], ATTEMPT_OUTCOME_FIELDS)
+            attempt_fill(item.attempt, sent)
+    rows_update(DeliveryAttempt, [item.attempt for item in succeeded], ATTEMPT_OUTCOME_FIELDS)
     now = timezone.now()
     Delivery.objects.filter(pk__in=[item.delivery.pk for item in succeeded]).update(
         status=Delivery.Status.SUCCEEDED, succeeded_at=now, next_attempt_at=None, last_error="",
