@@ -26,7 +26,8 @@ def test_each_row_gets_its_own_values_in_one_statement(activated_workspace):
     ]
     for attempt, (finished, duration, status, code, body, outcome, permanent) in zip(attempts, values, strict=True):
         attempt.finished_at, attempt.duration_ms, attempt.http_status = finished, duration, status
-        attempt.provider_code, attempt.response_body, attempt.outcome, attempt.permanent = code, body, outcome, permanent
+        attempt.provider_code, attempt.response_body = code, body
+        attempt.outcome, attempt.permanent = outcome, permanent
 
     fields = ("finished_at", "duration_ms", "http_status", "provider_code", "response_body", "outcome", "permanent")
     with CaptureQueriesContext(connection) as queries:
