@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from workspaces.pai_resources.services.transitions import StateConflict
 
@@ -27,5 +28,5 @@ def action_perform(request, change: Callable[[], object], *, success: str) -> bo
 
 def lifecycle_actions(actions: dict, allowed: list[str]) -> list[dict]:
     """Buttons for the moves the current state allows: [{"status": ..., "label": ...}]."""
-    return [{"status": status, "label": actions[status][0] if isinstance(actions[status], tuple) else actions[status]}
-            for status in allowed if status in actions]
+    labels = {status: action[0] if isinstance(action, tuple) else action for status, action in actions.items()}
+    return [{"status": status, "label": gettext(labels[status])} for status in allowed if status in actions]

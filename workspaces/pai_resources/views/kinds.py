@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workspaces.models import DswInstance, FlowTask
@@ -109,72 +111,77 @@ class ResourceKind:
 
 KINDS: dict[str, ResourceKind] = {
     "model": ResourceKind(
-        noun="Model", detail="model-detail", id_kwarg="model_id", name="model",
+        noun=_lazy("Model"), detail="model-detail", id_kwarg="model_id", name="model",
         template="workspaces/resources/model_list.html", detail_template="workspaces/resources/model_detail.html",
-        page=ListPage("Models", "Models", "Models", "model-list", "create-model",
-                      "Register Model", "Register Model", "Register your first model", "No models registered yet",
-                      "models-table", 5),
+        page=ListPage(_lazy("Models"), _lazy("Models"), _lazy("Models"), "model-list", "create-model",
+                      _lazy("Register Model"), _lazy("Register Model"), _lazy("Register your first model"),
+                      _lazy("No models registered yet"), "models-table", 5),
         objects=selectors.models_list, get=selectors.model_get, create=model_create,
         form=lambda data, workspace: ModelCreateForm(data),
-        created=lambda model: f"Model {model.name} registered.",
+        created=lambda model: _("Model %(name)s registered.") % {"name": model.name},
         detail_form=DetailForm(kind_details.model_version_form, kind_details.model_version_save),
         more=kind_details.model_versions,
     ),
     "eas": ResourceKind(
-        noun="EAS service", detail="eas-service-detail", id_kwarg="service_id", name="service",
+        noun=_lazy("EAS service"), detail="eas-service-detail", id_kwarg="service_id", name="service",
         template="workspaces/resources/eas_list.html", detail_template="workspaces/resources/eas_detail.html",
-        page=ListPage("Elastic Algorithm Service", "EAS", "Elastic Algorithm Service (EAS)", "eas-service-list",
-                      "deploy-service", "Deploy Service", "Deploy",
-                      "Deploy your first service", "No EAS services yet", "eas-services-table", 5),
+        page=ListPage(_lazy("Elastic Algorithm Service"), _lazy("EAS"), _lazy("Elastic Algorithm Service (EAS)"),
+                      "eas-service-list",
+                      "deploy-service", _lazy("Deploy Service"), _lazy("Deploy"),
+                      _lazy("Deploy your first service"), _lazy("No EAS services yet"), "eas-services-table", 5),
         objects=selectors.eas_services_list,
         get=selectors.eas_service_get, create=eas.eas_service_create,
         form=lambda data, workspace: EasServiceCreateForm(
             data, versions=selectors.model_versions_in_workspace(workspace=workspace)),
-        created=lambda service: f"EAS service {service.name} is running.",
+        created=lambda service: _("EAS service %(name)s is running.") % {"name": service.name},
         update_action="eas:UpdateService", updates=eas.eas_service_set_status,
         lifecycle=Lifecycle("eas-service-status", lambda service, status, actor: eas.eas_service_set_status(
             service=service, status=status, actor=actor), eas.ACTIONS, eas.TRANSITIONS),
-        detail_form=DetailForm(kind_details.eas_switch_form, kind_details.eas_switch_save, "Switch Version", "Switch"),
+        detail_form=DetailForm(kind_details.eas_switch_form, kind_details.eas_switch_save, _lazy("Switch Version"),
+                               _lazy("Switch")),
     ),
     "dlc": ResourceKind(
-        noun="DLC job", detail="dlc-job-detail", id_kwarg="job_id", name="job",
+        noun=_lazy("DLC job"), detail="dlc-job-detail", id_kwarg="job_id", name="job",
         template="workspaces/resources/dlc_list.html", detail_template="workspaces/resources/dlc_detail.html",
-        page=ListPage("Deep Learning Containers", "DLC", "Deep Learning Containers (DLC)", "dlc-job-list",
-                      "create-job", "Create Job", "Create Job", "Create your first job",
-                      "No DLC jobs yet", "dlc-jobs-table", 6),
+        page=ListPage(_lazy("Deep Learning Containers"), _lazy("DLC"), _lazy("Deep Learning Containers (DLC)"),
+                      "dlc-job-list",
+                      "create-job", _lazy("Create Job"), _lazy("Create Job"), _lazy("Create your first job"),
+                      _lazy("No DLC jobs yet"), "dlc-jobs-table", 6),
         objects=selectors.dlc_jobs_list, get=selectors.dlc_job_get, create=dlc.dlc_job_create,
         form=lambda data, workspace: DlcJobCreateForm(data),
-        created=lambda job: f"DLC job {job.name} created.",
+        created=lambda job: _("DLC job %(name)s created.") % {"name": job.name},
         update_action="paidlc:UpdateJob", updates=dlc.dlc_job_set_status,
         lifecycle=Lifecycle("dlc-job-status", lambda job, status, actor: dlc.dlc_job_set_status(
-            job=job, status=status, actor=actor), dlc.ACTIONS, dlc.TRANSITIONS, title="Lifecycle"),
+            job=job, status=status, actor=actor), dlc.ACTIONS, dlc.TRANSITIONS, title=_lazy("Lifecycle")),
         detail_form=DetailForm(kind_details.dlc_scheduling_form, kind_details.dlc_scheduling_save,
-                               "Scheduling settings", "Save"),
+                               _lazy("Scheduling settings"), _lazy("Save")),
     ),
     "dsw": ResourceKind(
-        noun="DSW instance", detail="dsw-detail", id_kwarg="instance_id", name="instance",
+        noun=_lazy("DSW instance"), detail="dsw-detail", id_kwarg="instance_id", name="instance",
         template="workspaces/resources/dsw_list.html", detail_template="workspaces/resources/dsw_detail.html",
-        page=ListPage("Interactive Modeling (DSW)", "DSW", "Interactive Modeling (DSW)", "dsw-list",
-                      "create-instance", "Create Instance", "Create Instance",
-                      "Create your first instance", "No DSW instances yet", "dsw-instances-table", 5),
+        page=ListPage(_lazy("Interactive Modeling (DSW)"), _lazy("DSW"), _lazy("Interactive Modeling (DSW)"),
+                      "dsw-list",
+                      "create-instance", _lazy("Create Instance"), _lazy("Create Instance"),
+                      _lazy("Create your first instance"), _lazy("No DSW instances yet"), "dsw-instances-table", 5),
         objects=selectors.dsw_instances_list, get=selectors.dsw_instance_get,
         create=dsw.dsw_instance_create, form=lambda data, workspace: NamedResourceForm(data),
-        created=lambda instance: f"DSW instance {instance.name} is being created.",
+        created=lambda instance: _("DSW instance %(name)s is being created.") % {"name": instance.name},
         update_action="paidsw:UpdateInstance", updates=dsw.dsw_instance_set_status,
         lifecycle=Lifecycle("dsw-status", lambda instance, status, actor: dsw.dsw_instance_set_status(
             instance=instance, status=status, actor=actor), dsw.ACTIONS, dsw.TRANSITIONS,
-            DswInstance.Status.values, title="Instance status"),
+            DswInstance.Status.values, title=_lazy("Instance status")),
         more=dsw_image_actions,
     ),
     "flow": ResourceKind(
-        noun="Flow task", detail="flow-task-detail", id_kwarg="task_id", name="task",
+        noun=_lazy("Flow task"), detail="flow-task-detail", id_kwarg="task_id", name="task",
         template="workspaces/resources/flow_list.html", detail_template="workspaces/resources/flow_detail.html",
-        page=ListPage("Visualized Modeling (Designer)", "Designer", "Visualized Modeling (Designer)", "flow-task-list",
-                      "create-task", "Create Task", "Create Task",
-                      "Create your first task", "No flow tasks yet", "flow-tasks-table", 4),
+        page=ListPage(_lazy("Visualized Modeling (Designer)"), _lazy("Designer"),
+                      _lazy("Visualized Modeling (Designer)"), "flow-task-list",
+                      "create-task", _lazy("Create Task"), _lazy("Create Task"),
+                      _lazy("Create your first task"), _lazy("No flow tasks yet"), "flow-tasks-table", 4),
         objects=selectors.flow_tasks_list, get=selectors.flow_task_get, create=flow.flow_task_create,
         form=lambda data, workspace: FlowTaskCreateForm(data, initial={"run": True}),
-        created=lambda task: f"Flow task {task.name} created ({task.status}).",
+        created=lambda task: _("Flow task %(name)s created (%(status)s).") % {"name": task.name, "status": task.status},
         update_action="paiflow:UpdateRun", updates=flow.flow_task_set_status,
         lifecycle=Lifecycle("flow-task-status", lambda task, status, actor: flow.flow_task_set_status(
             task=task, status=status, actor=actor), flow.ACTIONS, flow.TRANSITIONS, FlowTask.Status.values),
@@ -246,5 +253,6 @@ def resource_status(request, workspace_id, kind, **ids):
     found = kind.get(workspace=workspace, actor=request.user, **{kind.id_kwarg: ids[kind.id_kwarg]})
     target = request.POST.get("status", "")
     action_perform(request, lambda: kind.lifecycle.change(found, target, request.user),
-                   success=f"{kind.noun} {found.name} is now {target}.")
+                   success=_("%(noun)s %(name)s is now %(status)s.") % {"noun": kind.noun, "name": found.name,
+                                                                             "status": target})
     return redirect(kind.detail, workspace_id=workspace.pk, **{kind.id_kwarg: found.pk})
