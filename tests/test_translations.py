@@ -157,12 +157,19 @@ def test_the_hand_checked_words_of_the_pages_translated_last():
 
 
 def test_the_forms_that_repeat_a_service_rule_in_english_say_it_word_for_word():
-    """Two help texts are the services' rules (the API's words) written again to be translated."""
+    """Two help texts are the services' rules (the API's words) and one menu the model's choices,
+    written again to be translated."""
     from notifications.forms.contacts import ContactForm
     from notifications.services.contacts import MOBILE_HELP
+    from workspaces.models import ModelVersion
+    from workspaces.pai_resources.views.forms import ModelVersionCreateForm
     from workspaces.tenancy.services.workspaces import NAME_RULE
     from workspaces.tenancy.views.workspaces import WorkspaceCreateForm
 
     with translation.override("en"):
         assert str(ContactForm().fields["mobile"].help_text) == f"Enter {MOBILE_HELP}."
         assert str(WorkspaceCreateForm().fields["name"].help_text) == NAME_RULE
+        assert [(value, str(label)) for value, label in ModelVersionCreateForm().fields["source_type"].choices] == [
+            ("Custom", "Custom"), ("PAIFlow", "Paiflow"), ("TrainingService", "Training Service")]
+        assert ModelVersion.SourceType.choices == [
+            ("Custom", "Custom"), ("PAIFlow", "Paiflow"), ("TrainingService", "Training Service")]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from workspaces.pai_resources.services.transitions import StateConflict
 
@@ -24,6 +24,11 @@ def action_perform(request, change: Callable[[], object], *, success: str) -> bo
         return False
     messages.success(request, success)
     return True
+
+
+def state_label(state: str) -> str:
+    """A state as the console words it (the status tags' words: workspaces.templatetags.resource_tags)."""
+    return pgettext("resource status", state) if state else state
 
 
 def lifecycle_actions(actions: dict, allowed: list[str]) -> list[dict]:

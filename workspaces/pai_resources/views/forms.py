@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from workspaces.models import ModelVersion
 from workspaces.pai_resources.services.dlc import MAX_TIMEOUT_MINUTES
@@ -31,14 +32,19 @@ class ModelVersionCreateForm(forms.Form):
                  (ModelVersion.ApprovalStatus.APPROVED, _("Approved"))],
         initial=ModelVersion.ApprovalStatus.PENDING,
     )
-    source_type = forms.ChoiceField(choices=ModelVersion.SourceType.choices, initial=ModelVersion.SourceType.CUSTOM,
+    # The model's choices (their English labels), translated.
+    source_type = forms.ChoiceField(choices=[
+        (ModelVersion.SourceType.CUSTOM, pgettext_lazy("model source type", "Custom")),
+        (ModelVersion.SourceType.PAIFLOW, pgettext_lazy("model source type", "Paiflow")),
+        (ModelVersion.SourceType.TRAINING_SERVICE, pgettext_lazy("model source type", "Training Service")),
+    ], initial=ModelVersion.SourceType.CUSTOM,
                                     label=_("Source type"))
     uri = forms.CharField(max_length=512, required=False, label=_("Model URI"), help_text=_("e.g. oss://bucket/path/"))
 
 
 class ModelVersionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.model.name}:{obj.version_name} ({obj.approval_status})"
+        return f"{obj.model.name}:{obj.version_name} ({pgettext('resource status', obj.approval_status)})"
 
 
 class EasServiceCreateForm(forms.Form):

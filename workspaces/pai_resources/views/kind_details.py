@@ -18,6 +18,7 @@ from workspaces.pai_resources.services.model_registry import (
     model_version_set_status,
 )
 
+from .common import state_label
 from .forms import DlcSchedulingForm, EasSwitchVersionForm, ModelVersionCreateForm
 
 # The buttons of a version row: target state -> label.
@@ -53,7 +54,7 @@ def model_version_form(data, workspace, model):
 def model_version_save(model, actor, cleaned: dict) -> str:
     version = model_version_create(model=model, actor=actor, **cleaned)
     return _("Version %(name)s added as %(status)s.") % {"name": version.version_name,
-                                                         "status": version.approval_status}
+                                                         "status": state_label(version.approval_status)}
 
 
 def model_versions(model, user) -> dict:

@@ -19,8 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workspaces.models import DswInstance, FlowTask
@@ -31,7 +30,7 @@ from workspaces.pai_resources.services.transitions import StateConflict, allowed
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 from . import kind_details
-from .common import action_perform, lifecycle_actions
+from .common import action_perform, lifecycle_actions, state_label
 from .dsw import dsw_image_actions
 from .forms import (
     DlcJobCreateForm,
@@ -111,11 +110,11 @@ class ResourceKind:
 
 KINDS: dict[str, ResourceKind] = {
     "model": ResourceKind(
-        noun=_lazy("Model"), detail="model-detail", id_kwarg="model_id", name="model",
+        noun=_("Model"), detail="model-detail", id_kwarg="model_id", name="model",
         template="workspaces/resources/model_list.html", detail_template="workspaces/resources/model_detail.html",
-        page=ListPage(_lazy("Models"), _lazy("Models"), _lazy("Models"), "model-list", "create-model",
-                      _lazy("Register Model"), _lazy("Register Model"), _lazy("Register your first model"),
-                      _lazy("No models registered yet"), "models-table", 5),
+        page=ListPage(_("Models"), _("Models"), _("Models"), "model-list", "create-model",
+                      _("Register Model"), _("Register Model"), _("Register your first model"),
+                      _("No models registered yet"), "models-table", 5),
         objects=selectors.models_list, get=selectors.model_get, create=model_create,
         form=lambda data, workspace: ModelCreateForm(data),
         created=lambda model: _("Model %(name)s registered.") % {"name": model.name},
@@ -123,12 +122,12 @@ KINDS: dict[str, ResourceKind] = {
         more=kind_details.model_versions,
     ),
     "eas": ResourceKind(
-        noun=_lazy("EAS service"), detail="eas-service-detail", id_kwarg="service_id", name="service",
+        noun=_("EAS service"), detail="eas-service-detail", id_kwarg="service_id", name="service",
         template="workspaces/resources/eas_list.html", detail_template="workspaces/resources/eas_detail.html",
-        page=ListPage(_lazy("Elastic Algorithm Service"), _lazy("EAS"), _lazy("Elastic Algorithm Service (EAS)"),
+        page=ListPage(_("Elastic Algorithm Service"), _("EAS"), _("Elastic Algorithm Service (EAS)"),
                       "eas-service-list",
-                      "deploy-service", _lazy("Deploy Service"), _lazy("Deploy"),
-                      _lazy("Deploy your first service"), _lazy("No EAS services yet"), "eas-services-table", 5),
+                      "deploy-service", _("Deploy Service"), _("Deploy"),
+                      _("Deploy your first service"), _("No EAS services yet"), "eas-services-table", 5),
         objects=selectors.eas_services_list,
         get=selectors.eas_service_get, create=eas.eas_service_create,
         form=lambda data, workspace: EasServiceCreateForm(
@@ -137,51 +136,52 @@ KINDS: dict[str, ResourceKind] = {
         update_action="eas:UpdateService", updates=eas.eas_service_set_status,
         lifecycle=Lifecycle("eas-service-status", lambda service, status, actor: eas.eas_service_set_status(
             service=service, status=status, actor=actor), eas.ACTIONS, eas.TRANSITIONS),
-        detail_form=DetailForm(kind_details.eas_switch_form, kind_details.eas_switch_save, _lazy("Switch Version"),
-                               _lazy("Switch")),
+        detail_form=DetailForm(kind_details.eas_switch_form, kind_details.eas_switch_save, _("Switch Version"),
+                               _("Switch")),
     ),
     "dlc": ResourceKind(
-        noun=_lazy("DLC job"), detail="dlc-job-detail", id_kwarg="job_id", name="job",
+        noun=_("DLC job"), detail="dlc-job-detail", id_kwarg="job_id", name="job",
         template="workspaces/resources/dlc_list.html", detail_template="workspaces/resources/dlc_detail.html",
-        page=ListPage(_lazy("Deep Learning Containers"), _lazy("DLC"), _lazy("Deep Learning Containers (DLC)"),
+        page=ListPage(_("Deep Learning Containers"), _("DLC"), _("Deep Learning Containers (DLC)"),
                       "dlc-job-list",
-                      "create-job", _lazy("Create Job"), _lazy("Create Job"), _lazy("Create your first job"),
-                      _lazy("No DLC jobs yet"), "dlc-jobs-table", 6),
+                      "create-job", _("Create Job"), _("Create Job"), _("Create your first job"),
+                      _("No DLC jobs yet"), "dlc-jobs-table", 6),
         objects=selectors.dlc_jobs_list, get=selectors.dlc_job_get, create=dlc.dlc_job_create,
         form=lambda data, workspace: DlcJobCreateForm(data),
         created=lambda job: _("DLC job %(name)s created.") % {"name": job.name},
         update_action="paidlc:UpdateJob", updates=dlc.dlc_job_set_status,
         lifecycle=Lifecycle("dlc-job-status", lambda job, status, actor: dlc.dlc_job_set_status(
-            job=job, status=status, actor=actor), dlc.ACTIONS, dlc.TRANSITIONS, title=_lazy("Lifecycle")),
+            job=job, status=status, actor=actor), dlc.ACTIONS, dlc.TRANSITIONS, title=_("Lifecycle")),
         detail_form=DetailForm(kind_details.dlc_scheduling_form, kind_details.dlc_scheduling_save,
-                               _lazy("Scheduling settings"), _lazy("Save")),
+                               _("Scheduling settings"), _("Save")),
     ),
     "dsw": ResourceKind(
-        noun=_lazy("DSW instance"), detail="dsw-detail", id_kwarg="instance_id", name="instance",
+        noun=_("DSW instance"), detail="dsw-detail", id_kwarg="instance_id", name="instance",
         template="workspaces/resources/dsw_list.html", detail_template="workspaces/resources/dsw_detail.html",
-        page=ListPage(_lazy("Interactive Modeling (DSW)"), _lazy("DSW"), _lazy("Interactive Modeling (DSW)"),
+        page=ListPage(_("Interactive Modeling (DSW)"), _("DSW"), _("Interactive Modeling (DSW)"),
                       "dsw-list",
-                      "create-instance", _lazy("Create Instance"), _lazy("Create Instance"),
-                      _lazy("Create your first instance"), _lazy("No DSW instances yet"), "dsw-instances-table", 5),
+                      "create-instance", _("Create Instance"), _("Create Instance"),
+                      _("Create your first instance"), _("No DSW instances yet"), "dsw-instances-table", 5),
         objects=selectors.dsw_instances_list, get=selectors.dsw_instance_get,
         create=dsw.dsw_instance_create, form=lambda data, workspace: NamedResourceForm(data),
         created=lambda instance: _("DSW instance %(name)s is being created.") % {"name": instance.name},
         update_action="paidsw:UpdateInstance", updates=dsw.dsw_instance_set_status,
         lifecycle=Lifecycle("dsw-status", lambda instance, status, actor: dsw.dsw_instance_set_status(
             instance=instance, status=status, actor=actor), dsw.ACTIONS, dsw.TRANSITIONS,
-            DswInstance.Status.values, title=_lazy("Instance status")),
+            DswInstance.Status.values, title=_("Instance status")),
         more=dsw_image_actions,
     ),
     "flow": ResourceKind(
-        noun=_lazy("Flow task"), detail="flow-task-detail", id_kwarg="task_id", name="task",
+        noun=_("Flow task"), detail="flow-task-detail", id_kwarg="task_id", name="task",
         template="workspaces/resources/flow_list.html", detail_template="workspaces/resources/flow_detail.html",
-        page=ListPage(_lazy("Visualized Modeling (Designer)"), _lazy("Designer"),
-                      _lazy("Visualized Modeling (Designer)"), "flow-task-list",
-                      "create-task", _lazy("Create Task"), _lazy("Create Task"),
-                      _lazy("Create your first task"), _lazy("No flow tasks yet"), "flow-tasks-table", 4),
+        page=ListPage(_("Visualized Modeling (Designer)"), _("Designer"),
+                      _("Visualized Modeling (Designer)"), "flow-task-list",
+                      "create-task", _("Create Task"), _("Create Task"),
+                      _("Create your first task"), _("No flow tasks yet"), "flow-tasks-table", 4),
         objects=selectors.flow_tasks_list, get=selectors.flow_task_get, create=flow.flow_task_create,
         form=lambda data, workspace: FlowTaskCreateForm(data, initial={"run": True}),
-        created=lambda task: _("Flow task %(name)s created (%(status)s).") % {"name": task.name, "status": task.status},
+        created=lambda task: _("Flow task %(name)s created (%(status)s).") % {"name": task.name,
+                                                                                "status": state_label(task.status)},
         update_action="paiflow:UpdateRun", updates=flow.flow_task_set_status,
         lifecycle=Lifecycle("flow-task-status", lambda task, status, actor: flow.flow_task_set_status(
             task=task, status=status, actor=actor), flow.ACTIONS, flow.TRANSITIONS, FlowTask.Status.values),
@@ -254,5 +254,5 @@ def resource_status(request, workspace_id, kind, **ids):
     target = request.POST.get("status", "")
     action_perform(request, lambda: kind.lifecycle.change(found, target, request.user),
                    success=_("%(noun)s %(name)s is now %(status)s.") % {"noun": kind.noun, "name": found.name,
-                                                                             "status": target})
+                                                                             "status": state_label(target)})
     return redirect(kind.detail, workspace_id=workspace.pk, **{kind.id_kwarg: found.pk})

@@ -14,7 +14,7 @@ from workspaces.pai_resources.selectors import model_get, model_version_get
 from workspaces.pai_resources.services.model_registry import model_version_set_status
 from workspaces.tenancy.selectors import workspace_get_for_user
 
-from .common import action_perform
+from .common import action_perform, state_label
 from .kind_details import APPROVAL_ACTIONS
 
 
@@ -77,6 +77,7 @@ def model_version_status(request, workspace_id, model_id, version_id):
     action_perform(
         request,
         lambda: model_version_set_status(version=version, approval_status=target, actor=request.user),
-        success=_("Version %(name)s is now %(status)s.") % {"name": version.version_name, "status": target},
+        success=_("Version %(name)s is now %(status)s.") % {"name": version.version_name,
+                                                             "status": state_label(target)},
     )
     return redirect("model-detail", workspace_id=workspace.pk, model_id=model.pk)
