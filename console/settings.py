@@ -181,14 +181,17 @@ ROUTE_BATCH_SIZE = env.int("ROUTE_BATCH_SIZE", default=200)
 ROUTE_DRAIN_SECONDS = env.float("ROUTE_DRAIN_SECONDS", default=5.0)
 ROUTE_CLAIM_SECONDS = env.float("ROUTE_CLAIM_SECONDS", default=30.0)
 ROUTE_SEND_THREADS = env.int("ROUTE_SEND_THREADS", default=8)
+# A pass sends at most this many first attempts itself (an event's chat/HTTP deliveries, its whole
+# fan-out, while they fit); the rest go through the channel queues.
+ROUTE_INLINE_MAX = env.int("ROUTE_INLINE_MAX", default=200)
 
 # --- Delivery retry schedule: exponential backoff with full jitter, until a deadline.
 DELIVERY_RETRY_BASE_SECONDS = env.float("DELIVERY_RETRY_BASE_SECONDS", default=1.0)
 DELIVERY_RETRY_MAX_SECONDS = env.float("DELIVERY_RETRY_MAX_SECONDS", default=512.0)
 DELIVERY_DEADLINE_SECONDS = env.int("DELIVERY_DEADLINE_SECONDS", default=24 * 3600)
-# An event with at most this many deliveries, all to chat bots or HTTP endpoints, is sent by its
-# routing task (one task hop); larger fan-outs, other channels and retries go through the channel
-# queues. 0: every delivery through its channel's queue (strict per-queue isolation of workers).
+# An event routed on its own (event_route) with at most this many deliveries, all to chat bots or
+# HTTP endpoints, is sent by its routing task (one task hop); routing passes use ROUTE_INLINE_MAX.
+# 0: every delivery through its channel's queue, in passes too (strict per-queue isolation of workers).
 DELIVERY_INLINE_MAX = env.int("DELIVERY_INLINE_MAX", default=4)
 # Target health: this many "gone" answers in a row (a revoked token, HTTP 410) disable a target; so
 # do TARGET_DISABLE_AFTER_DEAD dead deliveries in a row when the first was at least

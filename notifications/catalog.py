@@ -199,7 +199,8 @@ SOURCES: tuple[EventSource, ...] = (
              "A delivery gave up: its receiver refused it or its deadline passed."),
             ("", "QuotaNearlyUsed", "Quota Nearly Used",
              "80 % of a rule's target units or of the account's free tier is used (once a month each)."),
-            ("", "ReplayFinished", "Replay Finished", "A replay of the bus's archived events finished."),
+            ("", "ReplayFinished", "Replay Finished",
+             "A replay of the bus's archived events ended: finished, cancelled or failed (newStatus)."),
         ]),
     ),
 )

@@ -29,6 +29,8 @@ import os
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -190,6 +192,30 @@ def destination_check(url: str, *, tenant_networks=None) -> CheckedDestination:
             raise OutboundRefused(NOT_ALLOWED, reason="address", host=host)
     public = all(address_is_public(ipaddress.ip_address(address.split("%", 1)[0])) for address in addresses)
     return CheckedDestination(scheme=scheme, host=host, port=port, address=addresses[0], public=public)
+
+
+# A save checks its address with this bound on the lookup: a resolver that does not answer (its
+# timeout is several seconds) must not hold the form; the send resolves and checks again anyway.
+SAVE_LOOKUP_SECONDS = 2.0
+_lookup_pool: tuple[int, ThreadPoolExecutor] | None = None
+_lookup_lock = threading.Lock()
+
+
+def destination_check_at_save(url: str, *, tenant_networks=None) -> CheckedDestination | None:
+    """`destination_check` within SAVE_LOOKUP_SECONDS: None when the lookup takes longer (logged), as
+    when the name does not resolve here; OutboundRefused as `destination_check` raises it."""
+    global _lookup_pool
+    with _lookup_lock:
+        if _lookup_pool is None or _lookup_pool[0] != os.getpid():  # threads do not survive a fork
+            _lookup_pool = (os.getpid(), ThreadPoolExecutor(max_workers=4, thread_name_prefix="save-lookup"))
+        pool = _lookup_pool[1]
+    future = pool.submit(destination_check, url, tenant_networks=tenant_networks)
+    try:
+        return future.result(timeout=SAVE_LOOKUP_SECONDS)
+    except FutureTimeout:
+        logger.info("the address check of %s took over %s s at save; each send checks it again",
+                    urlsplit(url).hostname, SAVE_LOOKUP_SECONDS)
+        return None
 
 
 class PinnedHTTPAdapter(HTTPAdapter):

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from console.crypto import mask
-from notifications.channels.outbound import OutboundRefused, destination_check
+from notifications.channels.outbound import OutboundRefused, destination_check_at_save
 
 MASK_PREFIX = "••••••"
 MAX_URL_LENGTH = 1024
@@ -246,10 +246,11 @@ def check_webhook(url: str, *, field_name: str, hosts: tuple[str, ...], example:
 def check_destination(url: str, *, field_name: str, context: SchemaContext | None) -> None:
     """The guard every send goes through (notifications.channels.outbound), applied at save: an address
     no send may reach (loopback, private, link-local, metadata...) is refused now, with the reason. A
-    name that does not resolve here passes: the worker resolves it again at each send."""
+    name that does not resolve here, or not within SAVE_LOOKUP_SECONDS, passes: the worker resolves it
+    again at each send."""
     networks = getattr(getattr(context, "account", None), "outbound_allowed_networks", "") or ""
     try:
-        destination_check(url, tenant_networks=networks)
+        destination_check_at_save(url, tenant_networks=networks)
     except OutboundRefused as refusal:
         if refusal.reason != "dns":
             raise ValidationError({field_name: [f"This address cannot receive notifications: {refusal}."]}) from None

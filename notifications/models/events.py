@@ -6,7 +6,8 @@ from notifications.catalog import SOURCE_CHOICES, event_type_label
 
 class Event(models.Model):
     """One raised event: its CloudEvents envelope, written in the same transaction as the change
-    that raised it (the outbox). `enqueued_at` is set once a routing wake-up for it is on the broker."""
+    that raised it (the outbox). `enqueued_at`: when its routing wake-up was sent (written with the
+    event; NULL when the broker refused it, until the sweeper's wake-up is accepted)."""
 
     class Status(models.TextChoices):
         PUBLISHED = "published", "Published"

@@ -25,7 +25,7 @@ from django.utils import timezone
 from console.crypto import secrets_unreadable
 from console.queues import queues_with_waiting_messages
 from notifications.channels.answers import THROTTLED
-from notifications.channels.base import DeliveryError, SendResult, mask_url, trim
+from notifications.channels.base import DeliveryError, mask_url, trim
 from notifications.channels.message import Message
 from notifications.channels.registry import CHANNELS_BY_KEY
 from notifications.models import Delivery, DeliveryAttempt, TargetHealth
@@ -266,7 +266,7 @@ def attempt_record(delivery: Delivery, attempt: DeliveryAttempt, sent: Sent, *, 
     """The attempt's outcome, the delivery's new state, its target's health and the usage count (and
     a digest's carried attempts), in the caller's transaction (one per send, or one for a routing
     pass's sends). Returns the outcome."""
-    _attempt_complete(attempt, started=sent.started, result=sent.result, error=sent.error)
+    _attempt_complete(attempt, sent)
     outcome = _decide(delivery, number=attempt.number, error=sent.error)
     target_delivery_recorded(target_id=delivery.target_id, error=sent.error, dead=outcome == "dead")
     if carried:
@@ -283,11 +283,18 @@ def attempt_recorded(delivery: Delivery, attempt: DeliveryAttempt, *, outcome: s
         platform_event_delivery_dead(delivery=delivery, reason=attempt.reason or attempt.error)
 
 
-def _attempt_complete(attempt: DeliveryAttempt, *, started: float, result: SendResult | None,
-                      error: DeliveryError | None) -> None:
+def _attempt_complete(attempt: DeliveryAttempt, sent: Sent) -> None:
+    attempt_fill(attempt, sent)
+    attempt.save(update_fields=ATTEMPT_OUTCOME_FIELDS)
+
+
+def attempt_fill(attempt: DeliveryAttempt, sent: Sent) -> None:
+    """The attempt's outcome fields from the send's answer or error (not saved): when the send ended
+    and how long it took, not when its outcome is recorded (a pass records its sends together)."""
+    result, error = sent.result, sent.error
     source = result if error is None else error
-    attempt.finished_at = timezone.now()
-    attempt.duration_ms = round((time.monotonic() - started) * 1000, 2)
+    attempt.finished_at = sent.finished_at or timezone.now()
+    attempt.duration_ms = round(((sent.finished or time.monotonic()) - sent.started) * 1000, 2)
     attempt.http_status = source.http_status
     attempt.provider_code = (source.provider_code or "")[:32]
     attempt.response_body = trim(source.response_body or "")
@@ -299,7 +306,6 @@ def _attempt_complete(attempt: DeliveryAttempt, *, started: float, result: SendR
         attempt.outcome, attempt.error, attempt.permanent = DeliveryAttempt.Outcome.FAILED, error.message[:1024], \
             error.permanent
         attempt.outcome_class, attempt.reason = error.klass, (error.words or "")[:512]
-    attempt.save(update_fields=ATTEMPT_OUTCOME_FIELDS)
 
 
 def _decide(delivery: Delivery, *, number: int, error: DeliveryError | None) -> str:

@@ -7,6 +7,9 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
 
 from console.crypto import UNREADABLE_MESSAGE, secrets_unreadable
 from notifications.channels.base import DeliveryError, SendContext, SendResult
@@ -23,6 +26,8 @@ class Sent:
     started: float
     result: SendResult | None = None
     error: DeliveryError | None = None
+    finished: float | None = None  # time.monotonic() when the answer or the error came
+    finished_at: datetime | None = None
 
 
 def send_context(delivery: Delivery, attempt: DeliveryAttempt) -> SendContext:
@@ -47,4 +52,5 @@ def attempt_transmit(delivery: Delivery, attempt: DeliveryAttempt, *, channel, c
     except Exception as exc:  # a bug in an adapter must not lose the delivery: record it, retry
         logger.exception("delivery %s: the %s adapter failed unexpectedly", delivery.pk, channel.key)
         sent.error = DeliveryError(f"internal error: {exc.__class__.__name__}: {exc}"[:500], permanent=False)
+    sent.finished, sent.finished_at = time.monotonic(), timezone.now()
     return sent

@@ -8,8 +8,11 @@ resources, and `publish_entries(...)`, a user's CloudEvents entries put with Put
 An event is *published* when the workspace's bus is ready (`publish_state`, as `workspaces.tenancy.bus.bus_readiness`);
 otherwise it is stored as *not published* with the reason, and nothing is enqueued. A published event
 that no enabled rule of its bus lists is stored as routed, with no deliveries and no routing wake-up.
-When the broker is down at commit the event keeps `enqueued_at` NULL; `events_requeue_unenqueued` (run
-by beat) hands it on later.
+An event that needs routing is written with `enqueued_at` already set (no second write on the
+publisher's path); when the broker refuses the wake-up after the commit, `enqueued_at` is cleared
+again and `events_requeue_unenqueued` (run by beat) hands the event on later. Should the process
+die between the commit and the enqueue, the event waits for the next routing pass (any wake-up
+takes every ready event) or, at the latest, for the sweeper's EVENT_REROUTE_AFTER_SECONDS.
 """
 
 from __future__ import annotations
@@ -241,6 +244,7 @@ def _store(
         status=Event.Status.PUBLISHED if published else Event.Status.NOT_PUBLISHED,
         not_published_reason=not_published_reason,
         routed_at=timezone.now() if published and not wanted else None,  # nothing to route
+        enqueued_at=timezone.now() if wanted else None,  # cleared again if the broker refuses the wake-up
     )
     if wanted:
         _enqueue_on_commit(event.pk)
@@ -272,24 +276,39 @@ def _enqueue_stored(block) -> None:
     event_ids = [event_id for stored_in, event_id in pending if stored_in is block]
     _stored.pending = []
     if event_ids:
-        events_enqueue(event_ids=event_ids)
+        events_enqueue(event_ids=event_ids, stamped=True)
 
 
-def events_enqueue(*, event_ids: list[int], again: bool = False) -> bool:
+def events_enqueue(*, event_ids: list[int], again: bool = False, stamped: bool = False) -> bool:
     """Wake routing for these published events with one task (a routing pass takes every ready event;
     the first id rides along for the logs), then mark them enqueued (`again`: once more, for a
-    wake-up that was lost). False (and logged) when the broker refused: the events stay as they were,
-    for the sweeper."""
+    wake-up that was lost; `stamped`: they were written marked, by `_store`). False (and logged) when
+    the broker refused: the events are left unmarked, for the sweeper."""
     try:
         current_app.send_task(ROUTE_TASK, args=[event_ids[0]])
     except Exception:  # kombu raises OperationalError, but any failure must leave the outbox rows
         logger.warning("could not enqueue events %s; the outbox sweeper will retry", event_ids, exc_info=True)
+        if stamped:
+            _unstamp(event_ids)
         return False
+    if stamped:
+        return True
     marked = Event.objects.filter(pk__in=event_ids)
     if not again:
         marked = marked.filter(enqueued_at__isnull=True)
     marked.update(enqueued_at=timezone.now())
     return True
+
+
+def _unstamp(event_ids: list[int]) -> None:
+    """The broker refused the wake-up of events written as enqueued: they are not, the sweeper's
+    "never enqueued" takes them after its grace. (The database failing too leaves them for the
+    "enqueued but never routed" sweep, later.)"""
+    try:
+        Event.objects.filter(pk__in=event_ids, routed_at__isnull=True).update(enqueued_at=None)
+    except Exception:
+        logger.warning("could not mark events %s as not enqueued; the sweeper finds them after "
+                       "EVENT_REROUTE_AFTER_SECONDS", event_ids, exc_info=True)
 
 
 def event_enqueue(*, event_id: int, again: bool = False) -> bool:

@@ -41,8 +41,7 @@ def target_delivery_recorded(*, target_id: int | None, error, dead: bool) -> Non
         return
     now = timezone.now()
     if error is None:
-        Target.objects.filter(pk=target_id, health=TargetHealth.FAILING).update(
-            health=TargetHealth.HEALTHY, consecutive_dead=0, consecutive_gone=0, failing_since=None)
+        targets_delivered(target_ids={target_id})
         return
     target = Target.objects.select_for_update().filter(pk=target_id).first()
     if target is None:
@@ -62,6 +61,14 @@ def target_delivery_recorded(*, target_id: int | None, error, dead: bool) -> Non
     reason = _disable_reason(target, words, now)
     if reason and target.health != TargetHealth.DISABLED:
         target_disable(target=target, reason=reason)
+
+
+def targets_delivered(*, target_ids: set[int]) -> None:
+    """A delivery to each of these targets succeeded: a failing one is healthy again (one UPDATE for
+    a routing pass's successes; a disabled target stays disabled until someone re-enables it)."""
+    if target_ids:
+        Target.objects.filter(pk__in=target_ids, health=TargetHealth.FAILING).update(
+            health=TargetHealth.HEALTHY, consecutive_dead=0, consecutive_gone=0, failing_since=None)
 
 
 def _disable_reason(target: Target, words: str, now) -> str:

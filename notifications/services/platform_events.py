@@ -195,8 +195,8 @@ def platform_event_free_tier_counted(*, account_id: int, used: int, limit: int, 
 
 def platform_event_replay_finished(*, workspace, job_id, rule_name: str = "", rule_id=None, replayed: int,
                                    delivered: int, failed: int, status: str = "finished", actor=None) -> None:
-    """Replay Finished: the replay job `job_id` of the workspace's bus is over (`status`: finished or
-    cancelled), to one rule (`rule_name`) or to all the bus's rules (""), with its counts."""
+    """Replay Finished: the replay job `job_id` of the workspace's bus is over (`status`: finished,
+    cancelled or failed), to one rule (`rule_name`) or to all the bus's rules (""), with its counts."""
     scope = rule_name or "all rules"
     _raise_after_commit(
         workspace_id=workspace.pk, type_name="ReplayFinished", resource_kind="ReplayJob", resource_id=job_id,

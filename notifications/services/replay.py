@@ -175,6 +175,7 @@ def replays_requeue_stalled() -> int:
                              f"{job.matched} events. Start a new replay from where it stopped.")
                 job.save(update_fields=["state", "finished_at", "error"])
                 logger.warning("replay %s failed: %s", job.pk, job.error)
+                replay_announce(job, actor=job.requested_by)
                 continue
             job.stalled_requeues += 1
             job.progressed_at = now  # the next sweep waits another grace period
@@ -261,9 +262,20 @@ def replay_run(*, job_id: int) -> int:
         raise  # the database is away: the task retries and resumes at the cursor
     except Exception as exc:
         logger.exception("replay %s failed", job_id)
-        ReplayJob.objects.filter(pk=job_id, state=ReplayJob.State.RUNNING).update(
-            state=ReplayJob.State.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:1024], finished_at=timezone.now())
+        _fail(job_id, f"{exc.__class__.__name__}: {exc}"[:1024])
     return replayed
+
+
+def _fail(job_id: int, error: str) -> None:
+    """Mark a running job failed and say so on its bus (Replay Finished, newStatus "failed")."""
+    with transaction.atomic():
+        job = (ReplayJob.objects.select_for_update().select_related("workspace", "rule", "requested_by")
+               .filter(pk=job_id, state=ReplayJob.State.RUNNING).first())
+        if job is None:
+            return
+        job.state, job.error, job.finished_at = ReplayJob.State.FAILED, error, timezone.now()
+        job.save(update_fields=["state", "error", "finished_at"])
+        replay_announce(job, actor=job.requested_by)
 
 
 def _chunk(job_id: int) -> tuple[int, bool]:

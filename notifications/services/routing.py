@@ -114,13 +114,17 @@ def deliveries_plan(event: Event, targets: list[Target], now) -> list[_Planned]:
     return planned
 
 
-def inline_sends_take(planned: list[_Planned], now) -> list[_Planned]:
-    """The new deliveries the routing task sends itself: all of them when there are few and every
-    one goes to a chat bot or an HTTP endpoint (settings.DELIVERY_INLINE_MAX), each with its bot's
-    rate-limit slot taken (by the delivery service, which owns claims and attempts); a bot whose window
-    is full waits through its channel's queue instead."""
+def inline_sends_take(planned: list[_Planned], now, *, limit: int | None = None) -> list[_Planned]:
+    """The new deliveries the routing task sends itself: all of them when they are at most `limit`
+    (default settings.DELIVERY_INLINE_MAX; a routing pass passes what is left of its own budget) and
+    every one goes to a chat bot or an HTTP endpoint, each with its bot's rate-limit slot taken (by the
+    delivery service, which owns claims and attempts); a bot whose window is full waits through its
+    channel's queue instead. DELIVERY_INLINE_MAX=0 sends nothing inline, anywhere."""
+    if settings.DELIVERY_INLINE_MAX <= 0:
+        return []
+    limit = settings.DELIVERY_INLINE_MAX if limit is None else limit
     new = [p for p in planned if p.created and p.delivery.status == Delivery.Status.PENDING]
-    if not new or len(new) > settings.DELIVERY_INLINE_MAX or not all(p.channel.inline for p in new):
+    if not new or len(new) > limit or not all(p.channel.inline for p in new):
         return []
     for item in new:
         item.first = delivery_claim_first(item.delivery, channel=item.channel, now=now)

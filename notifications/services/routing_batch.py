@@ -2,8 +2,9 @@
 live pass; up to settings.ROUTE_BATCH_SIZE, oldest first), matches all of them against the routing
 keys in one query, fetches the matching rules' targets in one more, writes every delivery and every
 opening attempt in one bulk insert together with the events' `routed_at`, then sends the first
-attempts of the quick chat and HTTP deliveries side by side (`delivery_pool`) and records their
-outcomes in one commit; the other deliveries go to their channels' queues.
+attempts of the chat and HTTP deliveries side by side (`delivery_pool`; up to settings.ROUTE_INLINE_MAX
+a pass, a fan-out included) and records their outcomes in one commit; the other deliveries go to
+their channels' queues.
 
 Several workers share the work: a claim marks the events with the pass's name
 ("<worker>#<pass id>") and a lease (settings.ROUTE_CLAIM_SECONDS). On PostgreSQL the candidates are
@@ -33,8 +34,9 @@ from django.utils import timezone
 
 from notifications.channels.registry import get_method
 from notifications.models import Delivery, DeliveryAttempt, Event, RoutingKey, Target
+from notifications.services import delivery_pool
 from notifications.services.delivery import delivery_enqueue
-from notifications.services.delivery_pool import FirstAttempt, attempts_send_together
+from notifications.services.delivery_pool import FirstAttempt
 from notifications.services.messages import message_for_delivery
 from notifications.services.routing import deliveries_plan, inline_sends_take
 from notifications.services.routing_keys import event_scope_keys
@@ -129,7 +131,9 @@ def _route_claimed(claim: str, event_ids: list[int]) -> tuple[int, int]:
         targets = [target for rule_id in rule_ids.get(event.pk, ()) for target in by_rule.get(rule_id, ())]
         mine = deliveries_plan(event, targets, now)
         planned += mine
-        inline += [(event, item) for item in inline_sends_take(mine, now)]
+        inline += [(event, item) for item in
+                   inline_sends_take(mine, now, limit=settings.ROUTE_INLINE_MAX - len(inline))]
+    _claims_cover_the_wait([item for _, item in inline])
     created = [item.delivery for item in planned if item.created]
     with transaction.atomic():
         Delivery.objects.bulk_create(created)
@@ -152,8 +156,20 @@ def _route_claimed(claim: str, event_ids: list[int]) -> tuple[int, int]:
             if key not in messages:
                 messages[key] = message_for_delivery(event, item.delivery.target, item.channel.key)
             items.append(FirstAttempt(item.delivery, item.channel, item.first, messages[key]))
-        attempts_send_together(items)
+        delivery_pool.attempts_send_together(items)
     return len(events), len(created)
+
+
+def _claims_cover_the_wait(inline: list) -> None:
+    """The pass sends its first attempts ROUTE_SEND_THREADS at a time: a delivery further down the
+    line holds its claim longer, by one send's longest time (its hard timeouts) per round ahead of it,
+    so that no claim lapses while its send is still waiting its turn (a lapsed claim would let the
+    overdue sweeper hand the delivery to a second sender)."""
+    threads = max(1, int(settings.ROUTE_SEND_THREADS))
+    per_round = timedelta(seconds=float(settings.OUTBOUND_CONNECT_TIMEOUT) + float(settings.OUTBOUND_READ_TIMEOUT))
+    for position, item in enumerate(inline):
+        if position >= threads and item.delivery.claimed_until is not None:
+            item.delivery.claimed_until += per_round * (position // threads)
 
 
 def events_route_drain(*, worker: str = "", seconds: float | None = None, limit: int | None = None) -> tuple[int, bool]:

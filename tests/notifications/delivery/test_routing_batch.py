@@ -6,10 +6,11 @@ pass whose lease lapsed and whose events another pass took writes nothing."""
 from datetime import timedelta
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from notifications.models import Delivery, DeliveryAttempt, Event, UsageCounter
+from notifications.models import Delivery, DeliveryAttempt, Event, Target, TargetHealth, UsageCounter
 from notifications.services import delivery_pool, routing_batch
 from notifications.services.routing_batch import ClaimLost, events_claim_ready, events_route_drain, events_route_ready
 
@@ -91,17 +92,114 @@ def test_sends_whose_common_commit_is_refused_are_recorded_one_by_one_and_not_se
     for bot in bots:
         add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
     raise_event(activated_workspace)
-    record, calls = delivery_pool.attempt_record, []
 
-    def refused_once(*args, **kwargs):  # as a deadlock victim: the first record of the common commit fails
-        calls.append(1)
-        if len(calls) == 1:
-            raise DatabaseError("deadlock detected")
-        return record(*args, **kwargs)
+    def refused(**kwargs):  # as a deadlock victim: the common commit's usage count fails
+        raise DatabaseError("deadlock detected")
 
-    monkeypatch.setattr(delivery_pool, "attempt_record", refused_once)
+    monkeypatch.setattr(delivery_pool, "usage_record", refused)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert events_route_ready(worker="w") == (1, 2)
     assert enqueued(callbacks) == []
     assert Delivery.objects.filter(status="succeeded", attempt_count=1).count() == 2
+    assert DeliveryAttempt.objects.filter(outcome="succeeded", http_status=200).count() == 2
+    assert UsageCounter.objects.get(account=activated_workspace.account).count == 2  # counted one by one
     assert sum(len(fake_dingtalk.messages_for(bot)) for bot in bots) == 2  # each sent once
+
+
+RECORDED = ('"notifications_deliveryattempt"', '"notifications_delivery"', '"notifications_usagecounter"',
+            '"notifications_target"')
+
+
+def _pass_queries(workspace, events: int) -> int:
+    """The statements of one pass over `events` new events that read or write what a send records
+    (the bot's rate-limit window, kept in the database without Redis, is counted per send anyway)."""
+    for number in range(events):
+        raise_event(workspace, resource_id=number)
+    with CaptureQueriesContext(connection) as queries:
+        assert events_route_ready(worker="w")[0] == events
+    return len([query for query in queries if any(table in query["sql"] for table in RECORDED)])
+
+
+def test_a_pass_records_its_successes_in_statements_that_do_not_grow_with_them(
+        activated_workspace, fake_dingtalk, account):
+    """Two bots answer ok, one was revoked. The successes, whatever their number, cost the pass the
+    same statements (their attempts, their deliveries, the usage count, the targets' health); the
+    failure is decided on its own (attempt_record: the revoked bot's target is disabled, and its
+    later deliveries skipped)."""
+    good = [fake_dingtalk.add_bot(secret=SECRET) for _ in range(2)]
+    revoked = fake_dingtalk.add_bot(secret=SECRET)
+    fake_dingtalk.revoke(revoked)
+    rule = make_rule(activated_workspace)
+    targets = [add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
+               for bot in (*good, revoked)]
+    Target.objects.filter(pk=targets[0].pk).update(health=TargetHealth.FAILING, consecutive_dead=2,
+                                                   failing_since=timezone.now() - timedelta(hours=1))
+    raise_event(activated_workspace, resource_id=99)
+    events_route_ready(worker="w")  # warm: the first pass reads what later ones find cached
+    Target.objects.filter(pk=targets[0].pk).update(health=TargetHealth.FAILING, consecutive_dead=2)
+
+    two, eight = _pass_queries(activated_workspace, 2), _pass_queries(activated_workspace, 8)
+    assert eight == two, (two, eight)  # 12 more successes, not one statement more
+
+    assert UsageCounter.objects.get(account=account).count == 2 + 2 * 2 + 2 * 8
+    attempt = DeliveryAttempt.objects.filter(delivery__target=targets[1]).order_by("-id").first()
+    assert (attempt.outcome, attempt.http_status, attempt.provider_code, attempt.error) == ("succeeded", 200, "0", "")
+    assert '"errmsg":"ok"' in attempt.response_body.replace(" ", "")
+    assert attempt.finished_at >= attempt.started_at and attempt.duration_ms > 0
+    healed = Target.objects.get(pk=targets[0].pk)
+    assert (healed.health, healed.consecutive_dead, healed.failing_since) == (TargetHealth.HEALTHY, 0, None)
+    failed = DeliveryAttempt.objects.get(delivery__target=targets[2], delivery__event__resource_id=99)
+    assert (failed.outcome, failed.provider_code) == ("failed", "400102")
+    assert Target.objects.get(pk=targets[2].pk).health == TargetHealth.DISABLED
+    assert Delivery.objects.filter(target=targets[2], status="skipped").count() == 2 + 8
+
+
+def _bots(workspace, fake_dingtalk, count: int, *, name: str):
+    rule = make_rule(workspace, name=name)
+    bots = [fake_dingtalk.add_bot(secret=SECRET) for _ in range(count)]
+    for bot in bots:
+        add_target(rule, "dingtalk", secrets={"webhook": bot.webhook, "signing_secret": SECRET})
+    return bots
+
+
+def test_a_pass_sends_whole_fan_outs_itself_while_they_fit_its_budget_and_queues_the_rest(
+        activated_workspace, fake_dingtalk, settings, django_capture_on_commit_callbacks):
+    settings.ROUTE_INLINE_MAX = 10
+    bots = _bots(activated_workspace, fake_dingtalk, 6, name="six")  # more than DELIVERY_INLINE_MAX (4)
+    first, second = raise_event(activated_workspace, resource_id=1), raise_event(activated_workspace, resource_id=2)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert events_route_ready(worker="w") == (2, 12)
+
+    # The first event's 6 fit the pass's 10; the second's 6 do not fit the 4 left: all 6 queued.
+    assert sorted(queue for queue, _, _ in enqueued(callbacks)) == ["chat"] * 6
+    assert set(Delivery.objects.filter(status="succeeded").values_list("event_id", flat=True)) == {first.pk}
+    assert set(Delivery.objects.filter(status="pending", attempt_count=0).values_list("event_id", flat=True)) == {
+        second.pk}
+    assert [len(fake_dingtalk.messages_for(bot)) for bot in bots] == [1] * 6
+
+
+def test_with_inline_sends_off_a_pass_queues_every_delivery(
+        activated_workspace, fake_dingtalk, settings, django_capture_on_commit_callbacks):
+    settings.DELIVERY_INLINE_MAX = 0  # per-queue workers: the events workers never wait on a receiver
+    _bots(activated_workspace, fake_dingtalk, 2, name="two")
+    raise_event(activated_workspace)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert events_route_ready(worker="w") == (1, 2)
+    assert sorted(queue for queue, _, _ in enqueued(callbacks)) == ["chat", "chat"]
+    assert fake_dingtalk.requests == [] and not DeliveryAttempt.objects.exists()
+
+
+def test_a_send_further_down_the_pass_holds_its_claim_longer_by_the_rounds_ahead_of_it(
+        activated_workspace, fake_dingtalk, settings, monkeypatch):
+    settings.ROUTE_SEND_THREADS, settings.OUTBOUND_CONNECT_TIMEOUT, settings.OUTBOUND_READ_TIMEOUT = 2, 3, 7
+    _bots(activated_workspace, fake_dingtalk, 5, name="five")
+    raise_event(activated_workspace)
+    claims = []
+    monkeypatch.setattr(delivery_pool, "attempts_send_together",
+                        lambda items: claims.extend(item.delivery.claimed_until for item in items))
+    events_route_ready(worker="w")
+
+    # Two at a time, each send at most 3 + 7 s: the 3rd and 4th wait one round, the 5th two.
+    offsets = [(claim - claims[0]).total_seconds() for claim in claims]
+    assert offsets == [0, 0, 10, 10, 20]

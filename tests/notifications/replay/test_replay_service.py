@@ -130,3 +130,25 @@ def test_a_replay_that_ends_or_is_cancelled_raises_replay_finished_on_its_bus(
         (f"Replay {job.pk} (old-rule)", "4", "finished"),
         (f"Replay {cancelled.pk} (all rules)", "0", "cancelled"),
     ]
+
+
+def test_a_replay_that_fails_says_so_on_its_bus_with_the_reason_on_its_row(
+        owner, activated_workspace, yesterday, monkeypatch, django_capture_on_commit_callbacks):
+    from notifications.models import Event
+    from notifications.services import replay
+
+    *_, start = yesterday
+    with django_capture_on_commit_callbacks(execute=True):
+        job = replay_start(actor=owner, workspace=activated_workspace, start=start)
+
+    def broken_chunk(job_id):
+        raise ValueError("a template that cannot render")
+
+    monkeypatch.setattr(replay, "_chunk", broken_chunk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert replay_run(job_id=job.pk) == 0
+    job.refresh_from_db()
+    assert (job.state, job.error) == ("failed", "ValueError: a template that cannot render")
+    notice = Event.objects.get(type="pai:NotificationSystem:ReplayFinished")
+    assert (notice.resource_name, notice.envelope["data"]["newStatus"], notice.envelope["data"]["replayed"]) == (
+        f"Replay {job.pk} (all rules)", "failed", "0")

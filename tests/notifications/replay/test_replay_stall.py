@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from console.celery import app
-from notifications.models import ReplayJob
+from notifications.models import Event, ReplayJob
 from notifications.services.replay import REPLAY_QUEUE, REPLAY_TASK, replay_run, replay_start, replays_requeue_stalled
 
 
@@ -61,10 +61,16 @@ def test_a_replay_that_never_moves_fails_after_the_allowed_requeues_with_the_rea
     with django_capture_on_commit_callbacks(execute=False):
         job = replay_start(actor=owner, workspace=activated_workspace, start=start)
     results = []
-    for _ in range(3):
+    for _ in range(2):
         step(job, 121)
         results.append(sweep(django_capture_on_commit_callbacks))
-    assert results == [(1, 1), (1, 1), (1, 0)]
+    assert results == [(1, 1), (1, 1)]
+    step(job, 121)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert replays_requeue_stalled() == 1
+    assert len(callbacks) == 1  # no task: the Replay Finished notice only
+    notice = Event.objects.get(type="pai:NotificationSystem:ReplayFinished")
+    assert (notice.resource_name, notice.envelope["data"]["newStatus"]) == (f"Replay {job.pk} (all rules)", "failed")
     job.refresh_from_db()
     assert (job.state, job.stalled_requeues, job.finished_at is not None) == ("failed", 2, True)
     assert job.error == ("Stalled: no progress after 2 re-enqueues, 120 s apart (REPLAY_STALL_SECONDS), at 0 of 4 "

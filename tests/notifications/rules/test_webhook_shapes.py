@@ -138,3 +138,37 @@ def test_a_signing_secret_sent_for_an_http_target_is_refused_not_silently_replac
         "colour": ["Unknown field; this method takes: url."]}
     masked_back = clean(HttpConfig, url="https://receiver.invalid/pai", signing_secret="whsec_••••••AAAA")
     assert masked_back.revealed["signing_secret"].startswith("whsec_")
+
+
+def test_a_resolver_that_does_not_answer_does_not_hold_the_save(monkeypatch):
+    """A lookup that would take the resolver's timeout (here 10 s) passes after SAVE_LOOKUP_SECONDS
+    (the send checks again); a name that answers with a refused address is still refused."""
+    import socket
+    import time
+
+    from notifications.channels import outbound
+
+    real, release = socket.getaddrinfo, []
+
+    def resolver(host, port, *args, **kwargs):
+        if host == "slow.example.com":
+            for _ in range(100):  # 10 s, unless the test is over
+                if release:
+                    break
+                time.sleep(0.1)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        if host == "inside.example.com":
+            return real("10.0.0.7", port, *args, **kwargs)
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    monkeypatch.setattr(outbound, "SAVE_LOOKUP_SECONDS", 0.5)
+    started = time.monotonic()
+    try:
+        clean(HttpConfig, url="https://slow.example.com/pai")  # no error
+        assert time.monotonic() - started < 3
+    finally:
+        release.append(True)
+    with pytest.raises(ValidationError) as refused:
+        clean(HttpConfig, url="https://inside.example.com/pai")
+    assert refused.value.message_dict["url"][0].startswith("This address cannot receive notifications: address not ")
