@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render, resolve_url
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from console.navigation import back_url
@@ -49,7 +50,7 @@ class AccessDeniedMiddleware:
             "back_url": back_url(request),
             "exception": str(exception),
             "action": exception.action,
-            "action_label": ACTIONS.get(exception.action, ""),
+            "action_label": gettext(ACTIONS[exception.action]) if exception.action in ACTIONS else "",
             "resource": exception.resource,
         }
         if getattr(request, "htmx", False):

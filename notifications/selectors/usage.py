@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_noop
 
 from notifications.models import UsageCounter
 from notifications.services.usage import (  # noqa: F401 (the free tier's figures are read from here too)
@@ -37,7 +38,8 @@ NOTICE_FREE_TIER_WARNING = "free_tier_80"
 NOTICE_FREE_TIER_EXHAUSTED = "free_tier_exhausted"
 
 MONTH_FORMAT = "YYYY-MM"
-MONTH_FORMAT_MESSAGE = "Enter a month as YYYY-MM, e.g. 2026-05 (year 2000 to 9999, month 01 to 12)."
+# Marked for translation (the console translates it; the API says it in English).
+MONTH_FORMAT_MESSAGE = gettext_noop("Enter a month as YYYY-MM, e.g. 2026-05 (year 2000 to 9999, month 01 to 12).")
 _MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 

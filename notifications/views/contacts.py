@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from console.feedback import Confirmation, confirm_render
@@ -47,9 +48,9 @@ def contact_create(request):
         except ValidationError as exc:
             _apply(form, exc)
         else:
-            messages.success(request, f"Contact {contact.name} created.")
+            messages.success(request, _("Contact %(name)s created.") % {"name": contact.name})
             return redirect("contact-list")
-    return render(request, "notifications/contacts/form.html", {"form": form, "title": "Create Contact"},
+    return render(request, "notifications/contacts/form.html", {"form": form, "title": _("Create Contact")},
                   status=400 if form.errors else 200)
 
 
@@ -67,10 +68,11 @@ def contact_update(request, contact_id):
         except ValidationError as exc:
             _apply(form, exc)
         else:
-            messages.success(request, f"Contact {form.cleaned_data.get('name') or contact.name} saved.")
+            name = form.cleaned_data.get("name") or contact.name
+            messages.success(request, _("Contact %(name)s saved.") % {"name": name})
             return redirect("contact-list")
     return render(request, "notifications/contacts/form.html",
-                  {"form": form, "contact": contact, "title": f"Edit Contact {contact.name}"},
+                  {"form": form, "contact": contact, "title": _("Edit Contact %(name)s") % {"name": contact.name}},
                   status=400 if form.errors else 200)
 
 
@@ -88,16 +90,17 @@ def contact_delete(request, contact_id):
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            messages.success(request, f"Contact {name} deleted.")
+            messages.success(request, _("Contact %(name)s deleted.") % {"name": name})
             return redirect("contact-list")
     rules = contact_rules(contact=contact)
-    in_use = [f"{rule.name} (workspace {rule.bus.workspace.name})" for rule in rules]
+    in_use = [_("%(rule)s (workspace %(workspace)s)") % {"rule": rule.name, "workspace": rule.bus.workspace.name}
+              for rule in rules]
     confirmation = Confirmation(
-        title="Delete contact",
-        message=(f"{contact.name} is used by these notice rules; remove the contact from them before deleting it:"
-                 if in_use else f"Delete the contact {contact.name}? This cannot be undone."),
+        title=_("Delete contact"),
+        message=(_("%(name)s is used by these notice rules; remove the contact from them before deleting it:")
+                 if in_use else _("Delete the contact %(name)s? This cannot be undone.")) % {"name": contact.name},
         consequences=in_use, action_url=reverse("contact-delete", kwargs={"contact_id": contact.pk}),
-        ok_label="Delete", busy_label="Deleting…", cancel_url=reverse("contact-list"),
+        ok_label=_("Delete"), busy_label=_("Deleting…"), cancel_url=reverse("contact-list"),
         error=error, blocked=bool(in_use), testid="confirm-delete-contact",
     )
     return confirm_render(request, confirmation, status=409 if error else 200)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from notifications.forms.quotas import QuotaRequestForm
@@ -35,8 +36,8 @@ def quota_page(request):
                 for message in texts:
                     form.add_error(key if key in form.fields else None, message)
         else:
-            messages.success(request, f"Quota increase request for {created.requested_limit} target units per rule "
-                                      "submitted: an operator decides on it.")
+            messages.success(request, _("Quota increase request for %(limit)s target units per rule submitted: an "
+                                        "operator decides on it.") % {"limit": created.requested_limit})
             return redirect("quota-page")
     largest, largest_rule = largest_rule_units(account=account)
     return render(request, "notifications/quotas/page.html", {

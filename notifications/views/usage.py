@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from console.accounts import account_of
@@ -111,7 +112,7 @@ def usage_page(request):
         try:
             month = month_parse(month_text)
         except ValueError as error:
-            month_error = str(error)
+            month_error = gettext(str(error))
     context = {
         "account": account,
         "free_tier": FREE_NOTIFICATIONS_PER_MONTH,

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -93,8 +94,9 @@ def _editor(request, *, policy=None, values: dict, errors: dict | None = None, s
     return render(request, EDITOR_TEMPLATE, context, status=status)
 
 
-def _saved(request, policy, verb: str):
-    messages.success(request, f"Policy {policy.name} {verb}.")
+def _saved(request, policy, created: bool):
+    done = _("Policy %(name)s created.") if created else _("Policy %(name)s saved.")
+    messages.success(request, done % {"name": policy.name})
     url = reverse("policy-edit", kwargs={"pk": policy.pk})
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
@@ -112,7 +114,7 @@ def policy_create_view(request):
         policy = policy_create(actor=request.user, account=account, **values)
     except ValidationError as error:
         return _editor(request, values=values, errors=field_errors(error), status=400)
-    return _saved(request, policy, "created")
+    return _saved(request, policy, created=True)
 
 
 @login_required
@@ -130,7 +132,7 @@ def policy_edit_view(request, pk: int):
                       description=values["description"])
     except ValidationError as error:
         return _editor(request, policy=policy, values=values, errors=field_errors(error), status=400)
-    return _saved(request, policy, "saved")
+    return _saved(request, policy, created=False)
 
 
 @login_required
@@ -159,11 +161,12 @@ def policy_delete_view(request, pk: int):
 
         users = [user.username for user in policy.users.all()]
         return confirm_render(request, Confirmation(
-            title="Delete policy",
-            message=(f"The policy {policy.name} is attached to {', '.join(users)}: detach it from them first."
-                     if users else f"Delete the policy {policy.name}? This cannot be undone."),
-            action_url=reverse("policy-delete", kwargs={"pk": policy.pk}), ok_label="Delete",
-            busy_label="Deleting…", cancel_url=reverse("policy-list"), blocked=bool(users),
+            title=_("Delete policy"),
+            message=(_("The policy %(name)s is attached to %(users)s: detach it from them first.")
+                     if users else _("Delete the policy %(name)s? This cannot be undone.")) % {
+                "name": policy.name, "users": ", ".join(users)},
+            action_url=reverse("policy-delete", kwargs={"pk": policy.pk}), ok_label=_("Delete"),
+            busy_label=_("Deleting…"), cancel_url=reverse("policy-list"), blocked=bool(users),
             testid="confirm-delete-policy",
         ))
     try:
@@ -171,7 +174,7 @@ def policy_delete_view(request, pk: int):
     except PolicyInUse as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, f"Policy {policy.name} deleted.")
+        messages.success(request, _("Policy %(name)s deleted.") % {"name": policy.name})
     if request.htmx:
         return HttpResponseClientRedirect(reverse("policy-list"))
     return redirect("policy-list")

@@ -5,6 +5,8 @@ using the current token, so they ask first (the console's confirmation dialog)."
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from console.crypto import mask
@@ -15,15 +17,16 @@ TEMPLATE = "workspaces/tokens.html"
 
 CONFIRMATIONS = {
     "rotate": {
-        "title": "Rotate the API token?",
-        "message": "A new token replaces the current one, which stops working at once: programs using it get 401 "
-                   "until they use the new token. The new token is shown only once.",
-        "ok_label": "Rotate token", "busy_label": "Rotating…",
+        "title": gettext_lazy("Rotate the API token?"),
+        "message": gettext_lazy("A new token replaces the current one, which stops working at once: programs using "
+                                "it get 401 until they use the new token. The new token is shown only once."),
+        "ok_label": gettext_lazy("Rotate token"), "busy_label": gettext_lazy("Rotating…"),
     },
     "revoke": {
-        "title": "Revoke the API token?",
-        "message": "The token stops working at once: programs using it get 401. You can create a new token later.",
-        "ok_label": "Revoke", "busy_label": "Revoking…",
+        "title": gettext_lazy("Revoke the API token?"),
+        "message": gettext_lazy("The token stops working at once: programs using it get 401. You can create a new "
+                                "token later."),
+        "ok_label": gettext_lazy("Revoke"), "busy_label": gettext_lazy("Revoking…"),
     },
 }
 
@@ -44,15 +47,15 @@ def token_page(request):
         action = request.POST.get("action", "")
         if action in ("create", "rotate"):
             new_key = api_token_issue(user=request.user).key
-            notice = "Copy the token now: it is shown only once."
-            done = ("API token created." if action == "create"
-                    else "API token rotated: the previous token no longer works.")
+            notice = _("Copy the token now: it is shown only once.")
+            done = (_("API token created.") if action == "create"
+                    else _("API token rotated: the previous token no longer works."))
         elif action == "revoke":
             revoked = api_token_revoke(user=request.user)
-            notice = "The token was revoked: requests using it now get 401." if revoked else "There was no token."
-            done = "API token revoked." if revoked else ""
+            notice = _("The token was revoked: requests using it now get 401.") if revoked else _("There was no token.")
+            done = _("API token revoked.") if revoked else ""
         else:
-            notice, status = "Unknown action: choose create, rotate or revoke.", 400
+            notice, status = _("Unknown action: choose create, rotate or revoke."), 400
     token = api_token_get(user=request.user)
     context = {
         "token": token,

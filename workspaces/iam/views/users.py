@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -72,8 +73,8 @@ def user_create_view(request):
         except ValidationError as error:
             errors = field_errors(error)
         else:
-            messages.success(request, f"Sub-user {user.username} created; it signs in as {user.sign_in_name}. "
-                                      "Attach a policy to let it act.")
+            messages.success(request, _("Sub-user %(name)s created; it signs in as %(sign_in)s. Attach a policy to "
+                                        "let it act.") % {"name": user.username, "sign_in": user.sign_in_name})
             if request.htmx:
                 return HttpResponseClientRedirect(f"{reverse('user-list')}#user-{user.pk}")
             return redirect("user-list")
@@ -103,13 +104,14 @@ def user_attach_policy_view(request, pk: int):
     policy_attach.authorize(request.user, user=user)
     reference = request.POST.get("policy", "").strip()
     if not reference:
-        return _row_answer(request, user, error="Choose a policy to attach.")
+        return _row_answer(request, user, error=_("Choose a policy to attach."))
     policy = policy_get_by_reference(account=user.account, reference=reference)
     try:
         policy_attach(actor=request.user, policy=policy, user=user)
     except ValidationError as error:
         return _row_answer(request, user, error=" ".join(error.messages))
-    return _row_answer(request, user, notice=f"Policy {policy.name} attached to {user.username}.")
+    return _row_answer(request, user, notice=_("Policy %(policy)s attached to %(user)s.") % {
+        "policy": policy.name, "user": user.username})
 
 
 @login_required
@@ -123,14 +125,16 @@ def user_detach_policy_view(request, pk: int, policy_id: int):
         from console.feedback import Confirmation, confirm_render
 
         return confirm_render(request, Confirmation(
-            title="Detach policy",
-            message=f"Detach {policy.name} from {user.username}? {user.username} loses what it allows at once.",
+            title=_("Detach policy"),
+            message=_("Detach %(policy)s from %(user)s? %(user)s loses what it allows at once.") % {
+                "policy": policy.name, "user": user.username},
             action_url=reverse("user-detach-policy", kwargs={"pk": user.pk, "policy_id": policy.pk}),
-            ok_label="Detach", busy_label="Detaching…", cancel_url=reverse("user-list"),
+            ok_label=_("Detach"), busy_label=_("Detaching…"), cancel_url=reverse("user-list"),
             target=f"#user-{user.pk}", testid="confirm-detach",
         ))
     try:
         policy_detach(actor=request.user, policy=policy, user=user)
     except ValidationError as error:
         return _row_answer(request, user, error=" ".join(error.messages))
-    return _row_answer(request, user, notice=f"Policy {policy.name} detached from {user.username}.")
+    return _row_answer(request, user, notice=_("Policy %(policy)s detached from %(user)s.") % {
+        "policy": policy.name, "user": user.username})

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from notifications.services.events import publish
 from workspaces.iam.audit import audit_record
@@ -46,15 +47,15 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # The state a lifecycle action enters -> (the action's label in the console, the event it raises).
 ACTIONS: dict[str, tuple[str, str]] = {
-    S.QUEUING: ("Enter queue", "JobEnqueued"),
-    S.BIDDING: ("Start bidding", "JobBidding"),
-    S.ENV_PREPARING: ("Start environment preparation", "JobEnvPreparing"),
-    S.RUNNING: ("Start running", "JobRunning"),
-    S.SUCCEEDED: ("Succeed", "JobSucceeded"),
-    S.FAILED: ("Fail", "JobFailed"),
-    S.RESTARTING: ("Automatic fault tolerance restart", "JobFaultToleranceRestarted"),
-    S.PREEMPTED: ("Preempt", "JobPreempted"),
-    S.STOPPED: ("Stop manually", "JobStopped"),
+    S.QUEUING: (gettext_noop("Enter queue"), "JobEnqueued"),
+    S.BIDDING: (gettext_noop("Start bidding"), "JobBidding"),
+    S.ENV_PREPARING: (gettext_noop("Start environment preparation"), "JobEnvPreparing"),
+    S.RUNNING: (gettext_noop("Start running"), "JobRunning"),
+    S.SUCCEEDED: (gettext_noop("Succeed"), "JobSucceeded"),
+    S.FAILED: (gettext_noop("Fail"), "JobFailed"),
+    S.RESTARTING: (gettext_noop("Automatic fault tolerance restart"), "JobFaultToleranceRestarted"),
+    S.PREEMPTED: (gettext_noop("Preempt"), "JobPreempted"),
+    S.STOPPED: (gettext_noop("Stop manually"), "JobStopped"),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from notifications.services.events import publish
 from workspaces.iam.audit import audit_record
@@ -34,10 +35,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # The state an action enters -> (the action's label, the event it raises).
 ACTIONS: dict[str, tuple[str, str]] = {
-    S.RUNNING: ("Mark running", "InstanceRunning"),
-    S.STOPPING: ("Stop", "InstanceStopping"),
-    S.STOPPED: ("Mark stopped", "InstanceStopped"),
-    S.FAILED: ("Fail", "InstanceFailed"),
+    S.RUNNING: (gettext_noop("Mark running"), "InstanceRunning"),
+    S.STOPPING: (gettext_noop("Stop"), "InstanceStopping"),
+    S.STOPPED: (gettext_noop("Mark stopped"), "InstanceStopped"),
+    S.FAILED: (gettext_noop("Fail"), "InstanceFailed"),
 }
 
 IMAGE_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -47,9 +48,9 @@ IMAGE_TRANSITIONS: dict[str, frozenset[str]] = {
     I.SAVE_FAILED: frozenset({I.SAVING}),
 }
 IMAGE_ACTIONS: dict[str, tuple[str, str]] = {
-    I.SAVING: ("Save image", "ImageSaving"),
-    I.SAVED: ("Image saved", "ImageSaved"),
-    I.SAVE_FAILED: ("Image save failed", "ImageSaveFailed"),
+    I.SAVING: (gettext_noop("Save image"), "ImageSaving"),
+    I.SAVED: (gettext_noop("Image saved"), "ImageSaved"),
+    I.SAVE_FAILED: (gettext_noop("Image save failed"), "ImageSaveFailed"),
 }
 
 

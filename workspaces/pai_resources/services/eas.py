@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from workspaces.iam.audit import audit_record
 from workspaces.iam.operations import EAS_SERVICE, Check, operation
@@ -23,7 +24,7 @@ from .transitions import StateConflict, transition_apply
 S = EasService.Status
 KIND = "EAS service"
 TRANSITIONS: dict[str, frozenset[str]] = {S.RUNNING: frozenset({S.STOPPED}), S.STOPPED: frozenset({S.RUNNING})}
-ACTIONS: dict[str, str] = {S.STOPPED: "Stop", S.RUNNING: "Start"}
+ACTIONS: dict[str, str] = {S.STOPPED: gettext_noop("Stop"), S.RUNNING: gettext_noop("Start")}
 
 
 def eas_service_arn(workspace, name: str) -> str:

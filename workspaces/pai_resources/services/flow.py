@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from notifications.services.events import publish
 from workspaces.iam.audit import audit_record
@@ -30,9 +31,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # The state an action enters -> (the action's label, the events it raises in order).
 ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    S.RUNNING: ("Run", ()),
-    S.SUCCEEDED: ("Succeed", ("TaskFinished",)),
-    S.FAILED: ("Fail", ("TaskFailed", "TaskFinished")),
+    S.RUNNING: (gettext_noop("Run"), ()),
+    S.SUCCEEDED: (gettext_noop("Succeed"), ("TaskFinished",)),
+    S.FAILED: (gettext_noop("Fail"), ("TaskFailed", "TaskFinished")),
 }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, pgettext
 
 from workspaces.pai_resources.services.transitions import StateConflict
 
@@ -25,7 +26,12 @@ def action_perform(request, change: Callable[[], object], *, success: str) -> bo
     return True
 
 
+def state_label(state: str) -> str:
+    """A state as the console words it (the status tags' words: workspaces.templatetags.resource_tags)."""
+    return pgettext("resource status", state) if state else state
+
+
 def lifecycle_actions(actions: dict, allowed: list[str]) -> list[dict]:
     """Buttons for the moves the current state allows: [{"status": ..., "label": ...}]."""
-    return [{"status": status, "label": actions[status][0] if isinstance(actions[status], tuple) else actions[status]}
-            for status in allowed if status in actions]
+    labels = {status: action[0] if isinstance(action, tuple) else action for status, action in actions.items()}
+    return [{"status": status, "label": gettext(labels[status])} for status in allowed if status in actions]

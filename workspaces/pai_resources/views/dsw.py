@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workspaces.models import DswInstance
@@ -13,7 +14,7 @@ from workspaces.pai_resources.services.dsw import IMAGE_ACTIONS, IMAGE_TRANSITIO
 from workspaces.pai_resources.services.transitions import allowed_targets
 from workspaces.tenancy.selectors import workspace_get_for_user
 
-from .common import action_perform, lifecycle_actions
+from .common import action_perform, lifecycle_actions, state_label
 
 
 def dsw_image_actions(instance, user=None) -> dict:
@@ -32,5 +33,5 @@ def dsw_image(request, workspace_id, instance_id):
     target = request.POST.get("image_status", "")
     action_perform(request,
                    lambda: dsw_image_set_status(instance=instance, image_status=target, actor=request.user),
-                   success=f"Image of {instance.name}: {target}.")
+                   success=_("Image of %(name)s: %(status)s.") % {"name": instance.name, "status": state_label(target)})
     return redirect("dsw-detail", workspace_id=workspace.pk, instance_id=instance.pk)

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from workspaces.models import ModelVersion
 from workspaces.pai_resources.services.dlc import MAX_TIMEOUT_MINUTES
@@ -17,29 +19,37 @@ def form_add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class ModelCreateForm(forms.Form):
-    name = forms.CharField(max_length=128, help_text="Letters, digits, dots, hyphens and underscores.")
-    description = forms.CharField(max_length=512, required=False)
+    name = forms.CharField(max_length=128, label=_("Name"),
+                           help_text=_("Letters, digits, dots, hyphens and underscores."))
+    description = forms.CharField(max_length=512, required=False, label=_("Description"))
 
 
 class ModelVersionCreateForm(forms.Form):
-    version_name = forms.CharField(max_length=64, label="Version", help_text="For example 1.0.0")
+    version_name = forms.CharField(max_length=64, label=_("Version"), help_text=_("For example 1.0.0"))
     approval_status = forms.ChoiceField(
-        label="Version Approval Status",
-        choices=[(ModelVersion.ApprovalStatus.PENDING, "Pending"), (ModelVersion.ApprovalStatus.APPROVED, "Approved")],
+        label=_("Version Approval Status"),
+        choices=[(ModelVersion.ApprovalStatus.PENDING, _("Pending")),
+                 (ModelVersion.ApprovalStatus.APPROVED, _("Approved"))],
         initial=ModelVersion.ApprovalStatus.PENDING,
     )
-    source_type = forms.ChoiceField(choices=ModelVersion.SourceType.choices, initial=ModelVersion.SourceType.CUSTOM)
-    uri = forms.CharField(max_length=512, required=False, label="Model URI", help_text="e.g. oss://bucket/path/")
+    # The model's choices (their English labels), translated.
+    source_type = forms.ChoiceField(choices=[
+        (ModelVersion.SourceType.CUSTOM, pgettext_lazy("model source type", "Custom")),
+        (ModelVersion.SourceType.PAIFLOW, pgettext_lazy("model source type", "Paiflow")),
+        (ModelVersion.SourceType.TRAINING_SERVICE, pgettext_lazy("model source type", "Training Service")),
+    ], initial=ModelVersion.SourceType.CUSTOM,
+                                    label=_("Source type"))
+    uri = forms.CharField(max_length=512, required=False, label=_("Model URI"), help_text=_("e.g. oss://bucket/path/"))
 
 
 class ModelVersionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.model.name}:{obj.version_name} ({obj.approval_status})"
+        return f"{obj.model.name}:{obj.version_name} ({pgettext('resource status', obj.approval_status)})"
 
 
 class EasServiceCreateForm(forms.Form):
-    name = forms.CharField(max_length=128, label="Service name")
-    model_version = ModelVersionChoiceField(queryset=ModelVersion.objects.none(), label="Model version")
+    name = forms.CharField(max_length=128, label=_("Service name"))
+    model_version = ModelVersionChoiceField(queryset=ModelVersion.objects.none(), label=_("Model version"))
 
     def __init__(self, *args, versions=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,8 +57,8 @@ class EasServiceCreateForm(forms.Form):
 
 
 class EasSwitchVersionForm(forms.Form):
-    model_version = ModelVersionChoiceField(queryset=ModelVersion.objects.none(), label="Model version")
-    reason = forms.CharField(max_length=256, required=False, initial="Switched by hand")
+    model_version = ModelVersionChoiceField(queryset=ModelVersion.objects.none(), label=_("Model version"))
+    reason = forms.CharField(max_length=256, required=False, initial="Switched by hand", label=_("Reason"))
 
     def __init__(self, *args, versions=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,12 +67,13 @@ class EasSwitchVersionForm(forms.Form):
 
 class TimeoutField(forms.IntegerField):
     def __init__(self, **kwargs):
-        super().__init__(required=False, min_value=1, max_value=MAX_TIMEOUT_MINUTES, label="Timeout (minutes)",
-                         help_text="Job Timeout is raised once when the job runs longer. Empty: no timeout.", **kwargs)
+        super().__init__(required=False, min_value=1, max_value=MAX_TIMEOUT_MINUTES, label=_("Timeout (minutes)"),
+                         help_text=_("Job Timeout is raised once when the job runs longer. Empty: no timeout."),
+                         **kwargs)
 
 
 class DlcJobCreateForm(forms.Form):
-    name = forms.CharField(max_length=128, label="Job name")
+    name = forms.CharField(max_length=128, label=_("Job name"))
     timeout_minutes = TimeoutField()
 
 
@@ -71,9 +82,9 @@ class DlcSchedulingForm(forms.Form):
 
 
 class NamedResourceForm(forms.Form):
-    name = forms.CharField(max_length=128)
+    name = forms.CharField(max_length=128, label=_("Name"))
 
 
 class FlowTaskCreateForm(forms.Form):
-    name = forms.CharField(max_length=128, label="Task name")
-    run = forms.BooleanField(required=False, initial=True, label="Run now")
+    name = forms.CharField(max_length=128, label=_("Task name"))
+    run = forms.BooleanField(required=False, initial=True, label=_("Run now"))

@@ -4,6 +4,9 @@ and a model's version rows. Each `save` runs the service and returns the success
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from workspaces.models import ModelVersion
 from workspaces.pai_resources.selectors import model_versions_in_workspace
 from workspaces.pai_resources.services.dlc import dlc_job_set_timeout
@@ -15,10 +18,12 @@ from workspaces.pai_resources.services.model_registry import (
     model_version_set_status,
 )
 
+from .common import state_label
 from .forms import DlcSchedulingForm, EasSwitchVersionForm, ModelVersionCreateForm
 
 # The buttons of a version row: target state -> label.
-APPROVAL_ACTIONS = {ModelVersion.ApprovalStatus.APPROVED: "Approve", ModelVersion.ApprovalStatus.REJECTED: "Reject"}
+APPROVAL_ACTIONS = {ModelVersion.ApprovalStatus.APPROVED: gettext_lazy("Approve"),
+                    ModelVersion.ApprovalStatus.REJECTED: gettext_lazy("Reject")}
 
 
 def dlc_scheduling_form(data, workspace, job):
@@ -27,7 +32,7 @@ def dlc_scheduling_form(data, workspace, job):
 
 def dlc_scheduling_save(job, actor, cleaned: dict) -> str:
     dlc_job_set_timeout(job=job, timeout_minutes=cleaned["timeout_minutes"], actor=actor)
-    return "Scheduling settings saved."
+    return _("Scheduling settings saved.")
 
 
 def eas_switch_form(data, workspace, service):
@@ -38,7 +43,8 @@ def eas_switch_form(data, workspace, service):
 def eas_switch_save(service, actor, cleaned: dict) -> str:
     revision = eas_service_switch_version(service=service, actor=actor, model_version=cleaned["model_version"],
                                           reason=cleaned["reason"] or "Switched by hand")
-    return f"Revision {revision.number}: {service.name} now serves {revision.model_version}."
+    return _("Revision %(number)s: %(service)s now serves %(version)s.") % {
+        "number": revision.number, "service": service.name, "version": revision.model_version}
 
 
 def model_version_form(data, workspace, model):
@@ -47,7 +53,8 @@ def model_version_form(data, workspace, model):
 
 def model_version_save(model, actor, cleaned: dict) -> str:
     version = model_version_create(model=model, actor=actor, **cleaned)
-    return f"Version {version.version_name} added as {version.approval_status}."
+    return _("Version %(name)s added as %(status)s.") % {"name": version.version_name,
+                                                         "status": state_label(version.approval_status)}
 
 
 def model_versions(model, user) -> dict:

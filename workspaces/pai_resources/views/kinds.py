@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from workspaces.models import DswInstance, FlowTask
@@ -29,7 +30,7 @@ from workspaces.pai_resources.services.transitions import StateConflict, allowed
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 from . import kind_details
-from .common import action_perform, lifecycle_actions
+from .common import action_perform, lifecycle_actions, state_label
 from .dsw import dsw_image_actions
 from .forms import (
     DlcJobCreateForm,
@@ -109,72 +110,78 @@ class ResourceKind:
 
 KINDS: dict[str, ResourceKind] = {
     "model": ResourceKind(
-        noun="Model", detail="model-detail", id_kwarg="model_id", name="model",
+        noun=_("Model"), detail="model-detail", id_kwarg="model_id", name="model",
         template="workspaces/resources/model_list.html", detail_template="workspaces/resources/model_detail.html",
-        page=ListPage("Models", "Models", "Models", "model-list", "create-model",
-                      "Register Model", "Register Model", "Register your first model", "No models registered yet",
-                      "models-table", 5),
+        page=ListPage(_("Models"), _("Models"), _("Models"), "model-list", "create-model",
+                      _("Register Model"), _("Register Model"), _("Register your first model"),
+                      _("No models registered yet"), "models-table", 5),
         objects=selectors.models_list, get=selectors.model_get, create=model_create,
         form=lambda data, workspace: ModelCreateForm(data),
-        created=lambda model: f"Model {model.name} registered.",
+        created=lambda model: _("Model %(name)s registered.") % {"name": model.name},
         detail_form=DetailForm(kind_details.model_version_form, kind_details.model_version_save),
         more=kind_details.model_versions,
     ),
     "eas": ResourceKind(
-        noun="EAS service", detail="eas-service-detail", id_kwarg="service_id", name="service",
+        noun=_("EAS service"), detail="eas-service-detail", id_kwarg="service_id", name="service",
         template="workspaces/resources/eas_list.html", detail_template="workspaces/resources/eas_detail.html",
-        page=ListPage("Elastic Algorithm Service", "EAS", "Elastic Algorithm Service (EAS)", "eas-service-list",
-                      "deploy-service", "Deploy Service", "Deploy",
-                      "Deploy your first service", "No EAS services yet", "eas-services-table", 5),
+        page=ListPage(_("Elastic Algorithm Service"), _("EAS"), _("Elastic Algorithm Service (EAS)"),
+                      "eas-service-list",
+                      "deploy-service", _("Deploy Service"), _("Deploy"),
+                      _("Deploy your first service"), _("No EAS services yet"), "eas-services-table", 5),
         objects=selectors.eas_services_list,
         get=selectors.eas_service_get, create=eas.eas_service_create,
         form=lambda data, workspace: EasServiceCreateForm(
             data, versions=selectors.model_versions_in_workspace(workspace=workspace)),
-        created=lambda service: f"EAS service {service.name} is running.",
+        created=lambda service: _("EAS service %(name)s is running.") % {"name": service.name},
         update_action="eas:UpdateService", updates=eas.eas_service_set_status,
         lifecycle=Lifecycle("eas-service-status", lambda service, status, actor: eas.eas_service_set_status(
             service=service, status=status, actor=actor), eas.ACTIONS, eas.TRANSITIONS),
-        detail_form=DetailForm(kind_details.eas_switch_form, kind_details.eas_switch_save, "Switch Version", "Switch"),
+        detail_form=DetailForm(kind_details.eas_switch_form, kind_details.eas_switch_save, _("Switch Version"),
+                               _("Switch")),
     ),
     "dlc": ResourceKind(
-        noun="DLC job", detail="dlc-job-detail", id_kwarg="job_id", name="job",
+        noun=_("DLC job"), detail="dlc-job-detail", id_kwarg="job_id", name="job",
         template="workspaces/resources/dlc_list.html", detail_template="workspaces/resources/dlc_detail.html",
-        page=ListPage("Deep Learning Containers", "DLC", "Deep Learning Containers (DLC)", "dlc-job-list",
-                      "create-job", "Create Job", "Create Job", "Create your first job",
-                      "No DLC jobs yet", "dlc-jobs-table", 6),
+        page=ListPage(_("Deep Learning Containers"), _("DLC"), _("Deep Learning Containers (DLC)"),
+                      "dlc-job-list",
+                      "create-job", _("Create Job"), _("Create Job"), _("Create your first job"),
+                      _("No DLC jobs yet"), "dlc-jobs-table", 6),
         objects=selectors.dlc_jobs_list, get=selectors.dlc_job_get, create=dlc.dlc_job_create,
         form=lambda data, workspace: DlcJobCreateForm(data),
-        created=lambda job: f"DLC job {job.name} created.",
+        created=lambda job: _("DLC job %(name)s created.") % {"name": job.name},
         update_action="paidlc:UpdateJob", updates=dlc.dlc_job_set_status,
         lifecycle=Lifecycle("dlc-job-status", lambda job, status, actor: dlc.dlc_job_set_status(
-            job=job, status=status, actor=actor), dlc.ACTIONS, dlc.TRANSITIONS, title="Lifecycle"),
+            job=job, status=status, actor=actor), dlc.ACTIONS, dlc.TRANSITIONS, title=_("Lifecycle")),
         detail_form=DetailForm(kind_details.dlc_scheduling_form, kind_details.dlc_scheduling_save,
-                               "Scheduling settings", "Save"),
+                               _("Scheduling settings"), _("Save")),
     ),
     "dsw": ResourceKind(
-        noun="DSW instance", detail="dsw-detail", id_kwarg="instance_id", name="instance",
+        noun=_("DSW instance"), detail="dsw-detail", id_kwarg="instance_id", name="instance",
         template="workspaces/resources/dsw_list.html", detail_template="workspaces/resources/dsw_detail.html",
-        page=ListPage("Interactive Modeling (DSW)", "DSW", "Interactive Modeling (DSW)", "dsw-list",
-                      "create-instance", "Create Instance", "Create Instance",
-                      "Create your first instance", "No DSW instances yet", "dsw-instances-table", 5),
+        page=ListPage(_("Interactive Modeling (DSW)"), _("DSW"), _("Interactive Modeling (DSW)"),
+                      "dsw-list",
+                      "create-instance", _("Create Instance"), _("Create Instance"),
+                      _("Create your first instance"), _("No DSW instances yet"), "dsw-instances-table", 5),
         objects=selectors.dsw_instances_list, get=selectors.dsw_instance_get,
         create=dsw.dsw_instance_create, form=lambda data, workspace: NamedResourceForm(data),
-        created=lambda instance: f"DSW instance {instance.name} is being created.",
+        created=lambda instance: _("DSW instance %(name)s is being created.") % {"name": instance.name},
         update_action="paidsw:UpdateInstance", updates=dsw.dsw_instance_set_status,
         lifecycle=Lifecycle("dsw-status", lambda instance, status, actor: dsw.dsw_instance_set_status(
             instance=instance, status=status, actor=actor), dsw.ACTIONS, dsw.TRANSITIONS,
-            DswInstance.Status.values, title="Instance status"),
+            DswInstance.Status.values, title=_("Instance status")),
         more=dsw_image_actions,
     ),
     "flow": ResourceKind(
-        noun="Flow task", detail="flow-task-detail", id_kwarg="task_id", name="task",
+        noun=_("Flow task"), detail="flow-task-detail", id_kwarg="task_id", name="task",
         template="workspaces/resources/flow_list.html", detail_template="workspaces/resources/flow_detail.html",
-        page=ListPage("Visualized Modeling (Designer)", "Designer", "Visualized Modeling (Designer)", "flow-task-list",
-                      "create-task", "Create Task", "Create Task",
-                      "Create your first task", "No flow tasks yet", "flow-tasks-table", 4),
+        page=ListPage(_("Visualized Modeling (Designer)"), _("Designer"),
+                      _("Visualized Modeling (Designer)"), "flow-task-list",
+                      "create-task", _("Create Task"), _("Create Task"),
+                      _("Create your first task"), _("No flow tasks yet"), "flow-tasks-table", 4),
         objects=selectors.flow_tasks_list, get=selectors.flow_task_get, create=flow.flow_task_create,
         form=lambda data, workspace: FlowTaskCreateForm(data, initial={"run": True}),
-        created=lambda task: f"Flow task {task.name} created ({task.status}).",
+        created=lambda task: _("Flow task %(name)s created (%(status)s).") % {"name": task.name,
+                                                                                "status": state_label(task.status)},
         update_action="paiflow:UpdateRun", updates=flow.flow_task_set_status,
         lifecycle=Lifecycle("flow-task-status", lambda task, status, actor: flow.flow_task_set_status(
             task=task, status=status, actor=actor), flow.ACTIONS, flow.TRANSITIONS, FlowTask.Status.values),
@@ -246,5 +253,6 @@ def resource_status(request, workspace_id, kind, **ids):
     found = kind.get(workspace=workspace, actor=request.user, **{kind.id_kwarg: ids[kind.id_kwarg]})
     target = request.POST.get("status", "")
     action_perform(request, lambda: kind.lifecycle.change(found, target, request.user),
-                   success=f"{kind.noun} {found.name} is now {target}.")
+                   success=_("%(noun)s %(name)s is now %(status)s.") % {"noun": kind.noun, "name": found.name,
+                                                                             "status": state_label(target)})
     return redirect(kind.detail, workspace_id=workspace.pk, **{kind.id_kwarg: found.pk})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from workspaces.models import ModelVersion
@@ -13,7 +14,7 @@ from workspaces.pai_resources.selectors import model_get, model_version_get
 from workspaces.pai_resources.services.model_registry import model_version_set_status
 from workspaces.tenancy.selectors import workspace_get_for_user
 
-from .common import action_perform
+from .common import action_perform, state_label
 from .kind_details import APPROVAL_ACTIONS
 
 
@@ -28,26 +29,31 @@ def _approval_confirmation(request, workspace, model, version, target: str):
     names = ["ModelVersionApproved", "ModelVersionStatusChanged"] if approving else ["ModelVersionStatusChanged"]
     triggered = rules_triggered_by(workspace=workspace, event_types=[type_key("model", n) for n in names],
                                    owner_id=version.created_by_id or model.created_by_id, model_id=model.pk)
-    verb = "Approve" if approving else "Reject"
-    lines = [f"{'Approved' if approving else 'Rejected'} is final: the version cannot go back to Pending or change "
-             "its approval status again."]
+    words = {"version": version.version_name, "model": model.name}
+    lines = [_("Approved is final: the version cannot go back to Pending or change its approval status again.")
+             if approving else
+             _("Rejected is final: the version cannot go back to Pending or change its approval status again.")]
     if not triggered.bus_ready:
-        lines.append("EventBridge is not activated for this account, so no notice rule is triggered.")
+        lines.append(_("EventBridge is not activated for this account, so no notice rule is triggered."))
     elif triggered.rules:
-        lines.append("Notice rules triggered: " + ", ".join(rule.name for rule in triggered.rules) + ".")
+        rules = ", ".join(rule.name for rule in triggered.rules)
+        lines.append(_("Notice rules triggered: %(rules)s.") % {"rules": rules})
     else:
-        lines.append("No enabled notice rule matches these events: nobody is notified.")
+        lines.append(_("No enabled notice rule matches these events: nobody is notified."))
     if triggered.eas_services:
-        lines.append("EAS services switched to this version: " + ", ".join(triggered.eas_services) + ".")
+        lines.append(_("EAS services switched to this version: %(services)s.") % {
+            "services": ", ".join(triggered.eas_services)})
     url = reverse("model-version-status", kwargs={"workspace_id": workspace.pk, "model_id": model.pk,
                                                    "version_id": version.pk})
     return Confirmation(
-        title=f"{verb} version {version.version_name}?",
-        message=f"{verb} version {version.version_name} of model {model.name}. This raises "
-                + ("Model Version Approved for Publishing and Model Version Status Changed." if approving
-                   else "Model Version Status Changed."),
+        title=(_("Approve version %(version)s?") if approving else _("Reject version %(version)s?")) % words,
+        message=(_("Approve version %(version)s of model %(model)s. This raises Model Version Approved for Publishing "
+                   "and Model Version Status Changed.") if approving else
+                 _("Reject version %(version)s of model %(model)s. This raises Model Version Status Changed.")) % words,
         consequences=lines, action_url=url, fields={"approval_status": target},
-        ok_label=verb, busy_label="Approving…" if approving else "Rejecting…", danger=not approving,
+        ok_label=_("Approve") if approving else _("Reject"),
+        busy_label=_("Approving…") if approving else _("Rejecting…"),
+        danger=not approving,
         cancel_url=reverse("model-detail", kwargs={"workspace_id": workspace.pk, "model_id": model.pk}),
         testid="confirm-approval",
     )
@@ -71,6 +77,7 @@ def model_version_status(request, workspace_id, model_id, version_id):
     action_perform(
         request,
         lambda: model_version_set_status(version=version, approval_status=target, actor=request.user),
-        success=f"Version {version.version_name} is now {target}.",
+        success=_("Version %(name)s is now %(status)s.") % {"name": version.version_name,
+                                                             "status": state_label(target)},
     )
     return redirect("model-detail", workspace_id=workspace.pk, model_id=model.pk)

@@ -5,19 +5,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from workspaces.iam.audit import access_denied_record
 from workspaces.iam.permissions import AccessDenied
 from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
 from workspaces.tenancy.selectors import eventbridge_status_get, workspace_get_authorized, workspaces_list_authorized
-from workspaces.tenancy.services.workspaces import DESCRIPTION_MAX, NAME_RULE, workspace_create
+from workspaces.tenancy.services.workspaces import DESCRIPTION_MAX, workspace_create
 
 
 class WorkspaceCreateForm(forms.Form):
     # Lengths and characters are checked by the service, which words the messages.
-    name = forms.CharField(help_text=NAME_RULE, required=False, strip=True)
-    description = forms.CharField(required=False, help_text=f"At most {DESCRIPTION_MAX} characters.")
+    # The help is the service's NAME_RULE (the API's words), translated (tests compare them).
+    name = forms.CharField(help_text=gettext_lazy("Use letters, digits and underscores, starting with a letter, "
+                                                  "3 to 23 characters."), required=False, strip=True)
+    description = forms.CharField(required=False, help_text=format_lazy(gettext_lazy("At most {count} characters."),
+                                                                         count=DESCRIPTION_MAX))
 
 
 def _list_context(request, form, created=None):
@@ -57,7 +63,7 @@ def workspace_list(request):
                 status = 403
             else:
                 if not request.htmx:
-                    messages.success(request, f"Workspace {workspace.name} created.")
+                    messages.success(request, _("Workspace %(name)s created.") % {"name": workspace.name})
                     return redirect("workspace-list")
                 form, created = WorkspaceCreateForm(), workspace
         if form.errors and status == 200:
@@ -68,7 +74,7 @@ def workspace_list(request):
             if created is not None:
                 from console.feedback import toast
 
-                toast(response, f"Workspace {created.name} created.")
+                toast(response, _("Workspace %(name)s created.") % {"name": created.name})
             return response
     return render(request, template, _list_context(request, form), status=status)
 
