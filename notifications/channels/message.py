@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.catalog import SOURCES_BY_KEY, event_type_label, source_for_type, variables_of
@@ -84,17 +84,9 @@ def _clip(value) -> str:
 
 
 def event_console_url(event) -> str:
-    base = settings.CONSOLE_BASE_URL
-    for name, kwargs in (
-        ("event-detail", {"workspace_id": event.workspace_id, "pk": event.pk}),
-        ("event-detail", {"workspace_id": event.workspace_id, "event_id": event.pk}),
-        ("event-log", {"workspace_id": event.workspace_id}),
-    ):
-        try:
-            return base + reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return f"{base}/workspaces/{event.workspace_id}/events/{event.pk}/"
+    """The event's page in the console (its deliveries and attempts)."""
+    return settings.CONSOLE_BASE_URL + reverse("event-detail", kwargs={"workspace_id": event.workspace_id,
+                                                                      "event_id": event.pk})
 
 
 def message_from_event(event) -> Message:

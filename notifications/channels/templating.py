@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_TITLE_CHARS = 200
 MAX_BODY_CHARS = 4000
@@ -41,7 +42,10 @@ class TemplateProblem:
         return f"Line {self.line}: {self.message}"
 
 
-def _parse(template: str) -> tuple[list[Piece], list[TemplateProblem]]:
+@lru_cache(maxsize=1024)
+def _parse(template: str) -> tuple[tuple[Piece, ...], tuple[TemplateProblem, ...]]:
+    """The template's pieces and syntax problems, parsed once per process for each distinct text (a
+    routing pass renders the same few templates for every event)."""
     pieces: list[Piece] = []
     problems: list[TemplateProblem] = []
     position, line, text = 0, 1, []
@@ -75,7 +79,7 @@ def _parse(template: str) -> tuple[list[Piece], list[TemplateProblem]]:
         text.append(char)
         position += 1
     pieces.append(Piece(text="".join(text), line=line))
-    return [p for p in pieces if p.name or p.text], problems
+    return tuple(p for p in pieces if p.name or p.text), tuple(problems)
 
 
 def template_check(template: str, known: Iterable[str], *, max_chars: int) -> list[TemplateProblem]:

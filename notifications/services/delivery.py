@@ -253,6 +253,11 @@ def rate_limit_settle(sent: Sent, delivery: Delivery, *, channel, config: dict, 
                       slot: RateLimitSlot) -> None:
     """After the send: its slot counts from now; a platform that throttled the bot pauses it for all."""
     rate_limit_sent(slot)
+    throttle_settle(sent, delivery, channel=channel, config=config, secrets=secrets)
+
+
+def throttle_settle(sent: Sent, delivery: Delivery, *, channel, config: dict, secrets: dict) -> None:
+    """A platform that throttled the bot (its answer says for how long) pauses it for every worker."""
     error = sent.error
     if error is not None and error.klass == THROTTLED and error.retry_after:
         # The platform throttles this bot: every worker waits the platform's window.

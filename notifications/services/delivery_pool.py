@@ -33,10 +33,11 @@ from notifications.services.delivery import (
     attempt_recorded,
     delivery_enqueue,
     delivery_release,
-    rate_limit_settle,
+    throttle_settle,
 )
 from notifications.services.delivery_transmit import Sent, attempt_transmit, send_context
 from notifications.services.health import targets_delivered
+from notifications.services.ratelimit import rate_limit_sent_many
 from notifications.services.usage import usage_record
 
 logger = logging.getLogger(__name__)
@@ -81,9 +82,11 @@ def attempts_send_together(items: list[FirstAttempt]) -> dict[str, int]:
         sents = [_transmit(items[0], contexts[0])]
     else:
         sents = list(_executor().map(_transmit, items, contexts))
+    # Every slot counts from now: when the pass's last send ended, never before its own.
+    rate_limit_sent_many([item.first.slot for item in items])
     for item, sent in zip(items, sents, strict=True):
-        rate_limit_settle(sent, item.delivery, channel=item.channel, config=item.first.config,
-                          secrets=item.first.secrets, slot=item.first.slot)
+        throttle_settle(sent, item.delivery, channel=item.channel, config=item.first.config,
+                        secrets=item.first.secrets)
     try:
         with transaction.atomic():
             outcomes = _record_together(items, sents)

@@ -143,3 +143,19 @@ def test_when_redis_is_unreachable_the_delivery_waits_instead_of_exceeding_the_l
     settings.RATE_LIMIT_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     wait = acquire(f"https://oapi.dingtalk.com/robot/send?access_token={uuid.uuid4().hex}")
     assert wait >= 5.0
+
+
+def test_a_pass_moves_all_its_slots_to_the_end_of_its_sends_at_once(backend):
+    """rate_limit_sent_many (a routing pass's sends, one Redis round trip): slots taken 30 s ago
+    count from now, as one by one."""
+    from notifications.services.ratelimit import rate_limit_sent_many
+
+    clock = SteppedClock()
+    clock.advance(-30)
+    webhook = f"https://oapi.dingtalk.com/robot/send?access_token={uuid.uuid4().hex}"
+    slots = [rate_limit_acquire(channel_key="dingtalk", identity=webhook, limits=DINGTALK, clock=clock)
+             for _ in range(20)]
+    rate_limit_sent_many(slots)  # answered now
+    wait = acquire(webhook)
+    # A full window from now: 60 s x 1.02 + 0.05 s = 61.25 s (from the slots: 31.25 s).
+    assert 61.0 <= wait <= 61.25 * 1.1 + 1e-6
