@@ -159,11 +159,13 @@ NOT_ALLOWED = ("address not allowed: notifications may not reach loopback, priva
                "reserved addresses (an operator can allow a network for an account)")
 
 
-def destination_check(url: str, *, tenant_networks=None) -> CheckedDestination:
+def destination_check(url: str, *, tenant_networks=None, lookup_seconds: float | None = None) -> CheckedDestination:
     """Resolve the URL's host once and return the address to connect to, or raise OutboundRefused.
     Every resolved address must be allowed: a name answering with one public and one private
     address is refused rather than tried. `tenant_networks`: the networks granted to the account
-    whose target this is (None: a destination the operator configured)."""
+    whose target this is (None: a destination the operator configured). The lookup waits at most
+    `lookup_seconds` (default OUTBOUND_CONNECT_TIMEOUT: the connect timeout covers the name, as
+    curl's does); a resolver that does not answer by then is a failed lookup."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -176,10 +178,12 @@ def destination_check(url: str, *, tenant_networks=None) -> CheckedDestination:
     if not host:
         raise OutboundRefused("the URL has no host")
     port = port or (443 if scheme == "https" else 80)
+    if lookup_seconds is None:
+        lookup_seconds = float(settings.OUTBOUND_CONNECT_TIMEOUT)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as exc:
-        logger.info("DNS lookup of %r failed: %s", host, exc)
+        infos = _lookup(host, port, lookup_seconds)
+    except (socket.gaierror, UnicodeError, FutureTimeout) as exc:
+        logger.info("DNS lookup of %r failed: %s", host, exc or f"no answer within {lookup_seconds} s")
         raise OutboundRefused(f"could not reach {host} (DNS lookup failed)", reason="dns", host=host) from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not addresses:
@@ -201,21 +205,27 @@ _lookup_pool: tuple[int, ThreadPoolExecutor] | None = None
 _lookup_lock = threading.Lock()
 
 
-def destination_check_at_save(url: str, *, tenant_networks=None) -> CheckedDestination | None:
-    """`destination_check` within SAVE_LOOKUP_SECONDS: None when the lookup takes longer (logged), as
-    when the name does not resolve here; OutboundRefused as `destination_check` raises it."""
+def _lookup(host: str, port: int, seconds: float):
+    """getaddrinfo, waited for at most `seconds` (it has no timeout of its own): on a small pool of
+    threads per process; a lookup still running when its caller gave up finishes there, unread."""
     global _lookup_pool
     with _lookup_lock:
         if _lookup_pool is None or _lookup_pool[0] != os.getpid():  # threads do not survive a fork
-            _lookup_pool = (os.getpid(), ThreadPoolExecutor(max_workers=4, thread_name_prefix="save-lookup"))
+            _lookup_pool = (os.getpid(), ThreadPoolExecutor(max_workers=16, thread_name_prefix="lookup"))
         pool = _lookup_pool[1]
-    future = pool.submit(destination_check, url, tenant_networks=tenant_networks)
+    future = pool.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    return future.result(timeout=seconds)
+
+
+def destination_check_at_save(url: str, *, tenant_networks=None) -> CheckedDestination | None:
+    """`destination_check` with SAVE_LOOKUP_SECONDS for the lookup: None when the name does not
+    resolve (in time), OutboundRefused for an address no send may reach."""
     try:
-        return future.result(timeout=SAVE_LOOKUP_SECONDS)
-    except FutureTimeout:
-        logger.info("the address check of %s took over %s s at save; each send checks it again",
-                    urlsplit(url).hostname, SAVE_LOOKUP_SECONDS)
-        return None
+        return destination_check(url, tenant_networks=tenant_networks, lookup_seconds=SAVE_LOOKUP_SECONDS)
+    except OutboundRefused as refusal:
+        if refusal.reason == "dns":
+            return None
+        raise
 
 
 class PinnedHTTPAdapter(HTTPAdapter):

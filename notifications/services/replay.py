@@ -269,7 +269,7 @@ def replay_run(*, job_id: int) -> int:
 def _fail(job_id: int, error: str) -> None:
     """Mark a running job failed and say so on its bus (Replay Finished, newStatus "failed")."""
     with transaction.atomic():
-        job = (ReplayJob.objects.select_for_update().select_related("workspace", "rule", "requested_by")
+        job = (ReplayJob.objects.select_for_update(of=("self",)).select_related("workspace", "rule", "requested_by")
                .filter(pk=job_id, state=ReplayJob.State.RUNNING).first())
         if job is None:
             return

@@ -204,10 +204,10 @@ def test_sweeping_unenqueued_events_twice_enqueues_each_once(activated_workspace
 
     make_rule(activated_workspace, types=("JobFailed",))
     # Raised in the test's transaction, their on-commit enqueue never runs: as if the broker had been
-    # down at commit. Older than the sweeper's grace period.
+    # down at commit (which clears the stamp they were written with). Older than the sweeper's grace.
     for number in range(3):
         raise_event(activated_workspace, resource_id=number)
-    Event.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    Event.objects.update(created_at=timezone.now() - timedelta(minutes=5), enqueued_at=None)
     assert twice(requeue_unenqueued_events) == [3, 0]
     assert Event.objects.count() == 3 and not Event.objects.filter(enqueued_at__isnull=True).exists()
 

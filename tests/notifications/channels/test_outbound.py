@@ -125,3 +125,30 @@ def test_keep_alive_reuses_one_connection(fake_http_receiver):
         outbound_request("POST", fake_http_receiver.base_url + "/hooks/none", body=b"{}")
     ports = {r.client_port for r in fake_http_receiver.requests}
     assert len(fake_http_receiver.requests) == 3 and len(ports) == 1
+
+
+def test_a_resolver_that_does_not_answer_fails_the_lookup_within_the_connect_timeout(settings, monkeypatch):
+    """getaddrinfo has no timeout: a send waits for the name at most OUTBOUND_CONNECT_TIMEOUT, then
+    its lookup failed (retryable, reason "dns"), as curl's connect timeout covers the name."""
+    import time
+
+    release = []
+
+    def silent_resolver(host, port, *args, **kwargs):
+        for _ in range(100):  # 10 s, unless the test is over
+            if release:
+                break
+            time.sleep(0.1)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", silent_resolver)
+    settings.OUTBOUND_CONNECT_TIMEOUT = 0.5
+    started = time.monotonic()
+    try:
+        with pytest.raises(OutboundRefused) as refused:
+            destination_check("https://silent.example.com/hook")
+        assert time.monotonic() - started < 3
+    finally:
+        release.append(True)
+    assert refused.value.reason == "dns"
+    assert str(refused.value) == "could not reach silent.example.com (DNS lookup failed)"
