@@ -27,8 +27,10 @@ def _wait_for(predicate, seconds: float = 20.0) -> bool:
 
 
 def test_a_real_worker_routes_an_event_the_sweeper_recovered_after_the_broker_was_down(
-    start_worker, activated_workspace, owner, unreachable_broker  # noqa: F811
+    empty_broker_queues, start_worker, activated_workspace, owner, unreachable_broker  # noqa: F811
 ):
+    # No routing wake-up left by an earlier test: the worker would take it and route this event (a
+    # pass takes every ready event) before the sweeper could hand it on.
     make_rule(activated_workspace, source="model", types=("ModelVersionStatusChanged",))
     with transaction.atomic():  # committed for real: the on-commit enqueue meets the dead broker
         event = publish(workspace=activated_workspace, source="model", type_name="ModelVersionStatusChanged",
