@@ -29,7 +29,6 @@ import os
 import socket
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -37,6 +36,8 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
+
+from console.threads import process_pool
 
 logger = logging.getLogger(__name__)
 
@@ -201,18 +202,10 @@ def destination_check(url: str, *, tenant_networks=None, lookup_seconds: float |
 # A save checks its address with this bound on the lookup: a resolver that does not answer (its
 # timeout is several seconds) must not hold the form; the send resolves and checks again anyway.
 SAVE_LOOKUP_SECONDS = 2.0
-_lookup_pool: tuple[int, ThreadPoolExecutor] | None = None
-_lookup_lock = threading.Lock()
-
-
 def _lookup(host: str, port: int, seconds: float):
     """getaddrinfo, waited for at most `seconds` (it has no timeout of its own): on a small pool of
     threads per process; a lookup still running when its caller gave up finishes there, unread."""
-    global _lookup_pool
-    with _lookup_lock:
-        if _lookup_pool is None or _lookup_pool[0] != os.getpid():  # threads do not survive a fork
-            _lookup_pool = (os.getpid(), ThreadPoolExecutor(max_workers=16, thread_name_prefix="lookup"))
-        pool = _lookup_pool[1]
+    pool = process_pool("lookup", 16)
     future = pool.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     return future.result(timeout=seconds)
 

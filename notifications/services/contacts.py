@@ -8,6 +8,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop
 
 from notifications.models import Contact
 from notifications.selectors.rules import contact_channels_in_use, contact_rules
@@ -17,6 +18,9 @@ from workspaces.iam.operations import CONTACT, Check, operation
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 CHINA_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 MOBILE_HELP = "an international number in E.164 form (+8613812345678) or an 11-digit Chinese mobile number"
+# The error the service gives (and the console form shows as its help, translated).
+MOBILE_RULE = gettext_noop("Enter an international number in E.164 form (+8613812345678) or an 11-digit "
+                           "Chinese mobile number.")
 
 
 class ContactInUse(ValidationError):
@@ -43,7 +47,7 @@ def _clean(*, account, contact, name, mobile, email) -> tuple[str, str, str]:
     elif Contact.objects.filter(account=account, name=name).exclude(pk=getattr(contact, "pk", None)).exists():
         errors["name"] = [f"A contact named {name} already exists."]
     if mobile and not (E164.match(mobile) or CHINA_MOBILE.match(mobile)):
-        errors["mobile"] = [f"Enter {MOBILE_HELP}."]
+        errors["mobile"] = [MOBILE_RULE]
     if email:
         try:
             validate_email(email)

@@ -316,7 +316,7 @@ def attempt_fill(attempt: DeliveryAttempt, sent: Sent) -> None:
 def _decide(delivery: Delivery, *, number: int, error: DeliveryError | None) -> str:
     now = timezone.now()
     if error is None:
-        _finish(delivery, status=Delivery.Status.SUCCEEDED, succeeded_at=now, next_attempt_at=None, last_error="")
+        deliveries_succeeded([delivery.pk], now)
         usage_record(account_id=delivery.event.account_id, count=1)
         return "succeeded"
     last_error = error.message[:1024]
@@ -332,6 +332,13 @@ def _decide(delivery: Delivery, *, number: int, error: DeliveryError | None) -> 
     _finish(delivery, status=Delivery.Status.RETRYING, next_attempt_at=next_at, last_error=last_error)
     delivery_enqueue(delivery=delivery, countdown=delay)
     return "retrying"
+
+
+def deliveries_succeeded(delivery_ids: list[int], now) -> None:
+    """These deliveries are done: succeeded now, nothing due, no claim (one send, or a pass's)."""
+    Delivery.objects.filter(pk__in=delivery_ids).update(
+        status=Delivery.Status.SUCCEEDED, succeeded_at=now, next_attempt_at=None, last_error="", claimed_until=None,
+        updated_at=now)
 
 
 def deliveries_requeue_overdue(*, grace_seconds: float = OVERDUE_GRACE_SECONDS, limit: int = REQUEUE_BATCH) -> int:

@@ -12,10 +12,7 @@ attempt row was committed before its send, as for a single send (`notifications.
 from __future__ import annotations
 
 import logging
-import os
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,6 +20,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from console.bulk import rows_update
+from console.threads import process_pool
 from notifications.channels.message import Message
 from notifications.models import Delivery, DeliveryAttempt
 from notifications.services.delivery import (
@@ -31,6 +29,7 @@ from notifications.services.delivery import (
     attempt_fill,
     attempt_record,
     attempt_recorded,
+    deliveries_succeeded,
     delivery_enqueue,
     delivery_release,
     throttle_settle,
@@ -41,20 +40,6 @@ from notifications.services.ratelimit import rate_limit_sent_many
 from notifications.services.usage import usage_record
 
 logger = logging.getLogger(__name__)
-
-_pool_lock = threading.Lock()
-_pool: tuple[int, ThreadPoolExecutor] | None = None
-
-
-def _executor() -> ThreadPoolExecutor:
-    """The process's pool, built on first use (and again after a fork: threads do not survive one)."""
-    global _pool
-    with _pool_lock:
-        if _pool is None or _pool[0] != os.getpid():
-            size = max(1, int(settings.ROUTE_SEND_THREADS))
-            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=size, thread_name_prefix="send"))
-        return _pool[1]
-
 
 @dataclass
 class FirstAttempt:
@@ -81,7 +66,7 @@ def attempts_send_together(items: list[FirstAttempt]) -> dict[str, int]:
     if len(items) == 1:
         sents = [_transmit(items[0], contexts[0])]
     else:
-        sents = list(_executor().map(_transmit, items, contexts))
+        sents = list(process_pool("send", settings.ROUTE_SEND_THREADS).map(_transmit, items, contexts))
     # Every slot counts from now: when the pass's last send ended, never before its own.
     rate_limit_sent_many([item.first.slot for item in items])
     for item, sent in zip(items, sents, strict=True):
@@ -123,9 +108,7 @@ def _record_together(items: list[FirstAttempt], sents: list[Sent]) -> list[str]:
             attempt_fill(item.attempt, sent)
     rows_update(DeliveryAttempt, [item.attempt for item in succeeded], ATTEMPT_OUTCOME_FIELDS)
     now = timezone.now()
-    Delivery.objects.filter(pk__in=[item.delivery.pk for item in succeeded]).update(
-        status=Delivery.Status.SUCCEEDED, succeeded_at=now, next_attempt_at=None, last_error="",
-        claimed_until=None, updated_at=now)
+    deliveries_succeeded([item.delivery.pk for item in succeeded], now)
     per_account = Counter(item.delivery.event.account_id for item in succeeded)
     for account_id, count in sorted(per_account.items()):
         usage_record(account_id=account_id, count=count)

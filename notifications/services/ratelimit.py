@@ -143,34 +143,25 @@ def rate_limit_acquire(*, channel_key: str, identity: str, limits, clock: Clock 
 def rate_limit_sent(slot: RateLimitSlot, *, clock: Clock | None = None) -> None:
     """The send of `slot` is over (answered, refused or timed out): count it from now (`clock`: as
     for `rate_limit_acquire`)."""
-    if not slot.key or not slot.taken:
+    rate_limit_sent_many([slot], clock=clock)
+
+
+def rate_limit_sent_many(slots: list[RateLimitSlot], *, clock: Clock | None = None) -> None:
+    """`rate_limit_sent` for several sends (a routing pass's): one Redis round trip for all of them."""
+    slots = [slot for slot in slots if slot.key and slot.taken]
+    if not slots:
         return
     try:
         if settings.RATE_LIMIT_REDIS_URL:
             _, sent = _redis(settings.RATE_LIMIT_REDIS_URL)
-            sent(keys=[redis_key(slot.key)], args=[slot.member, _clock_arg(clock)])
+            pipe = sent.registered_client.pipeline(transaction=False)
+            for slot in slots:
+                sent(keys=[redis_key(slot.key)], args=[slot.member, _clock_arg(clock)], client=pipe)
+            pipe.execute()
         else:
-            _sent_database(slot, clock or time.time)
-    except Exception:  # the slot keeps its earlier time: a little less margin, never a lost delivery
-        logger.warning("rate limiter: could not move the slot of a finished send", exc_info=True)
-
-
-def rate_limit_sent_many(slots: list[RateLimitSlot]) -> None:
-    """`rate_limit_sent` for the sends of a routing pass: one Redis round trip for all of them."""
-    slots = [slot for slot in slots if slot.key and slot.taken]
-    if not slots:
-        return
-    if not settings.RATE_LIMIT_REDIS_URL:
-        for slot in slots:
-            rate_limit_sent(slot)
-        return
-    try:
-        _, sent = _redis(settings.RATE_LIMIT_REDIS_URL)
-        pipe = sent.registered_client.pipeline(transaction=False)
-        for slot in slots:
-            sent(keys=[redis_key(slot.key)], args=[slot.member, ""], client=pipe)
-        pipe.execute()
-    except Exception:  # as for one slot: a little less margin, never a lost delivery
+            for slot in slots:
+                _sent_database(slot, clock or time.time)
+    except Exception:  # the slots keep their earlier time: a little less margin, never a lost delivery
         logger.warning("rate limiter: could not move the slots of %s finished sends", len(slots), exc_info=True)
 
 

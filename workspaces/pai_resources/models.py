@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from workspaces.tenancy.models import Workspace
 
@@ -41,9 +42,9 @@ class ModelVersion(models.Model):
         REJECTED = "Rejected"
 
     class SourceType(models.TextChoices):
-        CUSTOM = "Custom"
-        PAIFLOW = "PAIFlow"
-        TRAINING_SERVICE = "TrainingService"
+        CUSTOM = "Custom", pgettext_lazy("model source type", "Custom")
+        PAIFLOW = "PAIFlow", pgettext_lazy("model source type", "Paiflow")
+        TRAINING_SERVICE = "TrainingService", pgettext_lazy("model source type", "Training Service")
 
     model = models.ForeignKey(Model, on_delete=models.CASCADE, related_name="versions")
     version_name = models.CharField(max_length=64)

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext
 
 from workspaces.models import ModelVersion
 from workspaces.pai_resources.services.dlc import MAX_TIMEOUT_MINUTES
@@ -33,11 +33,7 @@ class ModelVersionCreateForm(forms.Form):
         initial=ModelVersion.ApprovalStatus.PENDING,
     )
     # The model's choices (their English labels), translated.
-    source_type = forms.ChoiceField(choices=[
-        (ModelVersion.SourceType.CUSTOM, pgettext_lazy("model source type", "Custom")),
-        (ModelVersion.SourceType.PAIFLOW, pgettext_lazy("model source type", "Paiflow")),
-        (ModelVersion.SourceType.TRAINING_SERVICE, pgettext_lazy("model source type", "Training Service")),
-    ], initial=ModelVersion.SourceType.CUSTOM,
+    source_type = forms.ChoiceField(choices=ModelVersion.SourceType.choices, initial=ModelVersion.SourceType.CUSTOM,
                                     label=_("Source type"))
     uri = forms.CharField(max_length=512, required=False, label=_("Model URI"), help_text=_("e.g. oss://bucket/path/"))
 

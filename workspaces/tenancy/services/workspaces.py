@@ -6,6 +6,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from workspaces.iam.audit import audit_record
 from workspaces.iam.operations import WORKSPACE, Check, operation
@@ -13,7 +14,7 @@ from workspaces.models import Account, User, Workspace
 from workspaces.tenancy.services.eventbridge import event_bus_ensure
 
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{2,22}")
-NAME_RULE = "Use letters, digits and underscores, starting with a letter, 3 to 23 characters."
+NAME_RULE = gettext_noop("Use letters, digits and underscores, starting with a letter, 3 to 23 characters.")
 DESCRIPTION_MAX = 256
 
 

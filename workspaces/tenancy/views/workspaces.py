@@ -14,14 +14,12 @@ from workspaces.iam.audit import access_denied_record
 from workspaces.iam.permissions import AccessDenied
 from workspaces.tenancy.models import SERVICE_LINKED_ROLE_NAME
 from workspaces.tenancy.selectors import eventbridge_status_get, workspace_get_authorized, workspaces_list_authorized
-from workspaces.tenancy.services.workspaces import DESCRIPTION_MAX, workspace_create
+from workspaces.tenancy.services.workspaces import DESCRIPTION_MAX, NAME_RULE, workspace_create
 
 
 class WorkspaceCreateForm(forms.Form):
     # Lengths and characters are checked by the service, which words the messages.
-    # The help is the service's NAME_RULE (the API's words), translated (tests compare them).
-    name = forms.CharField(help_text=gettext_lazy("Use letters, digits and underscores, starting with a letter, "
-                                                  "3 to 23 characters."), required=False, strip=True)
+    name = forms.CharField(help_text=gettext_lazy(NAME_RULE), required=False, strip=True)  # the service's rule
     description = forms.CharField(required=False, help_text=format_lazy(gettext_lazy("At most {count} characters."),
                                                                          count=DESCRIPTION_MAX))
 
