@@ -13,7 +13,7 @@ import email.utils
 import json
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
 
 import requests
@@ -100,7 +100,7 @@ class DeliveryError(Exception):
 
 class ChannelAdapter:
     """Subclasses set `key` and implement `send`. `rate_limits` are (count, window seconds) pairs
-    the platform enforces per bot; `rate_limit_key_source` names what identifies one bot."""
+    the platform enforces per bot; `rate_limit_identity` says what identifies one bot."""
 
     key: str = ""
     rate_limits: tuple[tuple[int, float], ...] = ()
@@ -321,15 +321,6 @@ def webhook_host_admitted(url: str, provider_hosts: tuple[str, ...]) -> bool:
         return True
     extra = {entry.strip().lower() for entry in settings.WEBHOOK_EXTRA_HOSTS if entry.strip()}
     return host in extra or (port is not None and f"{host}:{port}" in extra)
-
-
-@dataclass
-class Rendered:
-    """A renderer's output for chat bots: the JSON payload and the plain text (for keyword checks)."""
-
-    payload: dict
-    text: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 UNREADABLE = "The bot's answer could not be read; retried with backoff."

@@ -75,7 +75,3 @@ class Event(models.Model):
     def type_label(self) -> str:
         """The console's label of the event type, from the catalog."""
         return event_type_label(self.type)
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
