@@ -8,7 +8,7 @@ import re
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +20,6 @@ from console.api.request_body import authorized_input, validated
 from notifications.api.messages import TargetMessageSerializer, checked_message
 from notifications.catalog import EVENT_TYPE_CHOICES, SCOPE_CHOICES, SOURCE_CHOICES
 from notifications.channels.registry import METHOD_CHOICES, config_help, get_method
-from notifications.channels.schema import SchemaContext
 from notifications.models.rules import MAX_TARGETS_PER_RULE
 from notifications.selectors.rules import (
     rule_get,
@@ -30,7 +29,7 @@ from notifications.selectors.rules import (
     target_get_in_workspace,
 )
 from notifications.services import rules as rule_services
-from notifications.services.connectivity import connectivity_test
+from notifications.services.connectivity import connectivity_draft_clean, connectivity_test
 from workspaces.tenancy.selectors import workspace_get_for_user
 
 CONFIG_HELP = (
@@ -308,8 +307,7 @@ class RuleTestConnectivityView(APIView):
                                "and first event type, marked as a test; it is not a notification (not counted in "
                                "usage, no delivery record). The answer carries the bot's own code and message.",
                    request=ConnectivityInputSerializer,
-                   responses={200: ConnectivityResultSerializer, **errors(400, 404),
-                              503: OpenApiResponse(description="Test Connectivity is not available.")})
+                   responses={200: ConnectivityResultSerializer, **errors(400, 404)})
     def post(self, request, workspace_id):
         workspace, data = authorized_input(request, workspace_id, connectivity_test, ConnectivityInputSerializer)
         method = get_method(data["method"])
@@ -322,8 +320,8 @@ class RuleTestConnectivityView(APIView):
                 raise serializers.ValidationError({"target_id": ["No such target in this workspace."]})
         stored = dict(saved.secrets) if saved is not None and saved.method == method.key else {}
         try:
-            cleaned = method.schema().validate(data["config"], stored_secrets=stored,
-                                               context=SchemaContext(account=workspace.account, workspace=workspace))
+            cleaned = connectivity_draft_clean(workspace=workspace, method=method, values=data["config"],
+                                               stored_secrets=stored)
         except DjangoValidationError as exc:
             raise serializers.ValidationError({f"config.{key}": value for key, value in exc.message_dict.items()})
         settings_ = checked_message(data, method)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from notifications.channels.base import DeliveryError, SendContext
 from notifications.channels.composer import MessageSettings
 from notifications.channels.registry import channel_for_method, get_method
+from notifications.channels.schema import SchemaContext
 from notifications.services.health import target_tested_ok
 from notifications.services.messages import preview_message, target_message_settings
 from notifications.services.ratelimit import rate_limit_acquire, rate_limit_sent
@@ -25,6 +26,14 @@ TEST_CONNECT_TIMEOUT = 3.0
 # The event a test message shows when the caller names none: a model version approved.
 DEFAULT_TEST_EVENT_TYPE = "pai:ModelManagement:ModelVersionApproved"
 TEST_TOTAL_SECONDS = 10.0
+
+
+def connectivity_draft_clean(*, workspace, method, values: dict, stored_secrets: dict):
+    """A target as the drawer or the API describes it before it is saved, cleaned by its method's
+    schema (Django's ValidationError by field otherwise); the saved target's secrets fill in what the
+    draft left blank (secrets are never sent back to be resubmitted)."""
+    return method.schema().validate(values, context=SchemaContext(account=workspace.account, workspace=workspace),
+                                    stored_secrets=stored_secrets)
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,10 @@ from django_htmx.http import reswap, retarget
 from console.feedback import Confirmation, confirm_render, toast
 from notifications.catalog import SOURCES, SOURCES_BY_KEY
 from notifications.channels.composer import templates_check
-from notifications.channels.schema import SchemaContext
 from notifications.forms.rules import RuleEditor, TargetForm
 from notifications.selectors.rules import rule_get, rules_for_workspace
 from notifications.services import rules as rule_services
-from notifications.services.connectivity import connectivity_test
+from notifications.services.connectivity import connectivity_draft_clean, connectivity_test
 from notifications.services.messages import message_preview
 from notifications.services.rule_checks import event_bus_for
 from notifications.templatetags.notice_rules import rules_section_context
@@ -217,8 +216,8 @@ def rule_test_connectivity(request, workspace_id):
         return render(request, f"{DRAWER}#connectivity_result", {**context, "errors": [method.test_disabled_reason]})
     stored = dict(form.saved.secrets) if form.saved is not None else {}
     try:
-        cleaned = method.schema().validate(form.raw_values(), context=SchemaContext(
-            account=workspace.account, workspace=workspace), stored_secrets=stored)
+        cleaned = connectivity_draft_clean(workspace=workspace, method=method, values=form.raw_values(),
+                                           stored_secrets=stored)
     except ValidationError as exc:
         labels = {f.name: f.label for f in method.schema.fields}
         errors = [f"{labels.get(name, name)}: {text}" for name, texts in exc.message_dict.items() for text in texts]
